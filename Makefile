@@ -1,0 +1,73 @@
+# matrix-desktop: two commands on a fresh machine, `make run` and `make test`.
+# Each target sets up what is missing (Debian packages Qt needs, a .venv with the
+# package and its dependencies) and then does its job.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SYSSTAMP := .venv-system-deps
+
+# Debian packages: the libraries Qt's xcb/offscreen platforms load, plus the PDF tools
+# the report tests use.  Installed only when running as root on Debian and missing.
+DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
+	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 \
+	libxcb-xkb1 poppler-utils qpdf
+
+.PHONY: run test bench lint dist clean system-deps venv check
+
+run: venv
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = "Linux" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
+		echo "matrix-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+		echo "  Run it on a desktop session, or under a virtual display:"; \
+		echo "    apt-get install xvfb && xvfb-run make run"; \
+		exit 2; \
+	fi
+	$(PY) -m matrix_desktop
+
+test: venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+bench: venv
+	@for b in benchmarks/*.py; do \
+		case "$$b" in benchmarks/_*) continue;; esac; \
+		echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b --json || exit 1; \
+	done
+
+lint: venv
+	$(VENV)/bin/ruff check src tests benchmarks
+
+check: venv
+	$(PY) -m matrix_desktop check
+
+dist: venv
+	$(PY) -m pip install -q -e '.[test,dist]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath build/dist --workpath build/work build/pyinstaller.spec
+	@du -sm build/dist/matrix-desktop | awk '{print "bundle size: " $$1 " MB"}'
+
+venv: $(STAMP)
+
+system-deps: $(SYSSTAMP)
+
+$(SYSSTAMP):
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		missing=""; for p in $(DEB_PACKAGES); do \
+			dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		fi; \
+	else \
+		echo "note: not root on Debian; make sure Qt's system libraries (libEGL, libxkbcommon, fontconfig) are installed"; \
+	fi
+	@touch $(SYSSTAMP)
+
+$(STAMP): pyproject.toml $(SYSSTAMP)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) $(SYSSTAMP) build/work build/dist

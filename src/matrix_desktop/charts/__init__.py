@@ -1,0 +1,1 @@
+"""Charts: plain view-models in, matplotlib Figures out (never pyplot, never Qt)."""

@@ -1,0 +1,1 @@
+"""The command-line interface on the same services as the GUI."""

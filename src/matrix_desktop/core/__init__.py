@@ -1,0 +1,1 @@
+"""Pure domain: frameworks, assessments, ratings, scoring rules and commands (no Qt, no SQLAlchemy)."""

@@ -1,0 +1,1 @@
+"""The exchange file format, its validation and merge."""

@@ -1,0 +1,1 @@
+"""Reports: reportlab document builders."""

@@ -1,0 +1,1 @@
+"""Use cases over core and storage; they return plain values and what changed."""
