@@ -1,0 +1,170 @@
+"""CLI commands: frameworks, entities, import, export, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from matrix_desktop.core.errors import MatrixError, NotFound
+
+
+def _services(args: argparse.Namespace, read_only: bool | None = None):  # type: ignore[no-untyped-def]
+    from matrix_desktop.services.context import open_services
+
+    ro = args.read_only if read_only is None else (read_only or args.read_only)
+    return open_services(args.database, read_only=ro)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    fw = sub.add_parser("frameworks", help="list or import frameworks")
+    fw_sub = fw.add_subparsers(dest="frameworks_command", metavar="ACTION", required=True)
+    p = fw_sub.add_parser("list", help="list framework versions in the database")
+    p.set_defaults(run=cmd_frameworks_list)
+    p = fw_sub.add_parser("import", help="import a framework file (YAML or JSON)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(run=cmd_frameworks_import)
+
+    p = sub.add_parser("entities", help="list systems, entities and their assessments")
+    p.set_defaults(run=cmd_entities)
+
+    p = sub.add_parser("import", help="import exchange files or folders of them")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.add_argument(
+        "--take-theirs", action="store_true", help="resolve conflicts by taking the file's copy"
+    )
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("export", help="export assessments to an exchange file")
+    p.add_argument("--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)")
+    p.add_argument("--system", metavar="NAME", help="every assessment of a system")
+    p.add_argument("--round", metavar="NAME", help="only this round")
+    p.add_argument("--assessment", action="append", default=[], metavar="ID")
+    p.add_argument("--note", default="", help="a note carried in the file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("check", help="check the database's integrity and schema version")
+    p.set_defaults(run=cmd_check)
+
+
+def cmd_frameworks_list(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    try:
+        rows = svc.catalog.frameworks()
+        for fw in rows:
+            threshold = fw.threshold_stage and fw.stage(fw.threshold_stage).name or "none"
+            print(
+                f"{fw.key:<32} {fw.version:<10} {len(fw.domains):>2} domains  "
+                f"threshold: {threshold:<10} {fw.name}"
+            )
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_frameworks_import(args: argparse.Namespace) -> int:
+    from matrix_desktop.core.framework_file import read_framework_file
+
+    # Check every file before changing anything.
+    frameworks = [read_framework_file(f) for f in args.files]
+    svc = _services(args)
+    try:
+        for fw in frameworks:
+            added = svc.catalog.add_framework(fw)
+            print(f"{'added' if added else 'already present'}: {fw.title}")
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    try:
+        rounds = {r.id: r.name for r in svc.catalog.rounds()}
+        for system in svc.catalog.systems():
+            print(system.name)
+            for e in svc.catalog.entities(system.id):
+                items = svc.assessments.assessments(e.id)
+                summary = ", ".join(
+                    f"{rounds.get(a.round_id, '?')} {a.kind.label.lower()} ({a.status.value})"
+                    for a in items
+                )
+                print(f"  {e.name} [{e.kind.label}]: {summary or 'no assessments'}")
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    svc = _services(args)
+    try:
+        plan = svc.exchange.preview(args.paths)
+        for item in plan.items:
+            print(f"{item.outcome.value:<10} {item.label}  ({Path(item.source).name})")
+        for fw in plan.new_frameworks:
+            print(f"framework  {fw.title} (new)")
+        if args.dry_run:
+            print(f"dry run: {plan.summary()}; nothing was changed")
+            return 0
+        theirs = [i.record.assessment.id for i in plan.items] if args.take_theirs else []
+        svc.exchange.apply(plan, take_theirs=theirs)
+        print(f"imported: {plan.summary()}")
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    svc = _services(args, read_only=True)
+    try:
+        ids = list(args.assessment)
+        round_id = svc.catalog.find_round(args.round).id if args.round else None
+        entities = [svc.catalog.find_entity(n) for n in args.entity]
+        if args.system:
+            entities += svc.catalog.entities(svc.catalog.find_system(args.system).id)
+        for e in entities:
+            ids += [a.id for a in svc.assessments.assessments(e.id, round_id)]
+        if not ids:
+            raise NotFound("nothing to export: name --entity, --system or --assessment")
+        path = svc.exchange.export(ids, args.output, note=args.note)
+        print(f"exported {len(set(ids))} assessment(s) to {path}")
+    finally:
+        svc.close()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from matrix_desktop.storage.backup import integrity_ok
+    from matrix_desktop.storage.database import current_revision
+    from matrix_desktop.storage.schema import HEAD_REVISION
+
+    svc = _services(args, read_only=True)
+    try:
+        db = svc.db
+        revision = current_revision(db.engine)
+        print(f"database: {db.location}")
+        print(f"schema:   {revision} (this version writes {HEAD_REVISION})")
+        ok = True
+        if db.path is not None:
+            ok, message = integrity_ok(db.path)
+            print(f"integrity_check: {message}")
+            with db.engine.connect() as conn:
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            print(f"foreign_key_check: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+            ok = ok and not problems
+        counts = (
+            len(svc.catalog.frameworks()),
+            len(svc.catalog.systems()),
+            len(svc.catalog.entities()),
+            len(svc.assessments.assessments()),
+        )
+        print("frameworks: {}  systems: {}  entities: {}  assessments: {}".format(*counts))
+    except MatrixError:
+        raise
+    finally:
+        svc.close()
+    if not ok:
+        print("the database is damaged; restore a backup", file=sys.stderr)
+    return 0 if ok else 1

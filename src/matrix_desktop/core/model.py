@@ -1,0 +1,218 @@
+"""Systems, entities, rounds, assessments, ratings, votes and audit events as plain values."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from matrix_desktop.core.framework import EntityKind
+
+MAX_TEXT = 200_000  # characters in one free-text field; 100,000 of evidence must fit
+MAX_NAME = 300
+
+
+def new_id() -> str:
+    """Return a fresh stable id (a UUID4 string)."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> str:
+    """Return the current UTC time as an ISO 8601 string with microseconds."""
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
+
+
+class AssessmentKind(StrEnum):
+    SELF_ASSESSMENT = "self_assessment"
+    PEER_REVIEW = "peer_review"
+
+    @property
+    def label(self) -> str:
+        return "Self-assessment" if self is AssessmentKind.SELF_ASSESSMENT else "Peer review"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Direction(StrEnum):
+    IMPROVING = "improving"
+    NO_CHANGE = "no_change"
+    DETERIORATING = "deteriorating"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ReviewPosition(StrEnum):
+    """A peer reviewer's position on a domain's self-assessed stage."""
+
+    AGREE = "agree"
+    CHALLENGE = "challenge"
+
+
+@dataclass(frozen=True)
+class System:
+    """An integrated care system: the group of places and collaboratives."""
+
+    id: str
+    name: str
+    short_name: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A place partnership, provider collaborative or system that is assessed."""
+
+    id: str
+    system_id: str
+    name: str
+    kind: EntityKind
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Round:
+    """An assessment round such as '2021/22 Q2'; ordered by sequence."""
+
+    id: str
+    name: str
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone in the room; may be anonymous ('Partner 3')."""
+
+    id: str
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """An agreed action: what, who, by when."""
+
+    id: str
+    what: str
+    owner: str = ""
+    due: str | None = None  # ISO date
+
+
+@dataclass(frozen=True)
+class ThemeItem:
+    """A key enabler or a request for support, with user-assigned tags."""
+
+    text: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One domain's rating within an assessment."""
+
+    assessment_id: str
+    domain_key: str
+    stage: str | None = None
+    confidence: Confidence | None = None
+    direction: Direction | None = None
+    evidence: str = ""
+    rationale: str = ""
+    statements_met: tuple[str, ...] = ()
+    enablers: tuple[ThemeItem, ...] = ()
+    support_requests: tuple[ThemeItem, ...] = ()
+    actions: tuple[Action, ...] = ()
+    review_position: ReviewPosition | None = None
+    review_comment: str = ""
+    review_suggestions: str = ""
+    carried_forward: bool = False
+
+    def evolve(self, **changes: object) -> Rating:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One participant's view of a domain's stage."""
+
+    assessment_id: str
+    participant_id: str
+    domain_key: str
+    stage: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One entity scored against one framework version in one round."""
+
+    id: str
+    entity_id: str
+    framework_key: str
+    framework_version: str
+    round_id: str
+    kind: AssessmentKind = AssessmentKind.SELF_ASSESSMENT
+    status: Status = Status.DRAFT
+    reviews_id: str | None = None
+    title: str = ""
+    assessed_on: str | None = None  # ISO date
+    facilitator: str = ""
+    reviewer_name: str = ""
+    reviewer_organisation: str = ""
+    strengths: str = ""
+    areas_to_develop: str = ""
+    recommendations: str = ""
+    participants: tuple[Participant, ...] = ()
+    created_at: str = field(default_factory=utcnow)
+    modified_at: str = field(default_factory=utcnow)
+    revision: int = 1
+
+    @property
+    def is_final(self) -> bool:
+        return self.status is Status.FINAL
+
+    @property
+    def is_peer_review(self) -> bool:
+        return self.kind is AssessmentKind.PEER_REVIEW
+
+    def evolve(self, **changes: object) -> Assessment:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One recorded change: when, by whom, what."""
+
+    id: int | None
+    at: str
+    user: str
+    action: str
+    assessment_id: str | None = None
+    domain_key: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """An assessment with all it holds: ratings by domain and votes."""
+
+    assessment: Assessment
+    ratings: tuple[Rating, ...] = ()
+    votes: tuple[Vote, ...] = ()
+
+    def rating(self, domain_key: str) -> Rating:
+        for r in self.ratings:
+            if r.domain_key == domain_key:
+                return r
+        return Rating(self.assessment.id, domain_key)
+
+    def votes_for(self, domain_key: str) -> tuple[Vote, ...]:
+        return tuple(v for v in self.votes if v.domain_key == domain_key)

@@ -1,0 +1,130 @@
+"""Systems, entities, rounds and frameworks: listing, finding and creating them."""
+
+from __future__ import annotations
+
+from matrix_desktop.core.errors import NotFound, ValidationFailed
+from matrix_desktop.core.framework import EntityKind, Framework
+from matrix_desktop.core.framework_file import read_framework_file
+from matrix_desktop.core.model import Entity, Round, System, new_id
+from matrix_desktop.storage import frameworks_repo as fw_repo
+from matrix_desktop.storage import repository as repo
+from matrix_desktop.storage.database import Database
+
+
+class CatalogService:
+    """What exists in a database: frameworks, systems, their entities, rounds."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._frameworks: dict[tuple[str, str], Framework] | None = None
+
+    # frameworks
+    def frameworks(self) -> list[Framework]:
+        """Return every framework version in the database."""
+        if self._frameworks is None:
+            with self.db.reader() as s:
+                self._frameworks = {(f.key, f.version): f for f in fw_repo.list_frameworks(s)}
+        return list(self._frameworks.values())
+
+    def framework(self, key: str, version: str | None = None) -> Framework:
+        """Return a framework version (the newest if version is None); NotFound if absent."""
+        matches = [f for f in self.frameworks() if f.key == key and version in (None, f.version)]
+        if not matches:
+            what = f"{key} version {version}" if version else key
+            raise NotFound(f"framework {what} is not in this database")
+        return sorted(matches, key=lambda f: (f.published, f.version))[-1]
+
+    def import_framework_file(self, path: str) -> tuple[Framework, bool]:
+        """Load a framework file into the database; returns (framework, added)."""
+        fw = read_framework_file(path)
+        with self.db.session() as s:
+            added = fw_repo.add_framework(s, fw)
+        self._frameworks = None
+        return fw, added
+
+    def add_framework(self, fw: Framework) -> bool:
+        with self.db.session() as s:
+            added = fw_repo.add_framework(s, fw)
+        self._frameworks = None
+        return added
+
+    def forget_frameworks(self) -> None:
+        self._frameworks = None
+
+    # systems and entities
+    def systems(self) -> list[System]:
+        with self.db.reader() as s:
+            return repo.list_systems(s)
+
+    def entities(self, system_id: str | None = None) -> list[Entity]:
+        with self.db.reader() as s:
+            return repo.list_entities(s, system_id)
+
+    def entity(self, entity_id: str) -> Entity:
+        with self.db.reader() as s:
+            return repo.get_entity(s, entity_id)
+
+    def system(self, system_id: str) -> System:
+        with self.db.reader() as s:
+            return repo.get_system(s, system_id)
+
+    def find_entity(self, name: str) -> Entity:
+        """Return the one entity with this name (or unique prefix); NotFound otherwise."""
+        with self.db.reader() as s:
+            found = repo.find_entity(s, name)
+        if not found:
+            raise NotFound(f"no entity named {name!r}")
+        if len(found) > 1:
+            names = ", ".join(e.name for e in found)
+            raise NotFound(f"{name!r} matches several entities: {names}")
+        return found[0]
+
+    def find_system(self, name: str) -> System:
+        with self.db.reader() as s:
+            found = repo.find_system(s, name)
+        if found is None:
+            raise NotFound(f"no system named {name!r}")
+        return found
+
+    def create_system(self, name: str, short_name: str = "") -> System:
+        name = name.strip()
+        if not name:
+            raise ValidationFailed("A system needs a name.")
+        with self.db.session() as s:
+            if repo.find_system(s, name) is not None:
+                raise ValidationFailed(f"A system named {name!r} already exists.")
+            return repo.put_system(s, System(new_id(), name, short_name.strip()))
+
+    def create_entity(
+        self, system_id: str, name: str, kind: EntityKind, members: tuple[str, ...] = ()
+    ) -> Entity:
+        name = name.strip()
+        if not name:
+            raise ValidationFailed("An entity needs a name.")
+        with self.db.session() as s:
+            repo.get_system(s, system_id)
+            if any(e.name.lower() == name.lower() for e in repo.list_entities(s, system_id)):
+                raise ValidationFailed(f"{name!r} already exists in this system.")
+            return repo.put_entity(s, Entity(new_id(), system_id, name, EntityKind(kind), members))
+
+    # rounds
+    def rounds(self) -> list[Round]:
+        with self.db.reader() as s:
+            return repo.list_rounds(s)
+
+    def round(self, round_id: str) -> Round:
+        with self.db.reader() as s:
+            return repo.get_round(s, round_id)
+
+    def find_round(self, name: str) -> Round:
+        with self.db.reader() as s:
+            found = repo.find_round(s, name)
+        if found is None:
+            raise NotFound(f"no round named {name!r}")
+        return found
+
+    def ensure_round(self, name: str) -> Round:
+        if not name.strip():
+            raise ValidationFailed("A round needs a name, e.g. '2021/22 Q2'.")
+        with self.db.session() as s:
+            return repo.ensure_round(s, name)

@@ -1,0 +1,45 @@
+"""The services over one open database, built once and handed to the GUI and the CLI."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from matrix_desktop.services.assessments import AssessmentService
+from matrix_desktop.services.catalog import CatalogService
+from matrix_desktop.services.exchange import ExchangeService
+from matrix_desktop.storage.database import Database, open_database
+
+
+@dataclass
+class Services:
+    """Every use case over one database."""
+
+    db: Database
+    catalog: CatalogService
+    assessments: AssessmentService
+    exchange: ExchangeService
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def build_services(db: Database, user: str | None = None) -> Services:
+    """Return the services over an already open database."""
+    catalog = CatalogService(db)
+    return Services(
+        db=db,
+        catalog=catalog,
+        assessments=AssessmentService(db, catalog, user),
+        exchange=ExchangeService(db, catalog, user),
+    )
+
+
+def open_services(
+    database: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    user: str | None = None,
+) -> Services:
+    """Open the database (migrating and seeding as needed) and return its services."""
+    return build_services(open_database(database, read_only=read_only), user)

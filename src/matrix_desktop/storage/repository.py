@@ -1,0 +1,297 @@
+"""Queries and writes over one session; every function returns core values, never rows."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from matrix_desktop.core.commands import AssessmentStore
+from matrix_desktop.core.errors import NotFound
+from matrix_desktop.core.framework import EntityKind
+from matrix_desktop.core.model import (
+    Assessment,
+    AssessmentRecord,
+    AuditEvent,
+    Entity,
+    Rating,
+    Round,
+    System,
+    Vote,
+    new_id,
+    utcnow,
+)
+from matrix_desktop.storage.convert import (
+    assessment_from_row,
+    assessment_to_row,
+    audit_from_row,
+    entity_from_row,
+    rating_from_row,
+    rating_to_row,
+    round_from_row,
+    system_from_row,
+    vote_from_row,
+)
+from matrix_desktop.storage.tables import (
+    AssessmentRow,
+    AuditRow,
+    EntityRow,
+    MetaRow,
+    RatingRow,
+    RoundRow,
+    SystemRow,
+    VoteRow,
+)
+
+# -- systems, entities, rounds -------------------------------------------------------------
+
+
+def list_systems(session: Session) -> list[System]:
+    """Return all systems by name."""
+    return [system_from_row(r) for r in session.scalars(select(SystemRow).order_by(SystemRow.name))]
+
+
+def get_system(session: Session, system_id: str) -> System:
+    row = session.get(SystemRow, system_id)
+    if row is None:
+        raise NotFound(f"no system with id {system_id}")
+    return system_from_row(row)
+
+
+def find_system(session: Session, name: str) -> System | None:
+    """Return the system with this name or short name (case-insensitive), or None."""
+    low = name.strip().lower()
+    for row in session.scalars(select(SystemRow)):
+        if low in (row.name.lower(), (row.short_name or "").lower()):
+            return system_from_row(row)
+    return None
+
+
+def put_system(session: Session, system: System) -> System:
+    """Insert or update a system; returns it."""
+    row = session.get(SystemRow, system.id) or SystemRow(id=system.id)  # type: ignore[call-arg]
+    row.name, row.short_name, row.modified_at = system.name, system.short_name, utcnow()
+    session.add(row)
+    session.flush()
+    return system
+
+
+def list_entities(session: Session, system_id: str | None = None) -> list[Entity]:
+    """Return entities (of one system, or all), by kind then name."""
+    query = select(EntityRow).order_by(EntityRow.kind, EntityRow.name)
+    if system_id is not None:
+        query = query.where(EntityRow.system_id == system_id)
+    return [entity_from_row(r) for r in session.scalars(query)]
+
+
+def get_entity(session: Session, entity_id: str) -> Entity:
+    row = session.get(EntityRow, entity_id)
+    if row is None:
+        raise NotFound(f"no entity with id {entity_id}")
+    return entity_from_row(row)
+
+
+def find_entity(session: Session, name: str) -> list[Entity]:
+    """Return entities whose name matches (exactly, else by case-insensitive prefix)."""
+    rows = list(session.scalars(select(EntityRow)))
+    low = name.strip().lower()
+    exact = [r for r in rows if r.name.lower() == low]
+    chosen = exact or [r for r in rows if r.name.lower().startswith(low)]
+    return [entity_from_row(r) for r in chosen]
+
+
+def put_entity(session: Session, entity: Entity) -> Entity:
+    row = session.get(EntityRow, entity.id) or EntityRow(id=entity.id)  # type: ignore[call-arg]
+    row.system_id = entity.system_id
+    row.name = entity.name
+    row.kind = EntityKind(entity.kind).value
+    row.members_json = json.dumps(list(entity.members), ensure_ascii=False)
+    row.modified_at = utcnow()
+    session.add(row)
+    session.flush()
+    return entity
+
+
+def list_rounds(session: Session) -> list[Round]:
+    """Return rounds in order (sequence, then name)."""
+    rows = session.scalars(select(RoundRow).order_by(RoundRow.sequence, RoundRow.name))
+    return [round_from_row(r) for r in rows]
+
+
+def get_round(session: Session, round_id: str) -> Round:
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFound(f"no round with id {round_id}")
+    return round_from_row(row)
+
+
+def find_round(session: Session, name: str) -> Round | None:
+    low = name.strip().lower()
+    for row in session.scalars(select(RoundRow)):
+        if row.name.lower() == low:
+            return round_from_row(row)
+    return None
+
+
+def put_round(session: Session, rnd: Round) -> Round:
+    row = session.get(RoundRow, rnd.id) or RoundRow(id=rnd.id)  # type: ignore[call-arg]
+    row.name, row.sequence = rnd.name, rnd.sequence
+    session.add(row)
+    session.flush()
+    return rnd
+
+
+def ensure_round(session: Session, name: str, sequence: int | None = None) -> Round:
+    """Return the round with this name, creating it (after the last round) if missing."""
+    found = find_round(session, name)
+    if found is not None:
+        return found
+    if sequence is None:
+        last = session.scalar(select(func.max(RoundRow.sequence)))
+        sequence = (last or 0) + 1
+    return put_round(session, Round(new_id(), name.strip(), sequence))
+
+
+# -- assessments ---------------------------------------------------------------------------
+
+
+def list_assessments(
+    session: Session, entity_id: str | None = None, round_id: str | None = None
+) -> list[Assessment]:
+    """Return assessments (filtered), by round order then kind."""
+    query = (
+        select(AssessmentRow)
+        .join(RoundRow, RoundRow.id == AssessmentRow.round_id)
+        .order_by(RoundRow.sequence, AssessmentRow.kind, AssessmentRow.created_at)
+    )
+    if entity_id is not None:
+        query = query.where(AssessmentRow.entity_id == entity_id)
+    if round_id is not None:
+        query = query.where(AssessmentRow.round_id == round_id)
+    return [assessment_from_row(r) for r in session.scalars(query)]
+
+
+def get_assessment(session: Session, assessment_id: str) -> Assessment:
+    row = session.get(AssessmentRow, assessment_id)
+    if row is None:
+        raise NotFound(f"no assessment with id {assessment_id}")
+    return assessment_from_row(row)
+
+
+def has_assessment(session: Session, assessment_id: str) -> bool:
+    return session.get(AssessmentRow, assessment_id) is not None
+
+
+def get_record(session: Session, assessment_id: str) -> AssessmentRecord:
+    """Return an assessment with its ratings and votes."""
+    assessment = get_assessment(session, assessment_id)
+    ratings = session.scalars(select(RatingRow).where(RatingRow.assessment_id == assessment_id))
+    votes = session.scalars(select(VoteRow).where(VoteRow.assessment_id == assessment_id))
+    return AssessmentRecord(
+        assessment,
+        tuple(rating_from_row(r) for r in ratings),
+        tuple(vote_from_row(v) for v in votes),
+    )
+
+
+def delete_assessment(session: Session, assessment_id: str) -> None:
+    session.execute(delete(VoteRow).where(VoteRow.assessment_id == assessment_id))
+    session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
+    session.execute(delete(AssessmentRow).where(AssessmentRow.id == assessment_id))
+
+
+class SqlAssessmentStore(AssessmentStore):
+    """The core commands' storage port over one session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def put_assessment(self, assessment: Assessment) -> None:
+        row = self.session.get(AssessmentRow, assessment.id)
+        self.session.add(assessment_to_row(assessment, row))
+        self.session.flush()
+
+    def put_rating(self, rating: Rating) -> None:
+        row = self.session.get(RatingRow, (rating.assessment_id, rating.domain_key))
+        self.session.add(rating_to_row(rating, row))
+        self.session.flush()
+
+    def put_vote(self, vote: Vote) -> None:
+        key = (vote.assessment_id, vote.participant_id, vote.domain_key)
+        row = self.session.get(VoteRow, key)
+        if vote.stage is None:
+            if row is not None:
+                self.session.delete(row)
+        elif row is None:
+            self.session.add(VoteRow(**dict(zip(("assessment_id", "participant_id", "domain_key"), key, strict=True)), stage=vote.stage))
+        else:
+            row.stage = vote.stage
+        self.session.flush()
+
+    def put_record(self, record: AssessmentRecord) -> None:
+        """Write a whole assessment, replacing its ratings and votes."""
+        self.put_assessment(record.assessment)
+        aid = record.assessment.id
+        self.session.execute(delete(VoteRow).where(VoteRow.assessment_id == aid))
+        self.session.execute(delete(RatingRow).where(RatingRow.assessment_id == aid))
+        self.session.add_all(rating_to_row(r) for r in record.ratings)
+        self.session.add_all(
+            VoteRow(
+                assessment_id=aid,
+                participant_id=v.participant_id,
+                domain_key=v.domain_key,
+                stage=v.stage,
+            )
+            for v in record.votes
+            if v.stage is not None
+        )
+        self.session.flush()
+
+
+def touch_assessment(session: Session, assessment_id: str) -> None:
+    """Bump an assessment's revision and modification time after any edit of its content."""
+    row = session.get(AssessmentRow, assessment_id)
+    if row is not None:
+        row.revision += 1
+        row.modified_at = utcnow()
+        session.flush()
+
+
+# -- audit trail and metadata --------------------------------------------------------------
+
+
+def append_audit(session: Session, event: AuditEvent) -> None:
+    session.add(
+        AuditRow(
+            at=event.at,
+            user=event.user,
+            action=event.action,
+            assessment_id=event.assessment_id,
+            domain_key=event.domain_key,
+            detail=event.detail,
+        )
+    )
+
+
+def list_audit(
+    session: Session, assessment_id: str | None = None, limit: int = 1000
+) -> list[AuditEvent]:
+    """Return audit events, newest first."""
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    if assessment_id is not None:
+        query = query.where(AuditRow.assessment_id == assessment_id)
+    return [audit_from_row(r) for r in session.scalars(query)]
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(MetaRow, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(MetaRow, key)
+    if row is None:
+        session.add(MetaRow(key=key, value=value))
+    else:
+        row.value = value

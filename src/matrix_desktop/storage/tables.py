@@ -1,0 +1,146 @@
+"""SQLModel tables: the database schema of the current version (migrations create it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class FrameworkRow(SQLModel, table=True):
+    __tablename__ = "framework"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_framework_key_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=80)
+    version: str = Field(max_length=40)
+    name: str
+    publisher: str
+    published: str
+    bundled: bool = False
+    spec_json: str = Field(sa_column=Column(Text, nullable=False))
+    imported_at: str
+
+
+class SystemRow(SQLModel, table=True):
+    __tablename__ = "system"
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(index=True, unique=True)
+    short_name: str = ""
+    modified_at: str
+
+
+class EntityRow(SQLModel, table=True):
+    __tablename__ = "entity"
+    __table_args__ = (UniqueConstraint("system_id", "name", name="uq_entity_system_name"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    system_id: str = Field(
+        sa_column=Column(Text, ForeignKey("system.id", ondelete="RESTRICT"), nullable=False)
+    )
+    name: str
+    kind: str = Field(max_length=40)
+    members_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    modified_at: str
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(unique=True)
+    sequence: int = 0
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (Index("ix_assessment_entity_round", "entity_id", "round_id"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    entity_id: str = Field(
+        sa_column=Column(Text, ForeignKey("entity.id", ondelete="RESTRICT"), nullable=False)
+    )
+    framework_key: str
+    framework_version: str
+    round_id: str = Field(
+        sa_column=Column(Text, ForeignKey("round.id", ondelete="RESTRICT"), nullable=False)
+    )
+    kind: str = Field(max_length=20)
+    status: str = Field(max_length=10)
+    reviews_id: str | None = Field(
+        default=None,
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True),
+    )
+    title: str = ""
+    assessed_on: str | None = None
+    facilitator: str = ""
+    reviewer_name: str = ""
+    reviewer_organisation: str = ""
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False))
+    areas_to_develop: str = Field(default="", sa_column=Column(Text, nullable=False))
+    recommendations: str = Field(default="", sa_column=Column(Text, nullable=False))
+    participants_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    created_at: str
+    modified_at: str
+    revision: int = 1
+
+
+class RatingRow(SQLModel, table=True):
+    __tablename__ = "rating"
+
+    assessment_id: str = Field(
+        sa_column=Column(
+            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    domain_key: str = Field(primary_key=True)
+    stage: str | None = None
+    confidence: str | None = None
+    direction: str | None = None
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False))
+    statements_met_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    enablers_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    support_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    actions_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    review_position: str | None = None
+    review_comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    review_suggestions: str = Field(default="", sa_column=Column(Text, nullable=False))
+    carried_forward: bool = False
+    modified_at: str
+
+
+class VoteRow(SQLModel, table=True):
+    __tablename__ = "vote"
+
+    assessment_id: str = Field(
+        sa_column=Column(
+            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    participant_id: str = Field(primary_key=True)
+    domain_key: str = Field(primary_key=True)
+    stage: str | None = None
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only: rows are never updated or deleted (a trigger enforces it on SQLite)."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)
+    user: str
+    action: str
+    assessment_id: str | None = Field(default=None, index=True)
+    domain_key: str | None = None
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class MetaRow(SQLModel, table=True):
+    """Small key/value facts about the database (e.g. when it was last backed up)."""
+
+    __tablename__ = "app_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
