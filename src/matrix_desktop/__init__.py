@@ -1,11 +1,7 @@
 """matrix-desktop: offline maturity-matrix self-assessment for integrated health and care."""
 
-from importlib import metadata as _metadata
-
-try:
-    __version__ = _metadata.version("matrix-desktop")
-except _metadata.PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.1.0"
+# The one place the version is set (pyproject.toml reads it); no importlib.metadata at start-up.
+__version__ = "0.1.0"
 
 APP_NAME = "matrix-desktop"
 APP_DISPLAY_NAME = "Matrix Desktop"
