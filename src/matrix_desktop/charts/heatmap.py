@@ -67,8 +67,7 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
             data = np.clip(data, 1, len(heatmap.stages))
         colours, bounds = _colours(heatmap)
         data = np.clip(data, bounds[0], bounds[-1])
-        cmap = ListedColormap(colours)
-        cmap.set_bad(style.NOT_ASSESSED_COLOUR)
+        cmap = ListedColormap(colours).with_extremes(bad=style.NOT_ASSESSED_COLOUR)
         norm = BoundaryNorm(bounds, cmap.N)
 
         label_in = min(max(len(r.label) for r in rows), 32) * 0.075 + 0.3

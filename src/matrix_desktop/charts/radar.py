@@ -46,7 +46,7 @@ def _finite(value: StageValue, top: int) -> float:
         return math.nan
     if not math.isfinite(number):
         return math.nan
-    return min(max(number, 0.0), float(top))
+    return min(max(number, 1.0), float(top))  # stage positions run 1..N
 
 
 def closed_values(values: Sequence[StageValue], domain_count: int, top: int) -> np.ndarray:
