@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.core.chart_models import Heatmap, HeatmapRow
 
 NOT_ASSESSED_TEXT = "\u2013"  # en dash; the legend says what it means
@@ -88,11 +89,17 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto",
                   interpolation="nearest")
         cell_font = 7.5 if k <= 20 else 6.0
+        xs, ys, texts, inks = [], [], [], []
         for (r, c), value in np.ndenumerate(data):
             background = (style.NOT_ASSESSED_COLOUR if math.isnan(value)
                           else colours[int(np.searchsorted(bounds, value) - 1)])
-            ax.text(c, r, _cell_text(heatmap, value), ha="center", va="center",
-                    fontsize=cell_font, color=style.text_colour_for(background))
+            xs.append(c)
+            ys.append(r)
+            texts.append(_cell_text(heatmap, value))
+            inks.append(style.text_colour_for(background))
+        cells = CellLabels(xs, ys, texts, inks, cell_font)
+        cells.set_gid("cell-labels")
+        ax.add_artist(cells)
         ax.set_xticks(np.arange(k), labels=[style.wrap(d, 14 if k <= 20 else 10, 4)
                                             for d in heatmap.domains])
         ax.xaxis.tick_top()
