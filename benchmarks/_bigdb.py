@@ -32,12 +32,16 @@ FRAMEWORK = ("syb-place-development-matrix", "v1-4")
 STAGES = ("emerging", "developing", "maturing", "thriving")
 TAGS = ("finance", "governance", "data", "workforce", "relationships", "digital")
 ENABLERS = (
-    "Shared care record rollout", "Trusted relationships between chief executives",
-    "Joint posts between council and CCG", "Pooled budget through the Better Care Fund",
+    "Shared care record rollout",
+    "Trusted relationships between chief executives",
+    "Joint posts between council and CCG",
+    "Pooled budget through the Better Care Fund",
 )
 SUPPORT = (
-    "Analytical support for population health management", "Workforce planning expertise",
-    "Examples of outcome frameworks from other places", "Support with estates strategy",
+    "Analytical support for population health management",
+    "Workforce planning expertise",
+    "Examples of outcome frameworks from other places",
+    "Support with estates strategy",
 )
 NS = uuid.UUID("0b5e7a11-0000-4000-8000-000000000042")
 
@@ -90,30 +94,53 @@ def make_big_database(
     for s in range(systems):
         sid = _uid("system", s)
         system_rows.append(
-            {"id": sid, "name": f"System {s + 1:02d}", "short_name": f"S{s + 1:02d}",
-             "modified_at": now}
+            {
+                "id": sid,
+                "name": f"System {s + 1:02d}",
+                "short_name": f"S{s + 1:02d}",
+                "modified_at": now,
+            }
         )
         for e in range(entities):
             eid = _uid("entity", s, e)
             kind = "place_partnership" if e < 6 else "provider_collaborative"
             entity_rows.append(
-                {"id": eid, "system_id": sid, "name": f"Entity {s + 1:02d}-{e + 1:02d}",
-                 "kind": kind, "members_json": json.dumps([f"Org {e}-{m}" for m in range(5)]),
-                 "modified_at": now}
+                {
+                    "id": eid,
+                    "system_id": sid,
+                    "name": f"Entity {s + 1:02d}-{e + 1:02d}",
+                    "kind": kind,
+                    "members_json": json.dumps([f"Org {e}-{m}" for m in range(5)]),
+                    "modified_at": now,
+                }
             )
             level = [rng.randint(1, 2) for _ in domains]
             for r, rnd in enumerate(round_rows):
                 aid = _uid("assessment", s, e, r)
                 final = r < rounds - 1 or rng.random() < 0.7
                 assessment_rows.append(
-                    {"id": aid, "entity_id": eid, "framework_key": FRAMEWORK[0],
-                     "framework_version": FRAMEWORK[1], "round_id": rnd["id"],
-                     "kind": "self_assessment", "status": "final" if final else "draft",
-                     "reviews_id": None, "title": f"Entity {s}-{e} round {r + 1}",
-                     "assessed_on": None, "facilitator": "Facilitator", "reviewer_name": "",
-                     "reviewer_organisation": "", "strengths": "", "areas_to_develop": "",
-                     "recommendations": "", "participants_json": "[]", "created_at": now,
-                     "modified_at": now, "revision": 1}
+                    {
+                        "id": aid,
+                        "entity_id": eid,
+                        "framework_key": FRAMEWORK[0],
+                        "framework_version": FRAMEWORK[1],
+                        "round_id": rnd["id"],
+                        "kind": "self_assessment",
+                        "status": "final" if final else "draft",
+                        "reviews_id": None,
+                        "title": f"Entity {s}-{e} round {r + 1}",
+                        "assessed_on": None,
+                        "facilitator": "Facilitator",
+                        "reviewer_name": "",
+                        "reviewer_organisation": "",
+                        "strengths": "",
+                        "areas_to_develop": "",
+                        "recommendations": "",
+                        "participants_json": "[]",
+                        "created_at": now,
+                        "modified_at": now,
+                        "revision": 1,
+                    }
                 )
                 for i, key in enumerate(domains):
                     if rng.random() < 0.25:
@@ -127,15 +154,24 @@ def make_big_database(
                         for _ in range(rng.randint(0, 1))
                     ]
                     rating_rows.append(
-                        {"assessment_id": aid, "domain_key": key, "stage": STAGES[level[i] - 1],
-                         "confidence": "medium", "direction": None,
-                         "evidence": "Generated evidence for benchmarking. " * 3,
-                         "rationale": "Generated rationale.", "statements_met_json": "[]",
-                         "enablers_json": json.dumps(enablers),
-                         "support_json": json.dumps(support), "actions_json": "[]",
-                         "review_position": None, "review_comment": "",
-                         "review_suggestions": "", "carried_forward": False,
-                         "modified_at": now}
+                        {
+                            "assessment_id": aid,
+                            "domain_key": key,
+                            "stage": STAGES[level[i] - 1],
+                            "confidence": "medium",
+                            "direction": None,
+                            "evidence": "Generated evidence for benchmarking. " * 3,
+                            "rationale": "Generated rationale.",
+                            "statements_met_json": "[]",
+                            "enablers_json": json.dumps(enablers),
+                            "support_json": json.dumps(support),
+                            "actions_json": "[]",
+                            "review_position": None,
+                            "review_comment": "",
+                            "review_suggestions": "",
+                            "carried_forward": False,
+                            "modified_at": now,
+                        }
                     )
     with db.engine.begin() as conn:
         conn.execute(insert(RoundRow.__table__), round_rows)  # type: ignore[attr-defined]

@@ -64,28 +64,64 @@ def main(argv: list[str] | None = None) -> int:
             lambda: services.compare.compare_entities(entity_ids).heatmap(), args.runs
         )
         progress_ms = median_ms(lambda: services.single_view.progress(entity_ids[0]), args.runs)
-        counts = services.db.engine.connect().exec_driver_sql(
-            "SELECT (SELECT count(*) FROM assessment), (SELECT count(*) FROM rating)"
-        ).one()
+        counts = (
+            services.db.engine.connect()
+            .exec_driver_sql(
+                "SELECT (SELECT count(*) FROM assessment), (SELECT count(*) FROM rating)"
+            )
+            .one()
+        )
     finally:
         services.close()
 
     figures = [
-        {"name": "single_view_one_system_ms", "value": round(view_ms, 2), "unit": "ms",
-         "target": TARGET_MS, "ok": view_ms <= TARGET_MS},
-        {"name": "compare_10_entities_one_round_ms", "value": round(compare_ms, 2), "unit": "ms",
-         "target": TARGET_MS, "ok": compare_ms <= TARGET_MS},
-        {"name": "compare_10_entities_12_rounds_ms", "value": round(across_ms, 2), "unit": "ms",
-         "target": TARGET_MS, "ok": across_ms <= TARGET_MS},
-        {"name": "progress_one_entity_ms", "value": round(progress_ms, 2), "unit": "ms",
-         "target": TARGET_MS, "ok": progress_ms <= TARGET_MS},
-        {"name": "single_view_vs_one_record_ratio", "value": round(view_ms / baseline, 2),
-         "unit": "x", "target": None, "ok": True},
-        {"name": "open_big_database_ms", "value": round(opened_ms, 1), "unit": "ms",
-         "target": None, "ok": True},
+        {
+            "name": "single_view_one_system_ms",
+            "value": round(view_ms, 2),
+            "unit": "ms",
+            "target": TARGET_MS,
+            "ok": view_ms <= TARGET_MS,
+        },
+        {
+            "name": "compare_10_entities_one_round_ms",
+            "value": round(compare_ms, 2),
+            "unit": "ms",
+            "target": TARGET_MS,
+            "ok": compare_ms <= TARGET_MS,
+        },
+        {
+            "name": "compare_10_entities_12_rounds_ms",
+            "value": round(across_ms, 2),
+            "unit": "ms",
+            "target": TARGET_MS,
+            "ok": across_ms <= TARGET_MS,
+        },
+        {
+            "name": "progress_one_entity_ms",
+            "value": round(progress_ms, 2),
+            "unit": "ms",
+            "target": TARGET_MS,
+            "ok": progress_ms <= TARGET_MS,
+        },
+        {
+            "name": "single_view_vs_one_record_ratio",
+            "value": round(view_ms / baseline, 2),
+            "unit": "x",
+            "target": None,
+            "ok": True,
+        },
+        {
+            "name": "open_big_database_ms",
+            "value": round(opened_ms, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
     ]
-    print(f"database: {path} ({counts[0]:,} assessments, {counts[1]:,} ratings; "
-          f"prepared in {prepared:.1f} s)")
+    print(
+        f"database: {path} ({counts[0]:,} assessments, {counts[1]:,} ratings; "
+        f"prepared in {prepared:.1f} s)"
+    )
     print(f"baseline (one assessment record): {baseline:.2f} ms median of {args.runs}")
     for f in figures:
         target = f" (target <= {f['target']:g})" if f["target"] else ""

@@ -1,6 +1,11 @@
-"""Fixtures for service tests: a fresh copy of a database holding the example assessments."""
+"""Qt test setup (offscreen before Qt loads) and a fresh copy of the example database per test."""
 
+# ruff: noqa: E402
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil
 from collections.abc import Iterator

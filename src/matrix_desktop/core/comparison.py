@@ -85,7 +85,7 @@ def domain_standings(
     rows = list(rows)
     out = []
     for i, key in enumerate(domain_keys):
-        values = sorted(r[i] for r in rows if i < len(r) and r[i] is not None)  # type: ignore[misc]
+        values: list[int] = sorted(v for r in rows if i < len(r) and (v := r[i]) is not None)
         domain = framework.domain(key)
         out.append(
             DomainStanding(
@@ -200,7 +200,7 @@ def group_themes(framework: Framework, raised: Iterable[RaisedTheme]) -> tuple[T
 
 def tag_summaries(groups: Iterable[ThemeGroup]) -> tuple[TagSummary, ...]:
     """Return each tag (per kind) with its count, entities and domains; most raised first."""
-    acc: dict[tuple[str, str], dict] = {}
+    acc: dict[tuple[str, ThemeKind], dict] = {}
     for g in groups:
         for tag in g.tags or ("untagged",):
             a = acc.setdefault((tag, g.kind), {"count": 0, "entities": set(), "domains": {}})
@@ -214,7 +214,7 @@ def tag_summaries(groups: Iterable[ThemeGroup]) -> tuple[TagSummary, ...]:
             a["count"],
             tuple(sorted(a["entities"], key=str.casefold)),
             tuple(a["domains"]),
-        )  # type: ignore[arg-type]
+        )
         for (tag, kind), a in acc.items()
     ]
     out.sort(key=lambda t: (t.kind, -t.count, t.tag))
