@@ -255,3 +255,16 @@ class AssessmentService:
 
     def kinds(self) -> tuple[AssessmentKind, ...]:
         return tuple(AssessmentKind)
+
+    def add_record(self, record: AssessmentRecord, detail: str) -> Assessment:
+        """Store a new assessment (e.g. a peer review) in one audited commit; returns it."""
+        if self.db.read_only:
+            raise ValidationFailed("This database is open read-only; changes cannot be saved.")
+        aid = record.assessment.id
+        with self.db.session() as s:
+            if repo.has_assessment(s, aid):
+                raise ValidationFailed(f"An assessment with id {aid} already exists.")
+            repo.SqlAssessmentStore(s).put_record(record)
+            self._audit(s, "create", aid, None, detail)
+        self._emit(Change(aid, frozenset(), frozenset({"assessment", "created"})))
+        return record.assessment

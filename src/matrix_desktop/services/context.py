@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
+from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
+from matrix_desktop.services.peer_review import PeerReviewService
+from matrix_desktop.services.single_view import SingleViewService
 from matrix_desktop.storage.database import Database, open_database
 
 
@@ -19,6 +22,9 @@ class Services:
     catalog: CatalogService
     assessments: AssessmentService
     exchange: ExchangeService
+    peer_review: PeerReviewService
+    compare: CompareService
+    single_view: SingleViewService
 
     def close(self) -> None:
         self.db.close()
@@ -27,11 +33,15 @@ class Services:
 def build_services(db: Database, user: str | None = None) -> Services:
     """Return the services over an already open database."""
     catalog = CatalogService(db)
+    assessments = AssessmentService(db, catalog, user)
     return Services(
         db=db,
         catalog=catalog,
-        assessments=AssessmentService(db, catalog, user),
+        assessments=assessments,
         exchange=ExchangeService(db, catalog, user),
+        peer_review=PeerReviewService(catalog, assessments),
+        compare=CompareService(db, catalog),
+        single_view=SingleViewService(db, catalog),
     )
 
 

@@ -1,0 +1,211 @@
+"""Compare screen: filter and tick assessments; see them on a radar, a heatmap and a table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from matrix_desktop.charts.heatmap import build_heatmap
+from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.framework import EntityKind, FrameworkRef
+from matrix_desktop.services.compare import CompareFilter, Comparison
+from matrix_desktop.services.context import Services
+from matrix_desktop.ui.chart_canvas import ChartView, RadarView
+from matrix_desktop.ui.table_model import text_table
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
+    box = QComboBox(accessibleName=name)
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+class CompareWidget(QWidget):
+    """Choose assessments by entity kind, framework version and round; compare the ticked ones.
+
+    Embed: CompareWidget(services, system_id=None). Refresh with reload() after imports.
+    """
+
+    compared = Signal()  # after every recomputation, for tests and status bars
+
+    def __init__(
+        self, services: Services, system_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.system_id = system_id
+        self.comparison: Comparison = Comparison(())
+        self.setAccessibleName("Compare assessments")
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        kinds = [("All kinds", None)] + [(k.label, k) for k in EntityKind]
+        self.kind = _combo("Entity kind", kinds)
+        versions = [("All framework versions", None)] + [
+            (fw.title, fw.ref) for fw in self.services.catalog.frameworks()
+        ]
+        self.framework = _combo("Framework version", versions)
+        rounds = [("All rounds", None)] + [(r.name, r.id) for r in self.services.catalog.rounds()]
+        self.round = _combo("Round", rounds)
+        self.final_only = QComboBox(accessibleName="Status")
+        self.final_only.addItems(["Final and draft", "Final only"])
+        filters = QHBoxLayout()
+        for label, box in (
+            ("&Kind", self.kind),
+            ("&Framework", self.framework),
+            ("&Round", self.round),
+            ("&Status", self.final_only),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            filters.addWidget(caption)
+            filters.addWidget(box)
+            box.currentIndexChanged.connect(self._on_filter_currentIndexChanged)
+        filters.addStretch(1)
+
+        self.choices = QListWidget(accessibleName="Assessments to compare")
+        self.choices.itemChanged.connect(self._on_choices_itemChanged)
+        self.select_all = QPushButton("Select &all", accessibleName="Select all assessments")
+        self.clear = QPushButton("C&lear", accessibleName="Clear the selection")
+        self.select_all.clicked.connect(lambda: self._set_all(Qt.CheckState.Checked))
+        self.clear.clicked.connect(lambda: self._set_all(Qt.CheckState.Unchecked))
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.choices)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.select_all)
+        buttons.addWidget(self.clear)
+        side_layout.addLayout(buttons)
+
+        self.message = QLabel(accessibleName="Comparison message")
+        self.message.setWordWrap(True)
+        self.radar = RadarView(name="Comparison radar")
+        self.heatmap = ChartView(name="Comparison heatmap")
+        self.table, self.table_model = text_table("Comparison table")
+        self.tabs = QTabWidget(accessibleName="Comparison views")
+        self.tabs.addTab(self.table, "&Table")
+        self.tabs.addTab(self.radar, "Ra&dar")
+        self.tabs.addTab(self.heatmap, "&Heatmap")
+        self.tabs.currentChanged.connect(lambda _i: self._draw_charts())
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.message)
+        results_layout.addWidget(self.tabs)
+
+        split = QSplitter()
+        split.addWidget(side)
+        split.addWidget(results)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split)
+
+    # -- choosing -----------------------------------------------------------------------
+    def current_filter(self) -> CompareFilter:
+        rnd = self.round.currentData()
+        fw = self.framework.currentData()
+        return CompareFilter(
+            system_id=self.system_id,
+            entity_kind=self.kind.currentData(),
+            framework=fw if isinstance(fw, FrameworkRef) else None,
+            round_ids=(rnd,) if rnd else None,
+            final_only=self.final_only.currentIndex() == 1,
+        )
+
+    def reload(self) -> None:
+        """List the assessments the filters allow, keeping ticks where they still apply."""
+        ticked = set(self.checked_ids())
+        heads = self.services.compare.candidates(self.current_filter())
+        self.choices.blockSignals(True)
+        self.choices.clear()
+        for h in heads:
+            status = "" if h.is_final else " (draft)"
+            item = QListWidgetItem(f"{h.entity_name}, {h.round_name}{status}")
+            item.setData(ID_ROLE, h.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if h.id in ticked else Qt.CheckState.Unchecked)
+            item.setToolTip(f"{h.title} ({h.framework.key} {h.framework.version})")
+            self.choices.addItem(item)
+        self.choices.blockSignals(False)
+        self.recompute()
+
+    def checked_ids(self) -> list[str]:
+        return [
+            self.choices.item(i).data(ID_ROLE)
+            for i in range(self.choices.count())
+            if self.choices.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def check(self, assessment_ids: list[str]) -> None:
+        """Tick exactly these assessments (those the filters show) and compare them."""
+        wanted = set(assessment_ids)
+        self.choices.blockSignals(True)
+        for i in range(self.choices.count()):
+            item = self.choices.item(i)
+            on = item.data(ID_ROLE) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.choices.blockSignals(False)
+        self.recompute()
+
+    def _set_all(self, state: Qt.CheckState) -> None:
+        self.check(
+            []
+            if state == Qt.CheckState.Unchecked
+            else [self.choices.item(i).data(ID_ROLE) for i in range(self.choices.count())]
+        )
+
+    # -- comparing ----------------------------------------------------------------------
+    def recompute(self) -> None:
+        try:
+            self.comparison = self.services.compare.compare(self.checked_ids())
+        except MatrixError as exc:
+            self.comparison = Comparison(())
+            self.message.setText(str(exc))
+        else:
+            self.message.setText(self.comparison.message)
+        if self.comparison.comparable:
+            headers, rows = self.comparison.table()
+        else:
+            headers, rows = (
+                ("Assessment", "Framework version"),
+                tuple(
+                    (i.label, f"{i.head.framework.key} {i.head.framework.version}")
+                    for i in self.comparison.items
+                ),
+            )
+        self.table_model.set_rows(headers, rows)
+        self._draw_charts()
+        self.compared.emit()
+
+    def _draw_charts(self) -> None:
+        # Only the visible chart is drawn; the other waits until its tab is chosen.
+        if not self.comparison.comparable:
+            return
+        if self.tabs.currentWidget() is self.radar:
+            self.radar.set_chart(self.comparison.radar("Comparison"))
+        elif self.tabs.currentWidget() is self.heatmap:
+            self.heatmap.set_figure(build_heatmap(self.comparison.heatmap("Comparison")))
+
+    # -- slots --------------------------------------------------------------------------
+    def _on_filter_currentIndexChanged(self, _index: int) -> None:
+        self.reload()
+
+    def _on_choices_itemChanged(self, _item: QListWidgetItem) -> None:
+        self.recompute()

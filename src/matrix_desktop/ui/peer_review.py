@@ -1,0 +1,396 @@
+"""Peer review screens: start a review of a final self-assessment, score it beside the self view."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from matrix_desktop.core.commands import Change, Command
+from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.model import ReviewPosition
+from matrix_desktop.services.compare import CompareFilter
+from matrix_desktop.services.context import Services
+from matrix_desktop.services.peer_review import SelfVsPeer
+from matrix_desktop.ui.chart_canvas import RadarView
+from matrix_desktop.ui.table_model import text_table
+
+Apply = Callable[[Command], object]
+
+
+class CommitTextEdit(QPlainTextEdit):
+    """A text box that announces its text when focus leaves it (one edit, one command)."""
+
+    committed = Signal(str)
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)
+        self._last = ""
+
+    def set_saved_text(self, text: str) -> None:
+        """Show text that is already saved (no commit follows)."""
+        self._last = text
+        if self.toPlainText() != text:
+            self.setPlainText(text)
+
+    def commit(self) -> None:
+        text = self.toPlainText()
+        if text != self._last:
+            self._last = text
+            self.committed.emit(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self.commit()
+        super().focusOutEvent(event)
+
+
+class StartReviewForm(QWidget):
+    """Choose a final self-assessment and name the reviewer; refusals and warnings shown here."""
+
+    started = Signal(str)  # the new review's id
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setAccessibleName("Start a peer review")
+        self.assessment = QComboBox(accessibleName="Self-assessment to review")
+        self.reviewer = QLineEdit(accessibleName="Reviewer name")
+        self.organisation = QLineEdit(accessibleName="Reviewer organisation")
+        self.start = QPushButton("&Start review", accessibleName="Start review")
+        self.message = QLabel(accessibleName="Peer review message")
+        self.message.setWordWrap(True)
+        self.warnings: tuple[str, ...] = ()
+        form = QFormLayout(self)
+        form.addRow("Self-&assessment", self.assessment)
+        form.addRow("Reviewer &name", self.reviewer)
+        form.addRow("Reviewer &organisation", self.organisation)
+        form.addRow(self.start)
+        form.addRow(self.message)
+        for head in services.compare.candidates(CompareFilter(final_only=True)):
+            self.assessment.addItem(head.title or head.entity_name, head.id)
+        self.start.clicked.connect(self._on_start_clicked)
+        self.reviewer.returnPressed.connect(self._on_start_clicked)
+        self.organisation.returnPressed.connect(self._on_start_clicked)
+
+    def _on_start_clicked(self) -> None:
+        target = self.assessment.currentData()
+        if target is None:
+            self.message.setText("There is no final self-assessment to review yet.")
+            return
+        try:
+            started = self.services.peer_review.start_review(
+                target, self.reviewer.text(), self.organisation.text()
+            )
+        except MatrixError as exc:
+            self.message.setText(str(exc))
+            return
+        self.warnings = started.warnings
+        self.message.setText(
+            "Review started." + "".join(f"\nWarning: {w}" for w in started.warnings)
+        )
+        self.started.emit(started.review.id)
+
+
+class PeerReviewWidget(QWidget):
+    """Score a peer review domain by domain beside the self-assessment; every edit is a command.
+
+    Embed: PeerReviewWidget(services, review_id, apply=push), where push(command) puts the
+    command on the window's QUndoStack (whose redo calls services.assessments.execute).
+    The widget refreshes itself on any committed Change to its review, including undo.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        review_id: str,
+        apply: Apply | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.review_id = review_id
+        self.apply: Apply = apply or services.assessments.execute
+        self.view: SelfVsPeer = services.peer_review.self_vs_peer(review_id)
+        self._loading = False
+        self.setAccessibleName("Peer review")
+        self._build()
+        self._load_domain_list()
+        self.domains.setCurrentRow(0)
+        ref = weakref.ref(self)
+        services.assessments.subscribe(lambda change: _deliver(ref, change))
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        fw = self.view.framework
+        self.heading = QLabel(accessibleName="Review heading")
+        self.message = QLabel(accessibleName="Peer review message")
+        self.message.setWordWrap(True)
+        self.domains = QListWidget(accessibleName="Domains")
+        self.domains.installEventFilter(self)
+        self.self_stage = QLabel(accessibleName="Self-assessed stage")
+        self.self_evidence = QPlainTextEdit(
+            readOnly=True, accessibleName="Self-assessment evidence"
+        )
+        self.self_rationale = QPlainTextEdit(
+            readOnly=True, accessibleName="Self-assessment rationale"
+        )
+        mine = QGroupBox("Self-assessment")
+        left = QFormLayout(mine)
+        left.addRow("Stage", self.self_stage)
+        left.addRow("Evidence", self.self_evidence)
+        left.addRow("Rationale", self.self_rationale)
+
+        theirs = QGroupBox("Peer review")
+        right = QFormLayout(theirs)
+        self.stage_group = QButtonGroup(self)
+        stage_row = QHBoxLayout()
+        for i, stage in enumerate(fw.stages, start=1):
+            button = QRadioButton(f"&{i} {stage.name}", accessibleName=f"Peer stage {stage.name}")
+            self.stage_group.addButton(button, i)
+            stage_row.addWidget(button)
+        none = QRadioButton("&0 Not assessed", accessibleName="Peer stage not assessed")
+        self.stage_group.addButton(none, 0)
+        stage_row.addWidget(none)
+        right.addRow("Stage (keys 1-4)", stage_row)
+        self.position_group = QButtonGroup(self)
+        self.agree = QRadioButton("A&gree", accessibleName="Agree with the self-assessed stage")
+        self.challenge = QRadioButton(
+            "&Challenge", accessibleName="Challenge the self-assessed stage"
+        )
+        self.position_group.addButton(self.agree, 1)
+        self.position_group.addButton(self.challenge, 2)
+        position_row = QHBoxLayout()
+        position_row.addWidget(self.agree)
+        position_row.addWidget(self.challenge)
+        right.addRow("Position", position_row)
+        self.comment = CommitTextEdit("Reviewer comment")
+        self.suggestions = CommitTextEdit("Reviewer suggestions")
+        right.addRow("Co&mment", self.comment)
+        right.addRow("S&uggestions", self.suggestions)
+
+        split = QSplitter()
+        split.addWidget(self.domains)
+        split.addWidget(mine)
+        split.addWidget(theirs)
+        split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
+
+        overall = QGroupBox("Overall")
+        narrative = QFormLayout(overall)
+        self.strengths = CommitTextEdit("Strengths")
+        self.areas = CommitTextEdit("Areas to develop")
+        self.recommendations = CommitTextEdit("Recommendations")
+        narrative.addRow("Strengths", self.strengths)
+        narrative.addRow("Areas to develop", self.areas)
+        narrative.addRow("Recommendations", self.recommendations)
+
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.addWidget(split, 3)
+        editor_layout.addWidget(overall, 1)
+
+        self.table, self.table_model = text_table("Self and peer stages by domain")
+        self.radar = RadarView(name="Self and peer radar")
+        compare = QSplitter(Qt.Orientation.Vertical)
+        compare.addWidget(self.table)
+        compare.addWidget(self.radar)
+        self.tabs = QTabWidget(accessibleName="Peer review views")
+        self.tabs.addTab(editor, "&Review")
+        self.tabs.addTab(compare, "Self &vs peer")
+        self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs)
+
+        self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
+        self.stage_group.idClicked.connect(self._on_stage_group_idClicked)
+        self.position_group.idClicked.connect(self._on_position_group_idClicked)
+        self.comment.committed.connect(lambda t: self._edit_rating(review_comment=t))
+        self.suggestions.committed.connect(lambda t: self._edit_rating(review_suggestions=t))
+        self.strengths.committed.connect(lambda t: self._edit_details(strengths=t))
+        self.areas.committed.connect(lambda t: self._edit_details(areas_to_develop=t))
+        self.recommendations.committed.connect(lambda t: self._edit_details(recommendations=t))
+
+    # -- showing ------------------------------------------------------------------------
+    @property
+    def current(self):  # type: ignore[no-untyped-def]
+        row = max(self.domains.currentRow(), 0)
+        return self.view.domains[row]
+
+    def _domain_text(self, d) -> str:  # type: ignore[no-untyped-def]
+        fw = self.view.framework
+        peer = fw.stage(d.peer_stage).name if d.peer_stage else "not scored"
+        flag = "  [differs]" if d.flagged else ""
+        return f"{d.number}. {d.title}: {peer}{flag}"
+
+    def _load_domain_list(self) -> None:
+        r = self.view.review
+        self.heading.setText(f"{r.title} ({r.status.value})")
+        row = self.domains.currentRow()
+        self.domains.blockSignals(True)
+        self.domains.clear()
+        self.domains.addItems([self._domain_text(d) for d in self.view.domains])
+        self.domains.setCurrentRow(row)
+        self.domains.blockSignals(False)
+        editable = not r.is_final
+        for w in (
+            *self.stage_group.buttons(),
+            self.agree,
+            self.challenge,
+            self.comment,
+            self.suggestions,
+            self.strengths,
+            self.areas,
+            self.recommendations,
+        ):
+            w.setEnabled(editable)
+        if not editable:
+            self.message.setText("This review is final and read-only.")
+        self.strengths.set_saved_text(r.strengths)
+        self.areas.set_saved_text(r.areas_to_develop)
+        self.recommendations.set_saved_text(r.recommendations)
+        if row >= 0:
+            self._show_domain()
+        if self.tabs.currentIndex() == 1:
+            self._show_comparison()
+
+    def _show_domain(self) -> None:
+        d, fw = self.current, self.view.framework
+        self.self_stage.setText(fw.stage(d.self_stage).name if d.self_stage else "Not assessed")
+        self.self_evidence.setPlainText(d.evidence)
+        self.self_rationale.setPlainText(d.rationale)
+        self._loading = True
+        self.stage_group.setExclusive(False)
+        for b in self.stage_group.buttons():
+            b.setChecked(False)
+        self.stage_group.setExclusive(True)
+        self.stage_group.button(d.peer_position or 0).setChecked(True)
+        self.position_group.setExclusive(False)
+        self.agree.setChecked(d.position is ReviewPosition.AGREE)
+        self.challenge.setChecked(d.position is ReviewPosition.CHALLENGE)
+        self.position_group.setExclusive(True)
+        self.comment.set_saved_text(d.comment)
+        self.suggestions.set_saved_text(d.suggestions)
+        self._loading = False
+
+    def _show_comparison(self) -> None:
+        fw = self.view.framework
+        rows = []
+        for d in self.view.domains:
+            diff = "" if d.difference is None else f"{d.difference:+d}"
+            rows.append(
+                (
+                    d.title,
+                    fw.stage(d.self_stage).name if d.self_stage else "Not assessed",
+                    fw.stage(d.peer_stage).name if d.peer_stage else "Not assessed",
+                    diff + (" (flagged)" if d.flagged else ""),
+                    d.position.value.capitalize() if d.position else "",
+                    d.comment,
+                    d.suggestions,
+                )
+            )
+        self.table_model.set_rows(
+            ("Domain", "Self", "Peer", "Self minus peer", "Position", "Comment", "Suggestions"),
+            rows,
+        )
+        self.radar.set_chart(self.view.radar())
+
+    def refresh(self, change: Change | None = None) -> None:
+        """Reload from the database (after any committed change to this review)."""
+        if change is not None and change.assessment_id not in (
+            self.review_id,
+            self.view.self_assessment.id,
+        ):
+            return
+        self.view = self.services.peer_review.self_vs_peer(self.review_id)
+        self._load_domain_list()
+
+    # -- editing ------------------------------------------------------------------------
+    def _run(self, command_factory: Callable[[], Command]) -> None:
+        try:
+            self.apply(command_factory())
+        except MatrixError as exc:
+            self.message.setText(str(exc))
+            self.refresh()
+            return
+        # The committed Change reaches refresh() through the subscription.
+        self.message.setText("Saved")
+
+    def _edit_rating(self, **changes: object) -> None:
+        if self._loading:
+            return
+        key = self.current.domain_key
+        self._run(lambda: self.services.assessments.edit_rating(self.review_id, key, **changes))
+
+    def _edit_details(self, **changes: object) -> None:
+        self._run(lambda: self.services.assessments.edit_details(self.review_id, **changes))
+
+    def set_stage(self, position: int) -> None:
+        """Score the current domain at a stage position (0: not assessed)."""
+        fw = self.view.framework
+        if not 0 <= position <= len(fw.stages):
+            return
+        key = fw.stage_at(position).key if position else None
+        if key != self.current.peer_stage:
+            self._edit_rating(stage=key)
+
+    # -- slots --------------------------------------------------------------------------
+    def _on_domains_currentRowChanged(self, row: int) -> None:
+        if row >= 0:
+            self._show_domain()
+
+    def _on_stage_group_idClicked(self, button_id: int) -> None:
+        self.set_stage(button_id)
+
+    def _on_position_group_idClicked(self, button_id: int) -> None:
+        position = ReviewPosition.AGREE if button_id == 1 else ReviewPosition.CHALLENGE
+        if position is not self.current.position:
+            self._edit_rating(review_position=position)
+
+    def _on_tabs_currentChanged(self, index: int) -> None:
+        if index == 1:
+            self._show_comparison()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Digits on the domain list score the current domain, so a reviewer can walk the
+        # list with the arrow keys and type 1-4 without leaving it.
+        if watched is self.domains and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            text = event.text()
+            if text.isdigit() and not self.view.review.is_final:
+                self.set_stage(int(text))
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _deliver(ref: weakref.ref[PeerReviewWidget], change: Change) -> None:
+    widget = ref()
+    if widget is None:
+        return
+    try:
+        widget.refresh(change)
+    except RuntimeError:  # the Qt side was deleted before Python let go
+        pass

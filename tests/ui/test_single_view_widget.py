@@ -1,0 +1,55 @@
+"""GUI: the single view's tables, ranking switch, threshold, and export."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from matrix_desktop.ui.single_view import SingleViewWidget
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def widget(qtbot, services):
+    system = services.catalog.find_system("SYB ICS")
+    w = SingleViewWidget(services, system.id)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_tables_show_every_entity_and_theme(widget):
+    assert widget.grid_model.rowCount() == 9
+    assert widget.ranked_model.rowCount() == 13
+    assert widget.themes_model.rowCount() == len(widget.section.themes)
+    assert widget.readiness_model.rowCount() == 9
+    assert "sets no threshold" in widget.message.text()
+    assert widget.heatmap.figure.axes
+
+
+def test_ranking_switches_between_median_and_spread(widget):
+    by_median = [r[1] for r in widget.ranked_model.rows]
+    assert by_median == [s.title for s in widget.section.by_median]
+    widget.ranking.setCurrentIndex(1)
+    assert [r[1] for r in widget.ranked_model.rows] == [s.title for s in widget.section.by_spread]
+
+
+def test_threshold_choice_changes_readiness(widget):
+    widget.threshold.setCurrentIndex(widget.threshold.findData("developing"))
+    at_developing = sum(int(r[1]) for r in widget.readiness_model.rows)
+    widget.threshold.setCurrentIndex(widget.threshold.findData("thriving"))
+    at_thriving = sum(int(r[1]) for r in widget.readiness_model.rows)
+    assert at_developing > at_thriving
+
+
+def test_as_of_an_earlier_round(widget):
+    widget.as_of.setCurrentIndex(widget.as_of.findText("2020/21 Q4"))
+    assert {r[1] for r in widget.grid_model.rows} == {"2020/21 Q4"}
+
+
+def test_export_button_writes_the_spreadsheet(widget, tmp_path, monkeypatch):
+    target = tmp_path / "out.xlsx"
+    monkeypatch.setattr(widget, "ask_save_path", lambda: target)
+    widget.export.click()
+    assert "Exported to" in widget.message.text()
+    assert "Readiness" in load_workbook(target).sheetnames
