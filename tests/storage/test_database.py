@@ -136,3 +136,23 @@ def test_audit_trail_is_append_only(db_path):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         con.execute("DELETE FROM audit_event")
     con.close()
+
+
+def test_readers_do_not_wait_for_a_writer(db_path):
+    import time
+
+    db = open_database(db_path)
+    other = open_database(db_path)
+    try:
+        with db.session() as writer:
+            writer.connection().exec_driver_sql("INSERT INTO app_meta(key, value) VALUES ('w', '1')")
+            start = time.monotonic()
+            with other.reader() as reader:
+                value = reader.connection().exec_driver_sql(
+                    "SELECT value FROM app_meta WHERE key='w'"
+                ).scalar()
+            assert time.monotonic() - start < 1.0
+            assert value is None  # the uncommitted write is not visible
+    finally:
+        db.close()
+        other.close()

@@ -43,6 +43,11 @@ class AssessmentService:
         """Call listener with each Change after it is committed."""
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        """Stop calling listener (no error if it was not subscribed)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _emit(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)

@@ -21,6 +21,7 @@ from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+READER_OPTION = "matrix_desktop_reader"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -129,7 +130,9 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Writers take the write lock up front (no upgrade deadlocks); readers never take it.
+        reader = read_only or conn.get_execution_options().get(READER_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -139,6 +142,7 @@ class Database:
         self.location = location
         self.engine = engine
         self.read_only = read_only
+        self._reader_engine = engine.execution_options(**{READER_OPTION: True})
 
     @property
     def path(self) -> Path | None:
@@ -153,8 +157,8 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """Yield a session for reading (rolled back at the end)."""
-        with Session(self.engine, autoflush=False) as session:
+        """Yield a session for reading (a deferred transaction that never takes the write lock)."""
+        with Session(self._reader_engine, autoflush=False) as session:
             yield session
             session.rollback()
 
