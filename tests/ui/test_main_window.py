@@ -80,3 +80,23 @@ def test_quick_navigation_matches_the_full_read(ctx, db_path, example_services_p
     assert quick is not None
     (system, entities), = quick
     assert len(entities) == 9 and all(n == 2 for _, n in entities)
+
+
+def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_path, monkeypatch):
+    from matrix_desktop.ui.compare import CompareWidget
+    from matrix_desktop.ui.peer_review import PeerReviewWidget
+    from matrix_desktop.ui.single_view import SingleViewWidget
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    window.compare_action.trigger()
+    assert isinstance(window.stack.currentWidget(), CompareWidget)
+    window.single_view_action.trigger()
+    assert isinstance(window.stack.currentWidget(), SingleViewWidget)
+    svc = ctx.services
+    target = svc.assessments.assessments()[0]
+    review = svc.peer_review.start_review(target.id, "Rita Reviewer", "Another Place").review
+    window.open_assessment(review.id)
+    page = window.stack.currentWidget()
+    assert isinstance(page, PeerReviewWidget)
+    assert window.stack.count() == 3  # welcome, entity page and one task page: old pages closed

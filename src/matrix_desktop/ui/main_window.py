@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        review = bar.addMenu("&Review")
+        self.start_review_action = self._action(review, "Start &peer review…", self.start_peer_review, "Ctrl+R")
+        self.compare_action = self._action(review, "&Compare…", self.show_compare, "Ctrl+Shift+C")
+        self.single_view_action = self._action(review, "System &single view", self.show_single_view, "Ctrl+Shift+V")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.nav_dock.toggleViewAction())
         self.nav_focus_action = self._action(self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L")
@@ -304,8 +308,76 @@ class MainWindow(QMainWindow):
     def new_assessment(self) -> None:
         interaction.info(self, "New assessment", "Choose an entity, then start its assessment.")
 
+    def show_page(self, widget: QWidget) -> None:
+        """Show a page built for one task in the centre, closing the one it replaces."""
+        old = getattr(self, "_task_page", None)
+        self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        self._task_page = widget
+        if old is not None and old is not widget:
+            self.stack.removeWidget(old)
+            old.close()
+            old.deleteLater()
+
+    def _current_system_id(self) -> str | None:
+        svc = self.services
+        if svc is None:
+            return None
+        if self.current_entity_id:
+            return svc.catalog.entity(self.current_entity_id).system_id
+        systems = svc.catalog.systems()
+        return systems[0].id if systems else None
+
     def open_assessment(self, assessment_id: str) -> None:
+        """Open an assessment: a peer review in the review screen, a self-assessment to score."""
+        svc = self.services
+        if svc is None:
+            return
+        assessment = svc.assessments.get(assessment_id)
+        if assessment.is_peer_review:
+            from matrix_desktop.ui.peer_review import PeerReviewWidget
+
+            self.show_page(PeerReviewWidget(svc, assessment_id, apply=self.ctx.push))
+        else:
+            self.open_self_assessment(assessment_id)
+
+    def open_self_assessment(self, assessment_id: str) -> None:
         self.status_label.setText(f"Assessment {assessment_id}")
+
+    def start_peer_review(self) -> None:
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+        from matrix_desktop.ui.peer_review import StartReviewForm
+
+        svc = self.services
+        if svc is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Start a peer review")
+        form = StartReviewForm(svc, dialog)
+        QVBoxLayout(dialog).addWidget(form)
+        started: list[str] = []
+        form.started.connect(lambda review_id: (started.append(review_id), dialog.accept()))
+        dialog.resize(560, 260)
+        if dialog.exec() and started:
+            self.ctx.undo_stack.clear()
+            self.refresh()
+            self.open_assessment(started[0])
+
+    def show_compare(self) -> None:
+        from matrix_desktop.ui.compare import CompareWidget
+
+        if self.services is not None:
+            self.show_page(CompareWidget(self.services, self._current_system_id()))
+
+    def show_single_view(self) -> None:
+        from matrix_desktop.ui.single_view import SingleViewWidget
+
+        system_id = self._current_system_id()
+        if self.services is None or system_id is None:
+            interaction.info(self, "Single view", "Import or create a system's assessments first.")
+            return
+        self.show_page(SingleViewWidget(self.services, system_id))
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog
