@@ -10,10 +10,12 @@ from matrix_desktop.core.errors import MatrixError, NotFound
 
 
 def _services(args: argparse.Namespace, read_only: bool | None = None):  # type: ignore[no-untyped-def]
-    from matrix_desktop.services.context import open_services
+    from matrix_desktop.services.safety import open_for_cli
 
+    # Writing commands take the database's lock (refused, naming the holder, while another
+    # copy has it open); read-only commands proceed.
     ro = args.read_only if read_only is None else (read_only or args.read_only)
-    return open_services(args.database, read_only=ro)
+    return open_for_cli(args.database, read_only=ro)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

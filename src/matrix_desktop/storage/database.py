@@ -15,7 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import StorageError
-from matrix_desktop.storage.backup import backup_database, timestamped_backup_path
+from matrix_desktop.storage.backup import (
+    CHANGE_COUNTER_KEY,
+    backup_database,
+    timestamped_backup_path,
+)
 from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)
@@ -132,6 +136,51 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+# SQLite's messages for failures of the disk or file rather than of the data; each maps to
+# a reason the GUI can act on and whether trying again later can succeed.
+_WRITE_FAILURES: tuple[tuple[str, str, bool, str], ...] = (
+    ("database or disk is full", "disk_full", True,
+     "the disk is full; free some space and the change will be saved"),
+    ("disk i/o error", "io_error", True,
+     "the disk reported an error while saving; check the drive and try again"),
+    ("attempt to write a readonly database", "read_only", False,
+     "the database file has become read-only"),
+    ("database is locked", "locked", True,
+     "another program is holding the database; try again in a moment"),
+    ("database is busy", "locked", True,
+     "another program is holding the database; try again in a moment"),
+    ("database disk image is malformed", "damaged", False,
+     "the database file is damaged; restore a backup"),
+    ("file is not a database", "damaged", False,
+     "the database file is damaged; restore a backup"),
+    ("unable to open database file", "io_error", True,
+     "the database file cannot be reached (removed drive or network?)"),
+)
+
+
+class WriteFailed(StorageError):
+    """A change could not be saved; nothing of it was written (the transaction rolled back).
+
+    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged' or 'refused';
+    `retryable` says whether the same change can be tried again later.
+    """
+
+    def __init__(self, message: str, reason: str, retryable: bool):
+        super().__init__(message)
+        self.reason = reason
+        self.retryable = retryable
+
+
+def classify_write_error(location: object, exc: BaseException) -> WriteFailed | None:
+    """Return the WriteFailed for a driver error about the disk or file, or None."""
+    orig = getattr(exc, "orig", exc)
+    text_ = str(orig).lower()
+    for needle, reason, retryable, message in _WRITE_FAILURES:
+        if needle in text_:
+            return WriteFailed(f"{location}: not saved: {message} ({orig})", reason, retryable)
+    return None
+
+
 class Database:
     """An open database: its engine, location and whether it is read-only."""
 
@@ -139,6 +188,8 @@ class Database:
         self.location = location
         self.engine = engine
         self.read_only = read_only
+        # Set when a check finds damage: every later write is refused (see session()).
+        self.refuse_writes: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -146,10 +197,48 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Yield a session in one transaction, committed on success, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
-            with session.begin():
-                yield session
+        """Yield a session in one transaction, committed on success, rolled back on error.
+
+        Raises WriteFailed (nothing written) when the disk is full, reports an I/O error or
+        the database is damaged. On SQLite, a transaction that changed rows also bumps the
+        change counter in app_meta, which tells backups whether the data has changed.
+        """
+        if self.refuse_writes:
+            raise WriteFailed(f"{self.location}: {self.refuse_writes}", "refused", False)
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
+                with session.begin():
+                    raw = None
+                    if self.location.is_sqlite:
+                        raw = session.connection().connection.driver_connection
+                        before = raw.total_changes  # type: ignore[union-attr]
+                    yield session
+                    if raw is not None:
+                        session.flush()
+                        if raw.total_changes != before:  # type: ignore[union-attr]
+                            session.execute(_BUMP_COUNTER, {"key": CHANGE_COUNTER_KEY})
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            failed = classify_write_error(self.location, exc)
+            if failed is None:
+                raise
+            log.warning("write to %s failed: %s", self.location, exc)
+            raise failed from exc
+
+    def backup(self, reason: str) -> Path | None:
+        """Write a verified backup of the database now; returns its path (None unless SQLite)."""
+        if self.path is None or not self.path.exists():
+            return None
+        return backup_database(self.path, timestamped_backup_path(self.path, reason))
+
+    def change_counter(self) -> int:
+        """Return the change counter (0 for a database that never changed; SQLite only)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM app_meta WHERE key = :key"), {"key": CHANGE_COUNTER_KEY}
+            ).scalar()
+        return int(value or 0)
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -164,6 +253,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_BUMP_COUNTER = text(
+    "INSERT INTO app_meta (key, value) VALUES (:key, '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -218,6 +313,10 @@ def open_database(
         url = location.url
         if read_only:
             url = f"sqlite:///file:{location.path}?mode=ro&uri=true"
+            if not os.access(location.path.parent, os.W_OK):
+                # A read-only folder (or medium): nobody can be writing, and SQLite could
+                # not create the -shm file a WAL reader otherwise needs.
+                url += "&immutable=1"
         engine = create_engine(url)
         _install_sqlite_pragmas(engine, read_only)
     else:
