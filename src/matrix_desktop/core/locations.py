@@ -38,14 +38,15 @@ def _parts(path: str) -> list[str]:
 
 def cloud_service(path: str) -> str | None:
     """Return the sync service whose folder holds `path`, or None."""
-    for part in _parts(path)[:-1]:  # the file name itself does not count
+    generic = None
+    for part in reversed(_parts(path)[:-1]):  # the file name itself does not count
         low = part.lower()
         for pattern, name in _CLOUD_PATTERNS:
             if re.fullmatch(pattern, low):
                 return name
         if low == "cloudstorage":  # macOS ~/Library/CloudStorage/<Provider>-<account>
-            return "a cloud storage provider"
-    return None
+            generic = "a cloud storage provider"
+    return generic
 
 
 def is_network_path(path: str, filesystem_type: str | None = None) -> bool:

@@ -25,6 +25,7 @@ from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+READ_OPTION = "matrix_desktop_read"  # execution option: this transaction only reads
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -133,7 +134,10 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Writers take the write lock at once (no SQLITE_BUSY half-way through an edit);
+        # readers begin deferred, so a read inside a write never waits on the writer.
+        deferred = read_only or conn.get_execution_options().get(READ_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 # SQLite's messages for failures of the disk or file rather than of the data; each maps to
@@ -188,6 +192,8 @@ class Database:
         self.location = location
         self.engine = engine
         self.read_only = read_only
+        # The same pool, but transactions begin deferred (see _install_sqlite_pragmas).
+        self.read_engine = engine.execution_options(**{READ_OPTION: True})
         # Set when a check finds damage: every later write is refused (see session()).
         self.refuse_writes: str | None = None
 
@@ -234,7 +240,7 @@ class Database:
 
     def change_counter(self) -> int:
         """Return the change counter (0 for a database that never changed; SQLite only)."""
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             value = conn.execute(
                 text("SELECT value FROM app_meta WHERE key = :key"), {"key": CHANGE_COUNTER_KEY}
             ).scalar()
@@ -243,12 +249,12 @@ class Database:
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """Yield a session for reading (rolled back at the end)."""
-        with Session(self.engine, autoflush=False) as session:
+        with Session(self.read_engine, autoflush=False) as session:
             yield session
             session.rollback()
 
     def pragma(self, name: str) -> str:
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 
     def close(self) -> None:
@@ -262,7 +268,8 @@ _BUMP_COUNTER = text(
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    """Return the Alembic revision stamped in the database (None when there is none)."""
+    with engine.execution_options(**{READ_OPTION: True}).connect() as conn:
         try:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except Exception:
