@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    svc = _services(args, read_only=True)
     try:
         rows = svc.catalog.frameworks()
         for fw in rows:
@@ -82,7 +82,7 @@ def cmd_frameworks_import(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    svc = _services(args, read_only=True)
     try:
         rounds = {r.id: r.name for r in svc.catalog.rounds()}
         for system in svc.catalog.systems():
