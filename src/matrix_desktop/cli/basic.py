@@ -14,7 +14,12 @@ def _services(args: argparse.Namespace, read_only: bool | None = None):  # type:
 
     # Writing commands take the database's lock (refused, naming the holder, while another
     # copy has it open); read-only commands proceed.
+    from matrix_desktop.storage.database import resolve_location
+
     ro = args.read_only if read_only is None else (read_only or args.read_only)
+    path = resolve_location(args.database).path
+    if ro and not args.read_only and path is not None and not path.exists():
+        ro = False  # a first run: create the database rather than fail to read it
     return open_for_cli(args.database, read_only=ro)
 
 

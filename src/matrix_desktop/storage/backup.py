@@ -167,7 +167,7 @@ def prune_backups(
             removed.append(info.path)
     folder = database.parent / "backups"
     if folder.is_dir():
-        for path in folder.glob(f"{database.stem}-*{PARTIAL_SUFFIX}"):
+        for path in folder.glob(f"{database.stem}-*{PARTIAL_SUFFIX}*"):
             # A .partial is only left by a killed backup; one older than an hour is dead.
             if now.timestamp() - path.stat().st_mtime > 3600:
                 path.unlink(missing_ok=True)
