@@ -19,11 +19,20 @@ PARTIAL_SUFFIX = ".partial"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S%f"
 
 
+def ro_uri(path: Path) -> str:
+    """Return a read-only SQLite URI for path; immutable where the folder is read-only,
+    since a WAL reader could not create its -shm file there and nobody can be writing."""
+    uri = f"file:{path}?mode=ro"
+    if not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
 def integrity_ok(path: Path, *, quick: bool = False) -> tuple[bool, str]:
     """Return (ok, message) from SQLite's integrity_check (or quick_check) of a file."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(ro_uri(path), uri=True)
         try:
             rows = con.execute(f"PRAGMA {pragma}").fetchall()
         finally:
@@ -182,7 +191,7 @@ def read_change_counter(path: Path) -> int | None:
     Database.session), so equal counters mean equal data.
     """
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(ro_uri(path), uri=True)
         try:
             row = con.execute(
                 "SELECT value FROM app_meta WHERE key = ?", (CHANGE_COUNTER_KEY,)

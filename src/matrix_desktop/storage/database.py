@@ -18,6 +18,7 @@ from matrix_desktop.core.errors import StorageError
 from matrix_desktop.storage.backup import (
     CHANGE_COUNTER_KEY,
     backup_database,
+    ro_uri,
     timestamped_backup_path,
 )
 from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
@@ -101,7 +102,7 @@ def _sqlite_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             has = con.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"

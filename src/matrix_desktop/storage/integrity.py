@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from matrix_desktop.core.errors import StorageError
-from matrix_desktop.storage.backup import BackupInfo, integrity_ok, newest_good_backup
+from matrix_desktop.storage.backup import BackupInfo, integrity_ok, newest_good_backup, ro_uri
 from matrix_desktop.storage.database import Database
 
 # app_meta key present while a copy of the app has the database open for writing; a clean
@@ -55,7 +55,7 @@ class DatabaseDamaged(StorageError):
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    return sqlite3.connect(ro_uri(path), uri=True, timeout=5)
 
 
 def read_session_marker(path: Path) -> str | None:
