@@ -8,7 +8,6 @@ a pipe.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 from pathlib import Path
@@ -36,7 +35,10 @@ def run_edits(db_path: Path, assessment_id: str, seed: int, first_seq: int, emit
     from matrix_desktop.services.context import open_services
 
     rng = random.Random(seed)
-    svc = open_services(db_path, user="crash-test", )
+    svc = open_services(
+        db_path,
+        user="crash-test",
+    )
     fw = svc.assessments.framework_of(svc.assessments.get(assessment_id))
     domains = [d.key for d in fw.domains]
     stages = [s.key for s in fw.stages]
@@ -53,7 +55,12 @@ def run_edits(db_path: Path, assessment_id: str, seed: int, first_seq: int, emit
 
 
 def main() -> int:
-    db_path, assessment_id, seed, first_seq = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    db_path, assessment_id, seed, first_seq = (
+        Path(sys.argv[1]),
+        sys.argv[2],
+        int(sys.argv[3]),
+        int(sys.argv[4]),
+    )
 
     def emit(line: str) -> None:
         sys.stdout.write(line)

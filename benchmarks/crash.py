@@ -50,7 +50,9 @@ def _kill_forked(db: Path, aid: str, seed: int, first_seq: int, delay: float) ->
     if pid == 0:  # child: never returns
         os.close(read_fd)
         try:
-            _crash_child.run_edits(db, aid, seed, first_seq, lambda s: os.write(write_fd, s.encode()))
+            _crash_child.run_edits(
+                db, aid, seed, first_seq, lambda s: os.write(write_fd, s.encode())
+            )
         finally:
             os._exit(1)
     os.close(write_fd)
@@ -113,7 +115,9 @@ def verify(db: Path, acked: list[tuple[int, str, str]], last_seq: int) -> tuple[
         if got_seq == in_flight:
             continue
         lost += 1
-        problems.append(f"{domain}: acknowledged edit {seq} ({stage}) but found {got_seq} ({got_stage})")
+        problems.append(
+            f"{domain}: acknowledged edit {seq} ({stage}) but found {got_seq} ({got_stage})"
+        )
     return lost, problems
 
 
@@ -165,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     max_delay = 0.25 if args.mode != "spawn" else 1.5  # a spawned child needs time to import
-    stats = run_campaign(args.runs, seconds=args.seconds, seed=args.seed, mode=args.mode,
-                         max_delay=max_delay)
+    stats = run_campaign(
+        args.runs, seconds=args.seconds, seed=args.seed, mode=args.mode, max_delay=max_delay
+    )
     for problem in stats.problems[:20]:
         print("problem:", problem)
     print(f"lost={stats.lost} corrupt={stats.corrupt} runs={stats.runs}")
@@ -174,14 +179,34 @@ def main(argv: list[str] | None = None) -> int:
     ok = stats.lost == 0 and stats.corrupt == 0
     if args.json:
         figures = [
-            {"name": "crash_runs", "value": stats.runs, "unit": "kills", "target": args.runs,
-             "ok": stats.runs >= args.runs},
-            {"name": "crash_lost_edits", "value": stats.lost, "unit": "edits", "target": 0,
-             "ok": stats.lost == 0},
-            {"name": "crash_corrupt_databases", "value": stats.corrupt, "unit": "runs",
-             "target": 0, "ok": stats.corrupt == 0},
-            {"name": "crash_acknowledged_edits", "value": stats.acked, "unit": "edits",
-             "target": None, "ok": True},
+            {
+                "name": "crash_runs",
+                "value": stats.runs,
+                "unit": "kills",
+                "target": args.runs,
+                "ok": stats.runs >= args.runs,
+            },
+            {
+                "name": "crash_lost_edits",
+                "value": stats.lost,
+                "unit": "edits",
+                "target": 0,
+                "ok": stats.lost == 0,
+            },
+            {
+                "name": "crash_corrupt_databases",
+                "value": stats.corrupt,
+                "unit": "runs",
+                "target": 0,
+                "ok": stats.corrupt == 0,
+            },
+            {
+                "name": "crash_acknowledged_edits",
+                "value": stats.acked,
+                "unit": "edits",
+                "target": None,
+                "ok": True,
+            },
         ]
         print(json.dumps({"figures": figures}))
     return 0 if ok else 1

@@ -28,8 +28,13 @@ def test_cloud_folders(path, service):
 
 @pytest.mark.parametrize(
     "path",
-    ["/home/ann/.local/share/matrix-desktop/m.sqlite3", r"C:\Users\ann\AppData\Roaming\m.sqlite3",
-     "/home/ann/dropbox-notes.sqlite3", "/home/ann/OneDrive.sqlite3", "/srv/boxes/m.sqlite3"],
+    [
+        "/home/ann/.local/share/matrix-desktop/m.sqlite3",
+        r"C:\Users\ann\AppData\Roaming\m.sqlite3",
+        "/home/ann/dropbox-notes.sqlite3",
+        "/home/ann/OneDrive.sqlite3",
+        "/srv/boxes/m.sqlite3",
+    ],
 )
 def test_local_folders_are_fine(path):
     assert location_warnings(path) == []
@@ -37,9 +42,14 @@ def test_local_folders_are_fine(path):
 
 @pytest.mark.parametrize(
     ("path", "fstype"),
-    [(r"\\fileserver\share\m.sqlite3", None), ("//fileserver/share/m.sqlite3", None),
-     (r"\\?\UNC\server\share\m.sqlite3", None), ("/mnt/team/m.sqlite3", "cifs"),
-     ("/mnt/team/m.sqlite3", "nfs4"), ("Z:/m.sqlite3", "remote")],
+    [
+        (r"\\fileserver\share\m.sqlite3", None),
+        ("//fileserver/share/m.sqlite3", None),
+        (r"\\?\UNC\server\share\m.sqlite3", None),
+        ("/mnt/team/m.sqlite3", "cifs"),
+        ("/mnt/team/m.sqlite3", "nfs4"),
+        ("Z:/m.sqlite3", "remote"),
+    ],
 )
 def test_network_paths(path, fstype):
     assert is_network_path(path, fstype)

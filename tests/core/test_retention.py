@@ -21,7 +21,9 @@ def test_everything_from_the_last_day_is_kept():
 def test_one_per_day_for_seven_days_then_weekly_then_monthly():
     # A backup every 6 hours for a year.
     stamps = [NOW - dt.timedelta(hours=6 * i) for i in range(4 * 365)]
-    kept = sorted(backups_to_keep(stamps, NOW, RetentionPolicy(within=dt.timedelta(0))), reverse=True)
+    kept = sorted(
+        backups_to_keep(stamps, NOW, RetentionPolicy(within=dt.timedelta(0))), reverse=True
+    )
     days = {s.date() for s in kept}
     # newest of each of the last 7 days
     for d in range(7):

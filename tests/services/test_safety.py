@@ -102,6 +102,7 @@ def test_import_is_preceded_by_a_backup(tmp_path):
     assert [b.reason for b in list_backups(target)] == ["import"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_kill_during_import_is_all_or_nothing(tmp_path):
     source = tmp_path / "a.sqlite3"
@@ -111,7 +112,9 @@ def test_kill_during_import_is_all_or_nothing(tmp_path):
         fw = svc.catalog.framework("syb-place-development-matrix")
         system = svc.catalog.create_system("SYB")
         for i in range(30):
-            entity = svc.catalog.create_entity(system.id, f"Place {i}", EntityKind.PLACE_PARTNERSHIP)
+            entity = svc.catalog.create_entity(
+                system.id, f"Place {i}", EntityKind.PLACE_PARTNERSHIP
+            )
             ids.append(svc.assessments.create(entity.id, fw, "2021/22 Q2").id)
         exported = svc.exchange.export(ids, tmp_path / "x.mdx.json")
     finally:
@@ -135,7 +138,9 @@ def test_kill_during_import_is_all_or_nothing(tmp_path):
         try:
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             count = con.execute("SELECT count(*) FROM assessment").fetchone()[0]
-            ratings = con.execute("SELECT count(DISTINCT assessment_id) FROM audit_event WHERE action='import'").fetchone()[0]
+            ratings = con.execute(
+                "SELECT count(DISTINCT assessment_id) FROM audit_event WHERE action='import'"
+            ).fetchone()[0]
         finally:
             con.close()
         assert count in (0, 30), f"half an import: {count} assessments"
@@ -153,8 +158,13 @@ def test_cli_backup_create_list_restore(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(SRC))
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "matrix_desktop", "--database", str(path), *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "matrix_desktop", "--database", str(path), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     made = cli("backup", "create")
     assert made.returncode == 0 and "integrity ok" in made.stdout, made.stderr

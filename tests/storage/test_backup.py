@@ -51,7 +51,9 @@ def test_rotation_deletes_what_the_policy_drops(workshop):
     made = []
     for days in range(0, 60, 3):
         when = now - dt.timedelta(days=days)
-        made.append(backup_database(workshop.path, timestamped_backup_path(workshop.path, "periodic", when)))
+        made.append(
+            backup_database(workshop.path, timestamped_backup_path(workshop.path, "periodic", when))
+        )
     removed = prune_backups(workshop.path, now)
     left = list_backups(workshop.path)
     assert len(left) + len(removed) == len(made)
@@ -86,7 +88,9 @@ def _big_database(workshop, services) -> None:
     con = sqlite3.connect(workshop.path)
     with con:
         for i in range(20):
-            con.execute("INSERT INTO app_meta (key, value) VALUES (?, ?)", (f"pad{i}", "x" * 1_000_000))
+            con.execute(
+                "INSERT INTO app_meta (key, value) VALUES (?, ?)", (f"pad{i}", "x" * 1_000_000)
+            )
     con.close()
 
 

@@ -8,7 +8,10 @@ import pytest
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the fast harness forks; Windows runs benchmarks/crash.py --mode spawn")
+@pytest.mark.skipif(
+    not hasattr(os, "fork"),
+    reason="the fast harness forks; Windows runs benchmarks/crash.py --mode spawn",
+)
 def test_two_hundred_kills_lose_nothing(crash_harness, tmp_path):
     stats = crash_harness.run_campaign(200, seconds=75, seed=8, folder=tmp_path)
     assert stats.problems == []

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
+from matrix_desktop.core.errors import ValidationFailed
 from matrix_desktop.storage.database import BUSY_TIMEOUT_MS, open_database
 
 
@@ -92,7 +93,7 @@ def test_failed_edit_tells_no_one_and_writes_nothing(workshop, services):
     services.assessments.subscribe(told.append)
     domain = workshop.domain
     before = services.assessments.record(workshop.assessment_id)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         services.assessments.execute(
             services.assessments.edit_rating(workshop.assessment_id, domain, stage="no-such-stage")
         )

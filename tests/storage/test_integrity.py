@@ -1,4 +1,4 @@
-"""Start-up checks: a corrupt file is found and never written; an unclean shutdown is checked in full."""
+"""Start-up checks: a corrupt file is found and never written; unclean shutdowns get full checks."""
 
 from __future__ import annotations
 
@@ -88,7 +88,9 @@ def test_unclean_shutdown_runs_the_full_checks(workshop):
         try:
             opened = open_for_gui(workshop.path)
             svc = opened.services.assessments
-            svc.execute(svc.edit_rating(workshop.assessment_id, workshop.domain, stage="developing"))
+            svc.execute(
+                svc.edit_rating(workshop.assessment_id, workshop.domain, stage="developing")
+            )
             os.kill(os.getpid(), signal.SIGKILL)  # no close: as if the laptop's app was killed
         finally:
             os._exit(1)

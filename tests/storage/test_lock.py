@@ -53,8 +53,12 @@ def test_second_lock_is_refused_naming_the_holder(tmp_path):
 
 def test_lock_left_by_a_dead_process_is_recovered(tmp_path):
     db = tmp_path / "m.sqlite3"
-    stale = {"host": socket.gethostname(), "pid": _dead_pid(), "user": "ann",
-             "started_at": "2026-11-22T09:00:00+00:00"}
+    stale = {
+        "host": socket.gethostname(),
+        "pid": _dead_pid(),
+        "user": "ann",
+        "started_at": "2026-11-22T09:00:00+00:00",
+    }
     lock_path_for(db).write_text(json.dumps(stale))
     lock = DatabaseLock(db).acquire()
     assert lock.recovered_from is not None and lock.recovered_from.user == "ann"
@@ -64,8 +68,12 @@ def test_lock_left_by_a_dead_process_is_recovered(tmp_path):
 
 def test_lock_from_another_host_is_not_taken(tmp_path):
     db = tmp_path / "m.sqlite3"
-    other = {"host": "other-laptop", "pid": _dead_pid(), "user": "bob",
-             "started_at": "2026-11-22T09:00:00+00:00"}
+    other = {
+        "host": "other-laptop",
+        "pid": _dead_pid(),
+        "user": "bob",
+        "started_at": "2026-11-22T09:00:00+00:00",
+    }
     lock_path_for(db).write_text(json.dumps(other))
     with pytest.raises(DatabaseLocked, match="bob on other-laptop"):
         DatabaseLock(db).acquire()
@@ -114,7 +122,10 @@ def test_second_process_is_refused_within_a_second(workshop):
     try:
         out = subprocess.run(
             [sys.executable, "-c", _SECOND.format(src=str(SRC), db=str(workshop.path))],
-            capture_output=True, text=True, timeout=60, check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         ).stdout
         result = json.loads(out)
         assert result["refused"]
@@ -132,29 +143,47 @@ def test_second_process_is_refused_within_a_second(workshop):
 
     svc = open_services(workshop.path, read_only=True)
     try:
-        assert svc.assessments.record(workshop.assessment_id).rating(workshop.domain).stage == "thriving"
+        assert (
+            svc.assessments.record(workshop.assessment_id).rating(workshop.domain).stage
+            == "thriving"
+        )
     finally:
         svc.close()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    return subprocess.run([sys.executable, "-m", "matrix_desktop", *args],
-                          capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "matrix_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 @pytest.mark.slow
 def test_cli_writing_commands_refused_reading_commands_proceed(workshop, tmp_path):
     with DatabaseLock(workshop.path) as lock:
         framework = Path(__file__).resolve().parents[2] / "resources" / "frameworks"
-        written = _cli("--database", str(workshop.path), "frameworks", "import",
-                       str(next(framework.glob("*.yaml"))))
+        written = _cli(
+            "--database",
+            str(workshop.path),
+            "frameworks",
+            "import",
+            str(next(framework.glob("*.yaml"))),
+        )
         assert written.returncode == 1
         assert f"process {lock.holder.pid}" in written.stderr
         read = _cli("--database", str(workshop.path), "entities")
         assert read.returncode == 0, read.stderr
         assert "Doncaster" in read.stdout
-    written = _cli("--database", str(workshop.path), "frameworks", "import",
-                   str(next(framework.glob("*.yaml"))))
+    written = _cli(
+        "--database",
+        str(workshop.path),
+        "frameworks",
+        "import",
+        str(next(framework.glob("*.yaml"))),
+    )
     assert written.returncode == 0, written.stderr
     assert not lock_path_for(workshop.path).exists()

@@ -36,7 +36,9 @@ def test_disk_full_keeps_the_edit_for_a_retry(workshop):
         told = []
         svc.assessments.subscribe(told.append)
         big = "x" * 200_000  # needs new pages
-        cmd = svc.assessments.edit_rating(workshop.assessment_id, workshop.domain, evidence=big[:50_000], stage="developing")
+        cmd = svc.assessments.edit_rating(
+            workshop.assessment_id, workshop.domain, evidence=big[:50_000], stage="developing"
+        )
         with pytest.raises(WriteFailed) as info:
             svc.assessments.execute(cmd)
         assert info.value.reason == "disk_full" and info.value.retryable
@@ -49,7 +51,10 @@ def test_disk_full_keeps_the_edit_for_a_retry(workshop):
         event.remove(svc.db.engine, "connect", cap)
         svc.db.engine.dispose()
         svc.assessments.execute(cmd)
-        assert svc.assessments.record(workshop.assessment_id).rating(workshop.domain).stage == "developing"
+        assert (
+            svc.assessments.record(workshop.assessment_id).rating(workshop.domain).stage
+            == "developing"
+        )
     finally:
         svc.close()
 
@@ -82,8 +87,9 @@ def _mount_tmpfs(folder, size: str) -> bool:  # type: ignore[no-untyped-def]
     if not shutil.which("mount") or os.geteuid() != 0:
         return False
     folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    )
     return done.returncode == 0
 
 
@@ -99,8 +105,9 @@ def test_disk_full_on_a_real_small_filesystem(tmp_path):
         failure = None
         try:
             for i in range(200):
-                cmd = svc.assessments.edit_rating(workshop.assessment_id, workshop.domain,
-                                                  evidence=f"{i} " + "y" * 40_000)
+                cmd = svc.assessments.edit_rating(
+                    workshop.assessment_id, workshop.domain, evidence=f"{i} " + "y" * 40_000
+                )
                 try:
                     svc.assessments.execute(cmd)
                     saved = i
@@ -113,7 +120,9 @@ def test_disk_full_on_a_real_small_filesystem(tmp_path):
         assert integrity_ok(workshop.path)[0]
         svc = open_services(workshop.path, read_only=True)
         try:
-            evidence = svc.assessments.record(workshop.assessment_id).rating(workshop.domain).evidence
+            evidence = (
+                svc.assessments.record(workshop.assessment_id).rating(workshop.domain).evidence
+            )
             assert evidence.startswith(f"{saved} ")  # the last acknowledged edit is there
         finally:
             svc.close()
@@ -139,7 +148,9 @@ def test_read_only_file_opens_read_only_with_a_banner(tmp_path):
             svc = opened.services.assessments
             assert svc.get(workshop.assessment_id)  # it can be read
             with pytest.raises(Exception, match="read-only"):
-                svc.execute(svc.edit_rating(workshop.assessment_id, workshop.domain, stage="thriving"))
+                svc.execute(
+                    svc.edit_rating(workshop.assessment_id, workshop.domain, stage="thriving")
+                )
         finally:
             opened.close()
         assert workshop.path.read_bytes() == before

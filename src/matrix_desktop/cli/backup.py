@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="replace the data with a backup (the current state is backed up first)",
     )
     c.add_argument(
-        "backup", metavar="BACKUP", help="a backup file, or its number in `backup list` (1 = newest)"
+        "backup",
+        metavar="BACKUP",
+        help="a backup file, or its number in `backup list` (1 = newest)",
     )
     c.set_defaults(run=cmd_backup_restore)
 

@@ -18,8 +18,23 @@ _CLOUD_PATTERNS: tuple[tuple[str, str], ...] = (
 
 NETWORK_FILESYSTEMS = frozenset(
     {
-        "nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "afpfs", "webdav", "davfs",
-        "fuse.sshfs", "sshfs", "9p", "fuse.rclone", "ncpfs", "afs", "remote",
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smbfs",
+        "smb2",
+        "smb3",
+        "afpfs",
+        "webdav",
+        "davfs",
+        "fuse.sshfs",
+        "sshfs",
+        "9p",
+        "fuse.rclone",
+        "ncpfs",
+        "afs",
+        "remote",
     }
 )
 

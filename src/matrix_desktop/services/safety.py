@@ -233,7 +233,9 @@ def open_for_gui(
     path = location.path
     warnings += [
         OpenWarning(w.kind, w.message)
-        for w in location_warnings(str(path), _filesystem_type(path.parent if not path.exists() else path))
+        for w in location_warnings(
+            str(path), _filesystem_type(path.parent if not path.exists() else path)
+        )
     ]
     if not read_only and not _writable(path):
         read_only = True
@@ -264,7 +266,8 @@ def open_for_gui(
                     "unclean_shutdown",
                     "matrix-desktop did not close properly last time"
                     + (f" ({report.previous_session})" if report.previous_session else "")
-                    + ". The database was checked in full and is fine; every saved change is there.",
+                    + ". The database was checked in full and is fine; "
+                    "every saved change is there.",
                 )
             )
         db = open_database(target, read_only=read_only)

@@ -76,10 +76,11 @@ def backup_database(source: Path, destination: Path) -> Path:
     return destination
 
 
-def timestamped_backup_path(
-    database: Path, reason: str, now: _dt.datetime | None = None
-) -> Path:
-    """Return a backup file name beside the database, e.g. backups/x-20261122T101500-migration.sqlite3."""
+def timestamped_backup_path(database: Path, reason: str, now: _dt.datetime | None = None) -> Path:
+    """Return a backup file name beside the database.
+
+    E.g. backups/x-20261122T101500000000-migration.sqlite3.
+    """
     when = now or _dt.datetime.now()
     while True:
         name = f"{database.stem}-{when.strftime(_STAMP_FORMAT)}-{reason}{BACKUP_SUFFIX}"

@@ -41,8 +41,10 @@ class DatabaseDamaged(StorageError):
         self.database = database
         self.report = report
         self.backup = backup
-        problem = report.message if not report.quick_ok else (
-            f"{report.foreign_key_problems} broken reference(s) between tables"
+        problem = (
+            report.message
+            if not report.quick_ok
+            else (f"{report.foreign_key_problems} broken reference(s) between tables")
         )
         offer = (
             f"The newest good backup is {backup.path} ({backup.label}); restore it."
@@ -111,7 +113,8 @@ def _describe(marker: str | None) -> str | None:
         return None
     try:
         data = json.loads(marker)
-        return f"{data.get('user', '?')} on {data.get('host', '?')} since {data.get('started_at', '?')}"
+        user, host = data.get("user", "?"), data.get("host", "?")
+        return f"{user} on {host} since {data.get('started_at', '?')}"
     except ValueError:
         return marker
 

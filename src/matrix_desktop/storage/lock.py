@@ -195,7 +195,11 @@ class DatabaseLock:
         if self.holder is None:
             return
         current = read_holder(self.path)
-        if current is not None and current.pid == self.holder.pid and current.host == self.holder.host:
+        if (
+            current is not None
+            and current.pid == self.holder.pid
+            and current.host == self.holder.host
+        ):
             self.path.unlink(missing_ok=True)
         self.holder = None
 
