@@ -10,10 +10,17 @@ from matrix_desktop.core.errors import MatrixError, NotFound
 
 
 def _services(args: argparse.Namespace, read_only: bool | None = None):  # type: ignore[no-untyped-def]
-    from matrix_desktop.services.context import open_services
+    from matrix_desktop.services.safety import open_for_cli
+
+    # Writing commands take the database's lock (refused, naming the holder, while another
+    # copy has it open); read-only commands proceed.
+    from matrix_desktop.storage.database import resolve_location
 
     ro = args.read_only if read_only is None else (read_only or args.read_only)
-    return open_services(args.database, read_only=ro)
+    path = resolve_location(args.database).path
+    if ro and not args.read_only and path is not None and not path.exists():
+        ro = False  # a first run: create the database rather than fail to read it
+    return open_for_cli(args.database, read_only=ro)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    svc = _services(args, read_only=True)
     try:
         rows = svc.catalog.frameworks()
         for fw in rows:
@@ -80,7 +87,7 @@ def cmd_frameworks_import(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    svc = _services(args, read_only=True)
     try:
         rounds = {r.id: r.name for r in svc.catalog.rounds()}
         for system in svc.catalog.systems():
@@ -140,6 +147,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from matrix_desktop.storage.database import current_revision
     from matrix_desktop.storage.schema import HEAD_REVISION
 
+    from matrix_desktop.core.errors import StorageError
+    from matrix_desktop.storage.database import resolve_location
+
+    location = resolve_location(args.database)
+    if location.path is not None and not location.path.exists():
+        raise StorageError(f"{location.path}: no such database")
     svc = _services(args, read_only=True)
     try:
         db = svc.db

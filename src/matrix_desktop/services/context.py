@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
@@ -25,8 +26,12 @@ class Services:
     peer_review: PeerReviewService
     compare: CompareService
     single_view: SingleViewService
+    # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        while self.on_close:
+            self.on_close.pop()()
         self.db.close()
 
 

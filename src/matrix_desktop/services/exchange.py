@@ -233,6 +233,7 @@ class ExchangeService:
         theirs = set(take_theirs)
         if self.db.read_only:
             raise ExchangeError("this database is open read-only; nothing was imported")
+        self.db.backup("import")  # a verified copy of the state before the import
         with self.db.session() as s:
             for fw in plan.new_frameworks:
                 fw_repo.add_framework(s, fw)

@@ -15,13 +15,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import StorageError
-from matrix_desktop.storage.backup import backup_database, timestamped_backup_path
+from matrix_desktop.storage.backup import (
+    CHANGE_COUNTER_KEY,
+    backup_database,
+    ro_uri,
+    timestamped_backup_path,
+)
 from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-READER_OPTION = "matrix_desktop_reader"
+READ_OPTION = "matrix_desktop_read"  # execution option: this transaction only reads
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -97,7 +102,7 @@ def _sqlite_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             has = con.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -130,9 +135,55 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        # Writers take the write lock up front (no upgrade deadlocks); readers never take it.
-        reader = read_only or conn.get_execution_options().get(READER_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+        # Writers take the write lock at once (no SQLITE_BUSY half-way through an edit);
+        # readers begin deferred, so a read inside a write never waits on the writer.
+        deferred = read_only or conn.get_execution_options().get(READ_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+# SQLite's messages for failures of the disk or file rather than of the data; each maps to
+# a reason the GUI can act on and whether trying again later can succeed.
+_WRITE_FAILURES: tuple[tuple[str, str, bool, str], ...] = (
+    ("database or disk is full", "disk_full", True,
+     "the disk is full; free some space and the change will be saved"),
+    ("disk i/o error", "io_error", True,
+     "the disk reported an error while saving; check the drive and try again"),
+    ("attempt to write a readonly database", "read_only", False,
+     "the database file has become read-only"),
+    ("database is locked", "locked", True,
+     "another program is holding the database; try again in a moment"),
+    ("database is busy", "locked", True,
+     "another program is holding the database; try again in a moment"),
+    ("database disk image is malformed", "damaged", False,
+     "the database file is damaged; restore a backup"),
+    ("file is not a database", "damaged", False,
+     "the database file is damaged; restore a backup"),
+    ("unable to open database file", "io_error", True,
+     "the database file cannot be reached (removed drive or network?)"),
+)
+
+
+class WriteFailed(StorageError):
+    """A change could not be saved; nothing of it was written (the transaction rolled back).
+
+    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged' or 'refused';
+    `retryable` says whether the same change can be tried again later.
+    """
+
+    def __init__(self, message: str, reason: str, retryable: bool):
+        super().__init__(message)
+        self.reason = reason
+        self.retryable = retryable
+
+
+def classify_write_error(location: object, exc: BaseException) -> WriteFailed | None:
+    """Return the WriteFailed for a driver error about the disk or file, or None."""
+    orig = getattr(exc, "orig", exc)
+    text_ = str(orig).lower()
+    for needle, reason, retryable, message in _WRITE_FAILURES:
+        if needle in text_:
+            return WriteFailed(f"{location}: not saved: {message} ({orig})", reason, retryable)
+    return None
 
 
 class Database:
@@ -142,7 +193,10 @@ class Database:
         self.location = location
         self.engine = engine
         self.read_only = read_only
-        self._reader_engine = engine.execution_options(**{READER_OPTION: True})
+        # The same pool, but transactions begin deferred (see _install_sqlite_pragmas).
+        self.read_engine = engine.execution_options(**{READ_OPTION: True})
+        # Set when a check finds damage: every later write is refused (see session()).
+        self.refuse_writes: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -150,28 +204,73 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Yield a session in one transaction, committed on success, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
-            with session.begin():
-                yield session
+        """Yield a session in one transaction, committed on success, rolled back on error.
+
+        Raises WriteFailed (nothing written) when the disk is full, reports an I/O error or
+        the database is damaged. On SQLite, a transaction that changed rows also bumps the
+        change counter in app_meta, which tells backups whether the data has changed.
+        """
+        if self.refuse_writes:
+            raise WriteFailed(f"{self.location}: {self.refuse_writes}", "refused", False)
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
+                with session.begin():
+                    raw = None
+                    if self.location.is_sqlite:
+                        raw = session.connection().connection.driver_connection
+                        before = raw.total_changes  # type: ignore[union-attr]
+                    yield session
+                    if raw is not None:
+                        session.flush()
+                        if raw.total_changes != before:  # type: ignore[union-attr]
+                            session.execute(_BUMP_COUNTER, {"key": CHANGE_COUNTER_KEY})
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            failed = classify_write_error(self.location, exc)
+            if failed is None:
+                raise
+            log.warning("write to %s failed: %s", self.location, exc)
+            raise failed from exc
+
+    def backup(self, reason: str) -> Path | None:
+        """Write a verified backup of the database now; returns its path (None unless SQLite)."""
+        if self.path is None or not self.path.exists():
+            return None
+        return backup_database(self.path, timestamped_backup_path(self.path, reason))
+
+    def change_counter(self) -> int:
+        """Return the change counter (0 for a database that never changed; SQLite only)."""
+        with self.read_engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM app_meta WHERE key = :key"), {"key": CHANGE_COUNTER_KEY}
+            ).scalar()
+        return int(value or 0)
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """Yield a session for reading (a deferred transaction that never takes the write lock)."""
-        with Session(self._reader_engine, autoflush=False) as session:
+        """Yield a session for reading (rolled back at the end)."""
+        with Session(self.read_engine, autoflush=False) as session:
             yield session
             session.rollback()
 
     def pragma(self, name: str) -> str:
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 
     def close(self) -> None:
         self.engine.dispose()
 
 
+_BUMP_COUNTER = text(
+    "INSERT INTO app_meta (key, value) VALUES (:key, '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+)
+
+
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    """Return the Alembic revision stamped in the database (None when there is none)."""
+    with engine.execution_options(**{READ_OPTION: True}).connect() as conn:
         try:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except Exception:
@@ -222,6 +321,10 @@ def open_database(
         url = location.url
         if read_only:
             url = f"sqlite:///file:{location.path}?mode=ro&uri=true"
+            if not os.access(location.path.parent, os.W_OK):
+                # A read-only folder (or medium): nobody can be writing, and SQLite could
+                # not create the -shm file a WAL reader otherwise needs.
+                url += "&immutable=1"
         engine = create_engine(url)
         _install_sqlite_pragmas(engine, read_only)
     else:

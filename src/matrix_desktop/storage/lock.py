@@ -1,0 +1,221 @@
+"""One writer per database: a lock file beside it naming the host, process, user and start time."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import getpass
+import json
+import os
+import socket
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from matrix_desktop.core.errors import StorageError
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a database: read from (or written to) the lock file."""
+
+    host: str
+    pid: int
+    user: str
+    started_at: str  # ISO 8601, local time with offset
+    app: str = "matrix-desktop"
+
+    def describe(self) -> str:
+        """Return e.g. "alice on LAPTOP-3 (process 4120) since 2026-11-22 10:15"."""
+        since = self.started_at[:16].replace("T", " ")
+        return f"{self.user} on {self.host} (process {self.pid}) since {since}"
+
+
+class DatabaseLocked(StorageError):
+    """Another copy of the app is writing to this database."""
+
+    def __init__(self, database: Path, holder: LockHolder | None, lock_path: Path):
+        self.database = database
+        self.holder = holder
+        self.lock_path = lock_path
+        who = holder.describe() if holder else "another copy of matrix-desktop (unreadable lock)"
+        super().__init__(
+            f"{database}: is open in another copy of matrix-desktop: {who}. "
+            "Open it read-only, or close the other copy first."
+        )
+
+
+def lock_path_for(database: Path) -> Path:
+    """Return the lock file's path: `<database>.lock` beside the database."""
+    return database.with_name(database.name + ".lock")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no user name on some locked-down machines
+        return "unknown"
+
+
+def this_process() -> LockHolder:
+    """Return the holder record for the running process."""
+    return LockHolder(
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        user=_user(),
+        started_at=_dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    )
+
+
+def pid_alive(pid: int) -> bool:
+    """Return True if a process with this id exists on this machine."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie (killed, not yet reaped by its parent) holds nothing.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def read_holder(lock_path: Path) -> LockHolder | None:
+    """Return the holder named in a lock file, or None if it is missing or unreadable."""
+    try:
+        data = json.loads(lock_path.read_text(encoding="utf-8"))
+        return LockHolder(
+            host=str(data["host"]),
+            pid=int(data["pid"]),
+            user=str(data.get("user", "?")),
+            started_at=str(data.get("started_at", "")),
+            app=str(data.get("app", "matrix-desktop")),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def is_stale(holder: LockHolder | None) -> bool:
+    """Return True when the holder is a process on this host that no longer runs."""
+    if holder is None:
+        return False
+    return holder.host == socket.gethostname() and not pid_alive(holder.pid)
+
+
+class DatabaseLock:
+    """The lock on one database file, held by this process until release()."""
+
+    def __init__(self, database: Path):
+        self.database = Path(database)
+        self.path = lock_path_for(self.database)
+        self.holder: LockHolder | None = None
+        self.recovered_from: LockHolder | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.holder is not None
+
+    def acquire(self) -> DatabaseLock:
+        """Take the lock (recovering one left by a dead process); returns self.
+
+        Raises DatabaseLocked naming the holder when another live process has it.
+        """
+        me = this_process()
+        payload = json.dumps(asdict(me), indent=1).encode("utf-8")
+        for _attempt in range(3):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                holder = read_holder(self.path)
+                if holder is None and self._young():
+                    # Another process is between creating and writing the file.
+                    continue
+                if holder is not None and not is_stale(holder):
+                    raise DatabaseLocked(self.database, holder, self.path) from None
+                if holder is None:
+                    raise DatabaseLocked(self.database, None, self.path) from None
+                self.recovered_from = holder
+                self._remove_if_unchanged(holder)
+                continue
+            except OSError as exc:
+                if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                    raise StorageError(
+                        f"{self.database}: cannot create the lock file {self.path.name} "
+                        f"({exc.strerror}); open the database read-only"
+                    ) from None
+                raise
+            try:
+                os.write(fd, payload)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self.holder = me
+            return self
+        raise DatabaseLocked(self.database, read_holder(self.path), self.path)
+
+    def _young(self) -> bool:
+        try:
+            age = _dt.datetime.now().timestamp() - self.path.stat().st_mtime
+        except OSError:
+            return True
+        return age < 2.0
+
+    def _remove_if_unchanged(self, stale: LockHolder) -> None:
+        # Rename first so two processes recovering at once cannot both delete a fresh lock.
+        grave = self.path.with_name(f"{self.path.name}.stale-{os.getpid()}")
+        try:
+            os.replace(self.path, grave)
+        except FileNotFoundError:
+            return
+        if read_holder(grave) != stale:  # someone else's fresh lock: put it back
+            try:
+                os.link(grave, self.path)
+            except OSError:
+                pass
+        grave.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Remove the lock file if it is still ours."""
+        if self.holder is None:
+            return
+        current = read_holder(self.path)
+        if (
+            current is not None
+            and current.pid == self.holder.pid
+            and current.host == self.holder.host
+        ):
+            self.path.unlink(missing_ok=True)
+        self.holder = None
+
+    def __enter__(self) -> DatabaseLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def break_lock(database: Path) -> LockHolder | None:
+    """Remove a database's lock file whoever holds it (the user said the holder is gone).
+
+    Returns the holder that was named in it.
+    """
+    path = lock_path_for(Path(database))
+    holder = read_holder(path)
+    path.unlink(missing_ok=True)
+    return holder
