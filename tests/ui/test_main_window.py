@@ -46,7 +46,7 @@ def test_unopenable_database_says_why(qtbot, ctx, tmp_path, answers):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     assert not window.open_database(str(bad))
-    assert answers and "not a matrix-desktop database" in answers[0][1]
+    assert answers and "is not a database" in answers[0][1] and str(bad) in answers[0][1]
     assert bad.read_bytes() == b"junk junk junk junk"
 
 
@@ -100,3 +100,42 @@ def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_
     page = window.stack.currentWidget()
     assert isinstance(page, PeerReviewWidget)
     assert window.stack.count() == 3  # welcome, entity page and one task page: old pages closed
+
+
+def test_second_copy_is_offered_read_only_with_the_holder_named(qtbot, ctx, db_path, monkeypatch, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from matrix_desktop.ui.context import AppContext
+    from matrix_desktop.ui.interaction import interaction
+
+    first = _window(qtbot, ctx, db_path)
+    asked = []
+    monkeypatch.setattr(interaction, "choose", lambda p, t, m, o: asked.append(m) or "Open read-only")
+    other_ctx = AppContext(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+    second = MainWindow(other_ctx)
+    qtbot.addWidget(second)
+    assert second.open_database(str(db_path))
+    assert asked and "another copy" in asked[0] and str(__import__("os").getpid()) in asked[0]
+    assert other_ctx.read_only and "read-only" in second.windowTitle()
+    other_ctx.close_database()
+    first.close()
+
+
+def test_failed_write_is_kept_and_saved_on_retry(qtbot, ctx, db_path, answers, monkeypatch):
+    from matrix_desktop.storage.database import WriteFailed
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    svc = ctx.services
+    record = svc.assessments.assessments()[0]
+    svc.assessments.execute(svc.assessments.reopen(record.id, "test"))
+    command = svc.assessments.edit_rating(record.id, "leadership", evidence="Typed in the workshop")
+    real = svc.assessments.execute
+    monkeypatch.setattr(svc.assessments, "execute", lambda c: (_ for _ in ()).throw(WriteFailed("disk is full", "disk_full", True)))
+    assert not ctx.push(command)
+    assert ctx.pending == [command] and "retrying" in window.saved_label.text()
+    monkeypatch.setattr(svc.assessments, "execute", real)
+    ctx.retry_pending()
+    assert ctx.pending == []
+    assert svc.assessments.record(record.id).rating("leadership").evidence == "Typed in the workshop"
+    assert ctx.undo_stack.count() == 1

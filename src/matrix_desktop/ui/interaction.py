@@ -36,6 +36,14 @@ class Interaction:
         return buttons.get(box.clickedButton())
 
     @staticmethod
+    def pick(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+        """Return the index of the item chosen from a list, or None when cancelled."""
+        if not items:
+            return None
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return items.index(value) if ok and value in items else None
+
+    @staticmethod
     def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -61,7 +62,21 @@ class MainWindow(QMainWindow):
         self.entity_page = EntityPage()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.entity_page)
-        self.setCentralWidget(self.stack)
+        self.banner = QLabel()
+        self.banner.setObjectName("warning_banner")
+        self.banner.setAccessibleName("Warning")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel#warning_banner { background: #fff3cd; color: #3d2e00; padding: 6px; }")
+        self.banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(5 * 60 * 1000)  # maybe_backup decides (30 min, changed)
+        self._backup_timer.timeout.connect(self._on_backup_timer_timeout)
         self.welcome.open_examples.connect(self.import_examples)
         self.welcome.new_assessment.connect(self.new_assessment)
         self.welcome.import_files.connect(self.import_files)
@@ -101,6 +116,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(file, "&Export…", lambda: self.export_assessments(self.entity_page.selected_ids()), "Ctrl+E")
         file.addSeparator()
         self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
+        self.restore_action = self._action(file, "&Restore from backup…", self.restore_from_backup)
         file.addSeparator()
         self.quit_action = self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -137,6 +153,8 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("main_window/state", self.saveState())
         self.ctx.settings.sync()
+        self._backup_timer.stop()
+        self.ctx.close_database()
         super().closeEvent(event)
 
     # -- data --------------------------------------------------------------------------
@@ -145,22 +163,101 @@ class MainWindow(QMainWindow):
         return self.ctx.services
 
     def open_database(self, database: str | None, read_only: bool = False) -> bool:
-        """Open the database (imports storage now, after the window has painted)."""
+        """Open the database safely (lock, integrity, backups); imports storage only now."""
         from matrix_desktop.core.errors import MatrixError
-        from matrix_desktop.services.context import open_services
+        from matrix_desktop.services.safety import DatabaseDamaged, DatabaseLocked, open_for_gui
+        from matrix_desktop.storage.backup import restore_backup
 
-        try:
-            services = open_services(database, read_only=read_only)
-        except MatrixError as exc:
-            self.status_label.setText("No database open")
-            interaction.error(self, "Cannot open the database", str(exc))
-            return False
-        self.ctx.set_services(services)
-        where = str(services.db.location)
-        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}" + (" (read-only)" if read_only else ""))
+        while True:
+            try:
+                opened = open_for_gui(database, read_only=read_only)
+                break
+            except DatabaseLocked as exc:
+                choice = interaction.choose(
+                    self, "Database in use", f"{exc}", ["Open read-only", "Quit"]
+                )
+                if choice != "Open read-only":
+                    self.status_label.setText("No database open")
+                    return False
+                read_only = True
+            except DatabaseDamaged as exc:
+                if exc.backup is None:
+                    interaction.error(self, "The database is damaged", str(exc))
+                    self.status_label.setText("No database open")
+                    return False
+                choice = interaction.choose(
+                    self,
+                    "The database is damaged",
+                    f"{exc}\n\nNothing was written to it. Restore the newest good backup "
+                    f"({exc.backup.label})? The damaged file is kept beside it.",
+                    ["Restore backup", "Quit"],
+                )
+                if choice != "Restore backup":
+                    self.status_label.setText("No database open")
+                    return False
+                restore_backup(exc.database, exc.backup.path)
+            except MatrixError as exc:
+                self.status_label.setText("No database open")
+                interaction.error(self, "Cannot open the database", str(exc))
+                return False
+        self.ctx.set_opened(opened)
+        self._show_warnings([w.message for w in opened.warnings])
+        where = str(opened.services.db.location)
+        ro = opened.read_only
+        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}" + (" (read-only)" if ro else ""))
         self.status_label.setText(f"Database: {where}")
+        self._backup_timer.start()
         self.data_loaded.emit()
         return True
+
+    def _show_warnings(self, messages: list[str]) -> None:
+        self.banner.setText("\n".join(messages))
+        self.banner.setVisible(bool(messages))
+
+    def _on_backup_timer_timeout(self) -> None:
+        opened = self.ctx.opened
+        if opened is None:
+            return
+        try:
+            made = opened.safety.maybe_backup()
+        except Exception as exc:  # a failed backup must not stop the workshop
+            log.warning("periodic backup failed: %s", exc)
+            self.status_label.setText(f"Backup failed: {exc}")
+            return
+        if made is not None:
+            self.status_label.setText(f"Backed up at {made.created:%H:%M}")
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup and restore it (the current state is backed up first)."""
+        from matrix_desktop.core.errors import MatrixError
+
+        opened = self.ctx.opened
+        if opened is None or not opened.safety.enabled:
+            interaction.info(self, "Restore", "Backups can be restored only into a database open for writing.")
+            return
+        backups = opened.safety.backups()
+        if not backups:
+            interaction.info(self, "Restore", "There are no backups of this database yet.")
+            return
+        index = interaction.pick(self, "Restore from a backup", "Backup to restore:", [b.label for b in backups])
+        if index is None:
+            return
+        chosen = backups[index]
+        if not interaction.confirm(
+            self,
+            "Restore from a backup",
+            f"Replace the data with the backup of {chosen.label}? The current data is backed up first.",
+            "Restore",
+        ):
+            return
+        try:
+            saved = opened.safety.restore(chosen.path)
+        except MatrixError as exc:
+            interaction.error(self, "Restore failed; nothing was changed", str(exc))
+            return
+        self.ctx.undo_stack.clear()
+        self.ctx.reloaded.emit()
+        self.status_label.setText(f"Restored {chosen.label}; the replaced data is in {saved.name}")
 
     def populate_navigator(self, navigation) -> None:  # type: ignore[no-untyped-def]
         """Show systems and their entities: [(System, [(Entity, assessment count)])]."""
@@ -390,7 +487,8 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _on_ctx_save_failed(self, message: str) -> None:
-        self.saved_label.setText("Not saved")
+        pending = len(self.ctx.pending)
+        self.saved_label.setText(f"Not saved — {pending} change(s) kept, retrying" if pending else "Not saved")
 
     def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
         if "status" in change.parts or "created" in change.parts:
