@@ -40,9 +40,12 @@ from matrix_desktop.storage.tables import (
     MetaRow,
     RatingRow,
     RoundRow,
+    SyncHashRow,
     SystemRow,
     VoteRow,
 )
+
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 # -- systems, entities, rounds -------------------------------------------------------------
 
@@ -195,9 +198,32 @@ def get_record(session: Session, assessment_id: str) -> AssessmentRecord:
     )
 
 
+def get_records(session: Session, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
+    """Return the records (with ratings and votes) of those ids that exist, by id, in few queries."""
+    out: dict[str, AssessmentRecord] = {}
+    ids = list(dict.fromkeys(assessment_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = session.scalars(select(AssessmentRow).where(AssessmentRow.id.in_(chunk)))  # type: ignore[attr-defined]
+        found = {r.id: assessment_from_row(r) for r in rows}
+        if not found:
+            continue
+        keys = list(found)
+        ratings: dict[str, list[Rating]] = {k: [] for k in keys}
+        votes: dict[str, list[Vote]] = {k: [] for k in keys}
+        for rr in session.scalars(select(RatingRow).where(RatingRow.assessment_id.in_(keys))):  # type: ignore[attr-defined]
+            ratings[rr.assessment_id].append(rating_from_row(rr))
+        for vr in session.scalars(select(VoteRow).where(VoteRow.assessment_id.in_(keys))):  # type: ignore[attr-defined]
+            votes[vr.assessment_id].append(vote_from_row(vr))
+        for k, a in found.items():
+            out[k] = AssessmentRecord(a, tuple(ratings[k]), tuple(votes[k]))
+    return out
+
+
 def delete_assessment(session: Session, assessment_id: str) -> None:
     session.execute(delete(VoteRow).where(VoteRow.assessment_id == assessment_id))
     session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
+    session.execute(delete(SyncHashRow).where(SyncHashRow.assessment_id == assessment_id))
     session.execute(delete(AssessmentRow).where(AssessmentRow.id == assessment_id))
 
 
@@ -256,6 +282,53 @@ def touch_assessment(session: Session, assessment_id: str) -> None:
         row.revision += 1
         row.modified_at = utcnow()
         session.flush()
+
+
+# -- sync ancestry -------------------------------------------------------------------------
+
+
+def sync_hashes(session: Session, assessment_ids: list[str]) -> dict[str, set[str]]:
+    """Return, per assessment id, the content hashes it had when exported or imported."""
+    out: dict[str, set[str]] = {}
+    ids = list(dict.fromkeys(assessment_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        query = select(SyncHashRow.assessment_id, SyncHashRow.content_hash).where(
+            SyncHashRow.assessment_id.in_(chunk)  # type: ignore[attr-defined]
+        )
+        for aid, digest in session.execute(query):
+            out.setdefault(aid, set()).add(digest)
+    return out
+
+
+def recent_sync_hashes(session: Session, assessment_id: str, limit: int) -> list[str]:
+    """Return up to limit of an assessment's sync hashes, the most recently shared first."""
+    query = (
+        select(SyncHashRow.content_hash)
+        .where(SyncHashRow.assessment_id == assessment_id)
+        .order_by(SyncHashRow.shared_at.desc(), SyncHashRow.content_hash)  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def add_sync_hashes(
+    session: Session,
+    assessment_id: str,
+    hashes: set[str],
+    at: str,
+    known: set[str] | None = None,
+) -> None:
+    """Record content hashes as shared for an assessment (known: those already recorded)."""
+    if not hashes:
+        return
+    if known is None:
+        known = sync_hashes(session, [assessment_id]).get(assessment_id, set())
+    session.add_all(
+        SyncHashRow(assessment_id=assessment_id, content_hash=h, shared_at=at)
+        for h in sorted(hashes - known)
+    )
+    session.flush()
 
 
 # -- audit trail and metadata --------------------------------------------------------------
