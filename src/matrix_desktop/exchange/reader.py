@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,29 +47,44 @@ def _no_constants(name: str) -> Any:
     raise _Rejected(f"{name} is not a number JSON allows")
 
 
+MAX_STRING = 200_000  # characters in any one string (the longest field, evidence, allows this)
+MAX_LIST = 100_000  # items in any one list
+# Control characters other than tab, newline and carriage return; lone UTF-16 surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def _bad_text(text: str, path: str) -> str | None:
-    for ch in text:
-        code = ord(ch)
-        if code < 32 and ch not in "\n\r\t":
-            return f"{path or '(top level)'}: contains control character U+{code:04X}"
-        if 0xD800 <= code <= 0xDFFF:
-            return f"{path or '(top level)'}: contains an unpaired surrogate U+{code:04X}"
-    return None
+    where = path or "(top level)"
+    if len(text) > MAX_STRING:
+        return f"{where}: is {len(text):,} characters; the limit is {MAX_STRING:,}"
+    bad = _FORBIDDEN.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    if code < 32:
+        return f"{where}: contains control character U+{code:04X}"
+    return f"{where}: contains an unpaired surrogate U+{code:04X}"
 
 
-def _bad_control_chars(value: Any, path: str) -> str | None:
-    """Return the first string (value or key) holding a control character, by path."""
+def _bad_value(value: Any, path: str) -> str | None:
+    """Return the first string (value or key) or list breaking the generic limits, by path.
+
+    These hold for every part of a file, framework specs included, before the schema's own
+    per-field limits are checked.
+    """
     if isinstance(value, str):
         return _bad_text(value, path)
     if isinstance(value, dict):
         for k, v in value.items():
             inner = f"{path}.{k}" if path else str(k)
-            found = _bad_text(k, inner) or _bad_control_chars(v, inner)
+            found = _bad_text(k, inner) or _bad_value(v, inner)
             if found:
                 return found
     elif isinstance(value, list):
+        if len(value) > MAX_LIST:
+            return f"{path}: has {len(value):,} items; the limit is {MAX_LIST:,}"
         for i, v in enumerate(value):
-            found = _bad_control_chars(v, f"{path}[{i}]")
+            found = _bad_value(v, f"{path}[{i}]")
             if found:
                 return found
     return None
@@ -148,7 +164,7 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
         )
     if type(version) is not int or version != FORMAT_VERSION:
         raise fail(f"format_version: must be {FORMAT_VERSION}, not {version!r}")
-    control = _bad_control_chars(data, "")
+    control = _bad_value(data, "")
     if control:
         raise fail(control)
     try:

@@ -170,3 +170,16 @@ def json_schema() -> dict:  # type: ignore[type-arg]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "matrix-desktop exchange file, format version 1"
     return schema
+
+
+def json_schema_text() -> str:
+    """Return the JSON Schema as the text of resources/schemas/exchange-v1.schema.json."""
+    import json
+
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m matrix_desktop.exchange.schema > resources/schemas/...
+    import sys
+
+    sys.stdout.write(json_schema_text())
