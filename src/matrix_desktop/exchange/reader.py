@@ -154,6 +154,9 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
         raise fail("is not an exchange file (the top level must be an object)")
     if _depth(data) > MAX_DEPTH:
         raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    control = _bad_value(data, "")
+    if control:
+        raise fail(control)
     if data.get("format") != FORMAT_NAME:
         raise fail("is not a matrix-desktop exchange file (no 'format' of that name)")
     version = data.get("format_version")
@@ -164,9 +167,6 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
         )
     if type(version) is not int or version != FORMAT_VERSION:
         raise fail(f"format_version: must be {FORMAT_VERSION}, not {version!r}")
-    control = _bad_value(data, "")
-    if control:
-        raise fail(control)
     try:
         doc = ExchangeDoc.model_validate(data)
     except ValidationError as exc:
