@@ -52,13 +52,19 @@ def add_place(svc: Services, system: str = "Test ICS", place: str = "Testplace")
     return svc.catalog.create_entity(sys_.id, place, EntityKind.PLACE_PARTNERSHIP)
 
 
-def new_assessment(svc: Services, fw: Framework, round_name: str = "2021/22 Q2", place: str = "Testplace"):  # type: ignore[no-untyped-def]
+def new_assessment(
+    svc: Services, fw: Framework, round_name: str = "2021/22 Q2", place: str = "Testplace"
+):  # type: ignore[no-untyped-def]
     """Return an assessment with two participants, a rating per domain and a vote."""
     svc.catalog.add_framework(fw)
     svc.catalog.frameworks()  # warm the cache outside a write transaction (see report)
     entity = add_place(svc, place=place)
     a = svc.assessments.create(
-        entity.id, fw, round_name, facilitator="Fay", participants=[("Ann", "Council"), ("Bo", "NHS")]
+        entity.id,
+        fw,
+        round_name,
+        facilitator="Fay",
+        participants=[("Ann", "Council"), ("Bo", "NHS")],
     )
     for i, d in enumerate(fw.domains):
         svc.assessments.execute(
@@ -69,7 +75,9 @@ def new_assessment(svc: Services, fw: Framework, round_name: str = "2021/22 Q2",
     return svc.assessments.get(a.id)
 
 
-def set_stage(svc: Services, assessment_id: str, domain: str, stage: str | None, **more: object) -> None:
+def set_stage(
+    svc: Services, assessment_id: str, domain: str, stage: str | None, **more: object
+) -> None:
     svc.assessments.execute(svc.assessments.edit_rating(assessment_id, domain, stage=stage, **more))
 
 

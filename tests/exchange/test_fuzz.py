@@ -1,4 +1,4 @@
-"""Hypothesis: malformed and mutated exchange files are all refused, and the database stays as it was.
+"""Hypothesis: malformed and mutated exchange files are all refused; the database stays as it was.
 
 Mutations are chosen so that each one makes the file invalid (a truncated file, a changed
 byte, a wrong type, an unknown key, a control character, an over-long string, a malformed id,
@@ -10,22 +10,28 @@ deeper checks rather than stopping at the checksum.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from exchange.helpers import logical_dump, new_assessment, open_db, small_framework
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from exchange.helpers import logical_dump, new_assessment, open_db, small_framework
 from matrix_desktop.exchange.codec import ExchangeError, content_checksum
 
 EXAMPLES = 1000
 REQUIRED = {
     "": ["format", "format_version", "exported_at"],
     "assessments[]": [
-        "id", "entity_id", "round_id", "framework", "kind", "status", "created_at",
-        "modified_at", "revision",
+        "id",
+        "entity_id",
+        "round_id",
+        "framework",
+        "kind",
+        "status",
+        "created_at",
+        "modified_at",
+        "revision",
     ],
     "assessments[].ratings[]": ["domain"],
     "assessments[].votes[]": ["participant_id", "domain", "stage"],
@@ -35,8 +41,14 @@ REQUIRED = {
     "rounds[]": ["id", "name"],
 }
 UNIQUE_LISTS = [
-    "frameworks", "systems", "entities", "rounds", "assessments", "assessments[].ratings",
-    "assessments[].votes", "assessments[].participants",
+    "frameworks",
+    "systems",
+    "entities",
+    "rounds",
+    "assessments",
+    "assessments[].ratings",
+    "assessments[].votes",
+    "assessments[].participants",
 ]
 ID_KEYS = {"id", "entity_id", "round_id", "system_id", "participant_id", "reviews_id"}
 SKIP_KEYS = {"checksum", "content_hash", "shared_hashes"}
@@ -121,11 +133,17 @@ def _mutate_doc(doc: dict, kind: str, data: st.DataObject) -> None:  # type: ign
         _set(doc, data.draw(st.sampled_from(strings)), "x" * 200_001)
     elif kind == "bad_id":
         ids = [p for p in leaves if p[-1] in ID_KEYS and isinstance(_get(doc, p), str)]
-        bad = data.draw(st.sampled_from(["", "not-an-id", "A" * 36, "12345678-1234-1234-1234-12345678901"]))
+        bad = data.draw(
+            st.sampled_from(["", "not-an-id", "A" * 36, "12345678-1234-1234-1234-12345678901"])
+        )
         _set(doc, data.draw(st.sampled_from(ids)), bad)
     elif kind == "bad_stage":
         stages = [p for p in leaves if p[-1] == "stage"]
-        _set(doc, data.draw(st.sampled_from(stages)), data.draw(st.sampled_from(["superb", "stage-9", "x"])))
+        _set(
+            doc,
+            data.draw(st.sampled_from(stages)),
+            data.draw(st.sampled_from(["superb", "stage-9", "x"])),
+        )
     elif kind == "duplicate":
         lists = [p for p in paths if _shape(p) in UNIQUE_LISTS and _get(doc, p)]
         p = data.draw(st.sampled_from(lists))
@@ -154,8 +172,17 @@ def _mutate_doc(doc: dict, kind: str, data: st.DataObject) -> None:  # type: ign
 
 
 DOC_KINDS = [
-    "wrong_type", "unknown_key", "control_char", "too_long", "bad_id", "bad_stage",
-    "duplicate", "newer_version", "no_framework", "deep", "missing_key",
+    "wrong_type",
+    "unknown_key",
+    "control_char",
+    "too_long",
+    "bad_id",
+    "bad_stage",
+    "duplicate",
+    "newer_version",
+    "no_framework",
+    "deep",
+    "missing_key",
 ]
 
 

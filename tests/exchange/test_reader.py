@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from exchange.helpers import logical_dump, new_assessment, open_db, small_framework
 
+from exchange.helpers import logical_dump, new_assessment, open_db, small_framework
 from matrix_desktop.exchange.codec import ExchangeError, content_checksum
 from matrix_desktop.exchange.reader import parse_document
 from matrix_desktop.exchange.schema import json_schema_text
@@ -90,7 +90,9 @@ def test_two_gigabyte_file_is_refused_without_reading_it(world, tmp_path: Path) 
 
 def test_newer_format_version(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc = dict(world[2], format_version=2)
-    _refused(world, _write(tmp_path / "v2.mdx.json", doc), "format version 2", "Update matrix-desktop")
+    _refused(
+        world, _write(tmp_path / "v2.mdx.json", doc), "format version 2", "Update matrix-desktop"
+    )
 
 
 def test_framework_neither_in_file_nor_database(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -147,10 +149,19 @@ def test_content_hash_must_match(world, tmp_path: Path) -> None:  # type: ignore
         (lambda d: d.update(extra=1), "extra: Extra inputs are not permitted"),
         (lambda d: d["assessments"][0].update(revision="3"), "assessments[0].revision"),
         (lambda d: d["assessments"][0].update(entity_id="not-a-uuid"), "assessments[0].entity_id"),
-        (lambda d: d["assessments"][0].update(assessed_on="2021-02-30"), "assessments[0].assessed_on"),
+        (
+            lambda d: d["assessments"][0].update(assessed_on="2021-02-30"),
+            "assessments[0].assessed_on",
+        ),
         (lambda d: d["assessments"][0].update(title="x" * 301), "assessments[0].title"),
-        (lambda d: d.update(note=[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]), "nested too deeply"),
-        (lambda d: d["assessments"][0]["votes"].append(d["assessments"][0]["votes"][0]), "voted twice"),
+        (
+            lambda d: d.update(note=[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]),
+            "nested too deeply",
+        ),
+        (
+            lambda d: d["assessments"][0]["votes"].append(d["assessments"][0]["votes"][0]),
+            "voted twice",
+        ),
     ],
 )
 def test_schema_errors_name_the_path(world, tmp_path: Path, change, fragment: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from exchange.helpers import logical_dump, new_assessment, open_db, set_stage, small_framework
 
+from exchange.helpers import logical_dump, new_assessment, open_db, set_stage, small_framework
 from matrix_desktop.core.model import AssessmentKind
 from matrix_desktop.exchange.codec import ExchangeError
 from matrix_desktop.services.exchange import (
@@ -205,7 +205,7 @@ def test_failure_while_writing_leaves_the_database_as_it_was(pair, monkeypatch) 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(repo, "append_audit", broken)
+    monkeypatch.setattr(repo, "append_audits", broken)
     with pytest.raises(ExchangeError, match="nothing was imported"):
         mine.exchange.apply(plan)
     assert logical_dump(path / "mine.sqlite3") == before

@@ -53,6 +53,8 @@ class Bundle:
     note: str = ""
     # Per assessment id: the content hashes it had when exported or imported (sorted).
     ancestry: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per assessment id: its content hash, when the reader has already worked it out.
+    hashes: Mapping[str, str] = field(default_factory=dict)
 
 
 def canonical_json(data: Any) -> bytes:

@@ -1,4 +1,4 @@
-"""Reading exchange files: size, type, JSON, schema, checksum and id checks, each error with its path."""
+"""Reading exchange files: size, type, JSON, schema, checksum and id checks, each with its path."""
 
 from __future__ import annotations
 
@@ -35,11 +35,13 @@ class _Rejected(ValueError):
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Rejected(f"the key {key!r} appears twice in one object")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Rejected(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return out
 
 
@@ -103,22 +105,73 @@ def _depth(value: Any, limit: int = MAX_DEPTH, level: int = 0) -> int:
     return level
 
 
-_FRAMEWORKS: dict[str, Framework] = {}  # parsed framework specs by the hash of their JSON
+class _KnownSpecs:
+    """Framework specs already checked and parsed, with their canonical JSON.
+
+    A thousand files from one programme carry the same framework; comparing a spec with a
+    known one (a C-speed dict comparison) lets each file skip scanning, validating,
+    serialising and parsing it again.
+    """
+
+    def __init__(self, limit: int = 64):
+        self.limit = limit
+        self.by_ref: dict[tuple[Any, Any], list[tuple[dict[str, Any], str, Framework]]] = {}
+
+    def find(self, spec: Any) -> tuple[str, Framework] | None:
+        if not isinstance(spec, dict):
+            return None
+        ref = (spec.get("key"), spec.get("version"))
+        if not (isinstance(ref[0], str) and isinstance(ref[1], str)):
+            return None
+        for known, text, fw in self.by_ref.get(ref, ()):
+            if known == spec:
+                return text, fw
+        return None
+
+    def add(self, spec: dict[str, Any], fw: Framework) -> None:
+        if sum(len(v) for v in self.by_ref.values()) >= self.limit:
+            self.by_ref.clear()
+        text = canonical_json(spec).decode("utf-8")[:-1]
+        self.by_ref.setdefault((fw.key, fw.version), []).append((spec, text, fw))
+
+
+_KNOWN = _KnownSpecs()
 
 
 def _framework(spec: Any, where: str) -> Framework:
-    """Return the framework in a spec; thousands of files carry the same one, parsed once."""
-    digest = hashlib.sha256(canonical_json(spec)).hexdigest()
-    fw = _FRAMEWORKS.get(digest)
-    if fw is None:
-        try:
-            fw = parse_framework(spec, where)
-        except (ValueError, KeyError, TypeError) as exc:  # a spec pydantic let through
-            raise FrameworkFileError(where, str(exc)) from None
-        if len(_FRAMEWORKS) > 256:
-            _FRAMEWORKS.clear()
-        _FRAMEWORKS[digest] = fw
+    """Return the framework in a spec (parsed once per distinct spec)."""
+    found = _KNOWN.find(spec)
+    if found is not None:
+        return found[1]
+    try:
+        fw = parse_framework(spec, where)
+    except (ValueError, KeyError, TypeError) as exc:  # a spec pydantic let through
+        raise FrameworkFileError(where, str(exc)) from None
+    _KNOWN.add(spec, fw)
     return fw
+
+
+def _checksum(data: dict[str, Any], known: dict[int, str]) -> str:
+    """Return content_checksum(data), reusing the canonical JSON of known framework specs."""
+    if not known:
+        return content_checksum(data)
+    parts = []
+    for key in sorted(k for k in data if k not in ("checksum", "exported_at")):
+        value = data[key]
+        if key == "frameworks":
+            text = (
+                "["
+                + ",".join(
+                    known[i] if i in known else canonical_json(v).decode("utf-8")[:-1]
+                    for i, v in enumerate(value)
+                )
+                + "]"
+            )
+        else:
+            text = canonical_json(value).decode("utf-8")[:-1]
+        parts.append(canonical_json(key).decode("utf-8")[:-1] + ":" + text)
+    body = ("{" + ",".join(parts) + "}\n").encode("utf-8")
+    return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
@@ -152,9 +205,20 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
         raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if not isinstance(data, dict):
         raise fail("is not an exchange file (the top level must be an object)")
-    if _depth(data) > MAX_DEPTH:
+    specs = data.get("frameworks")
+    known: dict[int, str] = {}
+    if isinstance(specs, list):
+        for i, spec in enumerate(specs):
+            hit = _KNOWN.find(spec)
+            if hit is not None:
+                known[i] = hit[0]
+    # Known specs were checked when first seen; everything else is walked here.
+    rest = {k: v for k, v in data.items() if k != "frameworks"} if known else data
+    if known:
+        rest["frameworks"] = [{} if i in known else v for i, v in enumerate(specs)]  # type: ignore[arg-type]
+    if _depth(rest) > MAX_DEPTH:
         raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
-    control = _bad_value(data, "")
+    control = _bad_value(rest, "")
     if control:
         raise fail(control)
     if data.get("format") != FORMAT_NAME:
@@ -168,21 +232,23 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
     if type(version) is not int or version != FORMAT_VERSION:
         raise fail(f"format_version: must be {FORMAT_VERSION}, not {version!r}")
     try:
-        doc = ExchangeDoc.model_validate(data)
+        doc = ExchangeDoc.model_validate(rest)
     except ValidationError as exc:
         raise fail(describe_validation_error(exc).replace("\n", "\n  ")) from None
-    if content_checksum(data) != doc.checksum:
+    if _checksum(data, known) != doc.checksum:
         raise fail("checksum: does not match the content; the file was changed or damaged")
     frameworks = []
-    for i, spec in enumerate(doc.frameworks):
+    for i, spec in enumerate(data["frameworks"] if known else doc.frameworks):
         try:
             frameworks.append(_framework(spec, f"frameworks[{i}]"))
         except FrameworkFileError as exc:
             raise fail(str(exc).replace("\n", "\n  ")) from None
     _check_ids(doc, frameworks, fail)
     records = tuple(_record_from_doc(a) for a in doc.assessments)
+    hashes = {}
     for i, (rec, a) in enumerate(zip(records, doc.assessments, strict=True)):
-        if a.content_hash is not None and a.content_hash != content_hash(rec):
+        hashes[a.id] = content_hash(rec)
+        if a.content_hash is not None and a.content_hash != hashes[a.id]:
             raise fail(f"assessments[{i}].content_hash: does not match the assessment's content")
     return Bundle(
         frameworks=tuple(frameworks),
@@ -195,6 +261,7 @@ def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
         records=records,
         note=doc.note,
         ancestry={a.id: tuple(sorted(set(a.shared_hashes))) for a in doc.assessments},
+        hashes=hashes,
     )
 
 

@@ -7,11 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from matrix_desktop.core.errors import ValidationFailed
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.model import AssessmentRecord, AuditEvent, Entity, Round, System, utcnow
 from matrix_desktop.core.model import new_id as make_id
-from matrix_desktop.core.rules import validate_rating
 from matrix_desktop.exchange.codec import Bundle, ExchangeError, content_hash
 from matrix_desktop.exchange.merge import (
     ImportPlan,
@@ -68,7 +66,8 @@ class Planner:
             for i, rec in enumerate(bundle.records):
                 where = f"{source}: assessments[{i}]"
                 rec = self._checked(where, rec, entity_map, round_map)
-                digest = content_hash(rec)
+                # The hash ignores entity and round ids, so the reader's holds after mapping.
+                digest = bundle.hashes.get(rec.assessment.id) or content_hash(rec)
                 aid = rec.assessment.id
                 if aid in first_seen:
                     other, other_digest = first_seen[aid]
@@ -209,10 +208,15 @@ class Planner:
                 raise ExchangeError(
                     f"{at}.stage: {r.stage!r} is not a stage of {fw.title} (stages: {stages})"
                 )
-            try:
-                validate_rating(fw, None, r)
-            except ValidationFailed as exc:
-                raise ExchangeError(f"{at}: {exc}") from None
+            # Text lengths and control characters were checked by the reader.
+            if r.statements_met:
+                valid = {st.id for st in fw.domain(r.domain_key).statements}
+                for k, sid in enumerate(r.statements_met):
+                    if sid not in valid:
+                        raise ExchangeError(
+                            f"{at}.statements_met[{k}]: {sid!r} is not a statement of "
+                            f"'{fw.domain(r.domain_key).title}'"
+                        )
         for j, v in enumerate(rec.votes):
             at = f"{where}.votes[{j}]"
             if not fw.has_domain(v.domain_key):
@@ -249,6 +253,7 @@ class Writer:
         self.user = user
         self.backup = backup
         self.now = utcnow()
+        self.events: list[AuditEvent] = []
 
     def write(
         self, plan: ImportPlan, decisions: Mapping[str, Resolution]
@@ -266,14 +271,16 @@ class Writer:
         changed: list[str] = []
         copies: dict[str, str] = {}
         # The assessments peer reviews point at go first (foreign keys are checked at once).
-        for item in sorted(plan.items, key=lambda i: i.record.assessment.reviews_id is not None):
+        items = sorted(plan.items, key=lambda i: i.record.assessment.reviews_id is not None)
+        new = [i for i in items if i.outcome is Outcome.NEW]
+        repo.insert_records(s, [i.record for i in new])
+        for item in new:
+            changed.append(item.assessment_id)
+            self._audit(item.assessment_id, f"new from {_file_name(item.source)}")
+        for item in items:
             aid = item.assessment_id
             where = f"from {_file_name(item.source)}"
-            if item.outcome is Outcome.NEW:
-                store.put_record(item.record)
-                changed.append(aid)
-                self._audit(aid, f"new {where}")
-            elif item.outcome is Outcome.UPDATED:
+            if item.outcome is Outcome.UPDATED:
                 store.put_record(_over_local(item))
                 changed.append(aid)
                 self._audit(aid, f"updated {where}: {item.reason}{self._replaced(item)}")
@@ -292,15 +299,15 @@ class Writer:
                     detail += f"; their copy imported as {copy.assessment.id}"
                     self._audit(copy.assessment.id, f"created as their copy of {aid} {where}")
                 self._audit(aid, detail)
-            if item.new_sync_hashes:
-                repo.add_sync_hashes(
-                    s, aid, set(item.new_sync_hashes), self.now, known=set(item.local_ancestry)
-                )
+        repo.insert_sync_hashes(
+            s, [(i.assessment_id, h) for i in items for h in sorted(i.new_sync_hashes)], self.now
+        )
         names = ", ".join(sorted({_file_name(src) for src, _ in plan.files}))
         summary = f"{len(plan.files)} file(s) ({names}): {plan.summary()}"
         if self.backup:
             summary += f"; backup before import: {self.backup}"
         self._audit(None, summary)
+        repo.append_audits(s, self.events)
         return changed, copies
 
     def _replaced(self, item: PlannedAssessment) -> str:
@@ -310,8 +317,8 @@ class Writer:
         return f"; replaced local revision {item.local.revision} ({item.local_hash}){where}"
 
     def _audit(self, assessment_id: str | None, detail: str) -> None:
-        repo.append_audit(
-            self.s, AuditEvent(None, self.now, self.user, "import", assessment_id, None, detail)
+        self.events.append(
+            AuditEvent(None, self.now, self.user, "import", assessment_id, None, detail)
         )
 
 
