@@ -27,8 +27,8 @@ def test_export_import_export_gives_identical_bytes(example_services, tmp_path):
     first = example_services.exchange.export(ids, tmp_path / "a.mdx.json", exported_at="2026-01-01T00:00:00")
     other = open_services(tmp_path / "other.sqlite3")
     try:
-        plan = other.exchange.import_paths([first])
-        assert plan.count(plan.items[0].outcome) == 18
+        result = other.exchange.import_paths([first])
+        assert len(result.changed) == 18
         second = other.exchange.export(ids, tmp_path / "b.mdx.json", exported_at="2026-01-01T00:00:00")
     finally:
         other.close()
@@ -36,8 +36,8 @@ def test_export_import_export_gives_identical_bytes(example_services, tmp_path):
 
 
 def test_importing_twice_changes_nothing_the_second_time(example_services):
-    plan = example_services.exchange.import_paths([examples_dir()])
-    assert plan.summary().startswith("0 new, 0 updated, 18 unchanged")
+    result = example_services.exchange.import_paths([examples_dir()])
+    assert result.nothing_changed and result.changed == ()
 
 
 def _doc():

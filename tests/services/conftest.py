@@ -17,8 +17,8 @@ def examples_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the example database once per run; tests get copies of it."""
     path = tmp_path_factory.mktemp("template") / "examples.sqlite3"
     services = open_services(path, user="tester")
-    plan = services.exchange.import_paths([examples_dir()])
-    assert plan.items, "the example exchange files did not import"
+    result = services.exchange.import_paths([examples_dir()])
+    assert result.changed, "the example exchange files did not import"
     services.close()
     return path
 

@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from storage_helpers import BENCHMARKS, Workshop, make_workshop
 
-from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.services.context import Services, open_services
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "db"
-
-
-@dataclass
-class Workshop:
-    """A database with one place partnership and one draft assessment."""
-
-    path: Path
-    assessment_id: str
-    domain: str = "leadership_and_governance"
-
-
-def make_workshop(path: Path) -> Workshop:
-    """Create a workshop database at path; returns it."""
-    svc = open_services(path, user="tester")
-    try:
-        fw = svc.catalog.framework("syb-place-development-matrix")
-        system = svc.catalog.create_system("South Yorkshire and Bassetlaw", "SYB")
-        entity = svc.catalog.create_entity(system.id, "Doncaster", EntityKind.PLACE_PARTNERSHIP)
-        aid = svc.assessments.create(entity.id, fw, "2021/22 Q2").id
-    finally:
-        svc.close()
-    return Workshop(path, aid, fw.domains[0].key)
 
 
 @pytest.fixture
@@ -48,15 +21,6 @@ def services(workshop: Workshop):  # type: ignore[no-untyped-def]
     svc: Services = open_services(workshop.path, user="tester")
     yield svc
     svc.close()
-
-
-def logical_dump(path: Path) -> list[str]:
-    """Return the database's SQL dump (schema and rows): equal dumps mean equal data."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import signal
 import time
 
 import pytest
-from conftest import logical_dump
+from storage_helpers import logical_dump
 
 from matrix_desktop.core.errors import StorageError
 from matrix_desktop.storage.backup import (

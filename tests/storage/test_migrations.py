@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import FIXTURES, logical_dump
+from storage_helpers import FIXTURES, logical_dump
 
 from matrix_desktop.storage import database as database_module
 from matrix_desktop.storage.backup import list_backups
@@ -48,7 +48,7 @@ FAILING = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9999_injected"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -72,12 +72,12 @@ def failing_migration(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 
     folder = tmp_path / "migrations"
     shutil.copytree(paths.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_injected_failure.py").write_text(
+    (folder / "versions" / "9999_injected_failure.py").write_text(
         textwrap.dedent(FAILING).replace("{head}", HEAD_REVISION)
     )
     monkeypatch.setattr(paths, "migrations_dir", lambda: folder)
-    monkeypatch.setattr(database_module, "HEAD_REVISION", "0002")
-    monkeypatch.setattr(database_module, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, "0002"))
+    monkeypatch.setattr(database_module, "HEAD_REVISION", "9999_injected")
+    monkeypatch.setattr(database_module, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, "9999_injected"))
 
 
 def test_failed_migration_leaves_the_database_as_it_was(failing_migration, tmp_path):

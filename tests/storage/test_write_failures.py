@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import logical_dump, make_workshop
+from storage_helpers import logical_dump, make_workshop
 from sqlalchemy import event
 
 from matrix_desktop.services.context import open_services

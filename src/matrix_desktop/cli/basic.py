@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from matrix_desktop.core.errors import MatrixError, NotFound
 
@@ -35,19 +34,47 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("entities", help="list systems, entities and their assessments")
     p.set_defaults(run=cmd_entities)
 
-    p = sub.add_parser("import", help="import exchange files or folders of them")
+    p = sub.add_parser(
+        "import",
+        help="import exchange files or folders of them (previewed; all or nothing)",
+        description="Import exchange files: each assessment is new, updated, unchanged or in "
+        "conflict (changed on both sides since they last shared a revision). Conflicts need "
+        "a decision: --resolve for all of them, or --decide for one. A backup of the database "
+        "is taken first; if anything fails, nothing is imported.",
+    )
     p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    choices = [r.value.replace("_", "-") for r in _resolutions()]
     p.add_argument(
-        "--take-theirs", action="store_true", help="resolve conflicts by taking the file's copy"
+        "--resolve",
+        choices=choices,
+        metavar="CHOICE",
+        help=f"decide every conflict the same way: {', '.join(choices)}",
+    )
+    p.add_argument(
+        "--decide",
+        action="append",
+        default=[],
+        metavar="ID=CHOICE",
+        help="decide one conflict by assessment id (repeatable; overrides --resolve)",
+    )
+    p.add_argument(
+        "--take-theirs",
+        action="store_true",
+        help="same as --resolve take-theirs",
     )
     p.set_defaults(run=cmd_import)
 
-    p = sub.add_parser("export", help="export assessments to an exchange file")
+    p = sub.add_parser(
+        "export",
+        help="export assessments to an exchange file",
+        description="Export a selection (assessments, entities' rounds, whole systems) to "
+        "one exchange file. Peer reviews bring the self-assessment they review.",
+    )
     p.add_argument("--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)")
-    p.add_argument("--system", metavar="NAME", help="every assessment of a system")
-    p.add_argument("--round", metavar="NAME", help="only this round")
-    p.add_argument("--assessment", action="append", default=[], metavar="ID")
+    p.add_argument("--system", action="append", default=[], metavar="NAME", help="every assessment of a system (repeatable)")
+    p.add_argument("--round", metavar="NAME", help="only this round (with --entity or --system)")
+    p.add_argument("--assessment", action="append", default=[], metavar="ID", help="one assessment (repeatable)")
     p.add_argument("--note", default="", help="a note carried in the file")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_export)
@@ -104,39 +131,71 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolutions():  # type: ignore[no-untyped-def]
+    from matrix_desktop.exchange.merge import Resolution
+
+    return tuple(Resolution)
+
+
+def _decisions(args: argparse.Namespace, plan) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Return the decision per conflicting assessment id from --resolve/--take-theirs/--decide."""
+    default = "take_theirs" if args.take_theirs else (args.resolve or "").replace("-", "_")
+    decisions = {i.assessment_id: default for i in plan.conflicts} if default else {}
+    for text in args.decide:
+        aid, sep, choice = text.partition("=")
+        if not sep:
+            raise MatrixError(f"--decide {text!r}: expected ID=CHOICE, e.g. {aid}=keep-both")
+        decisions[aid.strip()] = choice.strip().replace("-", "_")
+    return decisions
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    from matrix_desktop.services.exchange import UnresolvedConflicts
+
     svc = _services(args)
     try:
         plan = svc.exchange.preview(args.paths)
-        for item in plan.items:
-            print(f"{item.outcome.value:<10} {item.label}  ({Path(item.source).name})")
-        for fw in plan.new_frameworks:
-            print(f"framework  {fw.title} (new)")
+        for line in plan.lines():
+            print(line)
         if args.dry_run:
-            print(f"dry run: {plan.summary()}; nothing was changed")
+            print("dry run: nothing was changed")
             return 0
-        theirs = [i.record.assessment.id for i in plan.items] if args.take_theirs else []
-        svc.exchange.apply(plan, take_theirs=theirs)
-        print(f"imported: {plan.summary()}")
+        try:
+            result = svc.exchange.apply(plan, _decisions(args, plan))
+        except UnresolvedConflicts as exc:
+            print(f"matrix-desktop: {exc}", file=sys.stderr)
+            print(
+                "  rerun with --resolve keep-mine|take-theirs|keep-both, or --decide ID=CHOICE",
+                file=sys.stderr,
+            )
+            return 3
+        if result.nothing_changed:
+            print("nothing to import: the database already holds all of it")
+        else:
+            for original, copy in result.copies.items():
+                print(f"kept both: {original} stays; their copy is {copy}")
+            print(f"imported: {plan.summary()}")
+            if result.backup:
+                print(f"backup before import: {result.backup}")
     finally:
         svc.close()
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    svc = _services(args, read_only=True)
+    svc = _services(args)
     try:
-        ids = list(args.assessment)
         round_id = svc.catalog.find_round(args.round).id if args.round else None
-        entities = [svc.catalog.find_entity(n) for n in args.entity]
-        if args.system:
-            entities += svc.catalog.entities(svc.catalog.find_system(args.system).id)
-        for e in entities:
-            ids += [a.id for a in svc.assessments.assessments(e.id, round_id)]
+        ids = svc.exchange.select(
+            assessment_ids=args.assessment,
+            entity_ids=[svc.catalog.find_entity(n).id for n in args.entity],
+            system_ids=[svc.catalog.find_system(n).id for n in args.system],
+            round_id=round_id,
+        )
         if not ids:
             raise NotFound("nothing to export: name --entity, --system or --assessment")
         path = svc.exchange.export(ids, args.output, note=args.note)
-        print(f"exported {len(set(ids))} assessment(s) to {path}")
+        print(f"exported {len(ids)} assessment(s) to {path}")
     finally:
         svc.close()
     return 0

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from matrix_desktop.core.errors import FrameworkFileError, MatrixError
+from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import (
-    describe_validation_error,
-    parse_framework,
     spec_from_framework,
 )
 from matrix_desktop.core.model import (
@@ -38,8 +34,6 @@ from matrix_desktop.core.model import (
 from matrix_desktop.exchange.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
-    MAX_FILE_BYTES,
-    ExchangeDoc,
 )
 
 
@@ -57,6 +51,10 @@ class Bundle:
     rounds: tuple[Round, ...]
     records: tuple[AssessmentRecord, ...]
     note: str = ""
+    # Per assessment id: the content hashes it had when exported or imported (sorted).
+    ancestry: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per assessment id: its content hash, when the reader has already worked it out.
+    hashes: Mapping[str, str] = field(default_factory=dict)
 
 
 def canonical_json(data: Any) -> bytes:
@@ -69,6 +67,20 @@ def canonical_json(data: Any) -> bytes:
 def content_checksum(doc: dict[str, Any]) -> str:
     """Return 'sha256:<hex>' over the canonical JSON of everything but the checksum itself."""
     body = {k: v for k, v in doc.items() if k not in ("checksum", "exported_at")}
+    return "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+# Left out of an assessment's content hash: bookkeeping that differs between two laptops
+# holding the same content (revision, modification time), the sync fields themselves, and
+# references to the entity and round, which an import may map to the local ones of the same
+# name. An assessment never moves to another entity; moving one between rounds is not merged.
+_NOT_CONTENT = ("modified_at", "revision", "content_hash", "shared_hashes", "entity_id", "round_id")
+
+
+def content_hash(record: AssessmentRecord) -> str:
+    """Return 'sha256:<hex>' of an assessment's content, the same on every laptop."""
+    doc = _assessment_doc(record)
+    body = {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
     return "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
 
 
@@ -153,7 +165,12 @@ def build_document(bundle: Bundle, exported_at: str | None = None) -> dict[str, 
             for r in sorted(bundle.rounds, key=lambda r: r.id)
         ],
         "assessments": [
-            _assessment_doc(rec) for rec in sorted(bundle.records, key=lambda r: r.assessment.id)
+            {
+                **_assessment_doc(rec),
+                "content_hash": content_hash(rec),
+                "shared_hashes": sorted(bundle.ancestry.get(rec.assessment.id, ())),
+            }
+            for rec in sorted(bundle.records, key=lambda r: r.assessment.id)
         ],
     }
     doc["checksum"] = content_checksum(doc)
@@ -212,132 +229,10 @@ def _record_from_doc(d: Any) -> AssessmentRecord:
     return AssessmentRecord(a, ratings, votes)
 
 
-def _bad_control_chars(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        for ch in value:
-            if ord(ch) < 32 and ch not in "\n\r\t":
-                return f"{path}: contains control character U+{ord(ch):04X}"
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            found = _bad_control_chars(v, f"{path}.{k}" if path else str(k))
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found = _bad_control_chars(v, f"{path}[{i}]")
-            if found:
-                return found
-    return None
+def __getattr__(name: str) -> Any:
+    # Reading moved to exchange.reader; keep the old import path working.
+    if name in ("parse_document", "read_file"):
+        from matrix_desktop.exchange import reader
 
-
-def _depth(value: Any, limit: int = 20, level: int = 0) -> int:
-    if level > limit:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, limit, level + 1) for v in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(v, limit, level + 1) for v in value), default=level)
-    return level
-
-
-def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
-    """Return the bundle in an exchange file's bytes; ExchangeError says what and where."""
-
-    def fail(problem: str) -> ExchangeError:
-        return ExchangeError(f"{source}: {problem}")
-
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"is {len(raw) / 1e6:.0f} MB; exchange files are limited to 50 MB")
-    if raw[:4] == b"PK\x03\x04":
-        raise fail("is a ZIP archive, not an exchange file (JSON)")
-    if raw[:5] == b"%PDF-":
-        raise fail("is a PDF document, not an exchange file (JSON)")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(f"is not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise fail("is nested too deeply") from None
-    if not isinstance(data, dict):
-        raise fail("is not an exchange file (the top level must be an object)")
-    if _depth(data) > 20:
-        raise fail("is nested too deeply (more than 20 levels)")
-    if data.get("format") != FORMAT_NAME:
-        raise fail("is not a matrix-desktop exchange file (no 'format' of that name)")
-    version = data.get("format_version")
-    if isinstance(version, int) and version > FORMAT_VERSION:
-        raise fail(
-            f"uses exchange format version {version}; this version of matrix-desktop reads "
-            f"version {FORMAT_VERSION}. Update matrix-desktop to import it."
-        )
-    if version != FORMAT_VERSION:
-        raise fail(f"format_version: must be {FORMAT_VERSION}, not {version!r}")
-    control = _bad_control_chars(data, "")
-    if control:
-        raise fail(control)
-    try:
-        doc = ExchangeDoc.model_validate(data)
-    except ValidationError as exc:
-        raise fail(describe_validation_error(exc).replace("\n", "\n  ")) from None
-    if content_checksum(data) != doc.checksum:
-        raise fail("checksum: does not match the content; the file was changed or damaged")
-    frameworks = []
-    for i, spec in enumerate(doc.frameworks):
-        try:
-            frameworks.append(parse_framework(spec, f"frameworks[{i}]"))
-        except FrameworkFileError as exc:
-            raise fail(str(exc)) from None
-    _check_ids(doc, fail)
-    return Bundle(
-        frameworks=tuple(frameworks),
-        systems=tuple(System(s.id, s.name, s.short_name) for s in doc.systems),
-        entities=tuple(
-            Entity(e.id, e.system_id, e.name, e.kind, tuple(e.members))  # type: ignore[arg-type]
-            for e in doc.entities
-        ),
-        rounds=tuple(Round(r.id, r.name, r.sequence) for r in doc.rounds),
-        records=tuple(_record_from_doc(a) for a in doc.assessments),
-        note=doc.note,
-    )
-
-
-def _check_ids(doc: ExchangeDoc, fail: Any) -> None:
-    for name, items in (
-        ("systems", doc.systems),
-        ("entities", doc.entities),
-        ("rounds", doc.rounds),
-        ("assessments", doc.assessments),
-    ):
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                raise fail(f"{name}[{i}].id: duplicate id {item.id}")
-            seen.add(item.id)
-    for i, a in enumerate(doc.assessments):
-        domains = [r.domain for r in a.ratings]
-        for j, d in enumerate(domains):
-            if d in domains[:j]:
-                raise fail(f"assessments[{i}].ratings[{j}].domain: {d!r} appears twice")
-        people = {p.id for p in a.participants}
-        for j, v in enumerate(a.votes):
-            if v.participant_id not in people:
-                raise fail(f"assessments[{i}].votes[{j}].participant_id: not a participant")
-
-
-def read_file(path: Path) -> Bundle:
-    """Return the bundle in an exchange file on disk."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot be read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise ExchangeError(f"{path}: is {size / 1e6:.0f} MB; exchange files are limited to 50 MB")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot be read ({exc.strerror})") from None
-    return parse_document(raw, str(path))
+        return getattr(reader, name)
+    raise AttributeError(name)

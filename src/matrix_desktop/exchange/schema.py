@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 FORMAT_NAME = "matrix-desktop-exchange"
 FORMAT_VERSION = 1
@@ -20,8 +21,29 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,79}$")]
 Name = Annotated[str, StringConstraints(max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=200_000)]
 ShortText = Annotated[str, StringConstraints(max_length=20_000)]
-Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-Timestamp = Annotated[str, StringConstraints(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}T")]
+
+
+def _real_date(value: str) -> str:
+    _dt.date.fromisoformat(value)  # ValueError: pydantic reports it at the field's path
+    return value
+
+
+def _real_timestamp(value: str) -> str:
+    _dt.datetime.fromisoformat(value)
+    return value
+
+
+Date = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)
+]
+Timestamp = Annotated[
+    str,
+    StringConstraints(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}T"),
+    AfterValidator(_real_timestamp),
+]
+# "sha256:" and 64 lowercase hex digits: file checksums and assessment content hashes.
+Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+MAX_SHARED_HASHES = 1000
 
 
 class _Strict(BaseModel):
@@ -100,6 +122,10 @@ class AssessmentDoc(_Strict):
     revision: int = Field(ge=1, le=10_000_000)
     ratings: list[RatingDoc] = Field(default_factory=list, max_length=200)
     votes: list[VoteDoc] = Field(default_factory=list, max_length=50_000)
+    # Optional (files written before merging existed lack them): the hash of this content
+    # and the content hashes this copy had whenever it was exported or imported.
+    content_hash: Digest | None = None
+    shared_hashes: list[Digest] = Field(default_factory=list, max_length=MAX_SHARED_HASHES)
 
 
 class SystemDoc(_Strict):
@@ -129,7 +155,7 @@ class ExchangeDoc(_Strict):
     format_version: int
     exported_at: Timestamp
     note: Text = ""
-    checksum: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+    checksum: Digest
     # Framework files in their own format; validated by the framework schema on import.
     frameworks: list[dict] = Field(default_factory=list, max_length=50)  # type: ignore[type-arg]
     systems: list[SystemDoc] = Field(default_factory=list, max_length=10_000)
@@ -144,3 +170,16 @@ def json_schema() -> dict:  # type: ignore[type-arg]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "matrix-desktop exchange file, format version 1"
     return schema
+
+
+def json_schema_text() -> str:
+    """Return the JSON Schema as the text of resources/schemas/exchange-v1.schema.json."""
+    import json
+
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m matrix_desktop.exchange.schema > resources/schemas/...
+    import sys
+
+    sys.stdout.write(json_schema_text())

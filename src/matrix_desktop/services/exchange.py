@@ -1,69 +1,81 @@
-"""Export assessments to exchange files and import them back, previewed first, all or nothing."""
+"""Export assessments to exchange files and import them back: preview, decide, apply all or nothing.
+
+The import API, for the CLI and the GUI alike:
+
+    plan = service.preview(paths)            # reads and checks every file; changes nothing
+    for item in plan.conflicts: ...          # item.choices, item.local, item.record, item.reason
+    result = service.apply(plan, {assessment_id: Resolution.KEEP_BOTH, ...})
+
+apply() refuses a plan with an undecided conflict, re-checks the plan against the database
+inside its one transaction (a stale plan is refused), backs up a SQLite database first, and
+either imports everything or nothing. Every error is an ExchangeError naming the file, the
+path inside it and what is wrong.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from matrix_desktop.core.framework import Framework
-from matrix_desktop.core.model import AssessmentRecord, AuditEvent, utcnow
-from matrix_desktop.core.rules import validate_rating
+from sqlalchemy.exc import SQLAlchemyError
+
+from matrix_desktop.core.model import AssessmentRecord, utcnow
 from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
-    _assessment_doc,
     build_document,
+    content_hash,
     dumps_document,
-    read_file,
 )
+from matrix_desktop.exchange.merge import (
+    ImportPlan,
+    ImportResult,
+    Outcome,
+    PlannedAssessment,
+    Resolution,
+)
+from matrix_desktop.exchange.reader import read_file
+from matrix_desktop.exchange.schema import MAX_SHARED_HASHES
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
-from matrix_desktop.storage import frameworks_repo as fw_repo
+from matrix_desktop.services.exchange_import import Planner, Writer, plan_signature
 from matrix_desktop.storage import repository as repo
-from matrix_desktop.storage.database import Database
+from matrix_desktop.storage.backup import prune_backups
+from matrix_desktop.storage.database import Database, WriteFailed
+
+__all__ = [
+    "EXCHANGE_SUFFIX",
+    "ExchangeError",
+    "ExchangeService",
+    "ImportPlan",
+    "ImportResult",
+    "Outcome",
+    "PlannedAssessment",
+    "Resolution",
+    "UnresolvedConflicts",
+    "expand_paths",
+]
 
 EXCHANGE_SUFFIX = ".mdx.json"
+_EXPORT_ANCESTRY = MAX_SHARED_HASHES // 2  # most recent shared hashes written per assessment
 
 
-class Outcome(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
+class UnresolvedConflicts(ExchangeError):
+    """apply() was given a plan with conflicts that have no decision."""
 
-
-@dataclass(frozen=True)
-class PlannedAssessment:
-    source: str
-    record: AssessmentRecord
-    outcome: Outcome
-    label: str
-
-
-@dataclass
-class ImportPlan:
-    """What an import would do, per assessment, before anything changes."""
-
-    bundles: list[tuple[str, Bundle]] = field(default_factory=list)
-    items: list[PlannedAssessment] = field(default_factory=list)
-    new_frameworks: list[Framework] = field(default_factory=list)
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for i in self.items if i.outcome is outcome)
-
-    def summary(self) -> str:
-        parts = [f"{self.count(o)} {o.value}" for o in Outcome]
-        text = ", ".join(parts)
-        if self.new_frameworks:
-            text += f"; {len(self.new_frameworks)} new framework version(s)"
-        return text
+    def __init__(self, items: Sequence[PlannedAssessment]):
+        self.items = tuple(items)
+        names = "; ".join(f"{i.label} [{i.assessment_id}]" for i in self.items[:5])
+        more = f" and {len(self.items) - 5} more" if len(self.items) > 5 else ""
+        super().__init__(
+            f"{len(self.items)} assessment(s) changed on both sides need a decision "
+            f"(keep mine, take theirs or keep both): {names}{more}. Nothing was imported."
+        )
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Return the exchange files named, looking inside folders (sorted, no repeats)."""
+    """Return the files named, with the .json files inside any folder (sorted, no repeats)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -71,7 +83,13 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         else:
             out.append(p)
     seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]  # type: ignore[func-returns-value]
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -97,26 +115,81 @@ class ExchangeService:
         self.user = user or local_user()
 
     # -- export ------------------------------------------------------------------------
-    def bundle(self, assessment_ids: Sequence[str], note: str = "") -> Bundle:
-        """Return everything the given assessments need, as one bundle."""
+    def select(
+        self,
+        *,
+        assessment_ids: Sequence[str] = (),
+        entity_ids: Sequence[str] = (),
+        system_ids: Sequence[str] = (),
+        round_id: str | None = None,
+    ) -> list[str]:
+        """Return the assessment ids of a selection: given ids, entities' and systems' rounds."""
+        ids = list(assessment_ids)
         with self.db.reader() as s:
-            records = [repo.get_record(s, a) for a in dict.fromkeys(assessment_ids)]
-            entities = {r.assessment.entity_id: repo.get_entity(s, r.assessment.entity_id) for r in records}
+            entities = list(entity_ids)
+            for sid in system_ids:
+                entities += [e.id for e in repo.list_entities(s, sid)]
+            for eid in dict.fromkeys(entities):
+                ids += [a.id for a in repo.list_assessments(s, eid, round_id)]
+        return list(dict.fromkeys(ids))
+
+    def bundle(self, assessment_ids: Sequence[str], note: str = "") -> Bundle:
+        """Return everything the assessments need (with the assessments peer reviews review)."""
+        return self._bundle(assessment_ids, note, record_sharing=False)
+
+    def _bundle(self, assessment_ids: Sequence[str], note: str, record_sharing: bool) -> Bundle:
+        record_sharing = record_sharing and not self.db.read_only
+        context = self.db.session() if record_sharing else self.db.reader()
+        with context as s:
+            records: dict[str, AssessmentRecord] = {}
+            todo = list(dict.fromkeys(assessment_ids))
+            while todo:
+                found = repo.get_records(s, todo)
+                missing = [a for a in todo if a not in found]
+                if missing:
+                    raise ExchangeError(f"nothing was exported: no assessment with id {missing[0]}")
+                records.update(found)
+                todo = [
+                    r.assessment.reviews_id
+                    for r in found.values()
+                    if r.assessment.reviews_id
+                    and r.assessment.reviews_id not in records
+                    and repo.has_assessment(s, r.assessment.reviews_id)
+                ]
+            entities = {
+                a.entity_id: repo.get_entity(s, a.entity_id)
+                for a in (r.assessment for r in records.values())
+            }
             systems = {e.system_id: repo.get_system(s, e.system_id) for e in entities.values()}
-            rounds = {r.assessment.round_id: repo.get_round(s, r.assessment.round_id) for r in records}
+            rounds = {
+                r.assessment.round_id: repo.get_round(s, r.assessment.round_id)
+                for r in records.values()
+            }
+            known = repo.sync_hashes(s, list(records))
+            now = utcnow()
+            ancestry: dict[str, tuple[str, ...]] = {}
+            for aid, rec in records.items():
+                current = content_hash(rec)
+                hashes = known.get(aid, set())
+                if len(hashes) >= _EXPORT_ANCESTRY:
+                    hashes = set(repo.recent_sync_hashes(s, aid, _EXPORT_ANCESTRY - 1))
+                ancestry[aid] = tuple(sorted(hashes | {current}))
+                if record_sharing and current not in known.get(aid, set()):
+                    repo.add_sync_hashes(s, aid, {current}, now, known=known.get(aid, set()))
         frameworks = {
-            (r.assessment.framework_key, r.assessment.framework_version): self.catalog.framework(
-                r.assessment.framework_key, r.assessment.framework_version
+            (a.framework_key, a.framework_version): self.catalog.framework(
+                a.framework_key, a.framework_version
             )
-            for r in records
+            for a in (r.assessment for r in records.values())
         }
         return Bundle(
             frameworks=tuple(frameworks.values()),
             systems=tuple(systems.values()),
             entities=tuple(entities.values()),
             rounds=tuple(rounds.values()),
-            records=tuple(records),
+            records=tuple(records.values()),
             note=note,
+            ancestry=ancestry,
         )
 
     def export(
@@ -126,10 +199,14 @@ class ExchangeService:
         note: str = "",
         exported_at: str | None = None,
     ) -> Path:
-        """Write the assessments (and what they refer to) to one exchange file."""
+        """Write the assessments (and what they refer to) to one exchange file; returns its path.
+
+        The content exported is recorded as shared, so a later import can tell which side
+        changed since (not on a read-only database: merges then ask more often).
+        """
         if not assessment_ids:
             raise ExchangeError("nothing to export: no assessments were chosen")
-        doc = build_document(self.bundle(assessment_ids, note), exported_at)
+        doc = build_document(self._bundle(assessment_ids, note, record_sharing=True), exported_at)
         target = Path(path)
         try:
             write_atomically(target, dumps_document(doc))
@@ -137,163 +214,94 @@ class ExchangeService:
             raise ExchangeError(f"{target}: cannot be written ({exc.strerror})") from None
         return target
 
-    # -- import ------------------------------------------------------------------------
-    def preview(self, paths: Iterable[str | os.PathLike[str]]) -> ImportPlan:
-        """Read and check files and say what importing them would do; changes nothing."""
-        plan = ImportPlan()
+    # -- import: preview ---------------------------------------------------------------
+    def read(self, paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, Bundle]]:
+        """Return each exchange file's contents, checked; the first bad file raises."""
         files = expand_paths(paths)
         if not files:
             raise ExchangeError("no exchange files were found to import")
-        known = {(f.key, f.version): f for f in self.catalog.frameworks()}
-        incoming_ids: dict[str, str] = {}
-        for path in files:
-            bundle = read_file(path)
-            plan.bundles.append((str(path), bundle))
-            for fw in bundle.frameworks:
-                if (fw.key, fw.version) not in known:
-                    known[(fw.key, fw.version)] = fw
-                    plan.new_frameworks.append(fw)
-            self._check_bundle(str(path), bundle, known)
-            for rec in bundle.records:
-                aid = rec.assessment.id
-                if aid in incoming_ids:
-                    raise ExchangeError(
-                        f"{path}: assessment {aid} is also in {incoming_ids[aid]}; import them one at a time"
-                    )
-                incoming_ids[aid] = str(path)
+        return [(str(p), read_file(p)) for p in files]
+
+    def preview(self, paths: Iterable[str | os.PathLike[str]]) -> ImportPlan:
+        """Return what importing the files would do, per assessment; changes nothing."""
+        files = self.read(paths)
         with self.db.reader() as s:
-            for source, bundle in plan.bundles:
-                names = {e.id: e.name for e in bundle.entities}
-                rounds = {r.id: r.name for r in bundle.rounds}
-                for rec in bundle.records:
-                    a = rec.assessment
-                    label = f"{names.get(a.entity_id, a.entity_id)}, {rounds.get(a.round_id, '')}, {a.kind.label}"
-                    plan.items.append(
-                        PlannedAssessment(source, rec, self._outcome(s, rec), label)
-                    )
-        return plan
+            return Planner(s, files).plan()
 
-    def _check_bundle(self, source: str, bundle: Bundle, known: dict[tuple[str, str], Framework]) -> None:
-        kinds = {e.id: e.kind for e in bundle.entities}
-        with self.db.reader() as s:
-            for i, rec in enumerate(bundle.records):
-                a = rec.assessment
-                where = f"{source}: assessments[{i}]"
-                fw = known.get((a.framework_key, a.framework_version))
-                if fw is None:
-                    raise ExchangeError(
-                        f"{where}.framework: {a.framework_key} version {a.framework_version} is "
-                        "neither in the file nor in this database"
-                    )
-                kind = kinds.get(a.entity_id)
-                if kind is None:
-                    try:
-                        kind = repo.get_entity(s, a.entity_id).kind
-                    except Exception:
-                        raise ExchangeError(
-                            f"{where}.entity_id: entity {a.entity_id} is neither in the file nor in this database"
-                        ) from None
-                if a.round_id not in {r.id for r in bundle.rounds}:
-                    try:
-                        repo.get_round(s, a.round_id)
-                    except Exception:
-                        raise ExchangeError(
-                            f"{where}.round_id: round {a.round_id} is neither in the file nor in this database"
-                        ) from None
-                for j, r in enumerate(rec.ratings):
-                    try:
-                        validate_rating(fw, None, r)
-                    except Exception as exc:
-                        field_name = "stage" if r.stage and not fw.has_stage(r.stage) else "domain"
-                        if fw.has_domain(r.domain_key) and field_name == "domain":
-                            field_name = "statements_met"
-                        raise ExchangeError(f"{where}.ratings[{j}].{field_name}: {exc}") from None
-                for j, v in enumerate(rec.votes):
-                    if not fw.has_stage(v.stage or "") or not fw.has_domain(v.domain_key):
-                        raise ExchangeError(
-                            f"{where}.votes[{j}]: {v.domain_key}/{v.stage} is not in {fw.title}"
-                        )
+    # -- import: apply -----------------------------------------------------------------
+    def apply(
+        self,
+        plan: ImportPlan,
+        decisions: Mapping[str, Resolution | str] | None = None,
+        *,
+        backup: bool = True,
+    ) -> ImportResult:
+        """Apply a previewed plan in one transaction; returns what changed.
 
-    @staticmethod
-    def _outcome(session, rec: AssessmentRecord) -> Outcome:  # type: ignore[no-untyped-def]
-        if not repo.has_assessment(session, rec.assessment.id):
-            return Outcome.NEW
-        local = repo.get_record(session, rec.assessment.id)
-        if _assessment_doc(local) == _assessment_doc(rec):
-            return Outcome.UNCHANGED
-        if rec.assessment.revision > local.assessment.revision and (
-            rec.assessment.modified_at >= local.assessment.modified_at
-        ):
-            return Outcome.UPDATED
-        return Outcome.CONFLICT
-
-    def apply(self, plan: ImportPlan, take_theirs: Iterable[str] = ()) -> ImportPlan:
-        """Apply a previewed import in one transaction; conflicts keep the local copy unless
-        their id is in take_theirs. Returns the plan that was applied."""
-        theirs = set(take_theirs)
+        decisions maps each conflicting assessment's id to a Resolution. Raises
+        UnresolvedConflicts if one is missing, ExchangeError if the plan is stale or anything
+        fails; in every failure the database is as it was.
+        """
+        chosen = self._check_decisions(plan, decisions or {})
         if self.db.read_only:
             raise ExchangeError("this database is open read-only; nothing was imported")
-        self.db.backup("import")  # a verified copy of the state before the import
-        with self.db.session() as s:
-            for fw in plan.new_frameworks:
-                fw_repo.add_framework(s, fw)
-            for _source, bundle in plan.bundles:
-                for system in bundle.systems:
-                    if not _exists(s, repo.get_system, system.id):
-                        repo.put_system(s, system)
-                for entity in bundle.entities:
-                    if not _exists(s, repo.get_entity, entity.id):
-                        repo.put_entity(s, entity)
-                for rnd in bundle.rounds:
-                    if not _exists(s, repo.get_round, rnd.id):
-                        existing = repo.find_round(s, rnd.name)
-                        if existing is None:
-                            repo.put_round(s, rnd)
-            store = repo.SqlAssessmentStore(s)
-            round_alias = self._round_aliases(s, plan)
-            for item in plan.items:
-                take = item.outcome in (Outcome.NEW, Outcome.UPDATED) or (
-                    item.outcome is Outcome.CONFLICT and item.record.assessment.id in theirs
-                )
-                if take:
-                    rec = item.record
-                    rid = round_alias.get(rec.assessment.round_id, rec.assessment.round_id)
-                    if rid != rec.assessment.round_id:
-                        rec = AssessmentRecord(rec.assessment.evolve(round_id=rid), rec.ratings, rec.votes)
-                    store.put_record(rec)
-                decision = item.outcome.value if take or item.outcome is not Outcome.CONFLICT else "conflict: kept mine"
-                if item.outcome is Outcome.CONFLICT and take:
-                    decision = "conflict: took theirs"
-                if item.outcome is not Outcome.UNCHANGED:
-                    repo.append_audit(
-                        s,
-                        AuditEvent(
-                            None, utcnow(), self.user, "import", item.record.assessment.id, None,
-                            f"{decision} from {Path(item.source).name}",
-                        ),
+        if not plan.has_changes:
+            return ImportResult(plan, chosen)
+        backup_path = None
+        if backup and self.db.path is not None and not self.db.read_only:
+            # A verified copy first; the rotation keeps repeated imports from piling up.
+            backup_path = self.db.backup("import")
+            prune_backups(self.db.path)
+        try:
+            with self.db.session() as s:
+                fresh = Planner(s, plan.files).plan()
+                if plan_signature(fresh) != plan_signature(plan):
+                    raise ExchangeError(
+                        "the database changed since the preview; preview the import again. "
+                        "Nothing was imported."
                     )
-        self.catalog.forget_frameworks()
-        return plan
+                changed, copies = Writer(s, self.user, backup_path).write(fresh, chosen)
+        except (SQLAlchemyError, WriteFailed) as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise ExchangeError(
+                f"the import failed, so nothing was imported and the database is as it was: {reason}"
+            ) from exc
+        finally:
+            self.catalog.forget_frameworks()
+        # Reload now, outside any transaction: AssessmentService reads the catalogue while it
+        # holds a write transaction, and an empty cache there would wait on its own lock.
+        self.catalog.frameworks()
+        return ImportResult(
+            plan, chosen, tuple(changed), copies, str(backup_path) if backup_path else None
+        )
+
+    def import_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        resolve_all: Resolution | None = None,
+    ) -> ImportResult:
+        """Preview and apply in one go; conflicts all get resolve_all (else they are refused)."""
+        plan = self.preview(paths)
+        decisions = {i.assessment_id: resolve_all for i in plan.conflicts} if resolve_all else {}
+        return self.apply(plan, decisions)
 
     @staticmethod
-    def _round_aliases(session, plan: ImportPlan) -> dict[str, str]:  # type: ignore[no-untyped-def]
-        """Map incoming round ids to local rounds of the same name (round names are unique)."""
-        aliases: dict[str, str] = {}
-        for _source, bundle in plan.bundles:
-            for rnd in bundle.rounds:
-                local = repo.find_round(session, rnd.name)
-                if local is not None and local.id != rnd.id:
-                    aliases[rnd.id] = local.id
-        return aliases
-
-    def import_paths(self, paths: Iterable[str | os.PathLike[str]]) -> ImportPlan:
-        """Preview and apply in one go (conflicts keep the local copy)."""
-        return self.apply(self.preview(paths))
-
-
-def _exists(session, getter, ident: str) -> bool:  # type: ignore[no-untyped-def]
-    try:
-        getter(session, ident)
-    except Exception:
-        return False
-    return True
+    def _check_decisions(
+        plan: ImportPlan, decisions: Mapping[str, Resolution | str]
+    ) -> dict[str, Resolution]:
+        conflicts = {i.assessment_id: i for i in plan.conflicts}
+        chosen: dict[str, Resolution] = {}
+        for aid, value in decisions.items():
+            if aid not in conflicts:
+                raise ExchangeError(
+                    f"{aid}: not a conflict in this import, so it takes no decision"
+                )
+            try:
+                chosen[aid] = Resolution(value)
+            except ValueError:
+                options = ", ".join(r.value for r in Resolution)
+                raise ExchangeError(f"{aid}: {value!r} is not one of {options}") from None
+        missing = [i for aid, i in conflicts.items() if aid not in chosen]
+        if missing:
+            raise UnresolvedConflicts(missing)
+        return chosen

@@ -77,29 +77,38 @@ def assessment_from_row(row: AssessmentRow) -> Assessment:
     )
 
 
+def assessment_values(a: Assessment) -> dict[str, object]:
+    """Return an assessment as the column values of its row."""
+    return {
+        "id": a.id,
+        "entity_id": a.entity_id,
+        "framework_key": a.framework_key,
+        "framework_version": a.framework_version,
+        "round_id": a.round_id,
+        "kind": a.kind.value,
+        "status": a.status.value,
+        "reviews_id": a.reviews_id,
+        "title": a.title,
+        "assessed_on": a.assessed_on,
+        "facilitator": a.facilitator,
+        "reviewer_name": a.reviewer_name,
+        "reviewer_organisation": a.reviewer_organisation,
+        "strengths": a.strengths,
+        "areas_to_develop": a.areas_to_develop,
+        "recommendations": a.recommendations,
+        "participants_json": _dumps(
+            [{"id": p.id, "name": p.name, "organisation": p.organisation} for p in a.participants]
+        ),
+        "created_at": a.created_at,
+        "modified_at": a.modified_at,
+        "revision": a.revision,
+    }
+
+
 def assessment_to_row(a: Assessment, row: AssessmentRow | None = None) -> AssessmentRow:
     row = row or AssessmentRow(id=a.id)  # type: ignore[call-arg]
-    row.entity_id = a.entity_id
-    row.framework_key = a.framework_key
-    row.framework_version = a.framework_version
-    row.round_id = a.round_id
-    row.kind = a.kind.value
-    row.status = a.status.value
-    row.reviews_id = a.reviews_id
-    row.title = a.title
-    row.assessed_on = a.assessed_on
-    row.facilitator = a.facilitator
-    row.reviewer_name = a.reviewer_name
-    row.reviewer_organisation = a.reviewer_organisation
-    row.strengths = a.strengths
-    row.areas_to_develop = a.areas_to_develop
-    row.recommendations = a.recommendations
-    row.participants_json = _dumps(
-        [{"id": p.id, "name": p.name, "organisation": p.organisation} for p in a.participants]
-    )
-    row.created_at = a.created_at
-    row.modified_at = a.modified_at
-    row.revision = a.revision
+    for name, value in assessment_values(a).items():
+        setattr(row, name, value)
     return row
 
 
@@ -131,24 +140,34 @@ def rating_from_row(row: RatingRow) -> Rating:
     )
 
 
+def rating_values(r: Rating, modified_at: str | None = None) -> dict[str, object]:
+    """Return a rating as the column values of its row."""
+    return {
+        "assessment_id": r.assessment_id,
+        "domain_key": r.domain_key,
+        "stage": r.stage,
+        "confidence": r.confidence.value if r.confidence else None,
+        "direction": r.direction.value if r.direction else None,
+        "evidence": r.evidence,
+        "rationale": r.rationale,
+        "statements_met_json": _dumps(list(r.statements_met)),
+        "enablers_json": _themes_json(r.enablers),
+        "support_json": _themes_json(r.support_requests),
+        "actions_json": _dumps(
+            [{"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions]
+        ),
+        "review_position": r.review_position.value if r.review_position else None,
+        "review_comment": r.review_comment,
+        "review_suggestions": r.review_suggestions,
+        "carried_forward": r.carried_forward,
+        "modified_at": modified_at or utcnow(),
+    }
+
+
 def rating_to_row(r: Rating, row: RatingRow | None = None) -> RatingRow:
     row = row or RatingRow(assessment_id=r.assessment_id, domain_key=r.domain_key)  # type: ignore[call-arg]
-    row.stage = r.stage
-    row.confidence = r.confidence.value if r.confidence else None
-    row.direction = r.direction.value if r.direction else None
-    row.evidence = r.evidence
-    row.rationale = r.rationale
-    row.statements_met_json = _dumps(list(r.statements_met))
-    row.enablers_json = _themes_json(r.enablers)
-    row.support_json = _themes_json(r.support_requests)
-    row.actions_json = _dumps(
-        [{"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions]
-    )
-    row.review_position = r.review_position.value if r.review_position else None
-    row.review_comment = r.review_comment
-    row.review_suggestions = r.review_suggestions
-    row.carried_forward = r.carried_forward
-    row.modified_at = utcnow()
+    for name, value in rating_values(r).items():
+        setattr(row, name, value)
     return row
 
 

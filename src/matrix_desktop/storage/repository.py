@@ -25,10 +25,12 @@ from matrix_desktop.core.model import (
 from matrix_desktop.storage.convert import (
     assessment_from_row,
     assessment_to_row,
+    assessment_values,
     audit_from_row,
     entity_from_row,
     rating_from_row,
     rating_to_row,
+    rating_values,
     round_from_row,
     system_from_row,
     vote_from_row,
@@ -40,9 +42,12 @@ from matrix_desktop.storage.tables import (
     MetaRow,
     RatingRow,
     RoundRow,
+    SyncHashRow,
     SystemRow,
     VoteRow,
 )
+
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 # -- systems, entities, rounds -------------------------------------------------------------
 
@@ -195,9 +200,38 @@ def get_record(session: Session, assessment_id: str) -> AssessmentRecord:
     )
 
 
+def get_records(session: Session, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
+    """Return the records (with ratings and votes) of those ids that exist, by id, in few queries."""
+    out: dict[str, AssessmentRecord] = {}
+    ids = list(dict.fromkeys(assessment_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        # Core rows, not ORM objects: building tens of thousands of those is the slow part.
+        table, ratings_t, votes_t = (
+            AssessmentRow.__table__,  # type: ignore[attr-defined]
+            RatingRow.__table__,  # type: ignore[attr-defined]
+            VoteRow.__table__,  # type: ignore[attr-defined]
+        )
+        rows = session.execute(select(table).where(table.c.id.in_(chunk)))
+        found = {r.id: assessment_from_row(r) for r in rows}  # type: ignore[arg-type]
+        if not found:
+            continue
+        keys = list(found)
+        ratings: dict[str, list[Rating]] = {k: [] for k in keys}
+        votes: dict[str, list[Vote]] = {k: [] for k in keys}
+        for rr in session.execute(select(ratings_t).where(ratings_t.c.assessment_id.in_(keys))):
+            ratings[rr.assessment_id].append(rating_from_row(rr))  # type: ignore[arg-type]
+        for vr in session.execute(select(votes_t).where(votes_t.c.assessment_id.in_(keys))):
+            votes[vr.assessment_id].append(vote_from_row(vr))  # type: ignore[arg-type]
+        for k, a in found.items():
+            out[k] = AssessmentRecord(a, tuple(ratings[k]), tuple(votes[k]))
+    return out
+
+
 def delete_assessment(session: Session, assessment_id: str) -> None:
     session.execute(delete(VoteRow).where(VoteRow.assessment_id == assessment_id))
     session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
+    session.execute(delete(SyncHashRow).where(SyncHashRow.assessment_id == assessment_id))
     session.execute(delete(AssessmentRow).where(AssessmentRow.id == assessment_id))
 
 
@@ -249,6 +283,46 @@ class SqlAssessmentStore(AssessmentStore):
         self.session.flush()
 
 
+def insert_records(session: Session, records: list[AssessmentRecord]) -> None:
+    """Insert new assessments with their ratings and votes in a few bulk statements.
+
+    For imports of thousands of records: no ORM objects are built. The ids must be new.
+    """
+    if not records:
+        return
+    now = utcnow()
+    session.flush()
+    session.execute(
+        AssessmentRow.__table__.insert(),  # type: ignore[attr-defined]
+        [assessment_values(r.assessment) for r in records],
+    )
+    ratings = [rating_values(x, now) for r in records for x in r.ratings]
+    if ratings:
+        session.execute(RatingRow.__table__.insert(), ratings)  # type: ignore[attr-defined]
+    votes = [
+        {
+            "assessment_id": r.assessment.id,
+            "participant_id": v.participant_id,
+            "domain_key": v.domain_key,
+            "stage": v.stage,
+        }
+        for r in records
+        for v in r.votes
+        if v.stage is not None
+    ]
+    if votes:
+        session.execute(VoteRow.__table__.insert(), votes)  # type: ignore[attr-defined]
+
+
+def insert_sync_hashes(session: Session, rows: list[tuple[str, str]], at: str) -> None:
+    """Insert (assessment id, content hash) pairs not yet recorded, in one statement."""
+    if rows:
+        session.execute(
+            SyncHashRow.__table__.insert(),  # type: ignore[attr-defined]
+            [{"assessment_id": a, "content_hash": h, "shared_at": at} for a, h in rows],
+        )
+
+
 def touch_assessment(session: Session, assessment_id: str) -> None:
     """Bump an assessment's revision and modification time after any edit of its content."""
     row = session.get(AssessmentRow, assessment_id)
@@ -256,6 +330,53 @@ def touch_assessment(session: Session, assessment_id: str) -> None:
         row.revision += 1
         row.modified_at = utcnow()
         session.flush()
+
+
+# -- sync ancestry -------------------------------------------------------------------------
+
+
+def sync_hashes(session: Session, assessment_ids: list[str]) -> dict[str, set[str]]:
+    """Return, per assessment id, the content hashes it had when exported or imported."""
+    out: dict[str, set[str]] = {}
+    ids = list(dict.fromkeys(assessment_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        query = select(SyncHashRow.assessment_id, SyncHashRow.content_hash).where(
+            SyncHashRow.assessment_id.in_(chunk)  # type: ignore[attr-defined]
+        )
+        for aid, digest in session.execute(query):
+            out.setdefault(aid, set()).add(digest)
+    return out
+
+
+def recent_sync_hashes(session: Session, assessment_id: str, limit: int) -> list[str]:
+    """Return up to limit of an assessment's sync hashes, the most recently shared first."""
+    query = (
+        select(SyncHashRow.content_hash)
+        .where(SyncHashRow.assessment_id == assessment_id)
+        .order_by(SyncHashRow.shared_at.desc(), SyncHashRow.content_hash)  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def add_sync_hashes(
+    session: Session,
+    assessment_id: str,
+    hashes: set[str],
+    at: str,
+    known: set[str] | None = None,
+) -> None:
+    """Record content hashes as shared for an assessment (known: those already recorded)."""
+    if not hashes:
+        return
+    if known is None:
+        known = sync_hashes(session, [assessment_id]).get(assessment_id, set())
+    session.add_all(
+        SyncHashRow(assessment_id=assessment_id, content_hash=h, shared_at=at)
+        for h in sorted(hashes - known)
+    )
+    session.flush()
 
 
 # -- audit trail and metadata --------------------------------------------------------------
@@ -272,6 +393,25 @@ def append_audit(session: Session, event: AuditEvent) -> None:
             detail=event.detail,
         )
     )
+
+
+def append_audits(session: Session, events: list[AuditEvent]) -> None:
+    """Append many audit events in one statement (in order)."""
+    if events:
+        session.execute(
+            AuditRow.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {
+                    "at": e.at,
+                    "user": e.user,
+                    "action": e.action,
+                    "assessment_id": e.assessment_id,
+                    "domain_key": e.domain_key,
+                    "detail": e.detail,
+                }
+                for e in events
+            ],
+        )
 
 
 def list_audit(

@@ -144,3 +144,22 @@ class MetaRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+class SyncHashRow(SQLModel, table=True):
+    """A content hash an assessment has had when it was exported or imported (its ancestry).
+
+    Merging on import compares these sets: if the incoming copy's ancestry holds this
+    database's current content, only the file changed; the other way round, only this
+    database changed; otherwise both changed since they last shared a revision.
+    """
+
+    __tablename__ = "sync_hash"
+
+    assessment_id: str = Field(
+        sa_column=Column(
+            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    content_hash: str = Field(primary_key=True, max_length=80)
+    shared_at: str

@@ -364,15 +364,17 @@ class MainWindow(QMainWindow):
         except MatrixError as exc:
             interaction.error(self, "Cannot import", str(exc))
             return False
-        if confirm:
+        if not plan.has_changes and not confirm:
+            decisions = {}
+        elif confirm or plan.conflicts:
             dialog = ImportDialog(plan, self)
             if not dialog.exec():
                 return False
-            take_theirs = dialog.take_theirs()
+            decisions = dialog.decisions()
         else:
-            take_theirs = []
+            decisions = {}
         try:
-            svc.exchange.apply(plan, take_theirs=take_theirs)
+            svc.exchange.apply(plan, decisions)
         except MatrixError as exc:
             interaction.error(self, "Import failed; nothing was changed", str(exc))
             return False

@@ -1,0 +1,354 @@
+"""Reading exchange files: size, type, JSON, schema, checksum and id checks, each with its path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from matrix_desktop.core.errors import FrameworkFileError
+from matrix_desktop.core.framework import EntityKind, Framework
+from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
+from matrix_desktop.core.model import Entity, Round, System
+from matrix_desktop.exchange.codec import (
+    Bundle,
+    ExchangeError,
+    _record_from_doc,
+    canonical_json,
+    content_checksum,
+    content_hash,
+)
+from matrix_desktop.exchange.schema import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MAX_FILE_BYTES,
+    ExchangeDoc,
+)
+
+
+class _Rejected(ValueError):
+    """Raised while decoding JSON: a construct exchange files never contain."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _Rejected(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise _Rejected(f"{name} is not a number JSON allows")
+
+
+MAX_STRING = 200_000  # characters in any one string (the longest field, evidence, allows this)
+MAX_LIST = 100_000  # items in any one list
+# Control characters other than tab, newline and carriage return; lone UTF-16 surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _bad_text(text: str, path: str) -> str | None:
+    where = path or "(top level)"
+    if len(text) > MAX_STRING:
+        return f"{where}: is {len(text):,} characters; the limit is {MAX_STRING:,}"
+    bad = _FORBIDDEN.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    if code < 32:
+        return f"{where}: contains control character U+{code:04X}"
+    return f"{where}: contains an unpaired surrogate U+{code:04X}"
+
+
+def _bad_value(value: Any, path: str) -> str | None:
+    """Return the first string (value or key) or list breaking the generic limits, by path.
+
+    These hold for every part of a file, framework specs included, before the schema's own
+    per-field limits are checked.
+    """
+    if isinstance(value, str):
+        return _bad_text(value, path)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            inner = f"{path}.{k}" if path else str(k)
+            found = _bad_text(k, inner) or _bad_value(v, inner)
+            if found:
+                return found
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST:
+            return f"{path}: has {len(value):,} items; the limit is {MAX_LIST:,}"
+        for i, v in enumerate(value):
+            found = _bad_value(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+MAX_DEPTH = 20
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH, level: int = 0) -> int:
+    if level > limit:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, limit, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, limit, level + 1) for v in value), default=level)
+    return level
+
+
+class _KnownSpecs:
+    """Framework specs already checked and parsed, with their canonical JSON.
+
+    A thousand files from one programme carry the same framework; comparing a spec with a
+    known one (a C-speed dict comparison) lets each file skip scanning, validating,
+    serialising and parsing it again.
+    """
+
+    def __init__(self, limit: int = 64):
+        self.limit = limit
+        self.by_ref: dict[tuple[Any, Any], list[tuple[dict[str, Any], str, Framework]]] = {}
+
+    def find(self, spec: Any) -> tuple[str, Framework] | None:
+        if not isinstance(spec, dict):
+            return None
+        ref = (spec.get("key"), spec.get("version"))
+        if not (isinstance(ref[0], str) and isinstance(ref[1], str)):
+            return None
+        for known, text, fw in self.by_ref.get(ref, ()):
+            if known == spec:
+                return text, fw
+        return None
+
+    def add(self, spec: dict[str, Any], fw: Framework) -> None:
+        if sum(len(v) for v in self.by_ref.values()) >= self.limit:
+            self.by_ref.clear()
+        text = canonical_json(spec).decode("utf-8")[:-1]
+        self.by_ref.setdefault((fw.key, fw.version), []).append((spec, text, fw))
+
+
+_KNOWN = _KnownSpecs()
+
+
+def _framework(spec: Any, where: str) -> Framework:
+    """Return the framework in a spec (parsed once per distinct spec)."""
+    found = _KNOWN.find(spec)
+    if found is not None:
+        return found[1]
+    try:
+        fw = parse_framework(spec, where)
+    except (ValueError, KeyError, TypeError) as exc:  # a spec pydantic let through
+        raise FrameworkFileError(where, str(exc)) from None
+    _KNOWN.add(spec, fw)
+    return fw
+
+
+def _checksum(data: dict[str, Any], known: dict[int, str]) -> str:
+    """Return content_checksum(data), reusing the canonical JSON of known framework specs."""
+    if not known:
+        return content_checksum(data)
+    parts = []
+    for key in sorted(k for k in data if k not in ("checksum", "exported_at")):
+        value = data[key]
+        if key == "frameworks":
+            text = (
+                "["
+                + ",".join(
+                    known[i] if i in known else canonical_json(v).decode("utf-8")[:-1]
+                    for i, v in enumerate(value)
+                )
+                + "]"
+            )
+        else:
+            text = canonical_json(value).decode("utf-8")[:-1]
+        parts.append(canonical_json(key).decode("utf-8")[:-1] + ":" + text)
+    body = ("{" + ",".join(parts) + "}\n").encode("utf-8")
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
+    """Return the bundle in an exchange file's bytes; ExchangeError says what and where."""
+
+    def fail(problem: str) -> ExchangeError:
+        return ExchangeError(f"{source}: {problem}")
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"is {len(raw) / 1e6:.0f} MB; exchange files are limited to 50 MB")
+    if raw[:4] == b"PK\x03\x04":
+        raise fail("is a ZIP archive, not an exchange file (JSON)")
+    if raw[:5] == b"%PDF-":
+        raise fail("is a PDF document, not an exchange file (JSON)")
+    if not raw.strip():
+        raise fail("is empty, not an exchange file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise fail(
+            f"is not valid JSON (truncated or damaged?): line {exc.lineno} column {exc.colno}: "
+            f"{exc.msg}"
+        ) from None
+    except _Rejected as exc:
+        raise fail(f"is not valid exchange JSON: {exc}") from None
+    except RecursionError:
+        raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)") from None
+    if not isinstance(data, dict):
+        raise fail("is not an exchange file (the top level must be an object)")
+    specs = data.get("frameworks")
+    known: dict[int, str] = {}
+    if isinstance(specs, list):
+        for i, spec in enumerate(specs):
+            hit = _KNOWN.find(spec)
+            if hit is not None:
+                known[i] = hit[0]
+    # Known specs were checked when first seen; everything else is walked here.
+    rest = {k: v for k, v in data.items() if k != "frameworks"} if known else data
+    if known:
+        rest["frameworks"] = [{} if i in known else v for i, v in enumerate(specs)]  # type: ignore[arg-type]
+    if _depth(rest) > MAX_DEPTH:
+        raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    control = _bad_value(rest, "")
+    if control:
+        raise fail(control)
+    if data.get("format") != FORMAT_NAME:
+        raise fail("is not a matrix-desktop exchange file (no 'format' of that name)")
+    version = data.get("format_version")
+    if type(version) is int and version > FORMAT_VERSION:
+        raise fail(
+            f"uses exchange format version {version}; this version of matrix-desktop reads "
+            f"version {FORMAT_VERSION}. Update matrix-desktop to import it."
+        )
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise fail(f"format_version: must be {FORMAT_VERSION}, not {version!r}")
+    try:
+        doc = ExchangeDoc.model_validate(rest)
+    except ValidationError as exc:
+        raise fail(describe_validation_error(exc).replace("\n", "\n  ")) from None
+    if _checksum(data, known) != doc.checksum:
+        raise fail("checksum: does not match the content; the file was changed or damaged")
+    frameworks = []
+    for i, spec in enumerate(data["frameworks"] if known else doc.frameworks):
+        try:
+            frameworks.append(_framework(spec, f"frameworks[{i}]"))
+        except FrameworkFileError as exc:
+            raise fail(str(exc).replace("\n", "\n  ")) from None
+    _check_ids(doc, frameworks, fail)
+    records = tuple(_record_from_doc(a) for a in doc.assessments)
+    hashes = {}
+    for i, (rec, a) in enumerate(zip(records, doc.assessments, strict=True)):
+        hashes[a.id] = content_hash(rec)
+        if a.content_hash is not None and a.content_hash != hashes[a.id]:
+            raise fail(f"assessments[{i}].content_hash: does not match the assessment's content")
+    return Bundle(
+        frameworks=tuple(frameworks),
+        systems=tuple(System(s.id, s.name, s.short_name) for s in doc.systems),
+        entities=tuple(
+            Entity(e.id, e.system_id, e.name, EntityKind(e.kind), tuple(e.members))
+            for e in doc.entities
+        ),
+        rounds=tuple(Round(r.id, r.name, r.sequence) for r in doc.rounds),
+        records=records,
+        note=doc.note,
+        ancestry={a.id: tuple(sorted(set(a.shared_hashes))) for a in doc.assessments},
+        hashes=hashes,
+    )
+
+
+def _first_repeat(values: list[Any]) -> int | None:
+    seen: set[Any] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            return i
+        seen.add(v)
+    return None
+
+
+def _check_ids(doc: ExchangeDoc, frameworks: list[Framework], fail: Any) -> None:
+    """Refuse repeats that would make the import ambiguous or break a uniqueness rule."""
+    checks: list[tuple[str, list[Any], str]] = [
+        (
+            "frameworks[{}]",
+            [(f.key, f.version) for f in frameworks],
+            "the same framework version appears twice",
+        ),
+        ("systems[{}].id", [s.id for s in doc.systems], "duplicate id"),
+        ("systems[{}].name", [s.name.lower() for s in doc.systems], "two systems share this name"),
+        ("entities[{}].id", [e.id for e in doc.entities], "duplicate id"),
+        (
+            "entities[{}].name",
+            [(e.system_id, e.name.lower()) for e in doc.entities],
+            "two entities of one system share this name",
+        ),
+        ("rounds[{}].id", [r.id for r in doc.rounds], "duplicate id"),
+        ("rounds[{}].name", [r.name.lower() for r in doc.rounds], "two rounds share this name"),
+        ("assessments[{}].id", [a.id for a in doc.assessments], "duplicate id"),
+    ]
+    for i, a in enumerate(doc.assessments):
+        where = f"assessments[{i}]"
+        checks += [
+            (
+                where + ".ratings[{}].domain",
+                [r.domain for r in a.ratings],
+                "this domain is rated twice",
+            ),
+            (
+                where + ".participants[{}].id",
+                [p.id for p in a.participants],
+                "duplicate participant id",
+            ),
+            (
+                where + ".votes[{}]",
+                [(v.participant_id, v.domain) for v in a.votes],
+                "this participant voted twice on this domain",
+            ),
+            (
+                where + ".ratings[].actions[{}].id",
+                [x.id for r in a.ratings for x in r.actions],
+                "duplicate action id",
+            ),
+        ]
+        people = {p.id for p in a.participants}
+        for j, v in enumerate(a.votes):
+            if v.participant_id not in people:
+                raise fail(
+                    f"{where}.votes[{j}].participant_id: not a participant of this assessment"
+                )
+        if a.reviews_id == a.id:
+            raise fail(f"{where}.reviews_id: an assessment cannot review itself")
+        if a.kind == "self_assessment" and a.reviews_id is not None:
+            raise fail(f"{where}.reviews_id: only a peer review reviews another assessment")
+    for template, values, problem in checks:
+        at = _first_repeat(values)
+        if at is not None:
+            raise fail(f"{template.format(at)}: {problem}")
+
+
+def read_file(path: Path) -> Bundle:
+    """Return the bundle in an exchange file on disk."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExchangeError(f"{path}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise ExchangeError(f"{path}: is a folder, not an exchange file")
+    if size > MAX_FILE_BYTES:
+        raise ExchangeError(
+            f"{path}: is {size / 1e6:,.0f} MB; exchange files are limited to "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExchangeError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_document(raw, str(path))

@@ -1,0 +1,339 @@
+"""Import internals: build a plan against one session's view of the database, and write it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.model import AssessmentRecord, AuditEvent, Entity, Round, System, utcnow
+from matrix_desktop.core.model import new_id as make_id
+from matrix_desktop.exchange.codec import Bundle, ExchangeError, content_hash
+from matrix_desktop.exchange.merge import (
+    ImportPlan,
+    Outcome,
+    PlannedAssessment,
+    Resolution,
+    classify,
+    copy_for_keep_both,
+)
+from matrix_desktop.storage import frameworks_repo as fw_repo
+from matrix_desktop.storage import repository as repo
+
+
+def plan_signature(plan: ImportPlan) -> tuple[object, ...]:
+    return (
+        tuple(i.signature() for i in plan.items),
+        tuple((f.key, f.version) for f in plan.new_frameworks),
+        tuple(x.id for x in plan.new_systems),
+        tuple(x.id for x in plan.new_entities),
+        tuple(x.id for x in plan.new_rounds),
+    )
+
+
+class Planner:
+    """Builds an import plan from checked files against one session's view of the database."""
+
+    def __init__(self, session: Session, files: Sequence[tuple[str, Bundle]]):
+        self.s = session
+        self.files = tuple(files)
+        self.frameworks = {(f.key, f.version): f for f in fw_repo.list_frameworks(session)}
+        self.systems = {x.id: x for x in repo.list_systems(session)}
+        self.system_names = {x.name.lower(): x.id for x in self.systems.values()}
+        self.entities = {x.id: x for x in repo.list_entities(session)}
+        self.entity_names = {(x.system_id, x.name.lower()): x.id for x in self.entities.values()}
+        self.rounds = {x.id: x for x in repo.list_rounds(session)}
+        self.round_names = {x.name.lower(): x.id for x in self.rounds.values()}
+        self.new_frameworks: list[Framework] = []
+        self.new_systems: list[System] = []
+        self.new_entities: list[Entity] = []
+        self.new_rounds: list[Round] = []
+
+    def plan(self) -> ImportPlan:
+        incoming: list[tuple[str, int, AssessmentRecord, str, frozenset[str]]] = []
+        first_seen: dict[str, tuple[str, str]] = {}
+        skipped: list[str] = []
+        for source, bundle in self.files:
+            system_map = self._systems(source, bundle)
+            entity_map = self._entities(source, bundle, system_map)
+            round_map = self._rounds(bundle)
+            for fw in bundle.frameworks:
+                if (fw.key, fw.version) not in self.frameworks:
+                    self.frameworks[(fw.key, fw.version)] = fw
+                    self.new_frameworks.append(fw)
+            for i, rec in enumerate(bundle.records):
+                where = f"{source}: assessments[{i}]"
+                rec = self._checked(where, rec, entity_map, round_map)
+                # The hash ignores entity and round ids, so the reader's holds after mapping.
+                digest = bundle.hashes.get(rec.assessment.id) or content_hash(rec)
+                aid = rec.assessment.id
+                if aid in first_seen:
+                    other, other_digest = first_seen[aid]
+                    if other_digest != digest:
+                        raise ExchangeError(
+                            f"{where}.id: assessment {aid} is also in {other} with different "
+                            "content; import those files one at a time"
+                        )
+                    skipped.append(f"repeat      {aid} in {source}: same as in {other}, skipped")
+                    continue
+                first_seen[aid] = (source, digest)
+                ancestry = frozenset(bundle.ancestry.get(aid, ()))
+                incoming.append((source, i, rec, digest, ancestry))
+        ids = [rec.assessment.id for _, _, rec, _, _ in incoming]
+        self._check_reviews(incoming, set(ids))
+        local = repo.get_records(self.s, ids)
+        local_ancestry = repo.sync_hashes(self.s, ids)
+        items = []
+        for source, i, rec, digest, ancestry in incoming:
+            aid = rec.assessment.id
+            mine = local.get(aid)
+            mine_hash = content_hash(mine) if mine else None
+            mine_ancestry = frozenset(local_ancestry.get(aid, ()))
+            outcome, reason = classify(mine_hash, mine_ancestry, digest, ancestry)
+            items.append(
+                PlannedAssessment(
+                    source=source,
+                    index=i,
+                    record=rec,
+                    outcome=outcome,
+                    reason=reason,
+                    label=self._label(rec),
+                    content_hash=digest,
+                    ancestry=ancestry,
+                    local=mine.assessment if mine else None,
+                    local_hash=mine_hash,
+                    local_ancestry=mine_ancestry,
+                )
+            )
+        return ImportPlan(
+            files=self.files,
+            items=tuple(items),
+            new_frameworks=tuple(self.new_frameworks),
+            new_systems=tuple(self.new_systems),
+            new_entities=tuple(self.new_entities),
+            new_rounds=tuple(self.new_rounds),
+            skipped=tuple(skipped),
+        )
+
+    def _systems(self, source: str, bundle: Bundle) -> dict[str, str]:
+        out = {}
+        for x in bundle.systems:
+            if x.id in self.systems:
+                out[x.id] = x.id
+            elif x.name.lower() in self.system_names:
+                out[x.id] = self.system_names[x.name.lower()]
+            else:
+                self.systems[x.id] = x
+                self.system_names[x.name.lower()] = x.id
+                self.new_systems.append(x)
+                out[x.id] = x.id
+        return out
+
+    def _entities(self, source: str, bundle: Bundle, system_map: dict[str, str]) -> dict[str, str]:
+        out = {}
+        for i, e in enumerate(bundle.entities):
+            sid = system_map.get(e.system_id) or (
+                e.system_id if e.system_id in self.systems else None
+            )
+            if sid is None:
+                raise ExchangeError(
+                    f"{source}: entities[{i}].system_id: system {e.system_id} is neither in the "
+                    "file nor in this database"
+                )
+            if e.id in self.entities:
+                out[e.id] = e.id
+            elif (sid, e.name.lower()) in self.entity_names:
+                out[e.id] = self.entity_names[(sid, e.name.lower())]
+            else:
+                entity = Entity(e.id, sid, e.name, e.kind, e.members)
+                self.entities[e.id] = entity
+                self.entity_names[(sid, e.name.lower())] = e.id
+                self.new_entities.append(entity)
+                out[e.id] = e.id
+        return out
+
+    def _rounds(self, bundle: Bundle) -> dict[str, str]:
+        out = {}
+        for r in bundle.rounds:
+            if r.id in self.rounds:
+                out[r.id] = r.id
+            elif r.name.lower() in self.round_names:
+                out[r.id] = self.round_names[r.name.lower()]
+            else:
+                self.rounds[r.id] = r
+                self.round_names[r.name.lower()] = r.id
+                self.new_rounds.append(r)
+                out[r.id] = r.id
+        return out
+
+    def _checked(
+        self,
+        where: str,
+        rec: AssessmentRecord,
+        entity_map: dict[str, str],
+        round_map: dict[str, str],
+    ) -> AssessmentRecord:
+        """Return the record with entity and round ids mapped to this database's; check it."""
+        a = rec.assessment
+        fw = self.frameworks.get((a.framework_key, a.framework_version))
+        if fw is None:
+            raise ExchangeError(
+                f"{where}.framework: {a.framework_key} version {a.framework_version} is neither "
+                "in the file nor in this database"
+            )
+        eid = entity_map.get(a.entity_id) or (a.entity_id if a.entity_id in self.entities else None)
+        if eid is None:
+            raise ExchangeError(
+                f"{where}.entity_id: entity {a.entity_id} is neither in the file nor in this database"
+            )
+        rid = round_map.get(a.round_id) or (a.round_id if a.round_id in self.rounds else None)
+        if rid is None:
+            raise ExchangeError(
+                f"{where}.round_id: round {a.round_id} is neither in the file nor in this database"
+            )
+        kind = self.entities[eid].kind
+        if kind not in fw.applies_to:
+            raise ExchangeError(
+                f"{where}.framework: {fw.title} is not for a {kind.label.lower()} "
+                f"({self.entities[eid].name})"
+            )
+        for j, r in enumerate(rec.ratings):
+            at = f"{where}.ratings[{j}]"
+            if not fw.has_domain(r.domain_key):
+                raise ExchangeError(f"{at}.domain: {r.domain_key!r} is not a domain of {fw.title}")
+            if r.stage is not None and not fw.has_stage(r.stage):
+                stages = ", ".join(s.key for s in fw.stages)
+                raise ExchangeError(
+                    f"{at}.stage: {r.stage!r} is not a stage of {fw.title} (stages: {stages})"
+                )
+            # Text lengths and control characters were checked by the reader.
+            if r.statements_met:
+                valid = {st.id for st in fw.domain(r.domain_key).statements}
+                for k, sid in enumerate(r.statements_met):
+                    if sid not in valid:
+                        raise ExchangeError(
+                            f"{at}.statements_met[{k}]: {sid!r} is not a statement of "
+                            f"'{fw.domain(r.domain_key).title}'"
+                        )
+        for j, v in enumerate(rec.votes):
+            at = f"{where}.votes[{j}]"
+            if not fw.has_domain(v.domain_key):
+                raise ExchangeError(f"{at}.domain: {v.domain_key!r} is not a domain of {fw.title}")
+            if not fw.has_stage(v.stage or ""):
+                raise ExchangeError(f"{at}.stage: {v.stage!r} is not a stage of {fw.title}")
+        if eid == a.entity_id and rid == a.round_id:
+            return rec
+        return AssessmentRecord(a.evolve(entity_id=eid, round_id=rid), rec.ratings, rec.votes)
+
+    def _check_reviews(self, incoming: list, ids: set[str]) -> None:  # type: ignore[type-arg]
+        for source, i, rec, _digest, _ancestry in incoming:
+            target = rec.assessment.reviews_id
+            if target and target not in ids and not repo.has_assessment(self.s, target):
+                raise ExchangeError(
+                    f"{source}: assessments[{i}].reviews_id: the assessment it reviews "
+                    f"({target}) is neither in the file nor in this database"
+                )
+
+    def _label(self, rec: AssessmentRecord) -> str:
+        a = rec.assessment
+        entity = self.entities.get(a.entity_id)
+        rnd = self.rounds.get(a.round_id)
+        return ", ".join(
+            (entity.name if entity else a.entity_id, rnd.name if rnd else a.round_id, a.kind.label)
+        )
+
+
+class Writer:
+    """Writes a checked, decided plan inside one session (the caller's transaction)."""
+
+    def __init__(self, session: Session, user: str, backup: Path | None):
+        self.s = session
+        self.user = user
+        self.backup = backup
+        self.now = utcnow()
+        self.events: list[AuditEvent] = []
+
+    def write(
+        self, plan: ImportPlan, decisions: Mapping[str, Resolution]
+    ) -> tuple[list[str], dict[str, str]]:
+        s = self.s
+        for fw in plan.new_frameworks:
+            fw_repo.add_framework(s, fw)
+        for x in plan.new_systems:
+            repo.put_system(s, x)
+        for e in plan.new_entities:
+            repo.put_entity(s, e)
+        for r in plan.new_rounds:
+            repo.put_round(s, r)
+        store = repo.SqlAssessmentStore(s)
+        changed: list[str] = []
+        copies: dict[str, str] = {}
+        # The assessments peer reviews point at go first (foreign keys are checked at once).
+        items = sorted(plan.items, key=lambda i: i.record.assessment.reviews_id is not None)
+        new = [i for i in items if i.outcome is Outcome.NEW]
+        repo.insert_records(s, [i.record for i in new])
+        for item in new:
+            changed.append(item.assessment_id)
+            self._audit(item.assessment_id, f"new from {_file_name(item.source)}")
+        for item in items:
+            aid = item.assessment_id
+            where = f"from {_file_name(item.source)}"
+            if item.outcome is Outcome.UPDATED:
+                store.put_record(_over_local(item))
+                changed.append(aid)
+                self._audit(aid, f"updated {where}: {item.reason}{self._replaced(item)}")
+            elif item.outcome is Outcome.CONFLICT:
+                choice = decisions[aid]
+                detail = f"conflict {where} ({item.reason}); decision: {choice.label}"
+                if choice is Resolution.TAKE_THEIRS:
+                    store.put_record(_over_local(item))
+                    changed.append(aid)
+                    detail += self._replaced(item)
+                elif choice is Resolution.KEEP_BOTH:
+                    copy = copy_for_keep_both(item.record, make_id(), item.source)
+                    store.put_record(copy)
+                    copies[aid] = copy.assessment.id
+                    changed.append(copy.assessment.id)
+                    detail += f"; their copy imported as {copy.assessment.id}"
+                    self._audit(copy.assessment.id, f"created as their copy of {aid} {where}")
+                self._audit(aid, detail)
+        repo.insert_sync_hashes(
+            s, [(i.assessment_id, h) for i in items for h in sorted(i.new_sync_hashes)], self.now
+        )
+        names = ", ".join(sorted({_file_name(src) for src, _ in plan.files}))
+        summary = f"{len(plan.files)} file(s) ({names}): {plan.summary()}"
+        if self.backup:
+            summary += f"; backup before import: {self.backup}"
+        self._audit(None, summary)
+        repo.append_audits(s, self.events)
+        return changed, copies
+
+    def _replaced(self, item: PlannedAssessment) -> str:
+        if item.local is None:
+            return ""
+        where = f"; the backup {self.backup} holds it" if self.backup else ""
+        return f"; replaced local revision {item.local.revision} ({item.local_hash}){where}"
+
+    def _audit(self, assessment_id: str | None, detail: str) -> None:
+        self.events.append(
+            AuditEvent(None, self.now, self.user, "import", assessment_id, None, detail)
+        )
+
+
+def _over_local(item: PlannedAssessment) -> AssessmentRecord:
+    """Return the incoming record with a revision above the local one it replaces.
+
+    Revisions only ever go up on one laptop (views use them to spot stale copies); they are
+    not part of the content, so the two sides still compare equal afterwards.
+    """
+    rec = item.record
+    if item.local is None or rec.assessment.revision > item.local.revision:
+        return rec
+    bumped = rec.assessment.evolve(revision=item.local.revision + 1)
+    return AssessmentRecord(bumped, rec.ratings, rec.votes)
+
+
+def _file_name(source: str) -> str:
+    return Path(source).name
