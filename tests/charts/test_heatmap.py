@@ -56,7 +56,7 @@ def test_names_sit_beside_their_rows_and_above_their_columns():
         column_x = ax.transData.transform((c, 0))[0]
         assert box.y0 > cells.y1 and box.x0 < column_x < box.x1
         assert fig.bbox.contains(box.x0, box.y1)
-    for a, b in zip(headers, headers[1:]):
+    for a, b in zip(headers, headers[1:], strict=False):
         assert a.x1 < b.x0  # wrapped so neighbours do not touch
 
 
@@ -80,7 +80,8 @@ def test_group_names_are_shown_when_there_are_several():
     texts = [t.replace("\n", " ") for t in all_text(fig)]
     assert "Place" in texts and "Provider collaborative" in texts
     svg = export.figure_to_svg(fig).decode()
-    assert ">Place</text>" in svg and ">Provider collaborative</text>" in svg  # real text when exported
+    # real text when exported
+    assert ">Place</text>" in svg and ">Provider collaborative</text>" in svg
 
 
 def test_bad_input_says_why():

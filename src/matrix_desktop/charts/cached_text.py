@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from matplotlib import font_manager
@@ -24,11 +25,17 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox, IdentityTransform
+from matplotlib.transforms import Bbox, IdentityTransform, Transform
+from numpy.typing import ArrayLike
+
+# This module builds on matplotlib Text internals (_get_layout, _fontproperties, ...), stable in
+# the pinned matplotlib 3.10 but absent from its type stubs.
+# mypy: disable-error-code="attr-defined"
 
 PAD = 2  # pixels of transparent border around each bitmap
 
-FontKey = tuple[object, ...]
+# family, style, variant, weight, stretch, size in points, file, math font family
+FontKey = tuple[tuple[str, ...], Any, Any, Any, Any, float, Any, str]
 
 
 @lru_cache(maxsize=8)
@@ -61,24 +68,20 @@ class Block:
 
 
 @lru_cache(maxsize=8)
-def _scratch(dpi: float) -> Text:
-    text = Text()
-    text.set_figure(Figure(dpi=dpi))
-    return text
+def _dpi_figure(dpi: float) -> Figure:
+    """Return an empty Figure that only lends its dpi to the Texts that layout() measures."""
+    return Figure(dpi=dpi)
 
 
 @lru_cache(maxsize=4096)
 def layout(
-    text: str, font: FontKey, dpi: float, linespacing: float, ha: str, va: str, ma: str | None,
+    text: str, font: FontKey, dpi: float, linespacing: float, ha: Any, va: Any, ma: Any,
 ) -> Block:
     """Return the layout of a label, measured once per process (Agg metrics)."""
-    scratch = _scratch(dpi)
-    scratch.set_text(text)
-    scratch.set_fontproperties(_font(font))
-    scratch.set_linespacing(linespacing)
-    scratch.set_horizontalalignment(ha)
-    scratch.set_verticalalignment(va)
-    scratch.set_multialignment(ma)
+    # A new Text per distinct label (not one shared): safe if a worker thread exports a chart.
+    scratch = Text(0, 0, text, fontproperties=_font(font), linespacing=linespacing,
+                   horizontalalignment=ha, verticalalignment=va, multialignment=ma)
+    scratch.set_figure(_dpi_figure(dpi))
     bbox, info, _descent = Text._get_layout(scratch, _measurer(dpi))
     x0, y0 = math.floor(bbox.x0) - PAD, math.floor(bbox.y0) - PAD
     width, height = math.ceil(bbox.x1) + PAD - x0, math.ceil(bbox.y1) + PAD - y0
@@ -86,7 +89,7 @@ def layout(
     return Block(bbox.frozen(), (x0, y0), (width, height), lines)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # a few charts' labels at screen and export dpi: tens of MB at most
 def _bitmap(
     block: Block,
     font: FontKey,
@@ -184,18 +187,18 @@ class LabelBatch(Artist):
 
     def __init__(
         self,
-        xs: Sequence[float],
-        ys: Sequence[float],
+        xs: ArrayLike,
+        ys: ArrayLike,
         labels: Sequence[str],
         *,
         fontsize: float,
         fontweight: str = "normal",
         colour: str | None = None,
-        ha: str = "center",
-        va: str = "center",
-        ma: str | None = None,
+        ha: Any = "center",
+        va: Any = "center",
+        ma: Any = None,
         linespacing: float = 1.2,
-        transform=None,  # type: ignore[no-untyped-def]
+        transform: Transform | None = None,
         gid: str | None = None,
     ) -> None:
         super().__init__()
@@ -242,8 +245,9 @@ class LabelBatch(Artist):
         points = self._points()
         renderer.open_group("labels", gid=self.get_gid())
         stamp = self._text
-        if stamp.get_figure(root=False) is None:
-            stamp.set_figure(self.get_figure(root=False))
+        figure = self.get_figure(root=False)
+        if stamp.get_figure(root=False) is None and figure is not None:
+            stamp.set_figure(figure)
         if _plain(stamp, renderer):
             prop = stamp.get_fontproperties()
             font, font_file = font_key(prop), font_manager.findfont(prop)

@@ -149,7 +149,8 @@ def _draw_groups(ax: Axes, groups: list[str], k: int) -> None:
         ax.hlines([s - 0.5 for s in starts[1:]], -0.5, k - 0.5, colors=style.INK, linewidth=1.6,
                   gid="group-rules")
     ax.add_artist(LabelBatch(
-        np.full(len(starts), k - 0.35), [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
+        np.full(len(starts), k - 0.35),
+        [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
         [style.wrap(groups[s], 24, 2) for s in starts], fontsize=7.5, fontweight="bold",
         ha="left", va="center", transform=ax.transData, gid="group-labels",
     ))
