@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
@@ -114,14 +115,31 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         cells.set_gid("cell-labels")
         ax.add_artist(cells)
         _draw_headers(fig, ax, heatmap.domains, [r.label for r in rows])
-        # White gaps between cells keep them readable when neighbours share a colour; two line
-        # collections, because minor ticks would build a Tick (and Texts) per cell edge.
-        ax.vlines(np.arange(0.5, k - 1, 1), -0.5, len(rows) - 0.5, colors="white", linewidth=1.5)
-        ax.hlines(np.arange(0.5, len(rows) - 1, 1), -0.5, k - 0.5, colors="white", linewidth=1.5)
+        # White gaps between cells keep them readable when neighbours share a colour: one line
+        # broken by NaNs (one path), not a Tick per cell edge or a Path per segment.
+        ax.add_artist(Line2D(
+            *_rules(np.arange(0.5, k - 1, 1), np.arange(0.5, len(rows) - 1, 1), k, len(rows)),
+            color="white", linewidth=1.5, solid_capstyle="butt", gid="cell-gaps", zorder=2,
+        ))
         if show_groups:
             _draw_groups(ax, groups, k)
         _draw_key(fig, heatmap, colours, bounds)
     return fig
+
+
+def _rules(
+    xs: Sequence[float], ys: Sequence[float], k: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return x and y data for full-height lines at xs and full-width lines at ys, NaN-broken."""
+    x: list[float] = []
+    y: list[float] = []
+    for v in xs:
+        x += [v, v, math.nan]
+        y += [-0.5, n - 0.5, math.nan]
+    for v in ys:
+        x += [-0.5, k - 0.5, math.nan]
+        y += [v, v, math.nan]
+    return np.array(x, dtype=float), np.array(y, dtype=float)
 
 
 def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequence[str]) -> None:
@@ -146,8 +164,10 @@ def _draw_groups(ax: Axes, groups: list[str], k: int) -> None:
     starts = [i for i in range(len(groups)) if i == 0 or groups[i] != groups[i - 1]]
     ends = [*starts[1:], len(groups)]
     if len(starts) > 1:
-        ax.hlines([s - 0.5 for s in starts[1:]], -0.5, k - 0.5, colors=style.INK, linewidth=1.6,
-                  gid="group-rules")
+        ax.add_artist(Line2D(
+            *_rules((), [s - 0.5 for s in starts[1:]], k, len(groups)), color=style.INK,
+            linewidth=1.6, solid_capstyle="butt", gid="group-rules", zorder=2.1,
+        ))
     ax.add_artist(LabelBatch(
         np.full(len(starts), k - 0.35),
         [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
