@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -128,7 +128,7 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
 
 
 def _rules(
-    xs: Sequence[float], ys: Sequence[float], k: int, n: int
+    xs: Iterable[float], ys: Iterable[float], k: int, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return x and y data for full-height lines at xs and full-width lines at ys, NaN-broken."""
     x: list[float] = []
