@@ -103,15 +103,17 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         ax.set_xlim(-0.5, k - 0.5)
         ax.set_ylim(len(rows) - 0.5, -0.5)  # first row at the top
         cell_font = 7.5 if k <= 20 else 6.0
-        xs, ys, texts, inks = [], [], [], []
-        for (r, c), value in np.ndenumerate(data):
-            background = (style.NOT_ASSESSED_COLOUR if math.isnan(value)
-                          else colours[int(np.searchsorted(bounds, value) - 1)])
-            xs.append(c)
-            ys.append(r)
-            texts.append(_cell_text(heatmap, value))
-            inks.append(style.text_colour_for(background))
-        cells = CellLabels(xs, ys, texts, inks, cell_font)
+        # Text and ink per distinct value (a handful), not per cell.
+        unassessed = (NOT_ASSESSED_TEXT, style.text_colour_for(style.NOT_ASSESSED_COLOUR))
+        looks = {
+            float(v): (_cell_text(heatmap, v),
+                       style.text_colour_for(colours[int(np.searchsorted(bounds, v) - 1)]))
+            for v in np.unique(data[~np.isnan(data)])
+        }
+        rows_at, columns_at = np.indices(data.shape)
+        flat = [unassessed if math.isnan(v) else looks[v] for v in data.ravel().tolist()]
+        cells = CellLabels(columns_at.ravel(), rows_at.ravel(), [t for t, _ in flat],
+                           [ink for _, ink in flat], cell_font)
         cells.set_gid("cell-labels")
         ax.add_artist(cells)
         _draw_headers(fig, ax, heatmap.domains, [r.label for r in rows])
