@@ -45,8 +45,13 @@ def rendered(fig: Figure) -> Figure:
 
 
 def all_text(fig: Figure) -> list[str]:
-    """Return the text of every Text artist in the figure."""
+    """Return the text of every Text artist and every batched label in the figure."""
     from matplotlib.text import Text
 
-    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+    from matrix_desktop.charts.cached_text import LabelBatch
+
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+    for batch in fig.findobj(LabelBatch):
+        texts.extend(t for t in batch.get_texts() if t)
+    return texts
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from chart_samples import STAGES, SYB_DOMAINS, all_text, rendered
 
+from matrix_desktop.charts import export
+from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.charts.heatmap import NOT_ASSESSED_TEXT, build_heatmap
 from matrix_desktop.core.chart_models import Heatmap, HeatmapRow
+
+
+def labels(fig, gid: str) -> LabelBatch:
+    (batch,) = fig.findobj(lambda a: a.get_gid() == gid)
+    return batch
+
+
+def labelled(fig, gid: str) -> list[str]:
+    return [t.replace("\n", " ") for t in labels(fig, gid).get_texts()]
 
 
 def cell_texts(fig) -> list[str]:
@@ -25,10 +36,28 @@ def test_every_cell_names_its_stage():
     assert len(texts) == 26
     assert texts[:5] == ["Emerging", "Developing", "Maturing", "Thriving", NOT_ASSESSED_TEXT]
     assert texts[13:] == ["Thriving"] * 13
+    assert labelled(fig, "row-labels") == ["Doncaster", "Rotherham"]
+    assert labelled(fig, "column-labels") == list(SYB_DOMAINS)
+
+
+def test_names_sit_beside_their_rows_and_above_their_columns():
+    rows = tuple(HeatmapRow(f"Entity {i}", "Place", (1,) * 13) for i in range(3))
+    fig = rendered(build_heatmap(Heatmap("t", SYB_DOMAINS, rows, STAGES)))
     (ax,) = fig.axes
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Doncaster", "Rotherham"]
-    headers = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
-    assert headers == list(SYB_DOMAINS)
+    assert not ax.axison  # no Tick objects behind the labels
+    cells = ax.get_window_extent()
+    for i, box in enumerate(labels(fig, "row-labels").label_extents()):
+        row_y = ax.transData.transform((0, i))[1]
+        assert box.x1 < cells.x0 and box.y0 < row_y < box.y1
+        assert box.x0 > 0
+    headers = labels(fig, "column-labels").label_extents()
+    assert len(headers) == 13
+    for c, box in enumerate(headers):
+        column_x = ax.transData.transform((c, 0))[0]
+        assert box.y0 > cells.y1 and box.x0 < column_x < box.x1
+        assert fig.bbox.contains(box.x0, box.y1)
+    for a, b in zip(headers, headers[1:], strict=False):
+        assert a.x1 < b.x0  # wrapped so neighbours do not touch
 
 
 def test_difference_mode_writes_signed_steps():
@@ -40,15 +69,19 @@ def test_difference_mode_writes_signed_steps():
 def test_cells_with_equal_values_share_a_colour_and_differ_from_others():
     rows = (HeatmapRow("a", "g", (1, 1, 4)),)
     fig = rendered(build_heatmap(Heatmap("t", SYB_DOMAINS[:3], rows, STAGES)))
-    (image,) = fig.axes[0].images
-    rgba = image.to_rgba(image.get_array())[0]
+    (mesh,) = [c for c in fig.axes[0].collections if c.get_gid() == "cells"]
+    rgba = mesh.to_rgba(mesh.get_array())[0]
     assert (rgba[0] == rgba[1]).all() and not (rgba[0] == rgba[2]).all()
 
 
 def test_group_names_are_shown_when_there_are_several():
     rows = (HeatmapRow("a", "Place", (1,)), HeatmapRow("b", "Provider collaborative", (2,)))
-    texts = all_text(build_heatmap(Heatmap("t", ("D",), rows, STAGES)))
+    fig = build_heatmap(Heatmap("t", ("D",), rows, STAGES))
+    texts = [t.replace("\n", " ") for t in all_text(fig)]
     assert "Place" in texts and "Provider collaborative" in texts
+    svg = export.figure_to_svg(fig).decode()
+    # real text when exported
+    assert ">Place</text>" in svg and ">Provider collaborative</text>" in svg
 
 
 def test_bad_input_says_why():
@@ -75,8 +108,6 @@ def test_cell_labels_are_pixels_on_png_and_text_in_svg(tmp_path):
 
     import numpy as np
     from PIL import Image
-
-    from matrix_desktop.charts import export
 
     rows = (HeatmapRow("a", "g", (1, 4)),)
     fig = build_heatmap(Heatmap("t", SYB_DOMAINS[:2], rows, STAGES))

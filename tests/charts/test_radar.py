@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 from chart_samples import STAGES, SYB_DOMAINS, THRESHOLD_LABEL, all_text, rendered, syb_radar
-from matplotlib.projections.polar import PolarAxes
 
 from matrix_desktop.charts import radar
 from matrix_desktop.core.chart_models import RadarChart, RadarSeries
@@ -19,14 +18,32 @@ def legend_texts(fig) -> list[str]:
     return [t.get_text().replace("\n", " ") for t in legend.get_texts()]
 
 
-def test_one_polar_axes_with_ring_per_stage(radar_chart):
-    fig = radar.build_radar(radar_chart)
+def ring_radii(artists) -> list[float]:
+    return [float(np.hypot(*seg.T).mean()) for seg in artists.rings.get_segments()]
+
+
+def test_one_round_axes_with_a_named_ring_per_stage(radar_chart):
+    fig = rendered(radar.build_radar(radar_chart))
     assert len(fig.axes) == 1
+    artists = radar.draw_radar(radar.style.new_figure(9, 9), radar_chart)
+    assert ring_radii(artists) == pytest.approx([1, 2, 3, 4])
+    for seg in artists.rings.get_segments():  # closed circles, not polygons
+        assert np.allclose(np.hypot(*seg.T), np.hypot(*seg.T)[0]) and len(seg) > 100
+        assert np.allclose(seg[0], seg[-1])
+    labels = [t for t in fig.findobj(lambda a: str(a.get_gid()).startswith("ring-label-"))]
+    assert [t.get_text() for t in labels] == list(STAGES)
+    # each stage name sits on its own ring
     ax = fig.axes[0]
-    assert isinstance(ax, PolarAxes)
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(STAGES)
-    assert list(ax.get_yticks()) == [1, 2, 3, 4]
-    assert len(ax.get_xticks()) == len(SYB_DOMAINS)
+    centre = ax.transData.transform((0, 0))
+    for radius, label in zip([1, 2, 3, 4], labels, strict=True):
+        box = label.get_window_extent()
+        mid = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+        per_stage = ax.transData.transform((0, 1))[1] - centre[1]
+        assert np.hypot(*(mid - centre)) / per_stage == pytest.approx(radius, abs=0.05)
+    spokes = artists.spokes.get_segments()
+    assert len(spokes) == len(SYB_DOMAINS)
+    assert all(np.hypot(*seg[-1]) == pytest.approx(4.0) for seg in spokes)
+    assert not ax.axison  # no tick machinery behind the grid
 
 
 def test_threshold_ring_is_a_full_circle_named_in_legend(radar_chart):
@@ -135,7 +152,8 @@ def test_one_domain_and_forty_domains_render():
     many = tuple(f"Domain number {i} with a longish name" for i in range(40))
     fig = rendered(radar.build_radar(RadarChart("t", many, STAGES, (
         RadarSeries("a", tuple([2.0] * 40)),))))
-    assert len(fig.axes[0].get_xticks()) == 40
+    (spokes,) = fig.findobj(lambda a: a.get_gid() == "spokes")
+    assert len(spokes.get_segments()) == 40
 
 
 def test_long_title_is_wrapped_and_stays_inside():

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cached_text import LabelBatch, adopt
 from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.core.chart_models import Heatmap, HeatmapRow
 
@@ -17,6 +22,7 @@ NOT_ASSESSED_TEXT = "\u2013"  # en dash; the legend says what it means
 CELL_WIDTH_IN = 0.82
 CELL_HEIGHT_IN = 0.3
 MAX_WIDTH_IN = 40.0
+LABEL_PAD_PT = 3.5  # gap between the cells and the row and column names, as tick labels had
 
 
 def _row_values(row: HeatmapRow, count: int) -> list[float]:
@@ -81,52 +87,95 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         header_in = 0.75 + 0.22 * (title.count("\n") + 1)
         height = header_in + 0.25 + len(rows) * CELL_HEIGHT_IN + 0.55
         fig = style.new_figure(width, height)
-        fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top")
+        adopt(fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top"))
         ax = fig.add_axes((
             label_in / width, 0.55 / height,
             (width - label_in - group_in) / width, (height - header_in - 0.8) / height,
         ))
-        ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto",
-                  interpolation="nearest")
+        ax.set_axis_off()  # labels are drawn below: 60 tick labels would each be a Tick
+        # One mesh of flat cells: an image would be resampled to the screen and pushed through
+        # the norm pixel by pixel, which cost more than everything else together.
+        cells_mesh = ax.pcolormesh(
+            np.arange(k + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, np.ma.masked_invalid(data),
+            cmap=cmap, norm=norm, antialiased=False, edgecolors="none",
+        )
+        cells_mesh.set_gid("cells")
+        ax.set_xlim(-0.5, k - 0.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # first row at the top
         cell_font = 7.5 if k <= 20 else 6.0
-        xs, ys, texts, inks = [], [], [], []
-        for (r, c), value in np.ndenumerate(data):
-            background = (style.NOT_ASSESSED_COLOUR if math.isnan(value)
-                          else colours[int(np.searchsorted(bounds, value) - 1)])
-            xs.append(c)
-            ys.append(r)
-            texts.append(_cell_text(heatmap, value))
-            inks.append(style.text_colour_for(background))
-        cells = CellLabels(xs, ys, texts, inks, cell_font)
+        # Text and ink per distinct value (a handful), not per cell.
+        unassessed = (NOT_ASSESSED_TEXT, style.text_colour_for(style.NOT_ASSESSED_COLOUR))
+        looks = {
+            float(v): (_cell_text(heatmap, v),
+                       style.text_colour_for(colours[int(np.searchsorted(bounds, v) - 1)]))
+            for v in np.unique(data[~np.isnan(data)])
+        }
+        rows_at, columns_at = np.indices(data.shape)
+        flat = [unassessed if math.isnan(v) else looks[v] for v in data.ravel().tolist()]
+        cells = CellLabels(columns_at.ravel(), rows_at.ravel(), [t for t, _ in flat],
+                           [ink for _, ink in flat], cell_font)
         cells.set_gid("cell-labels")
         ax.add_artist(cells)
-        ax.set_xticks(np.arange(k), labels=[style.wrap(d, 14 if k <= 20 else 10, 4)
-                                            for d in heatmap.domains])
-        ax.xaxis.tick_top()
-        ax.tick_params(axis="x", labelsize=7 if k <= 20 else 5.5, length=0)
-        ax.set_yticks(np.arange(len(rows)), labels=[style.wrap(r.label, 32, 1) for r in rows])
-        ax.tick_params(axis="y", labelsize=8, length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        # White gaps between cells keep them readable when neighbours share a colour; two line
-        # collections, because minor ticks would build a Tick (and Texts) per cell edge.
-        ax.vlines(np.arange(0.5, k - 1, 1), -0.5, len(rows) - 0.5, colors="white", linewidth=1.5)
-        ax.hlines(np.arange(0.5, len(rows) - 1, 1), -0.5, k - 0.5, colors="white", linewidth=1.5)
+        _draw_headers(fig, ax, heatmap.domains, [r.label for r in rows])
+        # White gaps between cells keep them readable when neighbours share a colour: one line
+        # broken by NaNs (one path), not a Tick per cell edge or a Path per segment.
+        ax.add_artist(Line2D(
+            *_rules(np.arange(0.5, k - 1, 1), np.arange(0.5, len(rows) - 1, 1), k, len(rows)),
+            color="white", linewidth=1.5, solid_capstyle="butt", gid="cell-gaps", zorder=2,
+        ))
         if show_groups:
             _draw_groups(ax, groups, k)
         _draw_key(fig, heatmap, colours, bounds)
     return fig
 
 
-def _draw_groups(ax, groups: list[str], k: int) -> None:  # type: ignore[no-untyped-def]
-    start = 0
-    for i in range(1, len(groups) + 1):
-        if i == len(groups) or groups[i] != groups[start]:
-            if start > 0:
-                ax.axhline(start - 0.5, color=style.INK, linewidth=1.6)
-            ax.text(k - 0.35, (start + i - 1) / 2, style.wrap(groups[start], 24, 2),
-                    ha="left", va="center", fontsize=7.5, fontweight="bold", clip_on=False)
-            start = i
+def _rules(
+    xs: Iterable[float], ys: Iterable[float], k: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return x and y data for full-height lines at xs and full-width lines at ys, NaN-broken."""
+    x: list[float] = []
+    y: list[float] = []
+    for v in xs:
+        x += [v, v, math.nan]
+        y += [-0.5, n - 0.5, math.nan]
+    for v in ys:
+        x += [-0.5, k - 0.5, math.nan]
+        y += [v, v, math.nan]
+    return np.array(x, dtype=float), np.array(y, dtype=float)
+
+
+def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequence[str]) -> None:
+    """Write domain names above the columns and entity names left of the rows (no ticks)."""
+    k = len(domains)
+    ax.add_artist(LabelBatch(
+        np.arange(k), np.full(k, -0.5), [style.wrap(d, 14 if k <= 20 else 10, 4) for d in domains],
+        fontsize=7 if k <= 20 else 5.5, ha="center", va="bottom", ma="center",
+        transform=offset_copy(ax.transData, fig=fig, y=LABEL_PAD_PT, units="points"),
+        gid="column-labels",
+    ))
+    ax.add_artist(LabelBatch(
+        np.full(len(labels), -0.5), np.arange(len(labels)), [style.wrap(t, 32, 1) for t in labels],
+        fontsize=8, ha="right", va="center",
+        transform=offset_copy(ax.transData, fig=fig, x=-LABEL_PAD_PT, units="points"),
+        gid="row-labels",
+    ))
+
+
+def _draw_groups(ax: Axes, groups: list[str], k: int) -> None:
+    """Name each run of rows in the same group at the right; rule a line between runs."""
+    starts = [i for i in range(len(groups)) if i == 0 or groups[i] != groups[i - 1]]
+    ends = [*starts[1:], len(groups)]
+    if len(starts) > 1:
+        ax.add_artist(Line2D(
+            *_rules((), [s - 0.5 for s in starts[1:]], k, len(groups)), color=style.INK,
+            linewidth=1.6, solid_capstyle="butt", gid="group-rules", zorder=2.1,
+        ))
+    ax.add_artist(LabelBatch(
+        np.full(len(starts), k - 0.35),
+        [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
+        [style.wrap(groups[s], 24, 2) for s in starts], fontsize=7.5, fontweight="bold",
+        ha="left", va="center", transform=ax.transData, gid="group-labels",
+    ))
 
 
 def _draw_key(fig: Figure, heatmap: Heatmap, colours: tuple[str, ...], bounds: np.ndarray) -> None:
@@ -140,6 +189,8 @@ def _draw_key(fig: Figure, heatmap: Heatmap, colours: tuple[str, ...], bounds: n
                                                                                  strict=False)]
     handles.append(Patch(facecolor=style.NOT_ASSESSED_COLOUR, edgecolor=style.GRID,
                          label=f"{NOT_ASSESSED_TEXT} not yet assessed"))
-    fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 8), fontsize=7.5,
-               title=title or None, title_fontsize=7.5, bbox_to_anchor=(0.5, 0.0),
-               handlelength=1.4, columnspacing=1.0)
+    legend = fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 8),
+                        fontsize=7.5, title=title or None, title_fontsize=7.5,
+                        bbox_to_anchor=(0.5, 0.0), handlelength=1.4, columnspacing=1.0)
+    for text in [*legend.get_texts(), legend.get_title()]:
+        adopt(text)

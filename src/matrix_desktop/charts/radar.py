@@ -1,4 +1,10 @@
-"""Radar chart: one axis per domain, one ring per stage, threshold ring, series with spread bands."""
+"""Radar chart: one axis per domain, one ring per stage, threshold ring, series with spread bands.
+
+Drawn on a plain Axes with the axis off: a polar Axes builds and lays out a Tick (two lines,
+two texts) per spoke and ring, which cost most of a render.  Series, bands and the threshold
+ring keep their data as (angle, stage position) pairs and are drawn through RadialTransform,
+so update_series changes them in place for blitting.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,52 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.collections import FillBetweenPolyCollection
+from matplotlib.axes import Axes
+from matplotlib.collections import FillBetweenPolyCollection, LineCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.projections.polar import PolarAxes
+from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cached_text import CachedText, adopt
 from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
 
 WIDTH_IN = 9.0
 HEIGHT_IN = 9.0
 BAND_ALPHA = 0.18
+RING_SEGMENTS = 240  # straight pieces per ring: smooth even at 200 dpi
+
+
+class RadialTransform(Transform):
+    """Map (angle, radius) to x/y, the angle running clockwise from the top like the domains."""
+
+    input_dims = output_dims = 2
+    is_separable = False
+    has_inverse = True
+
+    def transform_non_affine(self, values):  # type: ignore[no-untyped-def]
+        values = np.asarray(values, dtype=float)
+        theta, radius = values[..., 0], values[..., 1]
+        return np.stack([radius * np.sin(theta), radius * np.cos(theta)], axis=-1)
+
+    def inverted(self) -> Transform:
+        return _CartesianToRadial()
+
+
+class _CartesianToRadial(Transform):
+    input_dims = output_dims = 2
+    is_separable = False
+    has_inverse = True
+
+    def transform_non_affine(self, values):  # type: ignore[no-untyped-def]
+        values = np.asarray(values, dtype=float)
+        x, y = values[..., 0], values[..., 1]
+        return np.stack([np.mod(np.arctan2(x, y), 2 * math.pi), np.hypot(x, y)], axis=-1)
+
+    def inverted(self) -> Transform:
+        return RadialTransform()
 
 
 @dataclass
@@ -28,13 +67,16 @@ class RadarArtists:
     """Handles to the drawn radar, so a view can update one series without a full redraw."""
 
     chart: RadarChart
-    axes: PolarAxes | None = None
+    axes: Axes | None = None
     lines: list[Line2D] = field(default_factory=list)
     bands: list[FillBetweenPolyCollection | None] = field(default_factory=list)
     threshold: Line2D | None = None
     legend: Legend | None = None
     domain_labels: list = field(default_factory=list)
     margins_in: tuple[float, float, float, float] = (1.6, 1.6, 1.0, 1.0)  # left right top bottom
+    rings: LineCollection | None = None  # one closed ring per stage, radius 1..N
+    ring_labels: list = field(default_factory=list)  # the stage name written on each ring
+    spokes: LineCollection | None = None  # one spoke per domain
 
 
 def _finite(value: StageValue, top: int) -> float:
@@ -94,7 +136,7 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
     artists = RadarArtists(chart=chart)
     with style.chart_context():
         if chart.title:
-            fig.suptitle(style.wrap(chart.title, 80, 3), fontsize=12, y=0.985, va="top")
+            adopt(fig.suptitle(style.wrap(chart.title, 80, 3), fontsize=12, y=0.985, va="top"))
         k, n = len(chart.domains), len(chart.stages)
         if k == 0:
             style.nothing_to_show(fig, "the framework has no domains to draw")
@@ -102,16 +144,20 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
         if n == 0:
             style.nothing_to_show(fig, "the framework has no stages to draw")
             return artists
-        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6), projection="polar")
-        assert isinstance(ax, PolarAxes)
+        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
+        ax.set_axis_off()  # no ticks, spines or axis labels: _draw_frame draws the grid
+        ax.set_xlim(-n, n)
+        ax.set_ylim(-n, n)
+        ax.set_aspect("equal")
         artists.axes = ax
-        _draw_frame(ax, chart, artists)
+        radial = RadialTransform() + ax.transData
+        _draw_frame(ax, chart, artists, radial)
         handles: list[Artist] = []
         if artists.threshold is not None:
             handles.append(artists.threshold)
         any_band = False
         for index, series in enumerate(chart.series):
-            line, band = _draw_series(ax, chart, index, series)
+            line, band = _draw_series(ax, chart, index, series, radial)
             artists.lines.append(line)
             artists.bands.append(band)
             any_band = any_band or band is not None
@@ -121,18 +167,20 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
                 Patch(facecolor=(0.3, 0.3, 0.3, 0.25), label="shaded: range of participants' views")
             )
         if not chart.series:
-            ax.text(
+            ax.add_artist(CachedText(
                 0.5, 0.5, "nothing to show yet: no scores recorded",
                 transform=ax.transAxes, ha="center", va="center", fontsize=10,
                 bbox={"facecolor": "white", "edgecolor": style.GRID, "pad": 4},
-                gid="nothing-to-show",
-            )
+                gid="nothing-to-show", zorder=5,
+            ))
         if handles:
             columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
             artists.legend = fig.legend(
                 handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), ncols=columns,
                 fontsize=8.5, handlelength=3.2, columnspacing=1.5,
             )
+            for text in artists.legend.get_texts():
+                adopt(text)
             rows = math.ceil(len(handles) / columns)
             artists.margins_in = (1.6, 1.6, 1.0, 0.9 + 0.3 * rows)
     layout_radar(fig, artists)
@@ -153,44 +201,57 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
     artists.axes.set_position((x0 / width, y0 / height, size / width, size / height))
 
 
-def _draw_frame(ax: PolarAxes, chart: RadarChart, artists: RadarArtists) -> None:
+def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Transform) -> None:
     k, n = len(chart.domains), len(chart.stages)
-    ax.set_theta_offset(math.pi / 2)
-    ax.set_theta_direction(-1)
-    ax.set_ylim(0, n)
     angles = thetas(k)[:-1]
-    ax.set_xticks(angles, labels=[""] * k)
-    ax.set_yticks(np.arange(1, n + 1), labels=list(chart.stages))
-    ax.set_rlabel_position(180.0 / k if k > 1 else 45.0)
-    ax.grid(True, color=style.GRID, linewidth=0.7)
-    ax.spines["polar"].set_color(style.GRID)
-    for label in ax.get_yticklabels():
-        label.set_fontsize(7.5)
-        label.set_color("#444444")
-        label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6})
-        label.set_zorder(4)
+    circle = np.linspace(0.0, 2.0 * math.pi, RING_SEGMENTS + 1)
+    unit = np.column_stack([np.sin(circle), np.cos(circle)])
+    artists.rings = LineCollection(
+        [unit * radius for radius in range(1, n + 1)], colors=style.GRID, linewidths=0.7,
+        zorder=1.5, gid="stage-rings", clip_on=False,
+    )
+    ax.add_artist(artists.rings)
+    tips = np.column_stack([np.sin(angles), np.cos(angles)]) * n
+    artists.spokes = LineCollection(
+        [((0.0, 0.0), (x, y)) for x, y in tips], colors=style.GRID, linewidths=0.7,
+        zorder=1.5, gid="spokes", clip_on=False,
+    )
+    ax.add_artist(artists.spokes)
+    label_angle = math.pi / k if k > 1 else math.pi / 4  # between the first two spokes
+    for i, stage in enumerate(chart.stages):
+        radius = i + 1
+        text = CachedText(
+            radius * math.sin(label_angle), radius * math.cos(label_angle), stage,
+            ha="center", va="center", fontsize=7.5, color="#444444", zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            gid=f"ring-label-{i}", clip_on=False,
+        )
+        ax.add_artist(text)
+        artists.ring_labels.append(text)
     width, size = _label_layout(k)
     for i, (angle, name) in enumerate(zip(angles, chart.domains, strict=True)):
         x, y = math.sin(angle), math.cos(angle)
         ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
         va = "bottom" if y > 0.2 else "top" if y < -0.2 else "center"
-        text = ax.text(
-            angle, n * 1.07, style.wrap(name, width, 4), ha=ha, va=va, fontsize=size,
+        text = CachedText(
+            x * n * 1.07, y * n * 1.07, style.wrap(name, width, 4), ha=ha, va=va, fontsize=size,
             clip_on=False, gid=f"domain-label-{i}", linespacing=1.15,
         )
+        ax.add_artist(text)
         artists.domain_labels.append(text)
     if chart.threshold is not None and 1 <= chart.threshold <= n:
-        circle = np.linspace(0, 2 * math.pi, 241)
         label = chart.threshold_label or f"{chart.stages[chart.threshold - 1]}: threshold"
-        (artists.threshold,) = ax.plot(
-            circle, np.full_like(circle, float(chart.threshold)), color=style.THRESHOLD_COLOUR,
-            linewidth=2.6, linestyle=(0, (1.2, 1.8)), dash_capstyle="round", zorder=1.8,
-            label=_legend_label(label), gid="threshold-ring",
+        artists.threshold = Line2D(
+            circle, np.full_like(circle, float(chart.threshold)), transform=radial,
+            color=style.THRESHOLD_COLOUR, linewidth=2.6, linestyle=(0, (1.2, 1.8)),
+            dash_capstyle="round", zorder=1.8, label=_legend_label(label), gid="threshold-ring",
+            clip_on=False,
         )
+        ax.add_artist(artists.threshold)
 
 
 def _draw_series(
-    ax: PolarAxes, chart: RadarChart, index: int, series: RadarSeries
+    ax: Axes, chart: RadarChart, index: int, series: RadarSeries, radial: Transform
 ) -> tuple[Line2D, FillBetweenPolyCollection | None]:
     k, n = len(chart.domains), len(chart.stages)
     look = style.series_style(index)
@@ -198,17 +259,20 @@ def _draw_series(
     band = None
     if series.band is not None:
         low, high = closed_band(series.band, k, n)
-        band = ax.fill_between(
-            angle, low, high, where=~(np.isnan(low) | np.isnan(high)), interpolate=False,
+        band = FillBetweenPolyCollection(
+            "x", angle, low, high, where=~(np.isnan(low) | np.isnan(high)), interpolate=False,
             facecolor=_rgba(look.colour, BAND_ALPHA), edgecolor="none", zorder=2,
-            gid=f"band-{index}",
+            gid=f"band-{index}", transform=radial, clip_on=False,
         )
-    (line,) = ax.plot(
-        angle, closed_values(series.values, k, n), color=look.colour,
+        ax.add_artist(band)
+    line = Line2D(
+        angle, closed_values(series.values, k, n), transform=radial, color=look.colour,
         linestyle=look.line_style, marker=look.marker, markersize=6, linewidth=2.0,
         markeredgecolor="white", markeredgewidth=0.8, zorder=3 + index * 0.01,
         label=_legend_label(series.label or f"Series {index + 1}"), gid=f"series-{index}",
+        clip_on=False,
     )
+    ax.add_artist(line)
     return line, band
 
 

@@ -13,6 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from matrix_desktop.charts.cached_text import adopt
 from matrix_desktop.paths import fonts_dir
 
 FONT_FAMILY = "DejaVu Sans"
@@ -75,29 +76,33 @@ def register_fonts() -> tuple[str, ...]:
     return tuple(added)
 
 
+# The rcParams every chart is built under, made once (rc_context only reads it).
+_CHART_RC: dict[str, object] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT_FAMILY],
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.edgecolor": GRID,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "matrix-desktop",
+    "legend.frameon": False,
+}
+
+
 def chart_rc() -> dict[str, object]:
-    """Return the rcParams every chart is built under."""
-    return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [FONT_FAMILY],
-        "font.size": 9,
-        "axes.titlesize": 11,
-        "text.color": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "axes.edgecolor": GRID,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "matrix-desktop",
-        "legend.frameon": False,
-    }
+    """Return the rcParams every chart is built under (a fresh copy the caller may change)."""
+    return dict(_CHART_RC)
 
 
 @contextmanager
 def chart_context() -> Iterator[None]:
     """Build a chart with the bundled font and house style, without touching global rcParams."""
-    register_fonts()
-    with matplotlib.rc_context(chart_rc()):
+    register_fonts()  # cached: the fonts are added once per process
+    with matplotlib.rc_context(_CHART_RC):
         yield
 
 
@@ -146,8 +151,8 @@ def sample(palette: Sequence[str], count: int) -> tuple[str, ...]:
 def nothing_to_show(fig: Figure, why: str, title: str = "") -> Figure:
     """Draw a clear "nothing to show: <why>" message in place of a chart and return the figure."""
     if title:
-        fig.suptitle(wrap(title, 70, 3), fontsize=11)
-    fig.text(
+        adopt(fig.suptitle(wrap(title, 70, 3), fontsize=11))
+    message = fig.text(
         0.5,
         0.5,
         wrap(f"nothing to show: {why}", 60),
@@ -157,6 +162,7 @@ def nothing_to_show(fig: Figure, why: str, title: str = "") -> Figure:
         color=INK,
         gid="nothing-to-show",
     )
+    adopt(message)
     return fig
 
 
