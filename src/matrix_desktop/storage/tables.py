@@ -48,7 +48,7 @@ class RoundRow(SQLModel, table=True):
     __tablename__ = "round"
 
     id: str = Field(primary_key=True, max_length=36)
-    name: str = Field(unique=True)
+    name: str = Field(index=True, unique=True)
     sequence: int = 0
 
 

@@ -1,0 +1,117 @@
+"""Composition root: builds the AppContext and the main window, paints, then opens the database."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+_T0 = time.monotonic()
+
+
+def _probe(event: str) -> None:
+    """Print start-up milestones for benchmarks/startup.py (only when it asks)."""
+    if os.environ.get("MATRIX_DESKTOP_STARTUP_PROBE"):
+        print(f"startup {event} {time.monotonic():.6f}", flush=True)
+
+
+def _check_display() -> str | None:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return (
+            "matrix-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run it in a desktop session, or under a virtual display: xvfb-run matrix-desktop\n"
+            "Command-line use needs no display: matrix-desktop --help"
+        )
+    return None
+
+
+def _quick_navigation(database: str | None):  # type: ignore[no-untyped-def]
+    """Return the navigator's data read with stdlib sqlite3, or None to take the full path."""
+    from pathlib import Path
+
+    from matrix_desktop.paths import default_database_path
+    from matrix_desktop.storage.quick import read_navigation
+
+    target = database or os.environ.get("MATRIX_DESKTOP_DATABASE") or str(default_database_path())
+    if "://" in target:
+        return None
+    return read_navigation(Path(target).expanduser())
+
+
+def _make_background_import():  # type: ignore[no-untyped-def]
+    import threading
+
+    from PySide6.QtCore import QObject, Signal
+
+    class BackgroundImport(QObject):
+        """Imports the storage and services layers on a thread; `done` arrives on the GUI thread."""
+
+        done = Signal()
+
+        def start(self) -> None:
+            threading.Thread(target=self._run, name="import-services", daemon=True).start()
+
+        def _run(self) -> None:
+            import matrix_desktop.services.context  # noqa: F401
+
+            self.done.emit()
+
+    return BackgroundImport()
+
+
+def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
+    """Show the main window at once, then open the database; returns the exit status."""
+    problem = _check_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # skips an entry-point scan
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from matrix_desktop import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
+    from matrix_desktop.ui.context import AppContext
+    from matrix_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    ctx = AppContext()
+    window = MainWindow(ctx)
+
+    class _PaintWatch(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
+                _probe("painted")
+                QTimer.singleShot(0, _open)
+            return False
+
+    loader = _make_background_import()
+
+    def _open() -> None:
+        quick = _quick_navigation(database)
+        if quick is not None:
+            window.populate_navigator(quick)
+            _probe("data")
+            loader.done.connect(lambda: _open_fully(data_shown=True))
+            loader.start()
+        else:
+            _open_fully(data_shown=False)
+
+    def _open_fully(data_shown: bool) -> None:
+        window.open_database(database, read_only=read_only)
+        if not data_shown:
+            _probe("data")
+        _probe("services")
+        if os.environ.get("MATRIX_DESKTOP_EXIT_AFTER_STARTUP"):
+            QTimer.singleShot(0, app.quit)
+
+    watch = _PaintWatch()
+    window.installEventFilter(watch)
+    window.show()
+    return int(app.exec())

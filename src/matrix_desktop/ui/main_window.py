@@ -1,0 +1,325 @@
+"""The main window: navigator on the left, pages in the centre, menus and shortcuts."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTreeView,
+    QWidget,
+)
+
+from matrix_desktop import APP_DISPLAY_NAME
+from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
+from matrix_desktop.ui.pages import EntityPage, WelcomePage
+
+if TYPE_CHECKING:
+    from matrix_desktop.services.context import Services
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """The application window. It paints first; the database is opened just after."""
+
+    data_loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        ctx.parent_widget = self
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setAccessibleName("Matrix Desktop main window")
+        self.resize(1280, 800)
+        self.current_entity_id: str | None = None
+
+        self.nav_model = NavigatorModel(self)
+        self.nav = QTreeView()
+        self.nav.setModel(self.nav_model)
+        self.nav.setHeaderHidden(True)
+        self.nav.setAccessibleName("Systems and entities")
+        self.nav.selectionModel().currentChanged.connect(self._on_nav_current_changed)
+        dock = QDockWidget("Partnerships", self)
+        dock.setObjectName("navigator_dock")
+        dock.setWidget(self.nav)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [320], Qt.Orientation.Horizontal)
+        self.nav_dock = dock
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage()
+        self.entity_page = EntityPage()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.entity_page)
+        self.setCentralWidget(self.stack)
+        self.welcome.open_examples.connect(self.import_examples)
+        self.welcome.new_assessment.connect(self.new_assessment)
+        self.welcome.import_files.connect(self.import_files)
+        self.entity_page.open_assessment.connect(self.open_assessment)
+        self.entity_page.new_assessment.connect(self.new_assessment)
+        self.entity_page.export_assessments.connect(self.export_assessments)
+
+        self.status_label = QLabel("Opening database…")
+        self.status_label.setAccessibleName("Status")
+        self.saved_label = QLabel("")
+        self.saved_label.setAccessibleName("Save status")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        ctx.saved.connect(self._on_ctx_saved)
+        ctx.save_failed.connect(self._on_ctx_save_failed)
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.reloaded.connect(self.refresh)
+        self._build_menus()
+        self._restore_geometry()
+
+    # -- menus -------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        action.setObjectName(name or text.replace("…", "").replace("&", "").lower().replace(" ", "_"))
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.new_action = self._action(file, "&New assessment…", self.new_assessment, QKeySequence.StandardKey.New)
+        self.import_action = self._action(file, "&Import…", self.import_files, "Ctrl+I")
+        self.import_folder_action = self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
+        self.export_action = self._action(file, "&Export…", lambda: self.export_assessments(self.entity_page.selected_ids()), "Ctrl+E")
+        file.addSeparator()
+        self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
+        file.addSeparator()
+        self.quit_action = self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self.nav_dock.toggleViewAction())
+        self.nav_focus_action = self._action(self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Matrix Desktop", self.show_about)
+
+    # -- geometry ----------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.ctx.settings.value("main_window/geometry")
+        state = self.ctx.settings.value("main_window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()  # let editors commit what is typed before closing
+        self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("main_window/state", self.saveState())
+        self.ctx.settings.sync()
+        super().closeEvent(event)
+
+    # -- data --------------------------------------------------------------------------
+    @property
+    def services(self) -> Services | None:
+        return self.ctx.services
+
+    def open_database(self, database: str | None, read_only: bool = False) -> bool:
+        """Open the database (imports storage now, after the window has painted)."""
+        from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.services.context import open_services
+
+        try:
+            services = open_services(database, read_only=read_only)
+        except MatrixError as exc:
+            self.status_label.setText("No database open")
+            interaction.error(self, "Cannot open the database", str(exc))
+            return False
+        self.ctx.set_services(services)
+        where = str(services.db.location)
+        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}" + (" (read-only)" if read_only else ""))
+        self.status_label.setText(f"Database: {where}")
+        self.data_loaded.emit()
+        return True
+
+    def populate_navigator(self, navigation) -> None:  # type: ignore[no-untyped-def]
+        """Show systems and their entities: [(System, [(Entity, assessment count)])]."""
+        tree = []
+        for system, entities in navigation:
+            kids = [
+                NavNode(e.name, system.id, e.id, f"{e.kind.label}; {n} assessment(s)")
+                for e, n in entities
+            ]
+            tree.append((NavNode(system.short_name or system.name, system.id, None, system.name), kids))
+        self.nav_model.set_data(tree)
+        self.nav.expandAll()
+        self.welcome.set_has_data(bool(tree))
+        if self.current_entity_id:
+            index = self.nav_model.index_of_entity(self.current_entity_id)
+            if index.isValid():
+                self.nav.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        """Reload the navigator and the current page from the database."""
+        svc = self.services
+        if svc is None:
+            return
+        counts: dict[str, int] = {}
+        for a in svc.assessments.assessments():
+            counts[a.entity_id] = counts.get(a.entity_id, 0) + 1
+        navigation = [
+            (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
+            for system in svc.catalog.systems()
+        ]
+        self.populate_navigator(navigation)
+        if self.current_entity_id:
+            self.show_entity(self.current_entity_id)
+
+    def show_entity(self, entity_id: str) -> None:
+        svc = self.services
+        self.current_entity_id = entity_id
+        if svc is None:  # still loading: shown when the services arrive (refresh)
+            self.status_label.setText("Loading…")
+            return
+        from matrix_desktop.core.errors import NotFound
+
+        try:
+            entity = svc.catalog.entity(entity_id)
+        except NotFound:
+            self.current_entity_id = None
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        self.current_entity_id = entity_id
+        rounds = {r.id: r.name for r in svc.catalog.rounds()}
+        rows = []
+        for a in svc.assessments.assessments(entity_id):
+            record = svc.assessments.record(a.id)
+            scored = sum(1 for r in record.ratings if r.stage is not None)
+            fw = svc.catalog.framework(a.framework_key, a.framework_version)
+            rows.append(
+                AssessmentRow(
+                    a.id,
+                    rounds.get(a.round_id, "?"),
+                    a.kind.label,
+                    a.status.value.capitalize(),
+                    fw.title,
+                    f"{scored} of {len(fw.domains_for(entity.kind))}",
+                    a.modified_at[:16].replace("T", " "),
+                )
+            )
+        self.entity_page.title.setText(f"<h2>{entity.name}</h2>")
+        members = ", ".join(entity.members) or "no member organisations recorded"
+        self.entity_page.detail.setText(f"{entity.kind.label}. Members: {members}.")
+        self.entity_page.model.set_rows(rows)
+        self.stack.setCurrentWidget(self.entity_page)
+
+    def _on_nav_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        node = self.nav_model.node(current)
+        if node is not None and node.entity_id:
+            self.show_entity(node.entity_id)
+
+    # -- actions -----------------------------------------------------------------------
+    def import_examples(self) -> None:
+        from matrix_desktop.paths import examples_dir
+
+        self.import_paths([str(examples_dir())], confirm=False)
+
+    def import_files(self) -> None:
+        files = interaction.open_files(self, "Import assessments", "Exchange files (*.json);;All files (*)")
+        if files:
+            self.import_paths(files)
+
+    def import_folder(self) -> None:
+        folder = interaction.open_folder(self, "Import a folder of exchange files")
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str], confirm: bool = True) -> bool:
+        """Preview an import, ask, then apply it; returns True if something was imported."""
+        from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.ui.import_dialog import ImportDialog
+
+        svc = self.services
+        if svc is None:
+            return False
+        try:
+            plan = svc.exchange.preview(paths)
+        except MatrixError as exc:
+            interaction.error(self, "Cannot import", str(exc))
+            return False
+        if confirm:
+            dialog = ImportDialog(plan, self)
+            if not dialog.exec():
+                return False
+            take_theirs = dialog.take_theirs()
+        else:
+            take_theirs = []
+        try:
+            svc.exchange.apply(plan, take_theirs=take_theirs)
+        except MatrixError as exc:
+            interaction.error(self, "Import failed; nothing was changed", str(exc))
+            return False
+        self.ctx.undo_stack.clear()
+        self.refresh()
+        self.status_label.setText(f"Imported: {plan.summary()}")
+        if self.current_entity_id is None:
+            first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
+            if first.isValid():
+                self.nav.setCurrentIndex(first)
+        return True
+
+    def export_assessments(self, ids: list[str]) -> None:
+        from matrix_desktop.core.errors import MatrixError
+
+        svc = self.services
+        if svc is None or not ids:
+            interaction.info(self, "Export", "Choose an entity with assessments to export.")
+            return
+        path = interaction.save_file(self, "Export assessments", "assessments.mdx.json", "Exchange files (*.json)")
+        if not path:
+            return
+        try:
+            svc.exchange.export(ids, path)
+        except MatrixError as exc:
+            interaction.error(self, "Export failed", str(exc))
+            return
+        self.status_label.setText(f"Exported {len(ids)} assessment(s) to {path}")
+
+    def new_assessment(self) -> None:
+        interaction.info(self, "New assessment", "Choose an entity, then start its assessment.")
+
+    def open_assessment(self, assessment_id: str) -> None:
+        self.status_label.setText(f"Assessment {assessment_id}")
+
+    def show_about(self) -> None:
+        from matrix_desktop.ui.about import AboutDialog
+
+        where = str(self.services.db.location) if self.services else None
+        AboutDialog(where, self).exec()
+
+    # -- saving feedback ---------------------------------------------------------------
+    def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
+        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+
+    def _on_ctx_save_failed(self, message: str) -> None:
+        self.saved_label.setText("Not saved")
+
+    def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
+        if "status" in change.parts or "created" in change.parts:
+            QTimer.singleShot(0, self.refresh)
