@@ -302,10 +302,27 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Exported {len(ids)} assessment(s) to {path}")
 
     def new_assessment(self) -> None:
-        interaction.info(self, "New assessment", "Choose an entity, then start its assessment.")
+        if self.services is None:
+            return
+        from matrix_desktop.ui.workshop.new_assessment import start_assessment
+
+        assessment_id = start_assessment(self.ctx, self, self.current_entity_id)
+        if assessment_id is not None:
+            self.open_assessment(assessment_id)
 
     def open_assessment(self, assessment_id: str) -> None:
-        self.status_label.setText(f"Assessment {assessment_id}")
+        """Show the workshop screen for an assessment in the central stack (one at a time)."""
+        from matrix_desktop.ui.workshop.screen import AssessmentScreen
+
+        old = getattr(self, "assessment_screen", None)
+        if old is not None:
+            old.flush()
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.assessment_screen = AssessmentScreen(self.ctx, assessment_id, self)
+        self.stack.addWidget(self.assessment_screen)
+        self.stack.setCurrentWidget(self.assessment_screen)
+        self.assessment_screen.domains.setFocus()
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog

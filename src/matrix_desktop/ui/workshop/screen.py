@@ -45,8 +45,11 @@ def _shortcut(keys: str, parent: QWidget, slot) -> QShortcut:  # type: ignore[no
 class AssessmentScreen(QWidget):
     """Score one assessment with the room; every edit goes through ctx.push (committed, undone)."""
 
-    def __init__(self, ctx: AppContext, assessment_id: str, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, assessment_id: str, parent: QWidget | None = None,
+                 *, undo_keys: bool = False):
+        """undo_keys: bind Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y here (when no main window does)."""
         super().__init__(parent)
+        self._undo_keys = undo_keys
         self.ctx = ctx
         self.state = WorkshopState(ctx, assessment_id)
         fw = self.state.framework
@@ -174,9 +177,10 @@ class AssessmentScreen(QWidget):
         for key in PREVIOUS_KEYS:
             _shortcut(key, self, lambda: self.step_domain(-1))
         _shortcut("F11", self, self.toggle_presentation)
-        _shortcut("Ctrl+Z", self, self.undo)
-        for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
-            _shortcut(key, self, self.redo)
+        if self._undo_keys:  # the main window's Edit menu has them; two would be ambiguous
+            _shortcut("Ctrl+Z", self, self.undo)
+            for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
+                _shortcut(key, self, self.redo)
         _shortcut("Ctrl+Shift+F", self, self.finalise)
 
     # -- navigation --------------------------------------------------------------------
@@ -264,6 +268,8 @@ class AssessmentScreen(QWidget):
 
     def flush(self) -> None:
         """Commit text typed but not yet committed (before switching domain, undo, close)."""
+        if self.ctx.services is None:
+            return
         self.details.flush()
         self.room.rationale.flush()
 
@@ -402,6 +408,8 @@ class AssessmentScreen(QWidget):
     def _on_ctx_reloaded(self) -> None:
         if self.state.exists():
             self.refresh_all()
+        else:  # the database was closed or replaced: nothing here can be edited any more
+            self.setEnabled(False)
 
     def _on_radar_options_changed(self, options) -> None:  # type: ignore[no-untyped-def]
         self.state.options = options

@@ -55,6 +55,9 @@ class WorkshopState:
         self.record = self.services.assessments.record(self.assessment_id)
 
     def exists(self) -> bool:
+        """True while a database is open and still holds this assessment."""
+        if self.ctx.services is None:
+            return False
         try:
             self.services.assessments.get(self.assessment_id)
         except NotFound:
