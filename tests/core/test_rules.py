@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from matrix_desktop.core.framework import Domain, Framework, Stage, Statement
@@ -119,3 +121,11 @@ def test_spread_tie_has_no_majority_but_is_flagged():
     assert s.majority is None
     assert s.flagged
     assert s.median_position == 2.5
+
+
+def test_a_replaced_framework_does_not_change_the_original():
+    fw = _framework({"emerging": 1})
+    other = Domain("d", "Changed", 1, ())
+    copy = dataclasses.replace(fw, domains=(other,))
+    assert copy.domain("d").title == "Changed"
+    assert fw.domain("d").title == "Domain"

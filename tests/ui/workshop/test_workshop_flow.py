@@ -18,6 +18,7 @@ from matrix_desktop.ui.workshop.screen import AssessmentScreen
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 STAGE_KEYS = "1234"
+RATIONALE = "Strong shared vision; PHM still patchy"
 EVIDENCE = "Board minutes 2021-09; Ωμέγα; 中文证据; دليل; 🙂 " * 2000  # ~100,000 characters
 
 
@@ -88,6 +89,7 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     # 2. score every domain by keyboard: a stage key, then Page Down
     fw = screen.state.framework
     screen.domains.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.domains)
     expected = {}
     for i, domain in enumerate(fw.domains):
         assert screen.current_domain.key == domain.key
@@ -139,11 +141,12 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     qtbot.keyClick(agreed, Qt.Key.Key_Down)  # -> Maturing
     assert svc.assessments.record(aid).rating(first.key).stage == "maturing"
     screen.room.rationale.setFocus()
-    qtbot.keyClicks(screen.room.rationale, "Strong shared vision; PHM still patchy")
+    qtbot.keyClicks(screen.room.rationale, RATIONALE)
     qtbot.keyClick(screen.room.rationale, Qt.Key.Key_Tab)
     rating = svc.assessments.record(aid).rating(first.key)
-    assert (rating.stage, rating.rationale) == ("maturing", "Strong shared vision; PHM still patchy")
-    assert sorted(v.stage for v in svc.assessments.record(aid).votes_for(first.key)) == sorted(views)
+    assert (rating.stage, rating.rationale) == ("maturing", RATIONALE)
+    votes_now = svc.assessments.record(aid).votes_for(first.key)
+    assert sorted(v.stage for v in votes_now) == sorted(views)
 
     # 6. undo and redo through the main window's Edit shortcuts
     screen.domains.setFocus()
@@ -155,7 +158,7 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     qtbot.keyClick(screen.domains, Qt.Key.Key_Z, CTRL | SHIFT)
     qtbot.keyClick(screen.domains, Qt.Key.Key_Y, CTRL)
     rating = svc.assessments.record(aid).rating(first.key)
-    assert (rating.stage, rating.rationale) == ("maturing", "Strong shared vision; PHM still patchy")
+    assert (rating.stage, rating.rationale) == ("maturing", RATIONALE)
     assert screen.radar.view.chart.series[0].values[0] == 3.0
 
     # 7. finalise (Ctrl+Shift+F); then a stage key is refused with a message, nothing changes

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -31,6 +32,7 @@ from matrix_desktop.ui.workshop.votes import Column
 from matrix_desktop.ui.workshop.widgets import WrappingLabel
 
 SAVED_FADE_MS = 4000
+TEXT_FIELDS = {"evidence", "rationale", "enablers", "support_requests"}
 NEXT_KEYS = ("PgDown", "Ctrl+Down", "Ctrl+Right")
 PREVIOUS_KEYS = ("PgUp", "Ctrl+Up", "Ctrl+Left")
 
@@ -40,6 +42,18 @@ def _shortcut(keys: str, parent: QWidget, slot) -> QShortcut:  # type: ignore[no
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     sc.activated.connect(slot)
     return sc
+
+
+class DomainList(QListWidget):
+    """The domain list; digit keys pass to the screen (stages) instead of searching the list."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (event.text().isdigit() or event.key() == Qt.Key.Key_Delete) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
 
 
 class AssessmentScreen(QWidget):
@@ -81,7 +95,7 @@ class AssessmentScreen(QWidget):
             header.addWidget(b)
 
         # domain list
-        self.domains = QListWidget(self)
+        self.domains = DomainList(self)
         self.domains.setAccessibleName("Domains and their agreed stages")
         self.domains.setWordWrap(True)
         self.domains.setMinimumWidth(200)
@@ -167,11 +181,6 @@ class AssessmentScreen(QWidget):
         self.reopen_button.clicked.connect(self.reopen)
 
     def _keys(self) -> None:
-        for scope in (self.domains, self.cards):
-            for n in range(1, len(self.state.framework.stages) + 1):
-                _shortcut(str(n), scope, lambda n=n: self.set_stage_position(n))
-            for key in ("0", "Delete"):
-                _shortcut(key, scope, lambda: self.set_stage(None))
         for key in NEXT_KEYS:
             _shortcut(key, self, lambda: self.step_domain(1))
         for key in PREVIOUS_KEYS:
@@ -253,7 +262,8 @@ class AssessmentScreen(QWidget):
             self._show_current(rebuild=False)
 
     def _on_details_edited(self, changes: dict) -> None:
-        if not self.edit(**changes):
+        # A refused text stays in its box (never a lost edit); other controls snap back.
+        if not self.edit(**changes) and not TEXT_FIELDS & changes.keys():
             self._show_current(rebuild=False)
 
     def _on_room_rationale_committed(self, text: str) -> None:
@@ -430,6 +440,31 @@ class AssessmentScreen(QWidget):
     def _on_presentation_closed(self) -> None:
         self.presentation = None
         self.domains.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """1-N choose a stage, 0 or Delete clear it, from the domain list or the stage cards.
+
+        Plain key presses, not shortcuts: text boxes and the votes grid take digits first,
+        and only keys they leave reach here.
+        """
+        text = event.text()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        focus = QApplication.focusWidget()
+        scoped = focus is not None and (focus is self.domains or self.cards.isAncestorOf(focus))
+        if plain and scoped and (
+            (len(text) == 1 and text.isdigit()) or event.key() == Qt.Key.Key_Delete
+        ):
+            n = int(text) if text.isdigit() else 0
+            if n == 0:
+                self.set_stage(None)
+            elif n <= len(self.state.framework.stages):
+                self.set_stage_position(n)
+            else:
+                self.show_message(f"Use 1-{len(self.state.framework.stages)} for a stage, "
+                                  "0 or Delete for not yet assessed.")
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.flush()
