@@ -100,8 +100,14 @@ class Framework:
     description: str | None = None
     supporting: tuple[SupportingSection, ...] = ()
     notes: tuple[str, ...] = ()
-    _stage_index: dict[str, Stage] = field(default_factory=dict, compare=False, repr=False)
-    _domain_index: dict[str, Domain] = field(default_factory=dict, compare=False, repr=False)
+    # init=False: dataclasses.replace() must build fresh indexes, never share (and overwrite)
+    # the original framework's.
+    _stage_index: dict[str, Stage] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _domain_index: dict[str, Domain] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._stage_index.update({s.key: s for s in self.stages})

@@ -167,26 +167,21 @@ class AssessmentService:
     # -- commands ----------------------------------------------------------------------
     def edit_rating(self, assessment_id: str, domain_key: str, **changes: object) -> EditRating:
         """Return the command that changes fields of one domain's rating (not yet applied)."""
-        record = self.record(assessment_id)
-        before = record.rating(domain_key)
+        # One row, not the whole record: this runs on every key press in a workshop.
+        with self.db.reader() as s:
+            before = repo.get_rating(s, assessment_id, domain_key)
         return EditRating(before, before.evolve(carried_forward=False, **changes))
 
     def set_vote(
         self, assessment_id: str, participant_id: str, domain_key: str, stage: str | None
     ) -> SetVote:
         """Return the command that records one participant's view (not yet applied)."""
-        record = self.record(assessment_id)
-        people = {p.id: p.name for p in record.assessment.participants}
-        if participant_id not in people:
-            raise ValidationFailed("That participant is not part of this assessment.")
-        current = next(
-            (
-                v
-                for v in record.votes
-                if v.participant_id == participant_id and v.domain_key == domain_key
-            ),
-            Vote(assessment_id, participant_id, domain_key, None),
-        )
+        with self.db.reader() as s:
+            assessment = repo.get_assessment(s, assessment_id)
+            people = {p.id: p.name for p in assessment.participants}
+            if participant_id not in people:
+                raise ValidationFailed("That participant is not part of this assessment.")
+            current = repo.get_vote(s, assessment_id, participant_id, domain_key)
         return SetVote(
             current,
             Vote(assessment_id, participant_id, domain_key, stage),

@@ -164,8 +164,6 @@ def _with_threshold(framework: Framework, stage_key: str) -> Framework:
         framework,
         threshold_stage=stage_key,
         threshold_label=None,
-        _stage_index={},
-        _domain_index={},
     )
 
 

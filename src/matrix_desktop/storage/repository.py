@@ -228,6 +228,21 @@ def get_records(session: Session, assessment_ids: list[str]) -> dict[str, Assess
     return out
 
 
+def get_rating(session: Session, assessment_id: str, domain_key: str) -> Rating:
+    """Return one domain's rating (an empty one if never rated); NotFound if no assessment."""
+    row = session.get(RatingRow, (assessment_id, domain_key))
+    if row is not None:
+        return rating_from_row(row)
+    get_assessment(session, assessment_id)
+    return Rating(assessment_id, domain_key)
+
+
+def get_vote(session: Session, assessment_id: str, participant_id: str, domain_key: str) -> Vote:
+    """Return one participant's view of a domain (stage None if none recorded)."""
+    row = session.get(VoteRow, (assessment_id, participant_id, domain_key))
+    return Vote(assessment_id, participant_id, domain_key, row.stage if row else None)
+
+
 def delete_assessment(session: Session, assessment_id: str) -> None:
     session.execute(delete(VoteRow).where(VoteRow.assessment_id == assessment_id))
     session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))

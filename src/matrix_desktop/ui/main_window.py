@@ -405,11 +405,19 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Exported {len(ids)} assessment(s) to {path}")
 
     def new_assessment(self) -> None:
-        interaction.info(self, "New assessment", "Choose an entity, then start its assessment.")
+        if self.services is None:
+            return
+        from matrix_desktop.ui.workshop.new_assessment import start_assessment
+
+        assessment_id = start_assessment(self.ctx, self, self.current_entity_id)
+        if assessment_id is not None:
+            self.open_assessment(assessment_id)
 
     def show_page(self, widget: QWidget) -> None:
         """Show a page built for one task in the centre, closing the one it replaces."""
         old = getattr(self, "_task_page", None)
+        if old is not None and hasattr(old, "flush"):
+            old.flush()  # commit text still being typed before the page goes
         self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
         self._task_page = widget
@@ -440,8 +448,21 @@ class MainWindow(QMainWindow):
         else:
             self.open_self_assessment(assessment_id)
 
+    @property
+    def assessment_screen(self):  # type: ignore[no-untyped-def]
+        """The workshop screen on show, if any."""
+        from matrix_desktop.ui.workshop.screen import AssessmentScreen
+
+        page = getattr(self, "_task_page", None)
+        return page if isinstance(page, AssessmentScreen) else None
+
     def open_self_assessment(self, assessment_id: str) -> None:
-        self.status_label.setText(f"Assessment {assessment_id}")
+        """Show the workshop screen for a self-assessment."""
+        from matrix_desktop.ui.workshop.screen import AssessmentScreen
+
+        screen = AssessmentScreen(self.ctx, assessment_id, self)
+        self.show_page(screen)
+        screen.domains.setFocus()
 
     def start_peer_review(self) -> None:
         from PySide6.QtWidgets import QDialog, QVBoxLayout

@@ -1,0 +1,199 @@
+"""Start an assessment: entity, framework version, round, date, facilitator, who is in the room."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.model import Assessment, AssessmentKind
+from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.interaction import interaction
+
+
+class NewAssessmentDialog(QDialog):
+    """Everything needed to start a workshop; exec() then read `assessment_id`."""
+
+    def __init__(self, ctx: AppContext, entity_id: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        assert ctx.services is not None, "no database is open"
+        self.ctx = ctx
+        self.services = ctx.services
+        self.assessment_id: str | None = None
+        self.setWindowTitle("New assessment")
+        self.setAccessibleName("New assessment")
+        self.entity = QComboBox(self)
+        self.entity.setAccessibleName("Place partnership or collaborative")
+        for e in sorted(self.services.catalog.entities(), key=lambda e: e.name.casefold()):
+            self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
+        if entity_id is not None:
+            self.entity.setCurrentIndex(max(self.entity.findData(entity_id), 0))
+        self.framework = QComboBox(self)
+        self.framework.setAccessibleName("Framework and version")
+        self.round = QComboBox(self)
+        self.round.setEditable(True)
+        self.round.setAccessibleName("Round: choose one or type a new name")
+        self.round.lineEdit().setPlaceholderText("e.g. 2021/22 Q2")
+        self._rounds = {r.name: r.sequence for r in self.services.catalog.rounds()}
+        for name in sorted(self._rounds, key=self._rounds.__getitem__, reverse=True):
+            self.round.addItem(name)
+        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setAccessibleName("Date of the workshop")
+        self.facilitator = QLineEdit(self)
+        self.facilitator.setAccessibleName("Facilitator")
+        self.people = QTableWidget(0, 2, self)
+        self.people.setAccessibleName("Participants: name and organisation")
+        self.people.setHorizontalHeaderLabels(["Name (blank: Partner N)", "Organisation"])
+        self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.people.setTabKeyNavigation(False)
+        self.add_person = QPushButton("&Add participant (Ctrl+Return)", self)
+        self.remove_person = QPushButton("Re&move participant", self)
+        self.carry = QCheckBox(self)
+        self.carry.setAccessibleName("Copy the previous round's ratings as a starting point")
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #8a3b00; font-weight: bold;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start assessment")
+
+        form = QFormLayout()
+        for text, w in (("&Partnership", self.entity), ("F&ramework", self.framework),
+                        ("R&ound", self.round), ("&Date", self.date),
+                        ("&Facilitator", self.facilitator)):
+            label = QLabel(text)
+            label.setBuddy(w)
+            form.addRow(label, w)
+        people_label = QLabel("Pa&rticipants")
+        people_label.setBuddy(self.people)
+        row = QHBoxLayout()
+        row.addWidget(self.add_person)
+        row.addWidget(self.remove_person)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(people_label)
+        layout.addWidget(self.people, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.carry)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(620, 560)
+
+        self.entity.currentIndexChanged.connect(self._on_entity_currentIndexChanged)
+        self.round.currentTextChanged.connect(self._on_round_currentTextChanged)
+        self.add_person.clicked.connect(self.add_participant)
+        self.remove_person.clicked.connect(self._on_remove_person_clicked)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.add_participant)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._on_entity_currentIndexChanged()
+        if self.entity.count() == 0:
+            self.error.setText("There is no place partnership or collaborative in this database "
+                               "yet: import an exchange file or add one first.")
+
+    # -- choices -------------------------------------------------------------------------
+    def _on_entity_currentIndexChanged(self, *_args: object) -> None:
+        self.framework.clear()
+        entity_id = self.entity.currentData()
+        if entity_id is None:
+            return
+        kind = self.services.catalog.entity(entity_id).kind
+        fws = sorted((f for f in self.services.catalog.frameworks() if kind in f.applies_to),
+                     key=lambda f: (f.name, f.published, f.version), reverse=True)
+        for f in fws:
+            self.framework.addItem(f.title, (f.key, f.version))
+        self._on_round_currentTextChanged(self.round.currentText())
+
+    def previous_assessment(self) -> Assessment | None:
+        """The entity's latest self-assessment in a round before the chosen one."""
+        entity_id = self.entity.currentData()
+        if entity_id is None:
+            return None
+        name = self.round.currentText().strip()
+        mine = self._rounds.get(name, max(self._rounds.values(), default=0) + 1)
+        by_id = {r.id: r.sequence for r in self.services.catalog.rounds()}
+        earlier = [a for a in self.services.assessments.assessments(entity_id)
+                   if a.kind is AssessmentKind.SELF_ASSESSMENT and by_id.get(a.round_id, 0) < mine]
+        return max(earlier, key=lambda a: by_id.get(a.round_id, 0), default=None)
+
+    def _on_round_currentTextChanged(self, _text: str) -> None:
+        prev = self.previous_assessment()
+        self.carry.setVisible(prev is not None)
+        if prev is not None:
+            self.carry.setText(f"&Copy the ratings of {prev.title} as a starting point "
+                               "(marked carried forward)")
+
+    def add_participant(self) -> None:
+        row = self.people.rowCount()
+        self.people.insertRow(row)
+        self.people.setItem(row, 0, QTableWidgetItem(f"Partner {row + 1}"))
+        self.people.setItem(row, 1, QTableWidgetItem(""))
+        self.people.setCurrentCell(row, 0)
+        self.people.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_remove_person_clicked(self) -> None:
+        if self.people.currentRow() >= 0:
+            self.people.removeRow(self.people.currentRow())
+
+    def participants(self) -> list[tuple[str, str]]:
+        out = []
+        for r in range(self.people.rowCount()):
+            cells = [self.people.item(r, c) for c in (0, 1)]
+            out.append(tuple(c.text().strip() if c else "" for c in cells))
+        return out  # type: ignore[return-value]
+
+    # -- starting ------------------------------------------------------------------------
+    def accept(self) -> None:
+        entity_id = self.entity.currentData()
+        choice = self.framework.currentData()
+        if entity_id is None or choice is None:
+            self.error.setText("Choose a partnership and a framework that applies to it.")
+            return
+        prev = self.previous_assessment()
+        try:
+            fw = self.services.catalog.framework(*choice)
+            created = self.services.assessments.create(
+                entity_id, fw, self.round.currentText().strip(),
+                facilitator=self.facilitator.text(), participants=self.participants(),
+                assessed_on=self.date.date().toString("yyyy-MM-dd"),
+                carry_forward_from=prev.id if prev is not None and self.carry.isChecked()
+                else None,
+            )
+        except MatrixError as exc:
+            self.error.setText(str(exc))
+            return
+        except Exception as exc:  # disk full, I/O: say so, keep the dialog and its entries
+            interaction.error(self, "Not created", f"The assessment could not be saved: {exc}")
+            return
+        self.assessment_id = created.id
+        super().accept()
+
+
+def start_assessment(ctx: AppContext, parent: QWidget | None = None,
+                     entity_id: str | None = None) -> str | None:
+    """Ask for a new assessment's details; return its id, or None if cancelled."""
+    dialog = NewAssessmentDialog(ctx, entity_id, parent)
+    dialog.exec()
+    return dialog.assessment_id

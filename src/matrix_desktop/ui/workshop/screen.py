@@ -1,0 +1,475 @@
+"""The scoring screen: one domain at a time, stages side by side, the room's views, live radar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from matrix_desktop.core.commands import Change
+from matrix_desktop.core.framework import Domain
+from matrix_desktop.core.rules import suggested_stage
+from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.workshop.details import RatingDetails
+from matrix_desktop.ui.workshop.radar_panel import RadarPanel
+from matrix_desktop.ui.workshop.room import RoomViews
+from matrix_desktop.ui.workshop.stage_cards import StageCards
+from matrix_desktop.ui.workshop.state import WorkshopState
+from matrix_desktop.ui.workshop.votes import Column
+from matrix_desktop.ui.workshop.widgets import WrappingLabel
+
+SAVED_FADE_MS = 4000
+TEXT_FIELDS = {"evidence", "rationale", "enablers", "support_requests"}
+NEXT_KEYS = ("PgDown", "Ctrl+Down", "Ctrl+Right")
+PREVIOUS_KEYS = ("PgUp", "Ctrl+Up", "Ctrl+Left")
+
+
+def _shortcut(keys: str, parent: QWidget, slot) -> QShortcut:  # type: ignore[no-untyped-def]
+    sc = QShortcut(QKeySequence(keys), parent)
+    sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.activated.connect(slot)
+    return sc
+
+
+class DomainList(QListWidget):
+    """The domain list; digit keys pass to the screen (stages) instead of searching the list."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (event.text().isdigit() or event.key() == Qt.Key.Key_Delete) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+class AssessmentScreen(QWidget):
+    """Score one assessment with the room; every edit goes through ctx.push (committed, undone)."""
+
+    def __init__(self, ctx: AppContext, assessment_id: str, parent: QWidget | None = None,
+                 *, undo_keys: bool = False):
+        """undo_keys: bind Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y here (when no main window does)."""
+        super().__init__(parent)
+        self._undo_keys = undo_keys
+        self.ctx = ctx
+        self.state = WorkshopState(ctx, assessment_id)
+        fw = self.state.framework
+        self.setAccessibleName(f"Assessment: {self.state.record.assessment.title}")
+        self.presentation = None
+
+        # header
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Assessment status")
+        self.saved = QLabel("", self)
+        self.saved.setAccessibleName("Save status")
+        self.saved.setMinimumWidth(110)
+        self.present_button = QPushButton("Present (F11)", self)
+        self.present_button.setAccessibleName("Presentation mode, full screen")
+        self.finalise_button = QPushButton("&Finalise…", self)
+        self.finalise_button.setAccessibleName("Finalise the assessment (read-only)")
+        self.reopen_button = QPushButton("&Reopen…", self)
+        self.reopen_button.setAccessibleName("Reopen the final assessment, with a reason")
+        self.message = WrappingLabel("", self)
+        self.message.setAccessibleName("Message")
+        self.message.setStyleSheet("color: #8a3b00; font-weight: bold;")
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.status)
+        header.addWidget(self.saved)
+        for b in (self.present_button, self.finalise_button, self.reopen_button):
+            header.addWidget(b)
+
+        # domain list
+        self.domains = DomainList(self)
+        self.domains.setAccessibleName("Domains and their agreed stages")
+        self.domains.setWordWrap(True)
+        self.domains.setMinimumWidth(200)
+        for d in fw.domains:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, d.key)
+            self.domains.addItem(item)
+
+        # matrix tab
+        self.domain_title = QLabel(self)
+        self.domain_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.domain_title.setWordWrap(True)
+        self.suggestion = WrappingLabel("", self)
+        self.suggestion.setAccessibleName("Suggested stage")
+        self.cards = StageCards(self)
+        self.details = RatingDetails(self)
+        details_scroll = QScrollArea(self)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setWidget(self.details)
+        details_scroll.setAccessibleName("Evidence, rationale, enablers, support and actions")
+        matrix = QWidget(self)
+        matrix_split = QSplitter(Qt.Orientation.Vertical, matrix)
+        top = QWidget(matrix)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.domain_title)
+        top_layout.addWidget(self.suggestion)
+        top_layout.addWidget(self.cards, 1)
+        matrix_split.addWidget(top)
+        matrix_split.addWidget(details_scroll)
+        matrix_split.setStretchFactor(0, 3)
+        matrix_split.setStretchFactor(1, 2)
+        matrix_split.setSizes([480, 280])  # the statements first; details scroll
+        QVBoxLayout(matrix).addWidget(matrix_split)
+        matrix.layout().setContentsMargins(0, 0, 0, 0)
+
+        self.room = RoomViews(fw, self._on_room_vote, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Matrix or the room's views")
+        self.tabs.addTab(matrix, "&Matrix")
+        self.tabs.addTab(self.room, "Room's &views")
+        self.radar = RadarPanel(self.state.options, self)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.domains)
+        split.addWidget(self.tabs)
+        split.addWidget(self.radar)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        split.setSizes([210, 800, 360])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.setInterval(SAVED_FADE_MS)
+        self._saved_timer.timeout.connect(self._on_saved_timer_timeout)
+        self._connect()
+        self._keys()
+        self.refresh_all()
+
+    # -- wiring ------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self.ctx.changed.connect(self._on_ctx_changed)
+        self.ctx.saved.connect(self._on_ctx_saved)
+        self.ctx.save_failed.connect(self._on_ctx_save_failed)
+        self.ctx.reloaded.connect(self._on_ctx_reloaded)
+        self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
+        self.cards.stage_chosen.connect(self.set_stage)
+        self.cards.statement_toggled.connect(self._on_cards_statement_toggled)
+        self.details.edited.connect(self._on_details_edited)
+        self.details.problem.connect(self.show_message)
+        self.room.grid.problem.connect(self.show_message)
+        self.room.agreed_chosen.connect(self.set_stage)
+        self.room.rationale_committed.connect(self._on_room_rationale_committed)
+        self.room.domain_selected.connect(self.go_to_domain)
+        self.radar.options_changed.connect(self._on_radar_options_changed)
+        self.present_button.clicked.connect(self.toggle_presentation)
+        self.finalise_button.clicked.connect(self.finalise)
+        self.reopen_button.clicked.connect(self.reopen)
+
+    def _keys(self) -> None:
+        for key in NEXT_KEYS:
+            _shortcut(key, self, lambda: self.step_domain(1))
+        for key in PREVIOUS_KEYS:
+            _shortcut(key, self, lambda: self.step_domain(-1))
+        _shortcut("F11", self, self.toggle_presentation)
+        if self._undo_keys:  # the main window's Edit menu has them; two would be ambiguous
+            _shortcut("Ctrl+Z", self, self.undo)
+            for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
+                _shortcut(key, self, self.redo)
+        _shortcut("Ctrl+Shift+F", self, self.finalise)
+
+    # -- navigation --------------------------------------------------------------------
+    @property
+    def current_domain(self) -> Domain:
+        return self.state.framework.domains[max(self.domains.currentRow(), 0)]
+
+    def go_to_domain(self, key: str) -> None:
+        keys = [d.key for d in self.state.framework.domains]
+        if key in keys and keys.index(key) != self.domains.currentRow():
+            self.domains.setCurrentRow(keys.index(key))
+
+    def step_domain(self, step: int) -> None:
+        row = min(max(self.domains.currentRow() + step, 0), self.domains.count() - 1)
+        self.domains.setCurrentRow(row)
+
+    def _on_domains_currentRowChanged(self, _row: int) -> None:
+        self.flush()  # typed text belongs to the domain it was typed for
+        self.show_message("")
+        self._show_current(rebuild=True)
+        if self.presentation is not None:
+            self.presentation.refresh()
+
+    # -- edits ---------------------------------------------------------------------------
+    def set_stage_position(self, position: int) -> None:
+        self.set_stage(self.state.framework.stage_at(position).key)
+
+    def set_stage(self, stage: str | None) -> bool:
+        """Set the current domain's agreed stage (None: not yet assessed); True if saved."""
+        domain = self.current_domain
+        problem = self.state.refusal(domain)
+        if problem:
+            self.show_message(problem)
+            self._show_current(rebuild=False)
+            return False
+        if self.state.record.rating(domain.key).stage == stage:
+            return True
+        # The radar moves at once, within the frame; the commit follows. If it is refused,
+        # the screen is redrawn from the database, so the radar never shows an unsaved stage.
+        self._move_radar_now(domain.key, stage)
+        ok = self.ctx.push(self.state.services.assessments.edit_rating(
+            self.state.assessment_id, domain.key, stage=stage))
+        if not ok:
+            self.refresh_all()
+        return ok
+
+    def _move_radar_now(self, domain_key: str, stage: str | None) -> None:
+        values = list(self.radar.view.chart.series[0].values) if self.radar.view.chart else []
+        keys = [d.key for d in self.state.scored]
+        if domain_key in keys and len(values) == len(keys):
+            i = keys.index(domain_key)
+            values[i] = self.state.framework.stage_position(stage)
+            self.radar.move_live(values, self.radar.view.chart.series[0].band)
+
+    def edit(self, **changes: object) -> bool:
+        """Change fields of the current domain's rating through one undoable command."""
+        problem = self.state.refusal(self.current_domain, staging=False)
+        if problem:
+            self.show_message(problem)
+            return False
+        return self.ctx.push(self.state.services.assessments.edit_rating(
+            self.state.assessment_id, self.current_domain.key, **changes))
+
+    def _on_cards_statement_toggled(self, statement_id: str, met: bool) -> None:
+        domain = self.current_domain
+        now = set(self.state.record.rating(domain.key).statements_met)
+        now = now | {statement_id} if met else now - {statement_id}
+        ordered = tuple(s.id for s in domain.statements if s.id in now)
+        if not self.edit(statements_met=ordered):
+            self._show_current(rebuild=False)
+
+    def _on_details_edited(self, changes: dict) -> None:
+        # A refused text stays in its box (never a lost edit); other controls snap back.
+        if not self.edit(**changes) and not TEXT_FIELDS & changes.keys():
+            self._show_current(rebuild=False)
+
+    def _on_room_rationale_committed(self, text: str) -> None:
+        self.edit(rationale=text)
+
+    def _on_room_vote(self, participant_id: str, domain_key: str, stage: str | None) -> bool:
+        if self.state.record.assessment.is_final:
+            self.show_message(self.state.refusal(self.current_domain) or "")
+            return False
+        return self.ctx.push(self.state.services.assessments.set_vote(
+            self.state.assessment_id, participant_id, domain_key, stage))
+
+    def flush(self) -> None:
+        """Commit text typed but not yet committed (before switching domain, undo, close)."""
+        if self.ctx.services is None:
+            return
+        self.details.flush()
+        self.room.rationale.flush()
+
+    def undo(self) -> None:
+        self.flush()
+        self.ctx.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.flush()
+        self.ctx.undo_stack.redo()
+
+    def finalise(self) -> None:
+        if self.state.record.assessment.is_final:
+            self.show_message("This assessment is already final.")
+            return
+        self.flush()
+        if interaction.confirm(self, "Finalise assessment",
+                               "Finalise this assessment? It becomes read-only; reopening it "
+                               "later needs a reason, recorded in the audit trail.", "Finalise"):
+            self.ctx.push(self.state.services.assessments.finalise(self.state.assessment_id))
+
+    def reopen(self) -> None:
+        if not self.state.record.assessment.is_final:
+            self.show_message("This assessment is a draft; there is nothing to reopen.")
+            return
+        reason = interaction.ask_text(self, "Reopen assessment", "Why is it being reopened?")
+        if reason is None:
+            return
+        if not reason.strip():
+            self.show_message("Not reopened: say why it is being reopened.")
+            return
+        self.ctx.push(self.state.services.assessments.reopen(self.state.assessment_id, reason))
+
+    # -- showing -------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def refresh_all(self) -> None:
+        """Reload the assessment and redraw every part of the screen."""
+        self.state.reload()
+        if self.domains.currentRow() < 0:
+            first = next((i for i, d in enumerate(self.state.framework.domains)
+                          if self.state.applies(d)), 0)
+            self.domains.blockSignals(True)
+            self.domains.setCurrentRow(first)
+            self.domains.blockSignals(False)
+        self._show_header()
+        for d in self.state.framework.domains:
+            self._show_domain_item(d)
+        self._reset_room()
+        self._show_current(rebuild=True)
+        self._show_radar()
+
+    def _show_header(self) -> None:
+        a = self.state.record.assessment
+        self.title.setText(self.state.heading)
+        final = a.is_final
+        self.status.setText("FINAL (read-only)" if final else "Draft")
+        self.finalise_button.setVisible(not final)
+        self.reopen_button.setVisible(final)
+        self.cards.set_editable(not final)
+        self.details.set_editable(not final)
+        self.room.set_editable(not final)
+        if final:
+            self.show_message("This assessment is final and read-only. "
+                              "Reopen it (with a reason) to change it.")
+        elif self.message.text().startswith("This assessment is final"):
+            self.show_message("")
+
+    def _show_domain_item(self, d: Domain) -> None:
+        item = self.domains.item([x.key for x in self.state.framework.domains].index(d.key))
+        item.setText(self.state.domain_line(d))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, self.state.domain_line(d))
+
+    def _show_current(self, *, rebuild: bool) -> None:
+        fw, d = self.state.framework, self.current_domain
+        rating = self.state.record.rating(d.key)
+        if rebuild:
+            self.cards.show_domain(fw, d)
+            self.cards.set_editable(not self.state.record.assessment.is_final
+                                    and self.state.applies(d))
+            self.domain_title.setText(f"{d.number}. {d.title}")
+        suggested = suggested_stage(fw, d.key, rating.statements_met)
+        self.cards.set_state(rating.stage, suggested, set(rating.statements_met))
+        self.suggestion.setText(self.state.suggestion_text(d, suggested))
+        self.details.show_rating(rating)
+        col = [c.key for c in self.room.votes.columns].index(d.key)
+        self.room.show_domain(col, f"{d.number}. {d.title}", self.state.views_text(d),
+                              rating.stage, rating.rationale)
+
+    def _reset_room(self) -> None:
+        rec = self.state.record
+        people = [(p.id, p.name + (f" ({p.organisation})" if p.organisation else ""))
+                  for p in rec.assessment.participants]
+        columns = [Column(d.key, str(d.number), f"{d.number}. {d.title}", self.state.applies(d))
+                   for d in self.state.framework.domains]
+        self.room.votes.reset(people, columns, self.state.vote_map())
+        self.room.spread.set_rows(self.state.spread_rows())
+
+    def _show_radar(self) -> None:
+        self.radar.show_chart(self.state.radar_chart(self.radar.options))
+
+    # -- change signals --------------------------------------------------------------------
+    def _on_ctx_changed(self, change: Change) -> None:
+        if change.assessment_id != self.state.assessment_id:
+            return
+        self.state.reload()
+        if "assessment" in change.parts:
+            self._show_header()
+            self._reset_room()
+        for key in change.domain_keys:
+            if self.state.framework.has_domain(key):
+                self._show_domain_item(self.state.framework.domain(key))
+        if "vote" in change.parts:
+            self.room.votes.update_votes(self.state.vote_map())
+        self.room.spread.set_rows(self.state.spread_rows())
+        if self.current_domain.key in change.domain_keys or "assessment" in change.parts:
+            self._show_current(rebuild=False)
+        self._show_radar()
+        if self.presentation is not None:
+            self.presentation.refresh()
+
+    def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
+        self.saved.setText(f"Saved {when:%H:%M:%S}")
+        self._saved_timer.start()
+
+    def _on_saved_timer_timeout(self) -> None:
+        self.saved.setText("")
+
+    def _on_ctx_save_failed(self, message: str) -> None:
+        self._saved_timer.stop()
+        self.saved.setText("NOT SAVED")
+        self.show_message(message)
+
+    def _on_ctx_reloaded(self) -> None:
+        if self.state.exists():
+            self.refresh_all()
+        else:  # the database was closed or replaced: nothing here can be edited any more
+            self.setEnabled(False)
+
+    def _on_radar_options_changed(self, options) -> None:  # type: ignore[no-untyped-def]
+        self.state.options = options
+        self._show_radar()
+
+    # -- presentation and closing ----------------------------------------------------------
+    def toggle_presentation(self) -> None:
+        from matrix_desktop.ui.workshop.presentation import PresentationWindow
+
+        if self.presentation is not None:
+            self.presentation.close()
+            return
+        self.flush()
+        self.presentation = PresentationWindow(self)
+        self.presentation.closed.connect(self._on_presentation_closed)
+        self.presentation.showFullScreen()
+
+    def _on_presentation_closed(self) -> None:
+        self.presentation = None
+        self.domains.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """1-N choose a stage, 0 or Delete clear it, from the domain list or the stage cards.
+
+        Plain key presses, not shortcuts: text boxes and the votes grid take digits first,
+        and only keys they leave reach here.
+        """
+        text = event.text()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        focus = QApplication.focusWidget()
+        scoped = focus is not None and (focus is self.domains or self.cards.isAncestorOf(focus))
+        if plain and scoped and (
+            (len(text) == 1 and text.isdigit()) or event.key() == Qt.Key.Key_Delete
+        ):
+            n = int(text) if text.isdigit() else 0
+            if n == 0:
+                self.set_stage(None)
+            elif n <= len(self.state.framework.stages):
+                self.set_stage_position(n)
+            else:
+                self.show_message(f"Use 1-{len(self.state.framework.stages)} for a stage, "
+                                  "0 or Delete for not yet assessed.")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.flush()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        super().closeEvent(event)

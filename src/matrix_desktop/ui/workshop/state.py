@@ -1,0 +1,136 @@
+"""What the scoring screen knows about its assessment, with the texts it shows (no widgets here)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matrix_desktop.core.chart_models import RadarChart
+from matrix_desktop.core.errors import NotFound
+from matrix_desktop.core.framework import Domain
+from matrix_desktop.core.model import AssessmentRecord
+from matrix_desktop.core.workshop import RadarOptions, domain_spread, scored_domains, workshop_radar
+from matrix_desktop.ui.workshop.votes import SpreadRow
+
+if TYPE_CHECKING:
+    from matrix_desktop.services.context import Services
+    from matrix_desktop.ui.context import AppContext
+
+
+class WorkshopState:
+    """The open assessment, its framework and entity, last round's record, radar options."""
+
+    def __init__(self, ctx: AppContext, assessment_id: str):
+        assert ctx.services is not None, "no database is open"
+        self.ctx = ctx
+        self.assessment_id = assessment_id
+        self.options = RadarOptions()
+        self.record: AssessmentRecord = self.services.assessments.record(assessment_id)
+        a = self.record.assessment
+        self.framework = self.services.assessments.framework_of(a)
+        self.entity = self.services.catalog.entity(a.entity_id)
+        self.round_name = self.services.catalog.round(a.round_id).name
+        self.scored = scored_domains(self.framework, self.entity.kind)
+        prev = self.services.assessments.previous(a)
+        self.previous: AssessmentRecord | None = (
+            self.services.assessments.record(prev.id) if prev else None
+        )
+        self.previous_label = (
+            f"Previous round: {self.services.catalog.round(prev.round_id).name}"
+            if prev else "Previous round"
+        )
+
+    @property
+    def services(self) -> Services:
+        assert self.ctx.services is not None
+        return self.ctx.services
+
+    @property
+    def heading(self) -> str:
+        a = self.record.assessment
+        return f"{self.entity.name} · {self.round_name} · {self.framework.title}" + (
+            f" · facilitated by {a.facilitator}" if a.facilitator else ""
+        )
+
+    def reload(self) -> None:
+        self.record = self.services.assessments.record(self.assessment_id)
+
+    def exists(self) -> bool:
+        """True while a database is open and still holds this assessment."""
+        if self.ctx.services is None:
+            return False
+        try:
+            self.services.assessments.get(self.assessment_id)
+        except NotFound:
+            return False
+        return True
+
+    def applies(self, domain: Domain) -> bool:
+        return domain.applies(self.entity.kind)
+
+    def refusal(self, domain: Domain, *, staging: bool = True) -> str | None:
+        """Return why the domain cannot be changed now, or None when it can."""
+        if self.record.assessment.is_final:
+            return ("This assessment is final and read-only. "
+                    "Reopen it (with a reason) to change it.")
+        if staging and not self.applies(domain):
+            return (f"'{domain.title}' does not apply to a "
+                    f"{self.entity.kind.label.lower()} in {self.framework.title}, "
+                    "so it cannot be given a stage.")
+        return None
+
+    def stage_name(self, key: str | None) -> str:
+        return self.framework.stage(key).name if key else "not yet assessed"
+
+    def domain_line(self, d: Domain) -> str:
+        if not self.applies(d):
+            return f"{d.number}. {d.title}\n    does not apply"
+        rating = self.record.rating(d.key)
+        marks = []
+        if rating.carried_forward:
+            marks.append("carried forward")
+        if domain_spread(self.framework, self.record, d.key).flagged:
+            marks.append("views differ")
+        extra = f" ({', '.join(marks)})" if marks else ""
+        return f"{d.number}. {d.title}\n    {self.stage_name(rating.stage)}{extra}"
+
+    def suggestion_text(self, d: Domain, suggested: str | None) -> str:
+        rating = self.record.rating(d.key)
+        agreed = self.stage_name(rating.stage)
+        if not rating.statements_met:
+            return f"Agreed: {agreed}. Tick the statements the room judges met to see the " \
+                   "stage they support."
+        if suggested is None:
+            return f"Agreed: {agreed}. The statements ticked do not yet support a stage."
+        text = f"Agreed: {agreed}. The statements ticked suggest {self.stage_name(suggested)}"
+        if rating.stage and rating.stage != suggested:
+            return text + "; the agreed stage stands."
+        return text + "."
+
+    def views_text(self, d: Domain) -> str:
+        s = domain_spread(self.framework, self.record, d.key)
+        if not s.voters:
+            return "No views recorded yet."
+        counts = ", ".join(f"{self.framework.stage(k).name} {n}" for k, n in s.counts.items() if n)
+        flag = " VIEWS DIFFER: discuss before agreeing." if s.flagged else ""
+        return f"{s.voters} views: {counts}.{flag}"
+
+    def vote_map(self) -> dict[tuple[str, str], str | None]:
+        return {(v.participant_id, v.domain_key): v.stage for v in self.record.votes}
+
+    def spread_rows(self) -> list[SpreadRow]:
+        rows = []
+        for d in self.framework.domains:
+            s = domain_spread(self.framework, self.record, d.key)
+            rating = self.record.rating(d.key)
+            rows.append(SpreadRow(
+                f"{d.number}. {d.title}", tuple(s.counts.values()), s.voters, s.flagged,
+                self.stage_name(rating.stage) if rating.stage else "—", rating.rationale,
+            ))
+        return rows
+
+    def radar_chart(self, options: RadarOptions, *, numbered: bool = True) -> RadarChart:
+        return workshop_radar(
+            self.framework, self.entity.kind, self.record, title="",
+            previous=self.previous, previous_label=self.previous_label, options=options,
+            numbered=numbered,
+        )
