@@ -79,7 +79,9 @@ def _dist_texts(dist: md.Distribution) -> list[tuple[str, str]]:
         if not parts or not parts[0].endswith(".dist-info"):
             continue
         if LICENCE_FILE.search(f.name) and not f.name.endswith(".py"):
-            texts.append((str(f), Path(dist.locate_file(f)).read_text(encoding="utf-8", errors="replace")))
+            texts.append(
+                (str(f), Path(dist.locate_file(f)).read_text(encoding="utf-8", errors="replace"))
+            )
     return texts
 
 
@@ -88,7 +90,9 @@ def _qt_text() -> str:
     for name in ("LGPL-3", "GPL-3"):
         path = COMMON_LICENSES / name
         if not path.is_file():
-            raise SystemExit(f"{path} is missing: install the Debian 'base-files' licences or copy the text")
+            raise SystemExit(
+                f"{path} is missing: install the Debian 'base-files' licences or copy the text"
+            )
         parts.append(f"\n{'=' * 72}\n{name}\n{'=' * 72}\n\n{path.read_text(encoding='utf-8')}")
     return "".join(parts)
 
@@ -98,8 +102,17 @@ def main() -> int:
     index = []
     python_licence = Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt"
     if python_licence.is_file():
-        (OUT / "python.txt").write_text(python_licence.read_text(encoding="utf-8"), encoding="utf-8")
-        index.append({"name": "Python", "version": sys.version.split()[0], "licence": "PSF-2.0", "file": "python.txt"})
+        (OUT / "python.txt").write_text(
+            python_licence.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        index.append(
+            {
+                "name": "Python",
+                "version": sys.version.split()[0],
+                "licence": "PSF-2.0",
+                "file": "python.txt",
+            }
+        )
     for dist_name, (shown, licence) in COMPONENTS.items():
         try:
             dist = md.distribution(dist_name)
@@ -116,11 +129,22 @@ def main() -> int:
                 raise SystemExit(f"{dist_name}: no licence file in its .dist-info")
             body = "\n\n".join(f"--- {src} ---\n\n{text}" for src, text in texts)
         (OUT / file_name).write_text(header + body, encoding="utf-8")
-        index.append({"name": shown, "version": dist.version, "licence": licence, "file": file_name})
+        index.append(
+            {"name": shown, "version": dist.version, "licence": licence, "file": file_name}
+        )
     dejavu = ROOT / "resources" / "fonts" / "LICENSE-DejaVu.txt"
     (OUT / "dejavu-fonts.txt").write_text(dejavu.read_text(encoding="utf-8"), encoding="utf-8")
-    index.append({"name": "DejaVu fonts", "version": "2.35", "licence": "Bitstream Vera and Arev fonts licence (free)", "file": "dejavu-fonts.txt"})
-    (OUT / "index.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    index.append(
+        {
+            "name": "DejaVu fonts",
+            "version": "2.35",
+            "licence": "Bitstream Vera and Arev fonts licence (free)",
+            "file": "dejavu-fonts.txt",
+        }
+    )
+    (OUT / "index.json").write_text(
+        json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {len(index)} licences to {OUT}")
     return 0
 

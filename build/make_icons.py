@@ -81,7 +81,9 @@ def main() -> int:
     del app
     from PIL import Image
 
-    Image.open(pngs[0]).save(OUT / "matrix-desktop.ico", sizes=[(16, 16), (32, 32), (48, 48), (64, 64), (256, 256)])
+    Image.open(pngs[0]).save(
+        OUT / "matrix-desktop.ico", sizes=[(16, 16), (32, 32), (48, 48), (64, 64), (256, 256)]
+    )
     print("wrote", ", ".join(p.name for p in sorted(OUT.iterdir())))
     return 0
 

@@ -179,7 +179,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 def _temporary_folder() -> tempfile.TemporaryDirectory[str]:
     try:
-        return tempfile.TemporaryDirectory(prefix="matrix-desktop-self-check-", ignore_cleanup_errors=True)
+        return tempfile.TemporaryDirectory(
+            prefix="matrix-desktop-self-check-", ignore_cleanup_errors=True
+        )
     except OSError as exc:
         raise SelfCheckFailed(
             f"cannot create a temporary folder ({exc}); the self-check needs a writable "
@@ -210,7 +212,10 @@ def run_self_check(args: argparse.Namespace | None = None) -> int:
                     detail = step(check)
                 except Exception as exc:  # noqa: BLE001 - every failure is reported, then exit 1
                     ms = (time.perf_counter() - t0) * 1000
-                    print(f"FAILED  {name} ({ms:.0f} ms): {type(exc).__name__}: {exc}", file=sys.stderr)
+                    print(
+                        f"FAILED  {name} ({ms:.0f} ms): {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                    )
                     if verbose:
                         traceback.print_exc()
                     return 1
