@@ -155,6 +155,7 @@ def test_read_only_install_folder_and_home(tmp_path):
     # The default database cannot be created: a clear message naming the folder, exit 1.
     assert default_db.returncode == 1
     assert str(home / ".local" / "share" / "matrix-desktop") in default_db.stderr
+    assert "--database" in default_db.stderr and "MATRIX_DESKTOP_HOME" in default_db.stderr
     assert "Traceback" not in default_db.stderr
     # Pointing it at a writable place works.
     assert explicit.returncode == 0, explicit.stderr
