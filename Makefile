@@ -13,9 +13,9 @@ SYSSTAMP := .venv-system-deps
 DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 \
-	libxcb-xkb1 poppler-utils qpdf
+	libxcb-xkb1 poppler-utils qpdf binutils
 
-.PHONY: run test bench lint dist clean system-deps venv check
+.PHONY: run test bench lint dist dist-check clean system-deps venv check
 
 run: venv
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = "Linux" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
@@ -41,10 +41,29 @@ lint: venv
 check: venv
 	$(PY) -m matrix_desktop check
 
+# The one-folder bundle (build/pyinstaller.spec). `make dist` always rebuilds from scratch;
+# `make dist-check` rebuilds only when a source, resource or build file is newer than the
+# bundle, then runs the frozen app's --self-check offscreen and checks the size budget.
+BUNDLE     := build/dist/matrix-desktop
+BUNDLE_EXE := $(BUNDLE)/matrix-desktop
+BUNDLE_MAX_MB ?= 200
+BUNDLE_INPUTS := $(shell find src resources assessments -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
+	build/pyinstaller.spec build/entry.py pyproject.toml
+
 dist: venv
 	$(PY) -m pip install -q -e '.[test,dist]'
-	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath build/dist --workpath build/work build/pyinstaller.spec
-	@du -sm build/dist/matrix-desktop | awk '{print "bundle size: " $$1 " MB"}'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work build/pyinstaller.spec
+	@du -sm $(BUNDLE) | awk '{print "bundle size: " $$1 " MB (budget $(BUNDLE_MAX_MB) MB)"}'
+
+$(BUNDLE_EXE): $(BUNDLE_INPUTS) | venv
+	$(MAKE) dist
+
+dist-check: $(BUNDLE_EXE)
+	QT_QPA_PLATFORM=offscreen $(BUNDLE_EXE) --self-check
+	@size=$$(du -sm $(BUNDLE) | cut -f1); echo "bundle size: $$size MB (budget $(BUNDLE_MAX_MB) MB)"; \
+	if [ "$$size" -gt "$(BUNDLE_MAX_MB)" ]; then \
+		echo "matrix-desktop: the bundle is $$size MB, over the $(BUNDLE_MAX_MB) MB budget;" \
+			"see the prune lists in build/pyinstaller.spec"; exit 1; fi
 
 venv: $(STAMP)
 

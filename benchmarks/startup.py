@@ -5,7 +5,11 @@ generated one with --big), reads the milestones the app prints when
 MATRIX_DESKTOP_STARTUP_PROBE is set, and compares with a bare PySide6 QMainWindow started
 the same way in the same run. Median of --runs runs each (default 10).
 
+With --compare-frozen PATH it also starts the PyInstaller bundle at PATH, interleaved with
+the same app started from source, and reports frozen / source (target <= 1.1).
+
 Run: QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--json] [--command CMD]
+     [--compare-frozen build/dist/matrix-desktop/matrix-desktop]
 """
 
 from __future__ import annotations
@@ -56,17 +60,35 @@ def _median(samples: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(s[k] for s in samples) for k in keys}
 
 
+def measure_interleaved(commands: list[list[str]], env: dict[str, str], runs: int) -> list[dict[str, float]]:
+    """Return median milestones of each command, run in turn so load hits all alike."""
+    for command in commands:
+        run_once(command, env)  # warm the file caches (and the bundle's font cache)
+    samples: list[list[dict[str, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, command in enumerate(commands):
+            samples[i].append(run_once(command, env))
+    return [_median(s) for s in samples]
+
+
 def measure_pair(
     baseline: list[str], app: list[str], env: dict[str, str], runs: int
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Return median milestones of baseline and app, run alternately so load hits both alike."""
-    run_once(baseline, env)  # warm the file caches
-    run_once(app, env)
-    base_samples, app_samples = [], []
-    for _ in range(runs):
-        base_samples.append(run_once(baseline, env))
-        app_samples.append(run_once(app, env))
-    return _median(base_samples), _median(app_samples)
+    base, measured = measure_interleaved([baseline, app], env, runs)
+    return base, measured
+
+
+def frozen_figures(source: dict[str, float], frozen: dict[str, float], target: float = 1.1) -> list[dict]:
+    """Return the bundle's start-up figures and its ratios to the same start from source."""
+    figures = [
+        {"name": "frozen bundle first paint", "value": round(frozen["painted"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
+        {"name": "frozen bundle entity list shown", "value": round(frozen["data"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
+    ]
+    for key, label in (("painted", "first paint"), ("data", "entity list shown")):
+        ratio = frozen[key] / source[key]
+        figures.append({"name": f"frozen / source {label}", "value": round(ratio, 2), "unit": "ratio", "target": target, "ok": ratio <= target})
+    return figures
 
 
 def main() -> int:
@@ -78,6 +100,12 @@ def main() -> int:
         "--command",
         help="the app to start (default: this interpreter with -m matrix_desktop); "
         "e.g. build/dist/matrix-desktop/matrix-desktop for the bundle",
+    )
+    parser.add_argument(
+        "--compare-frozen",
+        metavar="PATH",
+        help="also start this PyInstaller bundle, interleaved with the app from source, "
+        "and report frozen / source start-up (target <= 1.1)",
     )
     args = parser.parse_args()
     env = dict(os.environ)
@@ -91,12 +119,13 @@ def main() -> int:
         if not args.database:
             prepare_database(database)
         app_cmd = shlex.split(args.command) if args.command else [sys.executable, "-m", "matrix_desktop"]
-        bare, app = measure_pair(
+        commands = [
             [sys.executable, str(ROOT / "benchmarks" / "_bare_window.py")],
             [*app_cmd, "--database", str(database)],
-            env,
-            args.runs,
-        )
+        ]
+        if args.compare_frozen:
+            commands.append([str(Path(args.compare_frozen).resolve()), "--database", str(database)])
+        bare, app, *frozen = measure_interleaved(commands, env, args.runs)
     paint_ratio = app["painted"] / bare["painted"]
     data_ratio = app["data"] / bare["painted"]
     figures = [
@@ -111,6 +140,8 @@ def main() -> int:
     if "radar" in app:
         ratio = app["radar"] / bare["painted"]
         figures.append({"name": "radar drawn / bare window", "value": round(ratio, 2), "unit": "ratio", "target": None, "ok": True})
+    if frozen:
+        figures += frozen_figures(app, frozen[0])
     if args.json:
         print(json.dumps({"figures": figures}))
     else:

@@ -61,6 +61,72 @@ def _make_background_import():  # type: ignore[no-untyped-def]
     return BackgroundImport()
 
 
+def _window_icon():  # type: ignore[no-untyped-def]
+    """Return the application icon (a cheap file read: no heavy imports before the first paint)."""
+    from PySide6.QtGui import QIcon
+
+    from matrix_desktop.paths import icons_dir
+
+    icon = QIcon()
+    for name in ("matrix-desktop.png", "matrix-desktop-64.png", "matrix-desktop-32.png"):
+        path = icons_dir() / name
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
+def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
+    from matrix_desktop import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
+
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(_window_icon())
+
+
+def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-def]
+    """Build the main window on a database, render it off screen; returns what it saw.
+
+    Used by `--self-check`: proves the Qt libraries and platform plugins load, which a
+    pruned bundle could otherwise lose without anyone noticing until a workshop.
+    """
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from matrix_desktop.ui.context import AppContext
+    from matrix_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _configure_application(app)
+    if app.windowIcon().isNull():
+        raise RuntimeError("the application icon did not load")
+    ctx = AppContext(QSettings(str(settings_file), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    try:
+        if not window.open_database(str(database)):
+            raise RuntimeError(f"the window could not open {database}")
+        window.refresh()
+        image = window.grab().toImage()
+        if image.isNull() or image.width() == 0:
+            raise RuntimeError("the main window rendered nothing")
+        entities = window.nav_model.rowCount()
+        return (
+            f"Qt {_qt_version()} on '{app.platformName()}', "
+            f"{image.width()}x{image.height()} window, {entities} system(s) listed"
+        )
+    finally:
+        ctx.set_services(None)
+        window.deleteLater()
+        app.processEvents()
+
+
+def _qt_version() -> str:
+    from PySide6.QtCore import qVersion
+
+    return str(qVersion())
+
+
 def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
     """Show the main window at once, then open the database; returns the exit status."""
     problem = _check_display()
@@ -71,15 +137,11 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from matrix_desktop import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
     from matrix_desktop.ui.context import AppContext
     from matrix_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(ORG_NAME)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_DISPLAY_NAME)
-    app.setApplicationVersion(__version__)
+    _configure_application(app)
     ctx = AppContext()
     window = MainWindow(ctx)
 

@@ -74,6 +74,21 @@ def user_data_dir() -> Path:
     return base / APP_NAME
 
 
+def user_cache_dir() -> Path:
+    """Return the per-user cache folder (safe to delete; not created here)."""
+    override = os.environ.get("MATRIX_DESKTOP_HOME")
+    if override:
+        return Path(override) / "cache"
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / APP_NAME / "cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / APP_NAME
+    base = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    return base / APP_NAME
+
+
 def default_database_path() -> Path:
     """Return where the default local database lives."""
     return user_data_dir() / "matrix-desktop.sqlite3"

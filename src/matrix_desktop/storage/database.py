@@ -70,6 +70,11 @@ def resolve_location(target: str | os.PathLike[str] | None) -> DatabaseLocation:
     return DatabaseLocation(f"sqlite:///{path}", path)
 
 
+_WHERE_ELSE = (
+    "choose a writable place with --database PATH, or set MATRIX_DESKTOP_HOME to a writable folder"
+)
+
+
 def _check_sqlite_file(path: Path, read_only: bool) -> None:
     if path.is_dir():
         raise StorageError(f"{path}: is a folder, not a database file")
@@ -89,10 +94,11 @@ def _check_sqlite_file(path: Path, read_only: bool) -> None:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(
-                f"{path}: cannot create the folder {parent} ({exc.strerror})"
+                f"{path}: cannot create the folder {parent} ({exc.strerror}); "
+                f"{_WHERE_ELSE}"
             ) from None
         if not os.access(parent, os.W_OK):
-            raise StorageError(f"{path}: the folder {parent} is not writable")
+            raise StorageError(f"{path}: the folder {parent} is not writable; {_WHERE_ELSE}")
     else:
         raise StorageError(f"{path}: no such database")
 

@@ -1,0 +1,230 @@
+"""`matrix-desktop --self-check`: proves an installation works end to end on a temporary database.
+
+Each step prints what it did and how long it took; the first failure stops the check with a
+message naming the step and the problem, and the exit status is 1. Nothing outside a
+temporary folder is read or written except the bundled resources, so it is safe to run on a
+partnership lead's laptop, in CI on the frozen bundle, or from a read-only install folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matrix_desktop import APP_NAME, __version__
+
+
+class SelfCheckFailed(Exception):
+    """A step found something wrong; the message says what and where."""
+
+
+@dataclass
+class SelfCheck:
+    """State shared by the steps: the temporary folder and what earlier steps produced."""
+
+    workdir: Path
+    gui: bool = True
+    found: dict[str, Any] = field(default_factory=dict)
+
+
+Step = Callable[[SelfCheck], str]
+
+
+def _step_resources(check: SelfCheck) -> str:
+    from matrix_desktop import paths
+
+    wanted = {
+        "frameworks": paths.frameworks_dir(),
+        "fonts": paths.fonts_dir(),
+        "icons": paths.icons_dir(),
+        "licences": paths.licenses_dir(),
+        "examples": paths.examples_dir(),
+        "migrations": paths.migrations_dir() / "versions",
+    }
+    missing = [f"{name} ({where})" for name, where in wanted.items() if not where.is_dir()]
+    if missing:
+        raise SelfCheckFailed("missing resource folders: " + ", ".join(missing))
+    where = "frozen bundle" if paths.is_frozen() else "source tree"
+    return f"{where}, resources in {paths.resources_dir()}"
+
+
+def _step_database(check: SelfCheck) -> str:
+    from matrix_desktop.services.context import open_services
+    from matrix_desktop.storage.schema import HEAD_REVISION
+
+    db_path = check.workdir / "self-check.sqlite3"
+    services = open_services(db_path, user="self-check")
+    check.found["services"] = services
+    check.found["database"] = db_path
+    from sqlalchemy import text
+
+    with services.db.engine.connect() as conn:
+        stamped = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if stamped != HEAD_REVISION:
+        raise SelfCheckFailed(f"migrations left schema {stamped!r}, expected {HEAD_REVISION!r}")
+    return f"created {db_path.name}, migrated to schema {stamped}"
+
+
+def _step_frameworks(check: SelfCheck) -> str:
+    services = check.found["services"]
+    frameworks = services.catalog.frameworks()
+    if not frameworks:
+        raise SelfCheckFailed("no bundled frameworks were loaded into the new database")
+    return "; ".join(f"{fw.title}: {len(fw.domains)} domains" for fw in frameworks)
+
+
+def _step_import(check: SelfCheck) -> str:
+    from matrix_desktop.paths import examples_dir
+
+    files = sorted(examples_dir().glob("*.json"))
+    if not files:
+        raise SelfCheckFailed(f"no example files in {examples_dir()}")
+    example = files[0]
+    plan = check.found["services"].exchange.import_paths([example])
+    if not plan.items:
+        raise SelfCheckFailed(f"{example.name}: no assessments imported")
+    check.found["record"] = plan.items[0].record
+    return f"{example.name}: {plan.summary()}"
+
+
+def _step_radar(check: SelfCheck) -> str:
+    from matrix_desktop.charts.export import save_png, save_svg
+    from matrix_desktop.charts.radar import build_radar
+    from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+
+    services = check.found["services"]
+    record = check.found["record"]
+    assessment = record.assessment
+    framework = services.assessments.framework_of(assessment)
+    entity = services.catalog.entity(assessment.entity_id)
+    domains = framework.domains_for(entity.kind)
+    values = tuple(framework.stage_position(record.rating(d.key).stage) for d in domains)
+    chart = RadarChart(
+        title=entity.name,
+        domains=tuple(d.title for d in domains),
+        stages=tuple(s.name for s in framework.stages),
+        series=(RadarSeries(label=assessment.title or "Self-assessment", values=values),),
+        threshold=framework.threshold_position,
+        threshold_label=framework.threshold_label,
+    )
+    fig = build_radar(chart)
+    png = save_png(fig, check.workdir / "radar.png")
+    svg = save_svg(fig, check.workdir / "radar.svg")
+    if not png.read_bytes().startswith(b"\x89PNG"):
+        raise SelfCheckFailed(f"{png}: not a PNG file")
+    check.found.update(figure=fig, entity=entity, framework=framework)
+    scored = sum(v is not None for v in values)
+    return (
+        f"{entity.name}: {len(domains)} axes, {scored} scored; "
+        f"PNG {png.stat().st_size // 1024} KB, SVG {svg.stat().st_size // 1024} KB"
+    )
+
+
+def _step_pdf(check: SelfCheck) -> str:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
+
+    entity, framework = check.found["entity"], check.found["framework"]
+    target = check.workdir / "self-check.pdf"
+    have_font = register_pdf_fonts()
+    styles = getSampleStyleSheet()
+    if have_font:
+        for name in ("Title", "Normal"):
+            styles[name].fontName = "DejaVuSans-Bold" if name == "Title" else "DejaVuSans"
+    doc = SimpleDocTemplate(str(target), pagesize=A4, title=f"{APP_NAME} self-check")
+    drawing = figure_to_drawing(check.found["figure"], width=doc.width)
+    doc.build(
+        [
+            Paragraph(f"{APP_NAME} {__version__} self-check", styles["Title"]),
+            Paragraph(f"{entity.name}: {framework.title}", styles["Normal"]),
+            drawing,
+        ]
+    )
+    data = target.read_bytes()
+    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-64:]:
+        raise SelfCheckFailed(f"{target}: the PDF is incomplete")
+    font = "DejaVu Sans embedded" if have_font else "no bundled font (Helvetica)"
+    return f"{target.name}: {len(data) // 1024} KB, radar as vector drawing, {font}"
+
+
+def _step_gui(check: SelfCheck) -> str:
+    if not check.gui:
+        return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
+    from matrix_desktop.app import gui_self_check
+
+    return gui_self_check(check.found["database"], check.workdir / "settings.ini")
+
+
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("resources", _step_resources),
+    ("database and migrations", _step_database),
+    ("frameworks", _step_frameworks),
+    ("import example", _step_import),
+    ("radar PNG/SVG", _step_radar),
+    ("PDF", _step_pdf),
+    ("window", _step_gui),
+)
+
+
+def _temporary_folder() -> tempfile.TemporaryDirectory[str]:
+    try:
+        return tempfile.TemporaryDirectory(
+            prefix="matrix-desktop-self-check-", ignore_cleanup_errors=True
+        )
+    except OSError as exc:
+        raise SelfCheckFailed(
+            f"cannot create a temporary folder ({exc}); the self-check needs a writable "
+            "temporary folder: set TMPDIR (TEMP on Windows) to one"
+        ) from exc
+
+
+def run_self_check(args: argparse.Namespace | None = None) -> int:
+    """Run every step on a fresh temporary database; returns 0 if all passed, else 1."""
+    verbose = bool(getattr(args, "verbose", False))
+    # Never show a window during a check; Qt renders offscreen unless the caller chose.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    gui = os.environ.get("MATRIX_DESKTOP_SELF_CHECK_GUI", "1") != "0"
+    print(f"{APP_NAME} {__version__} self-check (Python {sys.version.split()[0]}, {sys.platform})")
+    started = time.perf_counter()
+    try:
+        tmp = _temporary_folder()
+    except SelfCheckFailed as exc:
+        print(f"FAILED  temporary folder: {exc}", file=sys.stderr)
+        return 1
+    with tmp as folder:
+        check = SelfCheck(Path(folder), gui=gui)
+        try:
+            for name, step in STEPS:
+                t0 = time.perf_counter()
+                try:
+                    detail = step(check)
+                except Exception as exc:  # noqa: BLE001 - every failure is reported, then exit 1
+                    ms = (time.perf_counter() - t0) * 1000
+                    print(
+                        f"FAILED  {name} ({ms:.0f} ms): {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                    )
+                    if verbose:
+                        traceback.print_exc()
+                    return 1
+                ms = (time.perf_counter() - t0) * 1000
+                print(f"ok      {name:<24} {ms:7.0f} ms  {detail}", flush=True)
+        finally:
+            services = check.found.get("services")
+            if services is not None:
+                services.close()
+    total = time.perf_counter() - started
+    print(f"self-check passed in {total:.1f} s")
+    return 0
