@@ -88,11 +88,12 @@ def _step_import(check: SelfCheck) -> str:
     if not files:
         raise SelfCheckFailed(f"no example files in {examples_dir()}")
     example = files[0]
-    plan = check.found["services"].exchange.import_paths([example])
-    if not plan.items:
+    services = check.found["services"]
+    result = services.exchange.import_paths([example])
+    if not result.changed:
         raise SelfCheckFailed(f"{example.name}: no assessments imported")
-    check.found["record"] = plan.items[0].record
-    return f"{example.name}: {plan.summary()}"
+    check.found["record"] = services.assessments.record(result.changed[0])
+    return f"{example.name}: {result.plan.summary()}"
 
 
 def _step_radar(check: SelfCheck) -> str:
