@@ -1,0 +1,133 @@
+"""Chart export: PNG at a chosen DPI, SVG with real text, clipboard bytes, reportlab Drawings."""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import cache
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from reportlab.graphics.shapes import Drawing
+
+from matrix_desktop.charts import style
+from matrix_desktop.paths import fonts_dir
+
+DEFAULT_DPI = 150
+CLIPBOARD_DPI = 150
+
+_STYLE_ATTR = re.compile(rb'style="([^"]*)"')
+_HEX6 = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def figure_to_png(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
+    """Return the figure as PNG bytes at dpi dots per inch (white background, nothing clipped)."""
+    buffer = io.BytesIO()
+    with style.chart_context():
+        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def save_png(fig: Figure, path: str | Path, dpi: int = DEFAULT_DPI) -> Path:
+    """Write the figure as a PNG file and return its path."""
+    target = Path(path)
+    target.write_bytes(figure_to_png(fig, dpi))
+    return target
+
+
+def clipboard_png(fig: Figure, dpi: int = CLIPBOARD_DPI) -> bytes:
+    """Return PNG bytes suitable for putting on the clipboard as an image."""
+    return figure_to_png(fig, dpi)
+
+
+def figure_to_svg(fig: Figure) -> bytes:
+    """Return the figure as SVG whose labels are <text> elements and whose alpha is in colours.
+
+    Text stays text (``svg.fonttype='none'``) so it can be searched, edited and read by screen
+    readers.  Transparency is folded into ``#rrggbbaa`` colours because svglib (used for PDFs)
+    drops separate ``opacity`` values; browsers and Inkscape read both forms.
+    """
+    buffer = io.BytesIO()
+    with style.chart_context():
+        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
+    return fold_opacity_into_colours(buffer.getvalue())
+
+
+def save_svg(fig: Figure, path: str | Path) -> Path:
+    """Write the figure as an SVG file and return its path."""
+    target = Path(path)
+    target.write_bytes(figure_to_svg(fig))
+    return target
+
+
+def fold_opacity_into_colours(svg: bytes) -> bytes:
+    """Rewrite style attributes so fill/stroke opacity lives in an RGBA hex colour."""
+    return _STYLE_ATTR.sub(_fold_style, svg)
+
+
+def _fold_style(match: re.Match[bytes]) -> bytes:
+    declarations: dict[str, str] = {}
+    for part in match.group(1).decode("utf-8").split(";"):
+        if ":" in part:
+            key, value = part.split(":", 1)
+            declarations[key.strip()] = value.strip()
+    if not any(k in declarations for k in ("opacity", "fill-opacity", "stroke-opacity")):
+        return match.group(0)
+    overall = _alpha(declarations.get("opacity"))
+    folded_all = True
+    for paint in ("fill", "stroke"):
+        alpha = overall * _alpha(declarations.get(f"{paint}-opacity"))
+        colour = declarations.get(paint)
+        if colour is not None and _HEX6.match(colour):
+            if alpha < 1.0:
+                declarations[paint] = f"{colour}{round(alpha * 255):02x}"
+            declarations.pop(f"{paint}-opacity", None)
+        elif f"{paint}-opacity" in declarations or (colour not in (None, "none") and overall < 1):
+            folded_all = False
+    if folded_all:
+        declarations.pop("opacity", None)
+    text = "; ".join(f"{k}: {v}" for k, v in declarations.items())
+    return b'style="' + text.encode("utf-8") + b'"'
+
+
+def _alpha(value: str | None) -> float:
+    if value is None:
+        return 1.0
+    try:
+        return min(max(float(value), 0.0), 1.0)
+    except ValueError:
+        return 1.0
+
+
+@cache
+def register_pdf_fonts() -> bool:
+    """Register the bundled DejaVu fonts with reportlab/svglib; return True when available."""
+    from svglib.fonts import register_font
+
+    regular, bold = (fonts_dir() / name for name in style.FONT_FILES)
+    if not regular.is_file():
+        return False
+    register_font(style.FONT_FAMILY, str(regular), rlgFontName="DejaVuSans")
+    if bold.is_file():
+        register_font(style.FONT_FAMILY, str(bold), weight="bold", rlgFontName="DejaVuSans-Bold")
+    return True
+
+
+def figure_to_drawing(fig: Figure, width: float | None = None) -> Drawing:
+    """Return a reportlab Drawing (a flowable) of the figure, scaled to width points if given.
+
+    The chart goes through SVG, so its text stays text in the PDF (searchable, selectable) and
+    uses the bundled DejaVu font, embedded by reportlab.
+    """
+    from svglib.svglib import svg2rlg
+
+    register_pdf_fonts()
+    drawing = svg2rlg(io.BytesIO(figure_to_svg(fig)))
+    if drawing is None:
+        raise ValueError("the chart could not be converted to a PDF drawing")
+    if width is not None and drawing.width > 0:
+        factor = width / drawing.width
+        drawing.width *= factor
+        drawing.height *= factor
+        drawing.scale(factor, factor)
+    return drawing

@@ -1,0 +1,90 @@
+"""Vote spread: per domain, how many workshop participants chose each stage; agreed stage marked."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from matrix_desktop.charts import style
+from matrix_desktop.core.chart_models import VoteSpread
+
+ROW_H_IN = 0.42
+HATCHES = ("", "..", "//", "xx", "\\\\", "oo", "++", "--")  # second cue for greyscale
+
+
+def _counts(spread: VoteSpread, domain: int) -> list[int]:
+    row = spread.counts[domain] if domain < len(spread.counts) else ()
+    out = []
+    for s in range(len(spread.stages)):
+        value = row[s] if s < len(row) else 0
+        try:
+            out.append(max(int(value or 0), 0))
+        except (TypeError, ValueError):
+            out.append(0)
+    return out
+
+
+def build_votes(spread: VoteSpread) -> Figure:
+    """Return a Figure of stacked horizontal bars: participants per stage, agreed stage outlined."""
+    k, n = len(spread.domains), len(spread.stages)
+    with style.chart_context():
+        counts = np.array([_counts(spread, d) for d in range(k)], dtype=int).reshape(k, n)
+        if k == 0 or n == 0 or counts.sum() == 0:
+            why = ("the framework has no domains" if k == 0
+                   else "the framework has no stages" if n == 0
+                   else "no participants' votes recorded")
+            return style.nothing_to_show(style.new_figure(8, 3), why, spread.title)
+        label_in = 2.3
+        width = 9.0
+        title = style.wrap(spread.title, 95, 2)
+        top_in = 0.2 + 0.22 * (title.count("\n") + 1)
+        height = top_in + k * ROW_H_IN + 0.9
+        fig = style.new_figure(width, height)
+        fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top")
+        ax = fig.add_axes((label_in / width, 0.75 / height, (width - label_in - 1.7) / width,
+                           (height - top_in - 0.85) / height))
+        colours = style.sample(style.SEQUENTIAL, n)
+        totals = counts.sum(axis=1)
+        y = np.arange(k)
+        left = np.zeros(k)
+        for s in range(n):
+            bars = ax.barh(y, counts[:, s], left=left, height=0.68, color=colours[s],
+                           edgecolor="white", linewidth=0.8, hatch=HATCHES[s % len(HATCHES)],
+                           label=spread.stages[s], gid=f"stage-{s}")
+            for bar, count in zip(bars, counts[:, s], strict=True):
+                if count:
+                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
+                            str(count), ha="center", va="center", fontsize=7.5,
+                            color=style.text_colour_for(colours[s]),
+                            bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2})
+            left += counts[:, s]
+        xmax = max(int(totals.max()), 1)
+        for d in range(k):
+            agreed = spread.agreed[d] if d < len(spread.agreed) else None
+            if agreed is not None and 1 <= agreed <= n:
+                start = counts[d, : agreed - 1].sum()
+                if counts[d, agreed - 1]:
+                    ax.add_patch(Rectangle((start, d - 0.4), counts[d, agreed - 1], 0.8,
+                                           fill=False, edgecolor=style.INK, linewidth=2.2,
+                                           zorder=4, gid=f"agreed-{d}"))
+                note = f"\u25c6 agreed: {spread.stages[agreed - 1]}"
+            else:
+                note = "no agreed stage yet"
+            ax.text(xmax * 1.02, d, note, ha="left", va="center", fontsize=7.5, clip_on=False,
+                    fontweight="bold" if agreed else "normal")
+        ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])
+        ax.tick_params(axis="y", labelsize=7.5 if k <= 20 else 6, length=0)
+        ax.set_ylim(k - 0.5, -0.5)
+        ax.set_xlim(0, xmax)
+        ax.set_xlabel("participants", fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        handles = [Patch(facecolor=c, hatch=HATCHES[i % len(HATCHES)], edgecolor="white",
+                         label=spread.stages[i]) for i, c in enumerate(colours)]
+        handles.append(Patch(fill=False, edgecolor=style.INK, linewidth=2.0,
+                             label="agreed stage"))
+        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 6), fontsize=7.5,
+                   bbox_to_anchor=(0.5, 0.0), handlelength=2.0)
+    return fig

@@ -1,0 +1,37 @@
+"""Tests for the vote-spread builder: counts per stage, the agreed stage marked, bad input."""
+
+from __future__ import annotations
+
+from chart_samples import STAGES, SYB_DOMAINS, all_text, rendered
+
+from matrix_desktop.charts.votes import build_votes
+from matrix_desktop.core.chart_models import VoteSpread
+
+
+def test_bars_counts_and_agreed_marker():
+    counts = ((2, 5, 1, 0), (0, 0, 3, 4))
+    fig = rendered(build_votes(VoteSpread("Votes", SYB_DOMAINS[:2], STAGES, counts, (2, None))))
+    (ax,) = fig.axes
+    widths = {c.patches[0].get_gid(): [p.get_width() for p in c.patches] for c in ax.containers}
+    assert widths["stage-0"] == [2, 0] and widths["stage-3"] == [0, 4]
+    texts = all_text(fig)
+    assert "\u25c6 agreed: Developing" in texts and "no agreed stage yet" in texts
+    (outline,) = [p for p in ax.patches if p.get_gid() == "agreed-0"]
+    assert outline.get_x() == 2 and outline.get_width() == 5
+    legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend_texts == [*STAGES, "agreed stage"]
+
+
+def test_bad_input_says_why():
+    for spread, why in [
+        (VoteSpread("t", (), STAGES, (), ()), "domains"),
+        (VoteSpread("t", SYB_DOMAINS, STAGES, (), ()), "no participants"),
+    ]:
+        texts = all_text(rendered(build_votes(spread)))
+        assert any(t.startswith("nothing to show: ") and why in t for t in texts)
+
+
+def test_ragged_counts_and_out_of_range_agreed_render():
+    spread = VoteSpread("t", SYB_DOMAINS, STAGES, ((1,), (1, 2, 3, 4, 5, 6)), (9, 0, 1))
+    fig = rendered(build_votes(spread))
+    assert len(fig.axes[0].get_yticklabels()) == 13
