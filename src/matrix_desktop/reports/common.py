@@ -1,0 +1,96 @@
+"""Pieces every report shares: cover pages, charts as flowables, the framework appendix."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak
+
+from matrix_desktop.core.framework import Framework
+from matrix_desktop.reports.layout import (
+    FONT,
+    Progress,
+    bullets,
+    gap,
+    grid,
+    heading,
+    labelled,
+    para,
+    rich,
+    styles,
+)
+from matrix_desktop.reports.models import DocumentOptions
+from matrix_desktop.reports.text import markup
+
+log = logging.getLogger(__name__)
+
+ChartDrawer = Callable[[object, float, float], Flowable]
+
+
+def no_progress(_fraction: float, _message: str) -> None:
+    return None
+
+
+def cover(title: str, subtitle: str, facts: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
+    """Return a cover page: title, subtitle and a table of facts, then a page break."""
+    st = styles()
+    return [
+        gap(30), rich(markup(title), st.title), rich(markup(subtitle), st.subtitle), gap(8),
+        labelled([(k, v) for k, v in facts if v], (45 * mm, width - 45 * mm)),
+        gap(10),
+        para("Prepared with matrix-desktop. Stages are agreed by the partnership in a facilitated "
+             "workshop; the peer review is a critical friend's view.", st.muted),
+        PageBreak(),
+    ]
+
+
+def chart(
+    draw: ChartDrawer | None, model: object, width: float, max_height: float, label: str,
+    options: DocumentOptions,
+) -> list[Flowable]:
+    """Return a chart as a vector drawing, or a note saying why it is not shown."""
+    if draw is None or not options.include_charts:
+        return [para(f"[{label}: chart not included in this copy]", styles().muted)]
+    try:
+        drawing = draw(model, width, max_height)
+        if isinstance(drawing, Drawing):  # else the renderer selects Helvetica (unembedded)
+            drawing.initialFontName = FONT
+        return [drawing]
+    except Exception as exc:  # a chart must never stop the document
+        log.exception("chart %s failed", label)
+        return [para(f"[{label}: the chart could not be drawn ({exc})]", styles().muted)]
+
+
+def framework_appendix(fw: Framework, width: float, kind: str | None = None) -> list[Flowable]:
+    """Return the whole framework as published: facts, stages, every domain's statements."""
+    st = styles()
+    out: list[Flowable] = [PageBreak(), heading("Appendix: the framework as published", 0)]
+    facts = [
+        ("Framework", fw.name), ("Version", fw.version), ("Publisher", fw.publisher),
+        ("Published", fw.published), ("Source", fw.source),
+        ("Threshold stage", fw.stage(fw.threshold_stage).name if fw.threshold_stage else "None"),
+        ("Stages", " → ".join(s.name for s in fw.stages)),
+    ]
+    out += [labelled(facts, (40 * mm, width - 40 * mm)), gap(3)]
+    if fw.description:
+        out.append(para(fw.description, st.body))
+    for s in fw.stages:
+        if s.description:
+            out.append(rich(f"<b>{markup(s.name)}</b>: {markup(s.description)}", st.body))
+    for note in fw.notes:
+        out.append(para(note, st.muted))
+    for d in fw.domains:
+        out.append(heading(f"{d.number}. {d.title}", 1))
+        if d.summary:
+            out.append(para(d.summary, st.muted))
+        rows = []
+        for s in fw.stages:
+            items = [x.text for x in d.statements_for(s.key)]
+            cell = bullets(items, empty="No descriptor published for this stage.")
+            rows.append([para(s.name, st.cell_bold), cell])
+        out.append(grid(("Stage", "Descriptor statements"), rows, (32 * mm, width - 32 * mm),
+                        raw=True))
+    return out
