@@ -36,7 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.set_defaults(run=cmd_import)
 
-    p = sub.add_parser("export", help="export assessments to an exchange file")
+    p = sub.add_parser(
+        "export",
+        help="export assessments to an exchange file, data as CSV/XLSX, a chart as PNG/SVG",
+    )
+    p.add_argument(
+        "format", nargs="?", default="exchange", choices=("exchange", "csv", "xlsx", "png", "svg"),
+        help="exchange file (default), csv or xlsx data, or a png/svg chart",
+    )
+    p.add_argument("--table", default="all", metavar="NAME",
+                   help="csv/xlsx: one table (ratings, votes, actions, enablers, support_requests)")
     p.add_argument("--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)")
     p.add_argument("--system", metavar="NAME", help="every assessment of a system")
     p.add_argument("--round", metavar="NAME", help="only this round")
@@ -117,6 +126,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format != "exchange":
+        from matrix_desktop.cli.reports import cmd_export_data
+
+        return cmd_export_data(args)
     svc = _services(args, read_only=True)
     try:
         ids = list(args.assessment)

@@ -12,6 +12,7 @@ from matrix_desktop.core.errors import MatrixError
 # Each module has register(subparsers) adding its commands with a `run(args) -> int` default.
 COMMAND_MODULES = (
     "matrix_desktop.cli.basic",
+    "matrix_desktop.cli.reports",
 )
 
 

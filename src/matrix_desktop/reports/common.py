@@ -12,7 +12,6 @@ from reportlab.platypus import Flowable, PageBreak
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.reports.layout import (
     FONT,
-    Progress,
     bullets,
     gap,
     grid,
@@ -34,15 +33,16 @@ def no_progress(_fraction: float, _message: str) -> None:
     return None
 
 
-def cover(title: str, subtitle: str, facts: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
-    """Return a cover page: title, subtitle and a table of facts, then a page break."""
+def cover(
+    title: str, subtitle: str, facts: Sequence[tuple[str, str]], width: float, note: str = ""
+) -> list[Flowable]:
+    """Return a cover page: title, subtitle, a table of facts and a note, then a page break."""
     st = styles()
     return [
         gap(30), rich(markup(title), st.title), rich(markup(subtitle), st.subtitle), gap(8),
         labelled([(k, v) for k, v in facts if v], (45 * mm, width - 45 * mm)),
         gap(10),
-        para("Prepared with matrix-desktop. Stages are agreed by the partnership in a facilitated "
-             "workshop; the peer review is a critical friend's view.", st.muted),
+        para(note or "Prepared with matrix-desktop.", st.muted),
         PageBreak(),
     ]
 

@@ -293,7 +293,7 @@ class _Doc(BaseDocTemplate):
             title=running.title, subject=running.subject, author=options.author,
             creator="matrix-desktop", producer="matrix-desktop (ReportLab)", keywords=[],
             invariant=1 if options.deterministic else None, lang="en-GB",
-            initialFontName=FONT,
+            initialFontName=FONT, pageCompression=1,
         )
         fw, fh = frame_size(options)
         frame = Frame(MARGIN, MARGIN + 5 * mm, fw, fh, id="body", leftPadding=0,
@@ -353,8 +353,8 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
             self.setFont(FONT, 7.5)
             if number > 1:  # the cover carries no running header
                 y = h - MARGIN + 1 * mm
-                self.drawString(MARGIN, y, _fit(running.header_left, 60))
-                self.drawRightString(w - MARGIN, y, _fit(running.header_right, 60))
+                self.drawString(MARGIN, y, _fit(running.header_left, 85))
+                self.drawRightString(w - MARGIN, y, _fit(running.header_right, 45))
                 self.line(MARGIN, y - 1.5 * mm, w - MARGIN, y - 1.5 * mm)
             y = MARGIN - 2 * mm
             self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)

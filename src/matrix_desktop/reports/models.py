@@ -168,3 +168,4 @@ class DataTable:
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int | float | None, ...], ...] = field(default_factory=tuple)
+DEFAULT_OPTIONS = DocumentOptions()

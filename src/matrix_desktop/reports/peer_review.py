@@ -30,12 +30,17 @@ from matrix_desktop.reports.layout import (
     rich,
     styles,
 )
-from matrix_desktop.reports.models import DocumentOptions, DomainSection, PeerReviewReport
+from matrix_desktop.reports.models import (
+    DEFAULT_OPTIONS,
+    DocumentOptions,
+    DomainSection,
+    PeerReviewReport,
+)
 from matrix_desktop.reports.text import markup
 
 
 def build_peer_review(
-    report: PeerReviewReport, options: DocumentOptions = DocumentOptions(),
+    report: PeerReviewReport, options: DocumentOptions = DEFAULT_OPTIONS,
     draw_chart: ChartDrawer | None = None, progress: Progress = no_progress,
 ) -> bytes:
     """Return the peer-review report as PDF bytes."""
@@ -51,7 +56,9 @@ def build_peer_review(
         ("Self-assessment status", report.status),
     ]
     story: list[Flowable] = cover("Peer-review report", f"{report.entity} · {report.round}",
-                                  facts, width)
+                                  facts, width, note="Prepared with matrix-desktop. Stages are "
+                                  "agreed by the partnership in a facilitated workshop; the peer "
+                                  "review is a critical friend's view.")
     story += [heading("Contents", 0, toc=False), contents(), PageBreak()]
     story += _summary(report, width, height, draw_chart, options, progress)
     progress(0.7, "Laying out the domains")

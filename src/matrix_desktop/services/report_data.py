@@ -244,10 +244,11 @@ def system_summary(
         scores = per_domain.get(d.key, [])
         pos = [p for p, _ in scores]
         median = statistics.median(pos) if pos else None
+        level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
         ranking.append(DomainRank(
             d.title, median, _median_name(fw, median), len(pos),
-            lowest=", ".join(n for p, n in scores if p == min(pos)) if pos else "",
-            highest=", ".join(n for p, n in scores if p == max(pos)) if pos else "",
+            lowest="" if level else ", ".join(n for p, n in scores if p == min(pos)),
+            highest="" if level else ", ".join(n for p, n in scores if p == max(pos)),
         ))
     ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
 

@@ -12,8 +12,13 @@ from pathlib import Path
 
 from matrix_desktop.core.errors import MatrixError, NotFound, ValidationFailed
 from matrix_desktop.core.model import Assessment, AssessmentKind, Entity, Round
-from matrix_desktop.reports.models import DataTable, DocumentOptions, PeerReviewReport
-from matrix_desktop.reports.models import SystemSummaryReport
+from matrix_desktop.reports.models import (
+    DEFAULT_OPTIONS,
+    DataTable,
+    DocumentOptions,
+    PeerReviewReport,
+    SystemSummaryReport,
+)
 from matrix_desktop.services import report_data
 from matrix_desktop.services.context import Services
 from matrix_desktop.services.exchange import write_atomically
@@ -58,7 +63,9 @@ class ReportService:
         own = self.self_assessment(entity, rnd)
         return report_data.peer_review(self.svc, entity, own, self.peer_review_of(own))
 
-    def system_summary(self, system_name: str, round_name: str | None = None) -> SystemSummaryReport:
+    def system_summary(
+        self, system_name: str, round_name: str | None = None
+    ) -> SystemSummaryReport:
         """Return the system summary's view-model (the latest round with data by default)."""
         system = self.svc.catalog.find_system(system_name)
         rnd = self.svc.catalog.find_round(round_name) if round_name else None
@@ -79,7 +86,7 @@ class ReportService:
     # -- files --------------------------------------------------------------------------
     def write_peer_review(
         self, entity_name: str, round_name: str, path: str | os.PathLike[str],
-        options: DocumentOptions = DocumentOptions(), progress: Progress = _quiet,
+        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
     ) -> Path:
         """Write the peer-review PDF and return its path."""
         from matrix_desktop.reports.peer_review import build_peer_review
@@ -92,7 +99,7 @@ class ReportService:
 
     def write_system_summary(
         self, system_name: str, round_name: str | None, path: str | os.PathLike[str],
-        options: DocumentOptions = DocumentOptions(), progress: Progress = _quiet,
+        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
     ) -> Path:
         """Write the system summary PDF and return its path."""
         from matrix_desktop.reports.system_summary import build_system_summary
@@ -105,7 +112,7 @@ class ReportService:
 
     def write_worksheets(
         self, framework_key: str, path: str | os.PathLike[str], *, version: str | None = None,
-        entity_name: str | None = None, options: DocumentOptions = DocumentOptions(),
+        entity_name: str | None = None, options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
     ) -> Path:
         """Write printable workshop worksheets for a framework and return the path."""
@@ -198,11 +205,18 @@ def figure_for(model: object):  # type: ignore[no-untyped-def]
 def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[no-untyped-def]
     """Return a chart as a vector reportlab Drawing (text stays text) fitting width x max_height."""
     from matplotlib.figure import Figure
+    from reportlab import rl_config
 
     from matrix_desktop.charts.export import figure_to_drawing
 
     fig = figure_for(model)
-    drawing = figure_to_drawing(fig, width)
+    # svglib sets thousands of shape attributes; reportlab validating each one is a third of
+    # the conversion time and guards nothing here (svglib's values are already checked).
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+    try:
+        drawing = figure_to_drawing(fig, width)
+    finally:
+        rl_config.shapeChecking = checking
     if drawing.height > max_height:
         factor = max_height / drawing.height
         drawing.width *= factor
