@@ -109,9 +109,9 @@ def _summary(
          s.confidence or "—", s.direction or "—"]
         for s in report.sections
     ]
-    w = width - 108 * mm
+    w = width - 116 * mm
     out.append(grid(("Domain", "Agreed stage", "Peer view", "Previous round", "Confidence",
-                     "Direction"), rows, (w, 21 * mm, 21 * mm, 21 * mm, 23 * mm, 22 * mm)))
+                     "Direction"), rows, (w, 24 * mm, 24 * mm, 24 * mm, 22 * mm, 22 * mm)))
     out.append(heading("Largest differences between self-assessment and peer review", 1,
                        toc=False))
     if not report.has_peer_review:

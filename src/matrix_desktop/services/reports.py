@@ -210,6 +210,7 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
     from matrix_desktop.charts.export import figure_to_drawing
 
     fig = figure_for(model)
+    _unhatch(fig)
     # svglib sets thousands of shape attributes; reportlab validating each one is a third of
     # the conversion time and guards nothing here (svglib's values are already checked).
     checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
@@ -225,6 +226,23 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
     if isinstance(fig, Figure):
         fig.clear()
     return drawing
+
+
+def _unhatch(fig) -> None:  # type: ignore[no-untyped-def]
+    """Drop hatching before the SVG -> PDF conversion.
+
+    matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
+    the bar would print white; without the hatch it prints in its colour (and keeps its label).
+    """
+    from matplotlib.patches import Patch
+
+    for artist in fig.findobj(Patch):
+        if artist.get_hatch():
+            artist.set_hatch(None)
+    for legend in fig.legends:
+        for handle in getattr(legend, "legend_handles", []):
+            if isinstance(handle, Patch) and handle.get_hatch():
+                handle.set_hatch(None)
 
 
 # -- writing files -------------------------------------------------------------------------------
