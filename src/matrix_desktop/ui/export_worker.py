@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -78,7 +78,10 @@ class _Runnable(QRunnable):
 
 def start_export(title: str, func: ExportFunc, path: str | Path,
                  pool: QThreadPool | None = None) -> ExportJob:
-    """Start func on a worker thread and return its job (no dialog, nothing opened)."""
+    """Start func on a worker thread now and return its job (no dialog, nothing opened).
+
+    It starts at once: connect to the job's signals with care (run_export does not race).
+    """
     job = ExportJob(title, Path(path))
     (pool or QThreadPool.globalInstance()).start(_Runnable(job, func))
     return job
@@ -133,5 +136,9 @@ def run_export(
     job.progress.connect(controller._on_job_progress)
     job.finished.connect(controller._on_job_finished)
     job.failed.connect(controller._on_job_failed)
-    QThreadPool.globalInstance().start(_Runnable(job, func))  # only now: no signal is missed
+    job.dialog = dialog  # type: ignore[attr-defined]  # the caller's job keeps the dialog alive
+    # Start once control returns to the event loop, so a caller connecting to the job's
+    # signals right after this returns cannot miss one (a fast failure, say).
+    runnable = _Runnable(job, func)
+    QTimer.singleShot(0, controller, lambda: QThreadPool.globalInstance().start(runnable))
     return job
