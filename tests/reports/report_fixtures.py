@@ -1,4 +1,4 @@
-"""Shared report-test fixtures and PDF checks: example database with one peer review, poppler/qpdf helpers."""
+"""Shared report-test fixtures (examples plus one peer review) and poppler/qpdf checks."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def add_peer_review(svc: Services, entity: str = ENTITY, round_name: str = ROUND
             stage = fw.stage_at(pos).key
         ratings.append(Rating(
             peer.id, d.key, stage=stage,
-            review_position=ReviewPosition.AGREE if stage == mine.stage else ReviewPosition.CHALLENGE,
+            review_position=(ReviewPosition.AGREE if stage == mine.stage
+                             else ReviewPosition.CHALLENGE),
             review_comment=f"Peer comment on {d.title}.",
         ))
     with svc.db.session() as s:

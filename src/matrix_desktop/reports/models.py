@@ -9,7 +9,16 @@ from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpr
 from matrix_desktop.core.framework import Framework
 
 PageSize = Literal["a4", "letter"]
-ChartModel = RadarChart | Heatmap | Trend | VoteSpread
+
+
+@dataclass(frozen=True)
+class StageComparison:
+    """The radar's series drawn as a dot plot, one row per domain (easier to read in print)."""
+
+    chart: RadarChart
+
+
+ChartModel = RadarChart | Heatmap | Trend | VoteSpread | StageComparison
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import Flowable, PageBreak
 
 from matrix_desktop.reports.common import (
     ChartDrawer,
@@ -24,6 +24,7 @@ from matrix_desktop.reports.layout import (
     gap,
     grid,
     heading,
+    keep,
     labelled,
     long_text,
     para,
@@ -83,7 +84,7 @@ def _summary(
     st = styles()
     out: list[Flowable] = [heading("Summary", 0)]
     progress(0.15, "Drawing the radar")
-    radar, votes, trend = (list(report.charts) + [None, None, None])[:3]
+    radar, compared_chart, votes = (list(report.charts) + [None, None, None])[:3]
     compared = ["self-assessment"]
     if report.has_peer_review:
         compared.append("peer review")
@@ -136,14 +137,15 @@ def _summary(
             out += long_text(text, st.body, empty="Not recorded.")
     else:
         out.append(para("No peer review recorded yet.", st.muted))
-    progress(0.35, "Drawing the participants' views")
+    progress(0.35, "Drawing the stages compared")
+    if compared_chart is not None:
+        out.append(keep(heading("Stages compared by domain", 1, toc=False),
+                        *chart(draw, compared_chart, width, height * 0.8, "Stages compared",
+                               options)))
+    progress(0.55, "Drawing the participants' views")
     if votes is not None:
-        out += [CondPageBreak(height * 0.5), heading("Participants' views", 1, toc=False)]
-        out += chart(draw, votes, width, height * 0.8, "Participants' views", options)
-    progress(0.55, "Drawing progress over rounds")
-    if trend is not None:
-        out += [CondPageBreak(height * 0.5), heading("Progress over rounds", 1, toc=False)]
-        out += chart(draw, trend, width, height * 0.8, "Progress over rounds", options)
+        out.append(keep(heading("Participants' views", 1, toc=False),
+                        *chart(draw, votes, width, height * 0.8, "Participants' views", options)))
     return out
 
 

@@ -11,14 +11,12 @@ from matrix_desktop.core.chart_models import (
     HeatmapRow,
     RadarChart,
     RadarSeries,
-    Trend,
     VoteSpread,
 )
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain, Framework
 from matrix_desktop.core.model import (
     Assessment,
-    AssessmentKind,
     AssessmentRecord,
     Entity,
     Rating,
@@ -34,6 +32,7 @@ from matrix_desktop.reports.models import (
     DomainSection,
     EntitySummary,
     PeerReviewReport,
+    StageComparison,
     StatementLine,
     SystemSummaryReport,
     ThemeEntry,
@@ -137,21 +136,6 @@ def peer_review(
         tuple(tuple(n for _, n in s.votes) or (0,) * len(stage_names) for s in sections),
         tuple(s.stage_position for s in sections),
     )
-    history = sorted(
-        (a for a in svc.assessments.assessments(entity.id)
-         if a.kind is AssessmentKind.SELF_ASSESSMENT and a.framework_key == fw.key
-         and a.framework_version == fw.version
-         and rounds[a.round_id].sequence <= rnd.sequence),
-        key=lambda a: (rounds[a.round_id].sequence, a.is_final, a.modified_at),
-    )
-    by_round: dict[str, AssessmentRecord] = {}
-    for a in history:  # the last (final, newest) per round wins
-        by_round[a.round_id] = svc.assessments.record(a.id) if a.id != own.id else own_rec
-    trend = Trend(
-        "Each domain's stage over rounds", tuple(rounds[r].name for r in by_round), titles,
-        stage_names, tuple(tuple(_position(fw, rec.rating(d.key).stage) for rec in
-                                 by_round.values()) for d in domains),
-    )
     diffs = []
     if peer_rec:
         for d, s in zip(domains, sections, strict=True):
@@ -181,7 +165,7 @@ def peer_review(
         strengths=peer.strengths if peer else "",
         areas_to_develop=peer.areas_to_develop if peer else "",
         recommendations=peer.recommendations if peer else "",
-        charts=(radar, votes, trend),
+        charts=(radar, StageComparison(radar), votes),
     )
 
 

@@ -182,15 +182,19 @@ class ReportService:
 # -- charts as PDF drawings ----------------------------------------------------------------------
 def figure_for(model: object):  # type: ignore[no-untyped-def]
     """Return the matplotlib Figure for a chart view-model."""
+    from matrix_desktop.charts.compare import build_comparison
     from matrix_desktop.charts.heatmap import build_heatmap
     from matrix_desktop.charts.radar import build_radar
     from matrix_desktop.charts.small_multiples import build_small_multiples
     from matrix_desktop.charts.trend import build_trend
     from matrix_desktop.charts.votes import build_votes
     from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
+    from matrix_desktop.reports.models import StageComparison
 
     if isinstance(model, RadarChart):
         return build_radar(model)
+    if isinstance(model, StageComparison):
+        return build_comparison(model.chart)
     if isinstance(model, Heatmap):
         return build_heatmap(model)
     if isinstance(model, Trend):

@@ -93,7 +93,8 @@ class _Controller(QObject):
     def __init__(self, dialog: QProgressDialog, window: QWidget | None,
                  opener: Opener | None, show_errors: bool):
         super().__init__(dialog)
-        self.dialog, self.window, self.opener, self.show_errors = dialog, window, opener, show_errors
+        self.dialog, self.window = dialog, window
+        self.opener, self.show_errors = opener, show_errors
 
     @Slot(int, str)
     def _on_job_progress(self, percent: int, message: str) -> None:
