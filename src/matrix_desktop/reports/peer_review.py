@@ -90,7 +90,9 @@ def _summary(
         compared.append("peer review")
     if report.previous_round:
         compared.append(f"self-assessment in {report.previous_round}")
-    out.append(para("The radar compares the " + ", the ".join(compared) + ".", st.muted))
+    listed = compared[0] if len(compared) == 1 else (
+        ", the ".join(compared[:-1]) + " and the " + compared[-1])
+    out.append(para(f"The radar shows the {listed}.", st.muted))
     if radar is not None:
         out += chart(draw, radar, width * 0.86, height * 0.62, "Radar", options)
     out.append(heading("Readiness", 1, toc=False))

@@ -211,17 +211,24 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
     from matplotlib.figure import Figure
     from reportlab import rl_config
 
-    from matrix_desktop.charts.export import figure_to_drawing
+    from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
+    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure
+    from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
+
+    register_pdf_fonts()
 
     fig = figure_for(model)
     _unhatch(fig)
-    # svglib sets thousands of shape attributes; reportlab validating each one is a third of
-    # the conversion time and guards nothing here (svglib's values are already checked).
-    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
-        drawing = figure_to_drawing(fig, width)
-    finally:
-        rl_config.shapeChecking = checking
+        drawing = direct_drawing(fig, width)
+    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
+        # svglib sets thousands of shape attributes; reportlab validating each one is a
+        # third of the conversion time and guards nothing (svglib's values are checked).
+        checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+        try:
+            drawing = figure_to_drawing(fig, width)
+        finally:
+            rl_config.shapeChecking = checking
     if drawing.height > max_height:
         factor = max_height / drawing.height
         drawing.width *= factor
