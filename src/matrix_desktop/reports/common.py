@@ -64,6 +64,35 @@ def chart(
         return [para(f"[{label}: the chart could not be drawn ({exc})]", styles().muted)]
 
 
+class Turned(Flowable):
+    """A drawing turned a quarter turn anticlockwise, so a wide chart fills a portrait page."""
+
+    def __init__(self, drawing: Flowable):
+        super().__init__()
+        self.drawing = drawing
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        w, h = self.drawing.wrap(avail_height, avail_width)
+        self.width, self.height = h, w
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.width, 0)
+        self.canv.rotate(90)
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.canv.restoreState()
+
+
+def turned_chart(
+    draw: ChartDrawer | None, model: object, width: float, height: float, label: str,
+    options: DocumentOptions,
+) -> list[Flowable]:
+    """Return a wide chart turned to run up the page (width and height of the frame)."""
+    out = chart(draw, model, height, width, label, options)
+    return [Turned(f) if isinstance(f, Drawing) else f for f in out]
+
+
 def framework_appendix(fw: Framework, width: float, kind: str | None = None) -> list[Flowable]:
     """Return the whole framework as published: facts, stages, every domain's statements."""
     st = styles()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
-from matrix_desktop.reports.common import ChartDrawer, chart, cover, no_progress
+from matrix_desktop.reports.common import ChartDrawer, chart, cover, no_progress, turned_chart
 from matrix_desktop.reports.layout import (
     Progress,
     Running,
@@ -48,9 +48,10 @@ def build_system_summary(
     story += [heading("The single view", 0),
               para("Each cell names the stage the entity agreed for the domain; blank cells "
                    "are not yet assessed or not applicable.", st.muted)]
-    if report.heatmap is not None:
-        story += chart(draw_chart, report.heatmap, width, height * 0.8, "Heatmap", options)
-    story += [CondPageBreak(height * 0.4), heading("Domains ranked", 1)]
+    if report.heatmap is not None:  # wide: turned to run up the page, on a page of its own
+        story += turned_chart(draw_chart, report.heatmap, width, height * 0.9, "Heatmap",
+                              options)
+    story += [PageBreak(), heading("Domains ranked", 1)]
     story.append(grid(
         ("Domain", "Median stage", "Assessed", "Furthest ahead", "Furthest behind"),
         [[r.domain, r.median_stage, str(r.assessed), r.highest or "—", r.lowest or "—"]
@@ -74,7 +75,7 @@ def build_system_summary(
                        + "; ".join(f"{i}. {t}" for i, t in enumerate(report.heatmap.domains
                                                                         if report.heatmap
                                                                         else (), start=1))
-                       + ". The dotted ring is the threshold stage, where the framework has one.",
+                       + ".",
                        st.muted)]
         story += chart(draw_chart, radars, width, height * 0.85, "Small-multiple radars", options)
     progress(0.7, "Laying out one page per entity")

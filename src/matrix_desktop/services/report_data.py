@@ -231,8 +231,8 @@ def system_summary(
         level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
         ranking.append(DomainRank(
             d.title, median, _median_name(fw, median), len(pos),
-            lowest="" if level else ", ".join(n for p, n in scores if p == min(pos)),
-            highest="" if level else ", ".join(n for p, n in scores if p == max(pos)),
+            lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
+            highest="" if level else _names([n for p, n in scores if p == max(pos)]),
         ))
     ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
 
@@ -249,6 +249,13 @@ def system_summary(
         themes=tuple(tags.most_common()), enablers=themes(enablers),
         support_requests=themes(requests), entities=tuple(summaries), missing=tuple(missing),
     )
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """Return up to `shown` names, then how many more, so a table cell stays short."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
 def _median_name(fw: Framework, median: float | None) -> str:
