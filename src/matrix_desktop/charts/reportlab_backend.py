@@ -152,6 +152,10 @@ def _translate(x: float, y: float):  # type: ignore[no-untyped-def]
 
 def figure_to_drawing(fig: Figure, width: float | None = None) -> Drawing:
     """Return the figure as a reportlab Drawing, scaled to width points if given."""
+    from matrix_desktop.charts.export import register_pdf_fonts
+
+    if not register_pdf_fonts():
+        raise UnsupportedFigure("the bundled DejaVu font is missing")
     original_dpi = fig.dpi
     w_in, h_in = fig.get_size_inches()
     renderer = ReportlabRenderer(w_in * 72.0, h_in * 72.0)

@@ -219,16 +219,15 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
 
     fig = figure_for(model)
     _unhatch(fig)
+    # Building a Drawing sets thousands of shape attributes; reportlab validating each one
+    # costs much and guards nothing here (the values come from matplotlib or svglib).
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
         drawing = direct_drawing(fig, width)
     except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
-        # svglib sets thousands of shape attributes; reportlab validating each one is a
-        # third of the conversion time and guards nothing (svglib's values are checked).
-        checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
-        try:
-            drawing = figure_to_drawing(fig, width)
-        finally:
-            rl_config.shapeChecking = checking
+        drawing = figure_to_drawing(fig, width)
+    finally:
+        rl_config.shapeChecking = checking
     if drawing.height > max_height:
         factor = max_height / drawing.height
         drawing.width *= factor
