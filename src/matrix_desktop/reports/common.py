@@ -122,4 +122,7 @@ def framework_appendix(fw: Framework, width: float, kind: str | None = None) -> 
             rows.append([para(s.name, st.cell_bold), cell])
         out.append(grid(("Stage", "Descriptor statements"), rows, (32 * mm, width - 32 * mm),
                         raw=True))
+    for section in fw.supporting:  # published with the matrix but not scored
+        out.append(heading(section.title, 1))
+        out += bullets([x.text for x in section.statements])
     return out
