@@ -11,6 +11,7 @@ from report_fixtures import (
     pdfinfo,
     pdftotext,
     squash,
+    uncompressed,
 )
 
 from matrix_desktop.core.errors import NotFound
@@ -49,8 +50,9 @@ def test_system_summary_names_every_entity_and_domain(system_pdf):
     assert page_count(path) >= 2 + 1 + 2 + 1 + len(entities)
 
 
-def test_system_summary_quality(system_pdf):
+def test_system_summary_quality(system_pdf, tmp_path):
     path, _, _ = system_pdf
+    assert b"/Subtype /Image" not in uncompressed(path, tmp_path)  # heatmap cells are vectors
     assert_fonts_embedded(path)
     assert_qpdf_ok(path)
     info = pdfinfo(path)

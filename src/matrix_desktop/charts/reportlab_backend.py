@@ -19,6 +19,7 @@ from matplotlib.path import Path as MplPath
 from reportlab.graphics.shapes import Drawing, Group, Path, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
 from matrix_desktop.charts import style
 
@@ -74,7 +75,9 @@ class ReportlabRenderer(RendererBase):
 
     # -- drawing -------------------------------------------------------------------------
     def draw_path(self, gc, path, transform, rgbFace=None):  # type: ignore[no-untyped-def]  # noqa: N803
-        shape = Path()
+        # "svg" fills an open path as matplotlib does (reportlab's default leaves it empty);
+        # non-zero winding is matplotlib's fill rule too.
+        shape = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
         for points, code in path.iter_segments(transform, remove_nans=True, simplify=False,
                                                curves=True):
             if code == MplPath.MOVETO:

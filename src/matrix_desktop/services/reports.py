@@ -219,6 +219,7 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
 
     fig = figure_for(model)
     _unhatch(fig)
+    _vectorise_images(fig)
     # Building a Drawing sets thousands of shape attributes; reportlab validating each one
     # costs much and guards nothing here (the values come from matplotlib or svglib).
     checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
@@ -236,6 +237,33 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
     if isinstance(fig, Figure):
         fig.clear()
     return drawing
+
+
+def _vectorise_images(fig) -> None:  # type: ignore[no-untyped-def]
+    """Redraw each image (e.g. the heatmap's cells) as coloured vector cells, for print.
+
+    An image would reach the PDF as a raster; cells as vector rectangles stay sharp at any
+    zoom, and the direct renderer can then draw the whole figure.
+    """
+    import numpy as np
+    from matplotlib.image import AxesImage
+
+    for ax in fig.axes:
+        for image in [a for a in ax.get_children() if isinstance(a, AxesImage)]:
+            data = image.get_array()
+            if data is None or data.ndim != 2:
+                continue  # an RGB picture, not a colour-mapped grid: leave it
+            left, right, bottom, top = image.get_extent()
+            rows, cols = data.shape
+            xs = np.linspace(left, right, cols + 1)
+            ys = (np.linspace(top, bottom, rows + 1) if image.origin == "upper"
+                  else np.linspace(bottom, top, rows + 1))
+            limits = ax.get_xlim(), ax.get_ylim()
+            ax.pcolormesh(xs, ys, data, cmap=image.cmap, norm=image.norm,
+                          zorder=image.get_zorder(), edgecolors="face", linewidth=0.0)
+            ax.set_xlim(limits[0])
+            ax.set_ylim(limits[1])
+            image.remove()
 
 
 def _unhatch(fig) -> None:  # type: ignore[no-untyped-def]
