@@ -208,7 +208,6 @@ def figure_for(model: object):  # type: ignore[no-untyped-def]
 
 def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[no-untyped-def]
     """Return a chart as a vector reportlab Drawing (text stays text) fitting width x max_height."""
-    from matplotlib.figure import Figure
     from reportlab import rl_config
 
     from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
@@ -234,8 +233,6 @@ def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[n
         drawing.width *= factor
         drawing.height *= factor
         drawing.scale(factor, factor)
-    if isinstance(fig, Figure):
-        fig.clear()
     return drawing
 
 
