@@ -155,7 +155,8 @@ def _domain(s: DomainSection, report: PeerReviewReport, width: float) -> list[Fl
     st = styles()
     peer = s.peer_stage
     if peer and s.peer_position:
-        peer = f"{peer} ({s.peer_position.lower()}s with the self-assessment)"
+        verb = "agrees with" if s.peer_position == "Agree" else "challenges"
+        peer = f"{peer} (the reviewer {verb} the self-assessment)"
     facts = [
         ("Agreed stage", s.stage),
         ("Peer reviewer's stage", peer or ("No peer review yet" if not report.has_peer_review
