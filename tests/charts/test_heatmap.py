@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from chart_samples import STAGES, SYB_DOMAINS, all_text, rendered
 
+from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.charts.heatmap import NOT_ASSESSED_TEXT, build_heatmap
 from matrix_desktop.core.chart_models import Heatmap, HeatmapRow
 
 
 def cell_texts(fig) -> list[str]:
     (ax,) = fig.axes
-    return [t.get_text() for t in ax.texts if t.get_position()[0] < len(SYB_DOMAINS) - 0.5]
+    (cells,) = [a for a in ax.artists if isinstance(a, CellLabels)]
+    return cells.labels
 
 
 def test_every_cell_names_its_stage():
@@ -32,8 +34,7 @@ def test_every_cell_names_its_stage():
 def test_difference_mode_writes_signed_steps():
     rows = (HeatmapRow("Doncaster", "Place", (1, -2, 0, None)),)
     fig = build_heatmap(Heatmap("Self minus peer", SYB_DOMAINS[:4], rows, STAGES, "difference"))
-    (ax,) = fig.axes
-    assert [t.get_text() for t in ax.texts] == ["+1", "\u22122", "0", NOT_ASSESSED_TEXT]
+    assert cell_texts(fig) == ["+1", "\u22122", "0", NOT_ASSESSED_TEXT]
 
 
 def test_cells_with_equal_values_share_a_colour_and_differ_from_others():
@@ -67,3 +68,22 @@ def test_fifty_entities_forty_domains_and_ragged_rows_render():
     texts = cell_texts(fig)
     assert texts[:4] == ["Emerging", "Developing", "Thriving", "Emerging"]
     assert texts[4] == NOT_ASSESSED_TEXT
+
+
+def test_cell_labels_are_pixels_on_png_and_text_in_svg(tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from matrix_desktop.charts import export
+
+    rows = (HeatmapRow("a", "g", (1, 4)),)
+    fig = build_heatmap(Heatmap("t", SYB_DOMAINS[:2], rows, STAGES))
+    svg = export.figure_to_svg(fig).decode()
+    assert ">Emerging</text>" in svg and ">Thriving</text>" in svg
+    blank = build_heatmap(Heatmap("t", SYB_DOMAINS[:2], rows, STAGES))
+    blank.axes[0].artists[0].set_visible(False)
+    with_labels = np.asarray(Image.open(io.BytesIO(export.figure_to_png(fig, 100))))
+    without = np.asarray(Image.open(io.BytesIO(export.figure_to_png(blank, 100))))
+    assert (with_labels != without).any()

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.core.chart_models import Heatmap, HeatmapRow
 
 NOT_ASSESSED_TEXT = "\u2013"  # en dash; the legend says what it means
@@ -88,11 +89,17 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto",
                   interpolation="nearest")
         cell_font = 7.5 if k <= 20 else 6.0
+        xs, ys, texts, inks = [], [], [], []
         for (r, c), value in np.ndenumerate(data):
             background = (style.NOT_ASSESSED_COLOUR if math.isnan(value)
                           else colours[int(np.searchsorted(bounds, value) - 1)])
-            ax.text(c, r, _cell_text(heatmap, value), ha="center", va="center",
-                    fontsize=cell_font, color=style.text_colour_for(background))
+            xs.append(c)
+            ys.append(r)
+            texts.append(_cell_text(heatmap, value))
+            inks.append(style.text_colour_for(background))
+        cells = CellLabels(xs, ys, texts, inks, cell_font)
+        cells.set_gid("cell-labels")
+        ax.add_artist(cells)
         ax.set_xticks(np.arange(k), labels=[style.wrap(d, 14 if k <= 20 else 10, 4)
                                             for d in heatmap.domains])
         ax.xaxis.tick_top()
@@ -101,11 +108,10 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         ax.tick_params(axis="y", labelsize=8, length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        # White gaps between cells keep them readable when neighbours share a colour.
-        ax.set_xticks(np.arange(-0.5, k, 1), minor=True)
-        ax.set_yticks(np.arange(-0.5, len(rows), 1), minor=True)
-        ax.grid(which="minor", color="white", linewidth=1.5)
-        ax.tick_params(which="minor", length=0)
+        # White gaps between cells keep them readable when neighbours share a colour; two line
+        # collections, because minor ticks would build a Tick (and Texts) per cell edge.
+        ax.vlines(np.arange(0.5, k - 1, 1), -0.5, len(rows) - 0.5, colors="white", linewidth=1.5)
+        ax.hlines(np.arange(0.5, len(rows) - 1, 1), -0.5, k - 0.5, colors="white", linewidth=1.5)
         if show_groups:
             _draw_groups(ax, groups, k)
         _draw_key(fig, heatmap, colours, bounds)
