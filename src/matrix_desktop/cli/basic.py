@@ -67,10 +67,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export",
-        help="export assessments to an exchange file",
+        help="export assessments to an exchange file, data as CSV/XLSX, a chart as PNG/SVG",
         description="Export a selection (assessments, entities' rounds, whole systems) to "
-        "one exchange file. Peer reviews bring the self-assessment they review.",
+        "one exchange file (peer reviews bring the self-assessment they review), the data "
+        "as CSV or XLSX, or a chart as PNG or SVG.",
     )
+    p.add_argument(
+        "format", nargs="?", default="exchange", choices=("exchange", "csv", "xlsx", "png", "svg"),
+        help="exchange file (default), csv or xlsx data, or a png/svg chart",
+    )
+    p.add_argument("--table", default="all", metavar="NAME",
+                   help="csv/xlsx: one table (ratings, votes, actions, enablers, support_requests)")
     p.add_argument("--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)")
     p.add_argument("--system", action="append", default=[], metavar="NAME", help="every assessment of a system (repeatable)")
     p.add_argument("--round", metavar="NAME", help="only this round (with --entity or --system)")
@@ -183,7 +190,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    svc = _services(args)
+    if args.format != "exchange":
+        from matrix_desktop.cli.reports import cmd_export_data
+
+        return cmd_export_data(args)
+    svc = _services(args)  # an export records what was shared, for later merges
     try:
         round_id = svc.catalog.find_round(args.round).id if args.round else None
         ids = svc.exchange.select(

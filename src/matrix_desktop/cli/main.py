@@ -13,6 +13,7 @@ from matrix_desktop.core.errors import MatrixError
 COMMAND_MODULES = (
     "matrix_desktop.cli.basic",
     "matrix_desktop.cli.backup",
+    "matrix_desktop.cli.reports",
 )
 
 

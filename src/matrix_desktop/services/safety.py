@@ -24,6 +24,7 @@ from matrix_desktop.storage.database import (
     Database,
     WriteFailed,
     current_revision,
+    ensure_folder,
     migrate,
     open_database,
     resolve_location,
@@ -247,7 +248,7 @@ def open_for_gui(
             )
         )
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(path)
     lock = None if read_only else DatabaseLock(path).acquire()
     try:
         if lock is not None and lock.recovered_from is not None:
@@ -305,7 +306,7 @@ def open_for_cli(
     if read_only or location.path is None:
         return build_services(open_database(target, read_only=read_only), user)
     path = location.path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(path)
     lock = DatabaseLock(path).acquire()
     try:
         require_healthy(path, check_database(path))

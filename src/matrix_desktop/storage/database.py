@@ -75,6 +75,18 @@ _WHERE_ELSE = (
 )
 
 
+def ensure_folder(path: Path) -> Path:
+    """Create the folder a database file goes in; StorageError says what to do if it can't."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"{path}: cannot create the folder {parent} ({exc.strerror}); {_WHERE_ELSE}"
+        ) from None
+    return parent
+
+
 def _check_sqlite_file(path: Path, read_only: bool) -> None:
     if path.is_dir():
         raise StorageError(f"{path}: is a folder, not a database file")
@@ -89,14 +101,7 @@ def _check_sqlite_file(path: Path, read_only: bool) -> None:
         if not read_only and not os.access(path, os.W_OK):
             raise StorageError(f"{path}: the file is read-only; open it read-only instead")
     elif not read_only:
-        parent = path.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"{path}: cannot create the folder {parent} ({exc.strerror}); "
-                f"{_WHERE_ELSE}"
-            ) from None
+        parent = ensure_folder(path)
         if not os.access(parent, os.W_OK):
             raise StorageError(f"{path}: the folder {parent} is not writable; {_WHERE_ELSE}")
     else:

@@ -1,0 +1,178 @@
+"""Report timing: a peer-review PDF for one SYB place against LibreOffice, a 9-entity summary.
+
+Run: python benchmarks/reports.py [--json] [--runs N]
+
+Figures:
+- peer-review report for one SYB place (13 domains, 3 charts): median <= 1.0 s;
+- the same as a ratio of LibreOffice converting a one-sheet XLSX with one radar chart to PDF,
+  measured in this run: <= 0.5 (skipped, with a note, when LibreOffice is not installed);
+- system summary for 9 entities: median <= 3 s;
+- peak memory (resident set of this process) <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from matrix_desktop.core.model import (  # noqa: E402
+    Assessment,
+    AssessmentKind,
+    AssessmentRecord,
+    Rating,
+    ReviewPosition,
+    Status,
+)
+from matrix_desktop.paths import examples_dir  # noqa: E402
+from matrix_desktop.reports.models import DocumentOptions  # noqa: E402
+from matrix_desktop.services.context import Services, open_services  # noqa: E402
+from matrix_desktop.services.reports import ReportService  # noqa: E402
+from matrix_desktop.storage import repository as repo  # noqa: E402
+
+ENTITY = "Doncaster Place Partnership"
+ROUND = "2021/22 Q2"
+SYSTEM = "South Yorkshire and Bassetlaw Integrated Care System"
+
+
+def median_time(func: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def add_peer_review(svc: Services) -> None:
+    """Give the benchmark place a peer review, so the report has all three radar series."""
+    reports = ReportService(svc)
+    e = svc.catalog.find_entity(ENTITY)
+    own = reports.self_assessment(e, svc.catalog.find_round(ROUND))
+    fw = svc.assessments.framework_of(own)
+    record = svc.assessments.record(own.id)
+    peer = Assessment(
+        id="bench-peer", entity_id=e.id, framework_key=own.framework_key,
+        framework_version=own.framework_version, round_id=own.round_id,
+        kind=AssessmentKind.PEER_REVIEW, status=Status.FINAL, reviews_id=own.id,
+        reviewer_name="Reviewer", strengths="Shared purpose.", areas_to_develop="Data.",
+        recommendations="Keep going.",
+    )
+    ratings = tuple(
+        Rating(peer.id, d.key, stage=record.rating(d.key).stage,
+               review_position=ReviewPosition.AGREE, review_comment="Agreed.")
+        for d in fw.domains_for(e.kind)
+    )
+    with svc.db.session() as s:
+        repo.SqlAssessmentStore(s).put_record(AssessmentRecord(peer, ratings))
+
+
+def radar_xlsx(path: Path) -> None:
+    """Write a one-sheet workbook with 13 domains' stages and one radar chart."""
+    from openpyxl import Workbook
+    from openpyxl.chart import RadarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Domain", "Self", "Peer", "Previous"])
+    for d in range(13):
+        ws.append([f"Domain {d + 1}", 1 + d % 4, 1 + (d + 1) % 4, 1 + (d + 2) % 4])
+    chart = RadarChart()
+    chart.title = "Self vs peer vs previous"
+    data = Reference(ws, min_col=2, max_col=4, min_row=1, max_row=14)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=14))
+    ws.add_chart(chart, "F2")
+    wb.save(path)
+
+
+def libreoffice_converter(work: Path) -> Callable[[], None] | None:
+    """Return a function that converts the radar workbook to PDF with LibreOffice, or None."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    source = work / "radar.xlsx"
+    radar_xlsx(source)
+    profile = (work / "lo-profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(work / "lo"), str(source)]
+
+    def convert() -> None:
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    convert()  # first start creates the profile; not timed
+    return convert if (work / "lo" / "radar.pdf").is_file() else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        svc = open_services(work / "bench.sqlite3")
+        try:
+            svc.exchange.import_paths([examples_dir()])
+            add_peer_review(svc)
+            reports = ReportService(svc)
+            options = DocumentOptions()
+            # warm-up: imports, font loading, matplotlib caches
+            reports.write_peer_review(ENTITY, ROUND, work / "warm.pdf", options)
+            office = libreoffice_converter(work)
+            # Interleave the report and LibreOffice runs so both see the same machine load
+            # (the machine is shared); the ratio compares their medians.
+            peer_times, office_times = [], []
+            for _ in range(args.runs):
+                peer_times.append(median_time(
+                    lambda: reports.write_peer_review(ENTITY, ROUND, work / "peer.pdf", options),
+                    1))
+                if office is not None:
+                    office_times.append(median_time(office, 1))
+            peer = statistics.median(peer_times)
+            office_s = statistics.median(office_times) if office_times else None
+            system = median_time(
+                lambda: reports.write_system_summary(SYSTEM, ROUND, work / "system.pdf", options),
+                max(3, args.runs // 2))
+        finally:
+            svc.close()
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = [
+        {"name": "peer-review report, one SYB place (13 domains, 3 charts), median",
+         "value": round(peer, 3), "unit": "s", "target": 1.0, "ok": peer <= 1.0},
+    ]
+    if office_s is not None:
+        ratio = peer / office_s
+        figures.append({"name": "peer-review report / LibreOffice one-radar XLSX->PDF",
+                        "value": round(ratio, 3), "unit": "ratio", "target": 0.5,
+                        "ok": ratio <= 0.5, "baseline_s": round(office_s, 3)})
+    else:
+        figures.append({"name": "peer-review report / LibreOffice one-radar XLSX->PDF",
+                        "value": None, "unit": "ratio", "target": 0.5, "ok": True,
+                        "note": "skipped: LibreOffice (soffice) is not installed"})
+    figures += [
+        {"name": "system summary, 9 entities, median", "value": round(system, 3), "unit": "s",
+         "target": 3.0, "ok": system <= 3.0},
+        {"name": "peak memory", "value": round(peak_mb, 1), "unit": "MB", "target": 300,
+         "ok": peak_mb <= 300},
+    ]
+    for f in figures:
+        value = "skipped" if f["value"] is None else f"{f['value']} {f['unit']}"
+        print(f"{f['name']}: {value} (target {f['target']}) {'ok' if f['ok'] else 'MISSED'}")
+    if args.json:
+        print(json.dumps({"figures": figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Stages compared: one row per domain, a marker per series (self, peer, last round) on one axis.
+
+A dot plot of the same view-model as the radar, for print: exact stages are easier to read
+along a line than around a circle, and one axes draws far faster than a grid of small ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from matrix_desktop.charts import style
+from matrix_desktop.charts.radar import closed_values
+from matrix_desktop.core.chart_models import RadarChart
+
+ROW_IN = 0.32
+
+
+def build_comparison(chart: RadarChart) -> Figure:
+    """Return a Figure with a row per domain and a marker per series at its stage."""
+    k, n = len(chart.domains), len(chart.stages)
+    with style.chart_context():
+        if k == 0 or n == 0 or not chart.series:
+            why = "no domains" if k == 0 else "no stages" if n == 0 else "no scores recorded"
+            return style.nothing_to_show(style.new_figure(8, 2.5), why, chart.title)
+        width, label_in = 9.0, 2.6
+        height = 0.9 + k * ROW_IN + 0.6
+        fig = style.new_figure(width, height)
+        fig.suptitle(style.wrap(chart.title, 90, 1), fontsize=11, y=1 - 0.12 / height, va="top")
+        ax = fig.add_axes((label_in / width, 0.75 / height, (width - label_in - 0.4) / width,
+                           (height - 1.35) / height))
+        y = np.arange(k)
+        offsets = np.linspace(-0.22, 0.22, len(chart.series)) if len(chart.series) > 1 else [0]
+        for index, series in enumerate(chart.series):
+            look = style.series_style(index)
+            values = closed_values(series.values, k, n)[:-1]
+            ax.plot(values, y + offsets[index], linestyle="none", marker=look.marker,
+                    markersize=9, color=look.colour, markeredgecolor="white",
+                    markeredgewidth=0.6, label=style.wrap(series.label, 40, 2),
+                    gid=f"series-{index}")
+        if chart.threshold is not None and 1 <= chart.threshold <= n:
+            ax.axvline(chart.threshold, color=style.THRESHOLD_COLOUR, linestyle=":",
+                       linewidth=1.6, label=chart.threshold_label or "threshold")
+        ax.set_yticks(y, labels=[style.wrap(name, 40, 2) for name in chart.domains])
+        ax.set_ylim(k - 0.5, -0.5)
+        ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
+        ax.set_xlim(0.6, n + 0.4)
+        ax.tick_params(axis="y", labelsize=7.5, length=0)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(True, axis="x", color=style.GRID, linewidth=0.6)
+        for i in range(k):
+            if i % 2 == 0:
+                ax.axhspan(i - 0.5, i + 0.5, color="#f3f3f3", zorder=0, linewidth=0)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        fig.legend(loc="lower center", ncols=min(len(chart.series) + 1, 4), fontsize=7.5,
+                   bbox_to_anchor=(0.5, 0.0))
+    return fig

@@ -1,0 +1,385 @@
+"""The house document: embedded DejaVu font, styles, header and footer, page X of Y, bookmarks."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.paths import fonts_dir
+from matrix_desktop.reports.models import DocumentOptions
+from matrix_desktop.reports.text import chunks, clip, markup
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+MARGIN = 18 * mm
+INK = colors.HexColor("#222222")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+SHADE = colors.HexColor("#eef2f6")
+ACCENT = colors.HexColor("#0b4f8a")
+TICK = "\u2611"  # ballot box with check
+NO_TICK = "\u2610"  # ballot box
+
+Progress = Callable[[float, str], None]
+
+
+class ReportError(MatrixError):
+    """A document could not be produced; the message says why."""
+
+
+@cache
+def register_fonts() -> str:
+    """Register the bundled DejaVu fonts with reportlab (once) and return the regular name."""
+    from reportlab.lib.fonts import addMapping
+
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, filename in FONT_FILES.items():
+        path = fonts_dir() / filename
+        if name in registered:
+            continue
+        if not path.is_file():
+            raise ReportError(f"the bundled font {path} is missing; reinstall matrix-desktop")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    # DejaVu Sans has no italic here: italic text falls back to the upright faces.
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT)
+    addMapping(FONT, 1, 1, FONT_BOLD)
+    return FONT
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles of the house document."""
+
+    body: ParagraphStyle
+    small: ParagraphStyle
+    muted: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    toc: tuple[ParagraphStyle, ...]
+
+
+@cache
+def styles() -> Styles:
+    """Return the house styles (DejaVu Sans throughout, so any typed character prints)."""
+    register_fonts()
+
+    def s(name: str, size: float, bold: bool = False, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(
+            name, fontName=FONT_BOLD if bold else FONT, fontSize=size, bulletFontName=FONT,
+            leading=kw.pop("leading", size * 1.3), textColor=kw.pop("textColor", INK), **kw,
+        )
+
+    return Styles(
+        body=s("body", 9.5, spaceAfter=4),
+        small=s("small", 8),
+        muted=s("muted", 8.5, textColor=MUTED, spaceAfter=3),
+        cell=s("cell", 8.5),
+        cell_bold=s("cell_bold", 8.5, bold=True),
+        h1=s("h1", 16, bold=True, spaceBefore=2, spaceAfter=8, textColor=ACCENT),
+        h2=s("h2", 11.5, bold=True, spaceBefore=8, spaceAfter=4),
+        h3=s("h3", 9.5, bold=True, spaceBefore=6, spaceAfter=2),
+        title=s("title", 24, bold=True, leading=30, spaceAfter=14, textColor=ACCENT),
+        subtitle=s("subtitle", 13, leading=17, spaceAfter=6),
+        toc=(
+            s("toc0", 10.5, bold=True, leftIndent=8 * mm, firstLineIndent=-8 * mm, spaceBefore=4),
+            s("toc1", 9.5, leftIndent=14 * mm, firstLineIndent=-8 * mm),
+        ),
+    )
+
+
+# -- flowable helpers ------------------------------------------------------------------------
+def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
+    """Return a paragraph of user text, printed literally (escaped), newlines kept."""
+    return Paragraph(markup(text), style or styles().body)
+
+
+def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    """Return a paragraph of trusted markup built by this package (parts escaped by markup())."""
+    return Paragraph(markup_text, style or styles().body)
+
+
+def long_text(text: str, style: ParagraphStyle | None = None, empty: str = "") -> list[Flowable]:
+    """Return user text as paragraphs that split across pages, however long it is."""
+    pieces = chunks(text)
+    if not pieces:
+        return [para(empty, styles().muted)] if empty else []
+    return [para(p, style) for p in pieces]
+
+
+def heading(text: str, level: int = 0, toc: bool = True) -> Paragraph:
+    """Return a heading; levels 0 and 1 become PDF bookmarks (and contents entries if toc)."""
+    st = styles()
+    p = Paragraph(markup(text), (st.h1, st.h2, st.h3)[min(level, 2)])
+    if level < 2:  # sub-headings inside a section are not bookmarked
+        p._outline = (level, text, toc)  # type: ignore[attr-defined]
+    return p
+
+
+def labelled(pairs: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
+    """Return a two-column label/value table (values are user text, clipped to fit a cell)."""
+    st = styles()
+    rows = [[para(k, st.cell_bold), para(clip(v), st.cell)] for k, v in pairs]
+    t = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return t
+
+
+def grid(
+    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+    *, raw: bool = False,
+) -> Table:
+    """Return a table with a repeated header row that splits across pages row by row.
+
+    Cells are user text (escaped and clipped) unless raw, when they are flowables already.
+    """
+    st = styles()
+    data: list[list[object]] = [[para(h, st.cell_bold) for h in header]]
+    for row in rows:
+        data.append([
+            c if raw and isinstance(c, Flowable | list) else para(clip(str(c)), st.cell)
+            for c in row
+        ])
+    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return t
+
+
+def bullets(items: Sequence[str], empty: str = "None recorded.") -> list[Flowable]:
+    """Return user text items as a bulleted list (each escaped)."""
+    st = styles()
+    if not items:
+        return [para(empty, st.muted)]
+    style = ParagraphStyle("bullet", parent=st.body, leftIndent=5 * mm, bulletIndent=1 * mm,
+                           spaceAfter=1)
+    out: list[Flowable] = []
+    for item in items:
+        for i, piece in enumerate(chunks(item) or [""]):
+            out.append(Paragraph(markup(piece), style, bulletText="\u2022" if i == 0 else None))
+    return out
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def gap(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+class Contents(Flowable):
+    """The contents list, drawn when the document is saved and every heading's page is known.
+
+    This lets a document with a contents page and "page X of Y" lay out in one pass instead of
+    reportlab's multi-pass build, which would also redraw every chart each pass.
+    """
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._box = (avail_width, avail_height)
+        return avail_width, 12
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        width, height = self._box
+        canvas._contents_box = (canvas.getPageNumber(), x, y + 12, width, height)  # type: ignore[attr-defined]
+
+
+def contents() -> Contents:
+    """Return the contents list (filled in from the headings when the PDF is saved)."""
+    return Contents()
+
+
+def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> None:
+    _page, x, top, width, height = canvas._contents_box  # type: ignore[attr-defined]
+    line = 15.0
+    room = int(height // line)
+    if len(entries) > room:  # too many: keep the top level
+        entries = [e for e in entries if e[0] == 0][:room]
+    y = top - 11
+    for level, text, page, key in entries:
+        font, size, indent = (FONT_BOLD, 10, 0.0) if level == 0 else (FONT, 9.5, 8 * mm)
+        number = str(page)
+        avail = width - indent - pdfmetrics.stringWidth(number, FONT, size) - 12
+        label = " ".join(text.split())
+        while label and pdfmetrics.stringWidth(label, font, size) > avail:
+            label = label[:-2] + "…" if len(label) > 2 else ""
+        canvas.setFont(font, size)
+        canvas.setFillColor(INK)
+        canvas.drawString(x + indent, y, label)
+        canvas.drawRightString(x + width, y, number)
+        start = x + indent + pdfmetrics.stringWidth(label, font, size) + 4
+        end = x + width - pdfmetrics.stringWidth(number, FONT, size) - 4
+        if end > start:
+            canvas.setStrokeColor(RULE)
+            canvas.setDash(0.5, 2.5)
+            canvas.line(start, y + 1, end, y + 1)
+            canvas.setDash()
+        canvas.linkRect("", key, (x, y - 3, x + width, y + size), relative=0, thickness=0)
+        y -= line
+
+
+# -- the document ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Running:
+    """What the header and footer say, and the PDF metadata."""
+
+    title: str
+    subject: str
+    header_left: str
+    header_right: str
+    footer_left: str
+
+
+def page_size(options: DocumentOptions) -> tuple[float, float]:
+    if options.page_size not in ("a4", "letter"):
+        raise ReportError(f"page size must be a4 or letter, not {options.page_size!r}")
+    return A4 if options.page_size == "a4" else LETTER
+
+
+def frame_size(options: DocumentOptions) -> tuple[float, float]:
+    """Return the (width, height) in points of the text frame on a page."""
+    w, h = page_size(options)
+    return w - 2 * MARGIN, h - 2 * MARGIN - 10 * mm
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, running: Running, options: DocumentOptions):
+        size = page_size(options)
+        super().__init__(
+            buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + 5 * mm, bottomMargin=MARGIN + 5 * mm,
+            title=running.title, subject=running.subject, author=options.author,
+            creator="matrix-desktop", producer="matrix-desktop (ReportLab)", keywords=[],
+            invariant=1 if options.deterministic else None, lang="en-GB",
+            initialFontName=FONT, pageCompression=1,
+        )
+        fw, fh = frame_size(options)
+        frame = Frame(MARGIN, MARGIN + 5 * mm, fw, fh, id="body", leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self._headings = 0
+
+    def handle_documentBegin(self) -> None:
+        self._headings = 0
+        super().handle_documentBegin()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        outline = getattr(flowable, "_outline", None)
+        if outline is None:
+            return
+        level, text, toc = outline
+        self._headings += 1
+        key = f"h{self._headings}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        if toc:
+            self.canv._toc_entries.append((level, text, self.page, key))  # type: ignore[attr-defined]
+
+
+def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
+    class NumberedCanvas(Canvas):
+        """Holds each page until the end so the footer can say 'page X of Y'."""
+
+        def __init__(self, *args: object, **kwargs: object):
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self._pages: list[dict[str, object]] = []
+            self._toc_entries: list[tuple[int, str, int, str]] = []
+            self._contents_box: tuple[int, float, float, float, float] | None = None
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                if self._contents_box and self._contents_box[0] == self._pageNumber:
+                    self.saveState()
+                    _draw_contents(self, self._toc_entries)
+                    self.restoreState()
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, total: int) -> None:
+            number = self._pageNumber
+            w, h = size
+            self.saveState()
+            self.setFillColor(MUTED)
+            self.setStrokeColor(RULE)
+            self.setFont(FONT, 7.5)
+            if number > 1:  # the cover carries no running header
+                y = h - MARGIN + 1 * mm
+                self.drawString(MARGIN, y, _fit(running.header_left, 85))
+                self.drawRightString(w - MARGIN, y, _fit(running.header_right, 45))
+                self.line(MARGIN, y - 1.5 * mm, w - MARGIN, y - 1.5 * mm)
+            y = MARGIN - 2 * mm
+            self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)
+            self.drawString(MARGIN, y, _fit(running.footer_left, 80))
+            self.drawRightString(w - MARGIN, y, f"Page {number} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _fit(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build_pdf(story: list[Flowable], running: Running, options: DocumentOptions) -> bytes:
+    """Lay out the story in one pass and return the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = _Doc(buffer, running, options)
+    maker = _canvas_maker(running, page_size(options))
+    try:
+        doc.build(story, canvasmaker=maker)
+    except Exception as exc:  # reportlab raises LayoutError and bare errors alike
+        raise ReportError(f"the document could not be laid out: {exc}") from exc
+    return buffer.getvalue()

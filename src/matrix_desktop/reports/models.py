@@ -1,0 +1,180 @@
+"""Plain view-models the report and data-export builders read: no database, no reportlab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
+from matrix_desktop.core.framework import Framework
+
+PageSize = Literal["a4", "letter"]
+
+
+@dataclass(frozen=True)
+class StageComparison:
+    """The radar's series drawn as a dot plot, one row per domain (easier to read in print)."""
+
+    chart: RadarChart
+
+
+ChartModel = RadarChart | Heatmap | Trend | VoteSpread | StageComparison
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    """How a document is produced: paper size, metadata, and byte-identical output for tests.
+
+    ``author`` stays empty unless the user supplies one, so no personal name reaches the PDF
+    metadata by default.  ``deterministic`` fixes dates and ids so identical input gives
+    identical bytes.
+    """
+
+    page_size: PageSize = "a4"
+    author: str = ""
+    deterministic: bool = False
+    include_charts: bool = True
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An agreed action as printed: what, who, by when."""
+
+    what: str
+    owner: str = ""
+    due: str = ""
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One descriptor statement of the agreed stage, and whether it was judged met."""
+
+    text: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    """Everything the peer-review report prints for one domain."""
+
+    key: str
+    number: int
+    title: str
+    stage: str  # agreed stage name, or "Not yet assessed"
+    stage_position: int | None
+    statements: tuple[StatementLine, ...] = ()
+    met_elsewhere: tuple[str, ...] = ()  # statements judged met at other stages
+    previous_stage: str = ""
+    peer_stage: str = ""
+    peer_position: str = ""  # "Agree" / "Challenge" / ""
+    peer_comment: str = ""
+    peer_suggestions: str = ""
+    confidence: str = ""
+    direction: str = ""
+    evidence: str = ""
+    rationale: str = ""
+    votes: tuple[tuple[str, int], ...] = ()  # (stage name, participants)
+    enablers: tuple[str, ...] = ()
+    support_requests: tuple[str, ...] = ()
+    actions: tuple[ActionLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A domain where the self-assessed and the peer's stage differ."""
+
+    domain: str
+    self_stage: str
+    peer_stage: str
+    steps: int  # self minus peer, in stage steps
+
+
+@dataclass(frozen=True)
+class PeerReviewReport:
+    """The peer-review report for one entity in one round."""
+
+    entity: str
+    entity_kind: str
+    system: str
+    round: str
+    date: str
+    framework: Framework
+    facilitator: str = ""
+    participants: tuple[str, ...] = ()
+    reviewer: str = ""
+    has_peer_review: bool = False
+    previous_round: str = ""
+    status: str = ""
+    sections: tuple[DomainSection, ...] = ()
+    threshold: str = ""  # threshold stage name, empty when the framework has none
+    at_threshold: tuple[str, ...] = ()
+    below_threshold: tuple[str, ...] = ()
+    differences: tuple[Difference, ...] = ()
+    strengths: str = ""
+    areas_to_develop: str = ""
+    recommendations: str = ""
+    charts: tuple[ChartModel, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeEntry:
+    """An enabler or a request for support, with the entities that raised it."""
+
+    domain: str
+    text: str
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DomainRank:
+    """A domain's place across the system: median stage and how many are assessed."""
+
+    domain: str
+    median: float | None
+    median_stage: str
+    assessed: int
+    lowest: str = ""
+    highest: str = ""
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    """One entity's page in the system summary."""
+
+    name: str
+    kind: str
+    status: str
+    stages: tuple[tuple[str, str], ...]  # (domain title, stage name)
+    strongest: tuple[str, ...] = ()
+    weakest: tuple[str, ...] = ()
+    enablers: tuple[str, ...] = ()
+    support_requests: tuple[str, ...] = ()
+    actions: int = 0
+    radar: RadarChart | None = None
+
+
+@dataclass(frozen=True)
+class SystemSummaryReport:
+    """The system summary: the single view across every entity in one round."""
+
+    system: str
+    round: str
+    date: str
+    frameworks: tuple[str, ...]
+    heatmap: Heatmap | None
+    ranking: tuple[DomainRank, ...] = ()
+    themes: tuple[tuple[str, int], ...] = ()  # (tag, count) across enablers and requests
+    enablers: tuple[ThemeEntry, ...] = ()
+    support_requests: tuple[ThemeEntry, ...] = ()
+    entities: tuple[EntitySummary, ...] = ()
+    missing: tuple[str, ...] = ()  # entities with no assessment in the round
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """One table of a data export: a name, column headers and rows of plain values."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int | float | None, ...], ...] = field(default_factory=tuple)
+DEFAULT_OPTIONS = DocumentOptions()

@@ -1,0 +1,345 @@
+"""Assemble report view-models from stored assessments: peer review, system summary, data tables."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+
+from matrix_desktop.core.chart_models import (
+    Heatmap,
+    HeatmapRow,
+    RadarChart,
+    RadarSeries,
+    VoteSpread,
+)
+from matrix_desktop.core.errors import NotFound
+from matrix_desktop.core.framework import Domain, Framework
+from matrix_desktop.core.model import (
+    Assessment,
+    AssessmentRecord,
+    Entity,
+    Rating,
+    Round,
+    System,
+)
+from matrix_desktop.core.rules import spread
+from matrix_desktop.reports.models import (
+    ActionLine,
+    DataTable,
+    Difference,
+    DomainRank,
+    DomainSection,
+    EntitySummary,
+    PeerReviewReport,
+    StageComparison,
+    StatementLine,
+    SystemSummaryReport,
+    ThemeEntry,
+)
+from matrix_desktop.services.context import Services
+
+NOT_ASSESSED = "Not yet assessed"
+
+
+def _stage_name(fw: Framework, key: str | None) -> str:
+    return fw.stage(key).name if key and fw.has_stage(key) else NOT_ASSESSED
+
+
+def _position(fw: Framework, key: str | None) -> int | None:
+    return fw.stage(key).position if key and fw.has_stage(key) else None
+
+
+def _date(a: Assessment) -> str:
+    return a.assessed_on or a.modified_at[:10]
+
+
+def _section(
+    fw: Framework, d: Domain, own: AssessmentRecord, peer: AssessmentRecord | None,
+    prev: AssessmentRecord | None,
+) -> DomainSection:
+    r = own.rating(d.key)
+    met = set(r.statements_met)
+    statements = tuple(StatementLine(s.text, s.id in met) for s in d.statements_for(r.stage or ""))
+    elsewhere = tuple(
+        f"{_stage_name(fw, s.stage_key)}: {s.text}"
+        for s in d.statements if s.id in met and s.stage_key != r.stage
+    )
+    votes = own.votes_for(d.key)
+    counts = spread(fw, [v.stage for v in votes if v.stage is None or fw.has_stage(v.stage)])
+    pr = peer.rating(d.key) if peer else None
+    return DomainSection(
+        key=d.key, number=d.number, title=d.title,
+        stage=_stage_name(fw, r.stage), stage_position=_position(fw, r.stage),
+        statements=statements, met_elsewhere=elsewhere,
+        previous_stage=_stage_name(fw, prev.rating(d.key).stage) if prev else "",
+        peer_stage=_stage_name(fw, pr.stage) if pr else "",
+        peer_position=pr.review_position.value.capitalize() if pr and pr.review_position else "",
+        peer_comment=pr.review_comment if pr else "",
+        peer_suggestions=pr.review_suggestions if pr else "",
+        confidence=r.confidence.value.capitalize() if r.confidence else "",
+        direction=r.direction.label if r.direction else "",
+        evidence=r.evidence, rationale=r.rationale,
+        votes=tuple((fw.stage(k).name, n) for k, n in counts.counts.items()) if votes else (),
+        enablers=tuple(t.text for t in r.enablers),
+        support_requests=tuple(t.text for t in r.support_requests),
+        actions=tuple(ActionLine(a.what, a.owner, a.due or "") for a in r.actions),
+    )
+
+
+def _band(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]):  # type: ignore[no-untyped-def]
+    out = []
+    for d in domains:
+        pos = [p for v in record.votes_for(d.key) if (p := _position(fw, v.stage)) is not None]
+        out.append((min(pos), max(pos)) if pos else None)
+    return tuple(out) if any(b is not None for b in out) else None
+
+
+def _values(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]) -> tuple:
+    return tuple(_position(fw, record.rating(d.key).stage) for d in domains)
+
+
+def peer_review(
+    svc: Services, entity: Entity, own: Assessment, peer: Assessment | None
+) -> PeerReviewReport:
+    """Return the peer-review report's view-model for a self-assessment and its review."""
+    fw = svc.assessments.framework_of(own)
+    system = svc.catalog.system(entity.system_id)
+    rounds = {r.id: r for r in svc.catalog.rounds()}
+    rnd = rounds[own.round_id]
+    own_rec = svc.assessments.record(own.id)
+    peer_rec = svc.assessments.record(peer.id) if peer else None
+    prev = svc.assessments.previous(own)
+    prev_rec = svc.assessments.record(prev.id) if prev else None
+    if prev_rec and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):  # type: ignore[union-attr]
+        prev_rec = None  # a different framework version's stages do not line up
+    domains = fw.domains_for(entity.kind)
+    sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec) for d in domains)
+    titles = tuple(d.title for d in domains)
+    stage_names = tuple(s.name for s in fw.stages)
+
+    series = [RadarSeries(f"Self-assessment {rnd.name}", _values(fw, own_rec, domains),
+                          band=_band(fw, own_rec, domains))]
+    if peer_rec:
+        series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
+    if prev_rec:
+        series.append(RadarSeries(f"Self-assessment {rounds[prev.round_id].name}",  # type: ignore[union-attr]
+                                  _values(fw, prev_rec, domains)))
+    threshold = fw.threshold_stage
+    radar = RadarChart(
+        f"{entity.name}: {rnd.name}", titles, stage_names, tuple(series),
+        threshold=fw.threshold_position,
+        threshold_label=f"{fw.stage(threshold).name}: threshold" if threshold else None,
+    )
+    votes = VoteSpread(
+        "Participants' views and the agreed stage", titles, stage_names,
+        tuple(tuple(n for _, n in s.votes) or (0,) * len(stage_names) for s in sections),
+        tuple(s.stage_position for s in sections),
+    )
+    diffs = []
+    if peer_rec:
+        for d, s in zip(domains, sections, strict=True):
+            a, b = s.stage_position, _position(fw, peer_rec.rating(d.key).stage)
+            if a is not None and b is not None and a != b:
+                diffs.append(Difference(d.title, s.stage, s.peer_stage, a - b))
+        diffs.sort(key=lambda x: -abs(x.steps))
+    at, below = [], []
+    if fw.threshold_position is not None:
+        for s in sections:
+            ok = s.stage_position is not None and s.stage_position >= fw.threshold_position
+            (at if ok else below).append(s.title)
+    people = tuple(f"{p.name} ({p.organisation})" if p.organisation else p.name
+                   for p in own.participants)
+    reviewer = ""
+    if peer:
+        reviewer = ", ".join(x for x in (peer.reviewer_name, peer.reviewer_organisation) if x)
+        reviewer = reviewer or "Peer reviewer (name not recorded)"
+    return PeerReviewReport(
+        entity=entity.name, entity_kind=entity.kind.label, system=system.name, round=rnd.name,
+        date=_date(own), framework=fw, facilitator=own.facilitator, participants=people,
+        reviewer=reviewer, has_peer_review=peer is not None,
+        previous_round=rounds[prev.round_id].name if prev_rec and prev else "",
+        status=own.status.value.capitalize(), sections=sections,
+        threshold=fw.stage(threshold).name if threshold else "",
+        at_threshold=tuple(at), below_threshold=tuple(below), differences=tuple(diffs[:8]),
+        strengths=peer.strengths if peer else "",
+        areas_to_develop=peer.areas_to_develop if peer else "",
+        recommendations=peer.recommendations if peer else "",
+        charts=(radar, StageComparison(radar), votes),
+    )
+
+
+def system_summary(
+    svc: Services, system: System, rnd: Round | None,
+    pick: Callable[[Entity, Round], Assessment],
+) -> SystemSummaryReport:
+    """Return the single view of a system in one round (the latest round with data if None)."""
+    entities = svc.catalog.entities(system.id)
+    if not entities:
+        raise NotFound(f"{system.name} has no places or collaboratives yet")
+    rounds = sorted(svc.catalog.rounds(), key=lambda r: r.sequence)
+    if rnd is None:
+        used = {a.round_id for e in entities for a in svc.assessments.assessments(e.id)}
+        candidates = [r for r in rounds if r.id in used]
+        if not candidates:
+            raise NotFound(f"{system.name} has no assessments yet")
+        rnd = candidates[-1]
+    picked: list[tuple[Entity, AssessmentRecord, Framework]] = []
+    missing = []
+    for e in entities:
+        try:
+            a = pick(e, rnd)
+        except NotFound:
+            missing.append(e.name)
+            continue
+        picked.append((e, svc.assessments.record(a.id), svc.assessments.framework_of(a)))
+    if not picked:
+        raise NotFound(f"no entity in {system.name} has a self-assessment in round {rnd.name!r}")
+    # The single view needs one set of domains: the framework most entities used.
+    common = Counter(fw.ref for _, _, fw in picked).most_common(1)[0][0]
+    fw = next(f for _, _, f in picked if f.ref == common)
+    stage_names = tuple(s.name for s in fw.stages)
+    in_view = [(e, rec) for e, rec, f in picked if f.ref == common]
+    missing += [f"{e.name} (uses {f.title})" for e, _, f in picked if f.ref != common]
+    rows = []
+    per_domain: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    enablers: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+    requests: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+    tags: Counter[str] = Counter()
+    summaries = []
+    for e, rec in in_view:
+        values = []
+        for d in fw.domains:
+            pos = _position(fw, rec.rating(d.key).stage) if d.applies(e.kind) else None
+            values.append(pos)
+            if pos is not None:
+                per_domain[d.key].append((pos, e.name))
+            r = rec.rating(d.key)
+            for bucket, items in ((enablers, r.enablers), (requests, r.support_requests)):
+                for item in items:
+                    names = bucket[(d.number, d.title, " ".join(item.text.split()))]
+                    if e.name not in names:
+                        names.append(e.name)
+                    tags.update(item.tags)
+        rows.append(HeatmapRow(e.name, e.kind.label, tuple(values)))
+        summaries.append(_entity_summary(fw, e, rec, stage_names))
+    ranking = []
+    for d in fw.domains:
+        scores = per_domain.get(d.key, [])
+        pos = [p for p, _ in scores]
+        median = statistics.median(pos) if pos else None
+        level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
+        ranking.append(DomainRank(
+            d.title, median, _median_name(fw, median), len(pos),
+            lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
+            highest="" if level else _names([n for p, n in scores if p == max(pos)]),
+        ))
+    ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
+
+    def themes(bucket: dict[tuple[int, str, str], list[str]]) -> tuple[ThemeEntry, ...]:
+        items = sorted(bucket.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][2].lower()))
+        return tuple(ThemeEntry(title, text, tuple(names)) for (_, title, text), names in items)
+
+    heatmap = Heatmap(f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains),
+                      tuple(rows), stage_names)
+    return SystemSummaryReport(
+        system=system.name, round=rnd.name,
+        date=max((_date(rec.assessment) for _, rec in in_view), default=""),
+        frameworks=(fw.title,), heatmap=heatmap, ranking=tuple(ranking),
+        themes=tuple(tags.most_common()), enablers=themes(enablers),
+        support_requests=themes(requests), entities=tuple(summaries), missing=tuple(missing),
+    )
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """Return up to `shown` names, then how many more, so a table cell stays short."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
+
+
+def _median_name(fw: Framework, median: float | None) -> str:
+    if median is None:
+        return NOT_ASSESSED
+    low, high = fw.stage_at(int(median)).name, fw.stage_at(min(int(median) + 1, len(fw.stages)))
+    return low if median == int(median) else f"between {low} and {high.name}"
+
+
+def _entity_summary(
+    fw: Framework, e: Entity, rec: AssessmentRecord, stage_names: tuple[str, ...]
+) -> EntitySummary:
+    domains = fw.domains_for(e.kind)
+    staged = [(d.title, _position(fw, rec.rating(d.key).stage)) for d in domains]
+    scored = [p for _, p in staged if p is not None]
+    top = max(scored, default=None)
+    bottom = min(scored, default=None)
+    ratings: list[Rating] = [rec.rating(d.key) for d in domains]
+    return EntitySummary(
+        name=e.name, kind=e.kind.label, status=rec.assessment.status.value.capitalize(),
+        stages=tuple((d.title, _stage_name(fw, rec.rating(d.key).stage)) for d in domains),
+        strongest=tuple(t for t, p in staged if p is not None and p == top and top != bottom),
+        weakest=tuple(t for t, p in staged if p is not None and p == bottom and top != bottom),
+        enablers=tuple(t.text for r in ratings for t in r.enablers),
+        support_requests=tuple(t.text for r in ratings for t in r.support_requests),
+        actions=sum(len(r.actions) for r in ratings),
+        radar=RadarChart(e.name, tuple(d.title for d in domains), stage_names,
+                         (RadarSeries(e.name, _values(fw, rec, domains)),),
+                         threshold=fw.threshold_position),
+    )
+
+
+RATING_COLUMNS = (
+    "system", "entity", "entity kind", "round", "framework", "framework version",
+    "assessment kind", "status", "domain number", "domain", "stage", "stage position",
+    "confidence", "direction of travel", "evidence", "rationale", "statements met",
+    "carried forward", "review position", "review comment", "review suggestions",
+)
+KEY_COLUMNS = ("entity", "round", "assessment kind", "domain number", "domain")
+
+
+def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) -> list[DataTable]:
+    """Return one table each of ratings, votes, actions, enablers and support requests."""
+    systems = {s.id: s.name for s in svc.catalog.systems()}
+    rounds = {r.id: r for r in svc.catalog.rounds()}
+    ratings, votes, actions, enablers, requests = [], [], [], [], []
+    seen: set[str] = set()
+    for e in entities:
+        if e.id in seen:
+            continue
+        seen.add(e.id)
+        items = svc.assessments.assessments(e.id, rnd.id if rnd else None)
+        for a in sorted(items, key=lambda a: (rounds[a.round_id].sequence, a.kind.value)):
+            fw = svc.assessments.framework_of(a)
+            rec = svc.assessments.record(a.id)
+            people = {p.id: p for p in a.participants}
+            for d in fw.domains_for(e.kind):
+                r = rec.rating(d.key)
+                key = (e.name, rounds[a.round_id].name, a.kind.label, d.number, d.title)
+                ratings.append((
+                    systems.get(e.system_id, ""), e.name, e.kind.label, key[1], fw.name,
+                    fw.version, a.kind.label, a.status.value, d.number, d.title,
+                    _stage_name(fw, r.stage) if r.stage else "", _position(fw, r.stage),
+                    r.confidence.value if r.confidence else "",
+                    r.direction.label if r.direction else "", r.evidence, r.rationale,
+                    len(r.statements_met), "yes" if r.carried_forward else "no",
+                    r.review_position.value if r.review_position else "", r.review_comment,
+                    r.review_suggestions,
+                ))
+                for v in rec.votes_for(d.key):
+                    p = people.get(v.participant_id)
+                    votes.append(key + (p.name if p else v.participant_id,
+                                        p.organisation if p else "", _stage_name(fw, v.stage)
+                                        if v.stage else ""))
+                for act in r.actions:
+                    actions.append(key + (act.what, act.owner, act.due or ""))
+                for bucket, themes in ((enablers, r.enablers), (requests, r.support_requests)):
+                    for t in themes:
+                        bucket.append(key + (t.text, ", ".join(t.tags)))
+    return [
+        DataTable("ratings", RATING_COLUMNS, tuple(ratings)),
+        DataTable("votes", KEY_COLUMNS + ("participant", "organisation", "stage"), tuple(votes)),
+        DataTable("actions", KEY_COLUMNS + ("action", "owner", "due"), tuple(actions)),
+        DataTable("enablers", KEY_COLUMNS + ("enabler", "tags"), tuple(enablers)),
+        DataTable("support_requests", KEY_COLUMNS + ("request for support", "tags"),
+                  tuple(requests)),
+    ]

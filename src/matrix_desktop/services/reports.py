@@ -1,0 +1,306 @@
+"""Report use cases: gather one entity's or one system's data into view-models, then write files.
+
+The builders in ``reports/`` see only the view-models made here; this module is the only part
+of report generation that reads the database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from matrix_desktop.core.errors import MatrixError, NotFound, ValidationFailed
+from matrix_desktop.core.model import Assessment, AssessmentKind, Entity, Round
+from matrix_desktop.reports.models import (
+    DEFAULT_OPTIONS,
+    DataTable,
+    DocumentOptions,
+    PeerReviewReport,
+    SystemSummaryReport,
+)
+from matrix_desktop.services import report_data
+from matrix_desktop.services.context import Services
+from matrix_desktop.services.exchange import write_atomically
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    return None
+
+
+class ReportService:
+    """Peer-review reports, the system summary, worksheets and data exports, written to files."""
+
+    def __init__(self, services: Services):
+        self.svc = services
+
+    # -- finding what to report on ------------------------------------------------------
+    def self_assessment(self, entity: Entity, rnd: Round) -> Assessment:
+        """Return the entity's self-assessment in the round (the final one first); NotFound."""
+        found = [
+            a for a in self.svc.assessments.assessments(entity.id, rnd.id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT
+        ]
+        if not found:
+            raise NotFound(f"{entity.name} has no self-assessment in round {rnd.name!r}")
+        return max(found, key=lambda a: (a.is_final, a.modified_at))
+
+    def peer_review_of(self, assessment: Assessment) -> Assessment | None:
+        """Return the peer review of a self-assessment (the final one first), or None."""
+        found = [
+            a for a in self.svc.assessments.assessments(assessment.entity_id)
+            if a.kind is AssessmentKind.PEER_REVIEW and a.reviews_id == assessment.id
+        ]
+        return max(found, key=lambda a: (a.is_final, a.modified_at), default=None)
+
+    # -- view-models --------------------------------------------------------------------
+    def peer_review_report(self, entity_name: str, round_name: str) -> PeerReviewReport:
+        """Return the peer-review report's view-model for an entity in a round."""
+        entity = self.svc.catalog.find_entity(entity_name)
+        rnd = self.svc.catalog.find_round(round_name)
+        own = self.self_assessment(entity, rnd)
+        return report_data.peer_review(self.svc, entity, own, self.peer_review_of(own))
+
+    def system_summary(
+        self, system_name: str, round_name: str | None = None
+    ) -> SystemSummaryReport:
+        """Return the system summary's view-model (the latest round with data by default)."""
+        system = self.svc.catalog.find_system(system_name)
+        rnd = self.svc.catalog.find_round(round_name) if round_name else None
+        return report_data.system_summary(self.svc, system, rnd, self.self_assessment)
+
+    def data_tables(
+        self, entity_names: list[str], system_name: str | None, round_name: str | None
+    ) -> list[DataTable]:
+        """Return the ratings, votes, actions, enablers and support-request tables."""
+        entities = [self.svc.catalog.find_entity(n) for n in entity_names]
+        if system_name:
+            entities += self.svc.catalog.entities(self.svc.catalog.find_system(system_name).id)
+        if not entity_names and not system_name:
+            entities = self.svc.catalog.entities()
+        rnd = self.svc.catalog.find_round(round_name) if round_name else None
+        return report_data.data_tables(self.svc, entities, rnd)
+
+    # -- files --------------------------------------------------------------------------
+    def write_peer_review(
+        self, entity_name: str, round_name: str, path: str | os.PathLike[str],
+        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
+    ) -> Path:
+        """Write the peer-review PDF and return its path."""
+        from matrix_desktop.reports.peer_review import build_peer_review
+
+        target = _writable(path, ".pdf")
+        progress(0.05, "Gathering the assessment")
+        report = self.peer_review_report(entity_name, round_name)
+        data = build_peer_review(report, options, draw_chart=pdf_chart, progress=progress)
+        return _write(target, data, progress)
+
+    def write_system_summary(
+        self, system_name: str, round_name: str | None, path: str | os.PathLike[str],
+        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
+    ) -> Path:
+        """Write the system summary PDF and return its path."""
+        from matrix_desktop.reports.system_summary import build_system_summary
+
+        target = _writable(path, ".pdf")
+        progress(0.05, "Gathering every entity's assessment")
+        report = self.system_summary(system_name, round_name)
+        data = build_system_summary(report, options, draw_chart=pdf_chart, progress=progress)
+        return _write(target, data, progress)
+
+    def write_worksheets(
+        self, framework_key: str, path: str | os.PathLike[str], *, version: str | None = None,
+        entity_name: str | None = None, options: DocumentOptions = DEFAULT_OPTIONS,
+        progress: Progress = _quiet,
+    ) -> Path:
+        """Write printable workshop worksheets for a framework and return the path."""
+        from matrix_desktop.reports.worksheets import build_worksheets
+
+        target = _writable(path, ".pdf")
+        fw = self.svc.catalog.framework(framework_key, version)
+        entity = self.svc.catalog.find_entity(entity_name) if entity_name else None
+        data = build_worksheets(fw, options, entity=entity, progress=progress)
+        return _write(target, data, progress)
+
+    def write_data(
+        self, fmt: str, path: str | os.PathLike[str], *, entity_names: list[str] | None = None,
+        system_name: str | None = None, round_name: str | None = None, table: str = "all",
+        progress: Progress = _quiet,
+    ) -> list[Path]:
+        """Write CSV or XLSX data exports; returns the files written."""
+        from matrix_desktop.reports import data_export
+
+        if fmt not in ("csv", "xlsx"):
+            raise ValidationFailed(f"data exports are csv or xlsx, not {fmt!r}")
+        target = _writable(path, "." + fmt)
+        progress(0.1, "Gathering the data")
+        tables = self.data_tables(entity_names or [], system_name, round_name)
+        if table != "all":
+            tables = [t for t in tables if t.name == table]
+            if not tables:
+                names = ", ".join(data_export.TABLE_NAMES)
+                raise ValidationFailed(f"no table named {table!r}; choose one of: {names}")
+        if fmt == "xlsx":
+            return [_write(target, data_export.to_xlsx(tables), progress)]
+        if len(tables) == 1:
+            return [_write(target, data_export.to_csv(tables[0]), progress)]
+        written = []
+        for t in tables:
+            name = target.with_name(f"{target.stem}-{t.name.replace('_', '-')}{target.suffix}")
+            written.append(_write(_writable(name, ".csv"), data_export.to_csv(t), progress))
+        return written
+
+    def write_chart(
+        self, path: str | os.PathLike[str], *, entity_name: str | None = None,
+        system_name: str | None = None, round_name: str | None = None,
+    ) -> Path:
+        """Write a chart as PNG or SVG (by the file's suffix): an entity's radar or a heatmap."""
+        from matrix_desktop.charts import export
+
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg"):
+            raise ValidationFailed(f"{target}: a chart is saved as .png or .svg")
+        _writable(target, target.suffix.lower())
+        if entity_name:
+            if not round_name:
+                raise ValidationFailed("name the round (--round) for an entity's radar")
+            model: object = self.peer_review_report(entity_name, round_name).charts[0]
+        elif system_name:
+            model = self.system_summary(system_name, round_name).heatmap
+            if model is None:
+                raise NotFound(f"{system_name} has no assessments to draw")
+        else:
+            raise ValidationFailed("name an --entity (radar) or a --system (heatmap)")
+        fig = figure_for(model)
+        data = export.figure_to_png(fig) if target.suffix.lower() == ".png" else (
+            export.figure_to_svg(fig))
+        return _write(target, data, _quiet)
+
+
+# -- charts as PDF drawings ----------------------------------------------------------------------
+def figure_for(model: object):  # type: ignore[no-untyped-def]
+    """Return the matplotlib Figure for a chart view-model."""
+    from matrix_desktop.charts.compare import build_comparison
+    from matrix_desktop.charts.heatmap import build_heatmap
+    from matrix_desktop.charts.radar import build_radar
+    from matrix_desktop.charts.small_multiples import build_small_multiples
+    from matrix_desktop.charts.trend import build_trend
+    from matrix_desktop.charts.votes import build_votes
+    from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
+    from matrix_desktop.reports.models import StageComparison
+
+    if isinstance(model, RadarChart):
+        return build_radar(model)
+    if isinstance(model, StageComparison):
+        return build_comparison(model.chart)
+    if isinstance(model, Heatmap):
+        return build_heatmap(model)
+    if isinstance(model, Trend):
+        return build_trend(model)
+    if isinstance(model, VoteSpread):
+        return build_votes(model)
+    if isinstance(model, tuple) and all(isinstance(m, RadarChart) for m in model):
+        return build_small_multiples(model)
+    raise TypeError(f"no chart for {type(model).__name__}")
+
+
+def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[no-untyped-def]
+    """Return a chart as a vector reportlab Drawing (text stays text) fitting width x max_height."""
+    from reportlab import rl_config
+
+    from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
+    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure
+    from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
+
+    register_pdf_fonts()
+
+    fig = figure_for(model)
+    _unhatch(fig)
+    _vectorise_images(fig)
+    # Building a Drawing sets thousands of shape attributes; reportlab validating each one
+    # costs much and guards nothing here (the values come from matplotlib or svglib).
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+    try:
+        drawing = direct_drawing(fig, width)
+    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
+        drawing = figure_to_drawing(fig, width)
+    finally:
+        rl_config.shapeChecking = checking
+    if drawing.height > max_height:
+        factor = max_height / drawing.height
+        drawing.width *= factor
+        drawing.height *= factor
+        drawing.scale(factor, factor)
+    return drawing
+
+
+def _vectorise_images(fig) -> None:  # type: ignore[no-untyped-def]
+    """Redraw each image (e.g. the heatmap's cells) as coloured vector cells, for print.
+
+    An image would reach the PDF as a raster; cells as vector rectangles stay sharp at any
+    zoom, and the direct renderer can then draw the whole figure.
+    """
+    import numpy as np
+    from matplotlib.image import AxesImage
+
+    for ax in fig.axes:
+        for image in [a for a in ax.get_children() if isinstance(a, AxesImage)]:
+            data = image.get_array()
+            if data is None or data.ndim != 2:
+                continue  # an RGB picture, not a colour-mapped grid: leave it
+            left, right, bottom, top = image.get_extent()
+            rows, cols = data.shape
+            xs = np.linspace(left, right, cols + 1)
+            ys = (np.linspace(top, bottom, rows + 1) if image.origin == "upper"
+                  else np.linspace(bottom, top, rows + 1))
+            limits = ax.get_xlim(), ax.get_ylim()
+            ax.pcolormesh(xs, ys, data, cmap=image.cmap, norm=image.norm,
+                          zorder=image.get_zorder(), edgecolors="face", linewidth=0.0)
+            ax.set_xlim(limits[0])
+            ax.set_ylim(limits[1])
+            image.remove()
+
+
+def _unhatch(fig) -> None:  # type: ignore[no-untyped-def]
+    """Drop hatching before the SVG -> PDF conversion.
+
+    matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
+    the bar would print white; without the hatch it prints in its colour (and keeps its label).
+    """
+    from matplotlib.patches import Patch
+
+    for artist in fig.findobj(Patch):
+        if artist.get_hatch():
+            artist.set_hatch(None)
+    for legend in fig.legends:
+        for handle in getattr(legend, "legend_handles", []):
+            if isinstance(handle, Patch) and handle.get_hatch():
+                handle.set_hatch(None)
+
+
+# -- writing files -------------------------------------------------------------------------------
+def _writable(path: str | os.PathLike[str], suffix: str) -> Path:
+    """Return the path if a file can be written there; a clear error otherwise (before any work)."""
+    target = Path(path)
+    if not str(path).strip():
+        raise ValidationFailed("name the output file (-o FILE)")
+    if target.is_dir():
+        raise ValidationFailed(f"{target} is a folder; name a file to write, e.g. report{suffix}")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValidationFailed(f"cannot write {target}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ValidationFailed(f"cannot write {target}: permission denied")
+    return target
+
+
+def _write(target: Path, data: bytes, progress: Progress) -> Path:
+    progress(0.97, f"Writing {target.name}")
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        raise MatrixError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    progress(1.0, f"Saved {target.name}")
+    return target
