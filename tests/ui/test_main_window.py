@@ -139,3 +139,19 @@ def test_failed_write_is_kept_and_saved_on_retry(qtbot, ctx, db_path, answers, m
     assert ctx.pending == []
     assert svc.assessments.record(record.id).rating("leadership").evidence == "Typed in the workshop"
     assert ctx.undo_stack.count() == 1
+
+
+def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(qtbot, ctx, db_path, tmp_path, monkeypatch):
+    from matrix_desktop.ui.interaction import interaction
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(interaction, "save_file", lambda *a: str(target))
+    opened = []
+    monkeypatch.setattr("matrix_desktop.ui.export_worker.open_file", lambda p: opened.append(p))
+    window.reports.peer_review_action.trigger()
+    job = window.reports.jobs[-1]
+    qtbot.waitUntil(lambda: opened, timeout=30_000)
+    assert [str(p) for p in opened] == [str(target)]
+    assert target.read_bytes().startswith(b"%PDF") and job is not None

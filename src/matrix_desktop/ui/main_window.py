@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
         self.start_review_action = self._action(review, "Start &peer review…", self.start_peer_review, "Ctrl+R")
         self.compare_action = self._action(review, "&Compare…", self.show_compare, "Ctrl+Shift+C")
         self.single_view_action = self._action(review, "System &single view", self.show_single_view, "Ctrl+Shift+V")
+        from matrix_desktop.ui.report_actions import ReportActions
+
+        self.reports = ReportActions(self, bar.addMenu("Re&ports"))
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.nav_dock.toggleViewAction())
         self.nav_focus_action = self._action(self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L")

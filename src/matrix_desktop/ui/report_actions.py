@@ -1,0 +1,120 @@
+"""The Reports menu: peer-review and system PDFs, worksheets and data, written on a worker."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from matrix_desktop.ui.interaction import interaction
+
+if TYPE_CHECKING:
+    from matrix_desktop.ui.main_window import MainWindow
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "report"
+
+
+class ReportActions:
+    """Builds the Reports menu for a main window and runs each export on a worker."""
+
+    def __init__(self, window: MainWindow, menu: QMenu):
+        self.window = window
+        self.jobs: list[object] = []
+        self.peer_review_action = self._add(menu, "&Peer-review report (PDF)…", self.peer_review_report, "Ctrl+P")
+        self.system_action = self._add(menu, "&System summary (PDF)…", self.system_report, "Ctrl+Shift+P")
+        self.worksheets_action = self._add(menu, "Workshop &worksheets (PDF)…", self.worksheets)
+        menu.addSeparator()
+        self.xlsx_action = self._add(menu, "Export data as &XLSX…", partial(self.data, "xlsx"))
+        self.csv_action = self._add(menu, "Export data as &CSV…", partial(self.data, "csv"))
+
+    def _add(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _service(self):  # type: ignore[no-untyped-def]
+        from matrix_desktop.services.reports import ReportService
+
+        services = self.window.services
+        return ReportService(services) if services is not None else None
+
+    def _run(self, title: str, func, path: str) -> None:  # type: ignore[no-untyped-def]
+        from matrix_desktop.ui import export_worker
+
+        # Looked up at call time, so tests can stand in for the desktop's file opener.
+        job = export_worker.run_export(self.window, title, func, path, opener=export_worker.open_file)
+        self.jobs = [*self.jobs[-4:], job]
+
+    def _entity_and_round(self) -> tuple[str, str] | None:
+        """Return the chosen entity's name and the round of the chosen (or latest) assessment."""
+        window = self.window
+        svc = window.services
+        if svc is None or window.current_entity_id is None:
+            interaction.info(window, "Report", "Choose a place partnership or collaborative first.")
+            return None
+        entity = svc.catalog.entity(window.current_entity_id)
+        chosen = window.entity_page.selected_ids()
+        assessments = [svc.assessments.get(a) for a in chosen] or svc.assessments.assessments(entity.id)
+        if not assessments:
+            interaction.info(window, "Report", f"{entity.name} has no assessments yet.")
+            return None
+        return entity.name, svc.catalog.round(assessments[-1].round_id).name
+
+    def peer_review_report(self) -> None:
+        reports = self._service()
+        target = self._entity_and_round()
+        if reports is None or target is None:
+            return
+        entity, rnd = target
+        path = interaction.save_file(self.window, "Save the peer-review report",
+                                     f"{_safe(entity)}-{_safe(rnd)}.pdf", "PDF (*.pdf)")
+        if path:
+            self._run("Peer-review report", partial(reports.write_peer_review, entity, rnd, path), path)
+
+    def system_report(self) -> None:
+        reports = self._service()
+        system_id = self.window._current_system_id()
+        if reports is None or system_id is None:
+            interaction.info(self.window, "Report", "Import or create a system's assessments first.")
+            return
+        system = self.window.services.catalog.system(system_id)  # type: ignore[union-attr]
+        path = interaction.save_file(self.window, "Save the system summary",
+                                     f"{_safe(system.short_name or system.name)}-summary.pdf", "PDF (*.pdf)")
+        if path:
+            self._run("System summary", partial(reports.write_system_summary, system.name, None, path), path)
+
+    def worksheets(self) -> None:
+        reports = self._service()
+        svc = self.window.services
+        if reports is None or svc is None:
+            return
+        frameworks = svc.catalog.frameworks()
+        index = interaction.pick(self.window, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks])
+        if index is None:
+            return
+        fw = frameworks[index]
+        path = interaction.save_file(self.window, "Save the worksheets", f"{_safe(fw.key)}-worksheets.pdf", "PDF (*.pdf)")
+        if path:
+            self._run("Workshop worksheets", partial(reports.write_worksheets, fw.key, path, version=fw.version), path)
+
+    def data(self, fmt: str) -> None:
+        reports = self._service()
+        svc = self.window.services
+        system_id = self.window._current_system_id()
+        if reports is None or svc is None or system_id is None:
+            interaction.info(self.window, "Export", "Import or create a system's assessments first.")
+            return
+        system = svc.catalog.system(system_id)
+        path = interaction.save_file(self.window, f"Export data as {fmt.upper()}",
+                                     f"{_safe(system.short_name or system.name)}-data.{fmt}",
+                                     f"{fmt.upper()} (*.{fmt})")
+        if path:
+            self._run(f"Data export ({fmt.upper()})", partial(reports.write_data, fmt, path, system_name=system.name), path)
