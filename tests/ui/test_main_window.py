@@ -152,6 +152,6 @@ def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(qtbot, ctx, db_path, 
     monkeypatch.setattr("matrix_desktop.ui.export_worker.open_file", lambda p: opened.append(p))
     window.reports.peer_review_action.trigger()
     job = window.reports.jobs[-1]
-    qtbot.waitUntil(lambda: opened, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
     assert [str(p) for p in opened] == [str(target)]
     assert target.read_bytes().startswith(b"%PDF") and job is not None
