@@ -41,6 +41,19 @@ def prepare_database(path: Path) -> None:
         svc.close()
 
 
+def remember_entity(home: Path, database: Path) -> None:
+    """Make the app reopen on an entity (as after a previous session), so its radar is drawn."""
+    from matrix_desktop.services.context import open_services
+
+    svc = open_services(database, read_only=True)
+    try:
+        entities = svc.catalog.entities()
+    finally:
+        svc.close()
+    if entities:
+        (home / "settings.ini").write_text(f"[main_window]\nentity={entities[0].id}\n")
+
+
 def run_once(command: list[str], env: dict[str, str]) -> dict[str, float]:
     """Start one process; return seconds from launch to each milestone it printed."""
     start = time.monotonic()
@@ -118,6 +131,7 @@ def main() -> int:
         database = Path(args.database) if args.database else Path(tmp) / "examples.sqlite3"
         if not args.database:
             prepare_database(database)
+        remember_entity(Path(tmp), database)
         app_cmd = shlex.split(args.command) if args.command else [sys.executable, "-m", "matrix_desktop"]
         commands = [
             [sys.executable, str(ROOT / "benchmarks" / "_bare_window.py")],
@@ -138,6 +152,7 @@ def main() -> int:
     if "services" in app:
         figures.append({"name": "app fully loaded (services ready)", "value": round(app["services"] * 1000, 1), "unit": "ms", "target": None, "ok": True})
     if "radar" in app:
+        figures.append({"name": "app radar drawn", "value": round(app["radar"] * 1000, 1), "unit": "ms", "target": None, "ok": True})
         ratio = app["radar"] / bare["painted"]
         figures.append({"name": "radar drawn / bare window", "value": round(ratio, 2), "unit": "ratio", "target": None, "ok": True})
     if frozen:

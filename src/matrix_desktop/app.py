@@ -57,6 +57,9 @@ def _make_background_import():  # type: ignore[no-untyped-def]
             import matrix_desktop.services.context  # noqa: F401
 
             self.done.emit()
+            # Warm the chart modules too, so the first radar does not wait for matplotlib.
+            import matrix_desktop.charts.radar  # noqa: F401
+            import matrix_desktop.charts.trend  # noqa: F401
 
     return BackgroundImport()
 
@@ -142,7 +145,13 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     _configure_application(app)
-    ctx = AppContext()
+    home = os.environ.get("MATRIX_DESKTOP_HOME")
+    if home:  # a private home keeps its settings with it (tests, benchmarks, portable use)
+        from PySide6.QtCore import QSettings
+
+        ctx = AppContext(QSettings(os.path.join(home, "settings.ini"), QSettings.Format.IniFormat))
+    else:
+        ctx = AppContext()
     window = MainWindow(ctx)
 
     class _PaintWatch(QObject):
@@ -171,8 +180,12 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
             _probe("data")
         _probe("services")
         if os.environ.get("MATRIX_DESKTOP_EXIT_AFTER_STARTUP"):
-            QTimer.singleShot(0, app.quit)
+            if window.entity_page.progress.progress is not None or window.current_entity_id is None:
+                QTimer.singleShot(0, app.quit)
+            else:
+                window.radar_shown.connect(lambda: QTimer.singleShot(0, app.quit))
 
+    window.radar_shown.connect(lambda: _probe("radar"))
     watch = _PaintWatch()
     window.installEventFilter(watch)
     window.show()

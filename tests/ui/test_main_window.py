@@ -155,3 +155,25 @@ def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(qtbot, ctx, db_path, 
     qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
     assert [str(p) for p in opened] == [str(target)]
     assert target.read_bytes().startswith(b"%PDF") and job is not None
+
+
+def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(qtbot, ctx, db_path, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from matrix_desktop.ui.context import AppContext
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    entity_id = window.current_entity_id
+    progress = window.entity_page.progress
+    assert progress.progress is not None and progress.progress.rounds == ("2020/21 Q4", "2021/22 Q2")
+    assert progress.radar.chart is not None and len(progress.radar.chart.series) == 2
+    assert progress.table_model.rowCount() == 13
+    window.close()
+    again = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    second = MainWindow(again)
+    qtbot.addWidget(second)
+    with qtbot.waitSignal(second.radar_shown, timeout=10_000):
+        assert second.open_database(str(db_path))
+    assert second.current_entity_id == entity_id
+    again.close_database()

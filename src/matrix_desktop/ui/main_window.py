@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QHBoxLayout,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,7 @@ class MainWindow(QMainWindow):
     """The application window. It paints first; the database is opened just after."""
 
     data_loaded = Signal()
+    radar_shown = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,11 +70,23 @@ class MainWindow(QMainWindow):
         self.banner.setAccessibleName("Warning")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("QLabel#warning_banner { background: #fff3cd; color: #3d2e00; padding: 6px; }")
-        self.banner.hide()
+        dismiss = QToolButton()
+        dismiss.setText("Dismiss")
+        dismiss.setAccessibleName("Dismiss the warning")
+        self.banner_box = QWidget()
+        self.banner_box.setObjectName("warning_box")
+        self.banner_box.setStyleSheet("QWidget#warning_box { background: #fff3cd; }")
+        row = QHBoxLayout(self.banner_box)
+        row.setContentsMargins(0, 0, 6, 0)
+        row.addWidget(self.banner, 1)
+        row.addWidget(dismiss)
+        dismiss.clicked.connect(self.banner_box.hide)
+        self.banner_box.hide()
+        self.banner.show()
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.banner)
+        column.addWidget(self.banner_box)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._backup_timer = QTimer(self)
@@ -215,7 +230,7 @@ class MainWindow(QMainWindow):
 
     def _show_warnings(self, messages: list[str]) -> None:
         self.banner.setText("\n".join(messages))
-        self.banner.setVisible(bool(messages))
+        self.banner_box.setVisible(bool(messages))
 
     def _on_backup_timer_timeout(self) -> None:
         opened = self.ctx.opened
@@ -274,6 +289,10 @@ class MainWindow(QMainWindow):
         self.nav_model.set_data(tree)
         self.nav.expandAll()
         self.welcome.set_has_data(bool(tree))
+        if self.current_entity_id is None:  # reopen where the user left off
+            remembered = self.ctx.settings.value("main_window/entity")
+            if isinstance(remembered, str) and self.nav_model.index_of_entity(remembered).isValid():
+                self.current_entity_id = remembered
         if self.current_entity_id:
             index = self.nav_model.index_of_entity(self.current_entity_id)
             if index.isValid():
@@ -332,6 +351,9 @@ class MainWindow(QMainWindow):
         self.entity_page.detail.setText(f"{entity.kind.label}. Members: {members}.")
         self.entity_page.model.set_rows(rows)
         self.stack.setCurrentWidget(self.entity_page)
+        self.ctx.settings.setValue("main_window/entity", entity_id)
+        if self.entity_page.progress.show_entity(svc, entity_id):
+            self.radar_shown.emit()
 
     def _on_nav_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         node = self.nav_model.node(current)

@@ -99,11 +99,30 @@ class EntityPage(QWidget):
         for b in (self.open_button, self.new_button, self.export_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        from PySide6.QtWidgets import QSplitter
+
+        from matrix_desktop.ui.progress import ProgressPanel
+
+        self.progress = ProgressPanel()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 2)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.progress.message)
+        left_layout.addWidget(self.progress.table, 3)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.progress)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([480, 520])
+        self.splitter = split
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.detail)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(split, 1)
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
