@@ -178,7 +178,9 @@ class RadarView(ChartView):
         self._canvas.restore_region(self._background)
         for artist in self._live_artists():
             self._figure.draw_artist(artist)
-        self._canvas.blit(self._figure.bbox)
+        # Only the plot area changes, so only it is copied to the screen.
+        axes = self._artists.axes
+        self._canvas.blit(axes.bbox if axes is not None else self._figure.bbox)
 
     # -- blitting internals -------------------------------------------------------------------
 
