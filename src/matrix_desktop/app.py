@@ -85,7 +85,6 @@ def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(_window_icon())
 
 
 def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-def]
@@ -102,6 +101,7 @@ def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-d
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     _configure_application(app)
+    app.setWindowIcon(_window_icon())
     if app.windowIcon().isNull():
         raise RuntimeError("the application icon did not load")
     ctx = AppContext(QSettings(str(settings_file), QSettings.Format.IniFormat))
@@ -165,6 +165,7 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
     loader = _make_background_import()
 
     def _open() -> None:
+        app.setWindowIcon(_window_icon())  # after the first paint: a file read it need not wait for
         quick = _quick_navigation(database)
         if quick is not None:
             window.populate_navigator(quick)
