@@ -13,7 +13,7 @@ SYSSTAMP := .venv-system-deps
 DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 \
-	libxcb-xkb1 poppler-utils qpdf binutils
+	libxcb-xkb1 poppler-utils qpdf postgresql binutils
 
 .PHONY: run test bench lint dist dist-check clean system-deps venv check
 
