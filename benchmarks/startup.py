@@ -110,6 +110,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--database", help="use this database instead of a fresh example one")
     parser.add_argument(
+        "--big", action="store_true",
+        help="use a copy of the generated 42 systems x 10 entities x 12 rounds database",
+    )
+    parser.add_argument(
         "--command",
         help="the app to start (default: this interpreter with -m matrix_desktop); "
         "e.g. build/dist/matrix-desktop/matrix-desktop for the bundle",
@@ -134,7 +138,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env["MATRIX_DESKTOP_HOME"] = tmp
         database = Path(args.database) if args.database else Path(tmp) / "examples.sqlite3"
-        if not args.database:
+        if args.big:
+            import shutil
+
+            sys.path.insert(0, str(ROOT / "benchmarks"))
+            from _bigdb import make_big_database
+
+            database = Path(tmp) / "big.sqlite3"
+            shutil.copyfile(make_big_database(), database)
+        elif not args.database:
             prepare_database(database)
         remember_entity(Path(tmp), database)
         app_cmd = shlex.split(args.command) if args.command else [sys.executable, "-m", "matrix_desktop"]

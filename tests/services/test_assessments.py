@@ -91,3 +91,10 @@ def test_framework_for_another_kind_is_refused(services, place):
     ics = services.catalog.framework("nhs-ics-maturity-matrix")
     with pytest.raises(ValidationFailed, match="not for a place partnership"):
         services.assessments.create(place.id, ics, "2021/22 Q2")
+
+
+def test_counts_by_entity(services, place, syb):
+    before = services.assessments.counts_by_entity().get(place.id, 0)
+    _new(services, place, syb)
+    _new(services, place, syb)
+    assert services.assessments.counts_by_entity()[place.id] == before + 2

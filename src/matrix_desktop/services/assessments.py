@@ -57,6 +57,11 @@ class AssessmentService:
         with self.db.reader() as s:
             return repo.list_assessments(s, entity_id, round_id)
 
+    def counts_by_entity(self) -> dict[str, int]:
+        """Return how many assessments each entity has."""
+        with self.db.reader() as s:
+            return repo.count_assessments_by_entity(s)
+
     def get(self, assessment_id: str) -> Assessment:
         with self.db.reader() as s:
             return repo.get_assessment(s, assessment_id)

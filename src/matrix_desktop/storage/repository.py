@@ -177,6 +177,14 @@ def list_assessments(
     return [assessment_from_row(r) for r in session.scalars(query)]
 
 
+def count_assessments_by_entity(session: Session) -> dict[str, int]:
+    """Return how many assessments each entity has (entities with none are absent)."""
+    rows = session.execute(
+        select(AssessmentRow.entity_id, func.count()).group_by(AssessmentRow.entity_id)
+    )
+    return {entity_id: int(n) for entity_id, n in rows}
+
+
 def get_assessment(session: Session, assessment_id: str) -> Assessment:
     row = session.get(AssessmentRow, assessment_id)
     if row is None:

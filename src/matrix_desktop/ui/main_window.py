@@ -303,9 +303,7 @@ class MainWindow(QMainWindow):
         svc = self.services
         if svc is None:
             return
-        counts: dict[str, int] = {}
-        for a in svc.assessments.assessments():
-            counts[a.entity_id] = counts.get(a.entity_id, 0) + 1
+        counts = svc.assessments.counts_by_entity()
         navigation = [
             (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
             for system in svc.catalog.systems()
