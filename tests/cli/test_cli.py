@@ -78,3 +78,22 @@ def test_newer_database_exits_non_zero(capsys, db_path):
     con.close()
     code, _, err = run(capsys, "--database", str(db_path), "frameworks", "list")
     assert code == 1 and "newer version" in err and str(db_path) in err
+
+
+def test_framework_new_version_round_trip(capsys, db_path, tmp_path):
+    import yaml
+
+    out = tmp_path / "syb.yaml"
+    code, _, _ = run(capsys, "--database", str(db_path), "frameworks", "export", "syb-place-development-matrix", "-o", str(out))
+    assert code == 0
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data["domains"][0]["descriptors"]["maturing"] = ["Partners review the shared vision every year."]
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code, _, err = run(capsys, "--database", str(db_path), "frameworks", "import", str(out))
+    assert code == 1 and "new version" in err  # same version, different content: refused
+    data["version"] = "v1-5"
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code, out_text, _ = run(capsys, "--database", str(db_path), "frameworks", "import", str(out))
+    assert code == 0 and "added" in out_text
+    code, out_text, _ = run(capsys, "--database", str(db_path), "frameworks", "list")
+    assert "v1-4" in out_text and "v1-5" in out_text

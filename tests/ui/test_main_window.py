@@ -177,3 +177,25 @@ def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(qtbot
         assert second.open_database(str(db_path))
     assert second.current_entity_id == entity_id
     again.close_database()
+
+
+def test_import_framework_from_the_file_menu(qtbot, ctx, db_path, tmp_path, monkeypatch, answers):
+    import yaml
+
+    from matrix_desktop.paths import frameworks_dir
+    from matrix_desktop.ui.interaction import interaction
+
+    window = _window(qtbot, ctx, db_path)
+    data = yaml.safe_load((frameworks_dir() / "syb_place_development_matrix_v1_4.yaml").read_text())
+    data["version"] = "v2"
+    good = tmp_path / "v2.yaml"
+    good.write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setattr(interaction, "open_file", lambda *a: str(good))
+    window.import_framework_action.trigger()
+    assert "added" in window.status_label.text()
+    assert ("syb-place-development-matrix", "v2") in {(f.key, f.version) for f in ctx.services.catalog.frameworks()}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nkey: broken\n", encoding="utf-8")
+    monkeypatch.setattr(interaction, "open_file", lambda *a: str(bad))
+    window.import_framework_action.trigger()
+    assert answers and "bad.yaml" in answers[-1][1]

@@ -30,6 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = fw_sub.add_parser("import", help="import a framework file (YAML or JSON)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=cmd_frameworks_import)
+    p = fw_sub.add_parser(
+        "export",
+        help="write a framework version to a YAML file (edit it, give it a new version, import it)",
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--version", dest="fw_version", metavar="VERSION", help="default: the newest")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(run=cmd_frameworks_export)
 
     p = sub.add_parser("entities", help="list systems, entities and their assessments")
     p.set_defaults(run=cmd_entities)
@@ -113,10 +121,23 @@ def cmd_frameworks_import(args: argparse.Namespace) -> int:
     svc = _services(args)
     try:
         for fw in frameworks:
-            added = svc.catalog.add_framework(fw)
+            added = svc.catalog.import_framework(fw)
             print(f"{'added' if added else 'already present'}: {fw.title}")
     finally:
         svc.close()
+    return 0
+
+
+def cmd_frameworks_export(args: argparse.Namespace) -> int:
+    from matrix_desktop.services.catalog import write_framework_file
+
+    svc = _services(args, read_only=True)
+    try:
+        fw = svc.catalog.framework(args.key, args.fw_version)
+        path = write_framework_file(fw, args.output)
+    finally:
+        svc.close()
+    print(f"wrote {fw.title} to {path}")
     return 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import read_framework_file
@@ -37,10 +40,24 @@ class CatalogService:
     def import_framework_file(self, path: str) -> tuple[Framework, bool]:
         """Load a framework file into the database; returns (framework, added)."""
         fw = read_framework_file(path)
-        with self.db.session() as s:
-            added = fw_repo.add_framework(s, fw)
-        self._frameworks = None
-        return fw, added
+        return fw, self.import_framework(fw)
+
+    def import_framework(self, fw: Framework) -> bool:
+        """Add a framework version; False if this exact version is already here.
+
+        A version is never changed once stored (assessments rest on it): the same key and
+        version with different content is refused with a message saying what to do.
+        """
+        existing = [f for f in self.frameworks() if f.key == fw.key and f.version == fw.version]
+        if existing:
+            if existing[0] != fw:
+                raise ValidationFailed(
+                    f"{fw.title} is already in this database with different content. A "
+                    "published version never changes: give the edited matrix a new version "
+                    "(the 'version' field) and import it again."
+                )
+            return False
+        return self.add_framework(fw)
 
     def add_framework(self, fw: Framework) -> bool:
         with self.db.session() as s:
@@ -128,3 +145,19 @@ class CatalogService:
             raise ValidationFailed("A round needs a name, e.g. '2021/22 Q2'.")
         with self.db.session() as s:
             return repo.ensure_round(s, name)
+
+
+def write_framework_file(fw: Framework, path: str | os.PathLike[str]) -> Path:
+    """Write a framework version as a YAML framework file (atomically); returns the path."""
+    import yaml
+
+    from matrix_desktop.core.framework_file import spec_from_framework
+    from matrix_desktop.services.exchange import write_atomically
+
+    target = Path(path)
+    text = yaml.safe_dump(spec_from_framework(fw), sort_keys=False, allow_unicode=True, width=100)
+    try:
+        write_atomically(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise ValidationFailed(f"{target}: cannot be written ({exc.strerror})") from None
+    return target

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.import_folder_action = self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
         self.export_action = self._action(file, "&Export…", lambda: self.export_assessments(self.entity_page.selected_ids()), "Ctrl+E")
         file.addSeparator()
+        self.import_framework_action = self._action(file, "Import &framework…", self.import_framework)
         self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
         self.restore_action = self._action(file, "&Restore from backup…", self.restore_from_backup)
         file.addSeparator()
@@ -368,6 +369,23 @@ class MainWindow(QMainWindow):
         files = interaction.open_files(self, "Import assessments", "Exchange files (*.json);;All files (*)")
         if files:
             self.import_paths(files)
+
+    def import_framework(self) -> None:
+        """Load a framework file (a new matrix, or a new version of one) into the database."""
+        from matrix_desktop.core.errors import MatrixError
+
+        svc = self.services
+        if svc is None:
+            return
+        path = interaction.open_file(self, "Import a framework", "Framework files (*.yaml *.yml *.json)")
+        if not path:
+            return
+        try:
+            fw, added = svc.catalog.import_framework_file(path)
+        except MatrixError as exc:
+            interaction.error(self, "Cannot import the framework; nothing was changed", str(exc))
+            return
+        self.status_label.setText(f"{fw.title}: {'added' if added else 'already in this database'}")
 
     def import_folder(self) -> None:
         folder = interaction.open_folder(self, "Import a folder of exchange files")
