@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from matrix_desktop.charts import radar
 from matrix_desktop.core.chart_models import Band, RadarChart, StageValue
 from matrix_desktop.core.workshop import RadarOptions
 from matrix_desktop.ui.chart_canvas import RadarView
@@ -51,19 +50,7 @@ class RadarPanel(QWidget):
             if old != new:
                 self.move_live(new.values, new.band)
             return
-        self.view.set_chart(chart)
-        self._compact()
-
-    def _compact(self) -> None:
-        # Beside the matrix the radar has a few inches: label axes by domain number (the
-        # list beside it names them) and give the round plot the margins labels no longer need.
-        artists = self.view.artists
-        if artists is None or artists.axes is None:
-            return
-        left, right, top, bottom = artists.margins_in
-        artists.margins_in = (0.35, 0.35, 0.3, bottom - 0.5)
-        radar.layout_radar(self.view.figure, artists)
-        self.view.canvas.draw()
+        self.view.set_chart(chart)  # numbered axes: the domain list beside it names them
 
     def move_live(self, values: Sequence[StageValue], band: Sequence[Band] | None) -> None:
         """Move this assessment's series at once (blitted)."""
