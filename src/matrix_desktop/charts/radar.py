@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
-from matrix_desktop.charts.cached_text import CachedText, adopt
+from matrix_desktop.charts.cached_text import CachedText, adopt, font_key, layout
 from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
 
 WIDTH_IN = 9.0
@@ -76,6 +76,8 @@ class RadarArtists:
     # Kept free of rings and labels, for the title and the legend: left right top bottom.
     margins_in: tuple[float, float, float, float] = (0.0, 0.0, 0.1, 0.1)
     label_fit: radar_labels.LabelFit | None = None  # how the domain labels were last fitted
+    legend_columns: int = 0  # the most legend columns wanted; fewer when the figure is narrow
+    legend_handles: list = field(default_factory=list)
     rings: LineCollection | None = None  # one closed ring per stage, radius 1..N
     ring_labels: list = field(default_factory=list)  # the stage name written on each ring
     spokes: LineCollection | None = None  # one spoke per domain
@@ -165,15 +167,9 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
                 gid="nothing-to-show", zorder=5,
             ))
         if handles:
-            columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
-            artists.legend = fig.legend(
-                handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), ncols=columns,
-                fontsize=8.5, handlelength=3.2, columnspacing=1.5,
-            )
-            for text in artists.legend.get_texts():
-                adopt(text)
-            rows = math.ceil(len(handles) / columns)
-            artists.margins_in = (0.0, 0.0, 0.1, 0.2 + 0.3 * rows)
+            artists.legend_handles = handles
+            artists.legend_columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
+            _make_legend(fig, artists, artists.legend_columns)
     layout_radar(fig, artists)
     return artists
 
@@ -184,6 +180,7 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
         return
     width, height = fig.get_size_inches()
     left, right, top, bottom = artists.margins_in
+    bottom += _fit_legend(artists, width, fig.dpi)
     title_lines = artists.chart.title and style.wrap(artists.chart.title, 80, 3).count("\n") + 1
     top += 0.22 * (title_lines or 0)
     fit = radar_labels.fit_labels(
@@ -200,6 +197,43 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
     (cx, cy), radius = fit.centre, fit.radius
     artists.axes.set_position(
         ((cx - radius) / width, (cy - radius) / height, 2 * radius / width, 2 * radius / height))
+
+
+def _make_legend(fig: Figure, artists: RadarArtists, columns: int) -> None:
+    artists.legend = fig.legend(
+        handles=artists.legend_handles, loc="lower center", bbox_to_anchor=(0.5, 0.01),
+        ncols=columns, fontsize=8.5, handlelength=3.2, columnspacing=1.5,
+    )
+    for text in artists.legend.get_texts():
+        adopt(text)
+
+
+def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
+    """Use as many legend columns as fit the figure's width; return the legend's height."""
+    legend = artists.legend
+    if legend is None:
+        return 0.0
+    texts = legend.get_texts()
+    prop = texts[0].get_fontproperties()
+    em = prop.get_size_in_points() / 72
+    key = font_key(prop)
+    entries = [layout(t.get_text(), key, dpi, 1.2, "left", "baseline", None).bbox.width / dpi
+               + (3.2 + 0.8) * em for t in texts]
+    columns = max(artists.legend_columns, 1)
+    while columns > 1:
+        rows = math.ceil(len(entries) / columns)
+        widest = [max(entries[c * rows:(c + 1) * rows], default=0.0) for c in range(columns)]
+        if sum(widest) + 1.5 * em * (columns - 1) + 2.0 * em <= width_in:
+            break
+        columns -= 1
+    if legend._ncols != columns:  # the legend lays out its columns when made: make it again
+        fig = legend.get_figure(root=False)
+        legend.remove()
+        with style.chart_context():
+            _make_legend(fig, artists, columns)
+    # rows, plus any wrapped (two-line) entries, counted as if all fell in one column
+    lines = math.ceil(len(texts) / columns) + sum(t.get_text().count("\n") for t in texts)
+    return 0.15 + 0.25 * lines
 
 
 def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Transform) -> None:

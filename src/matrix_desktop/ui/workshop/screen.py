@@ -71,8 +71,10 @@ class AssessmentScreen(QWidget):
         self.presentation = None
 
         # header
-        self.title = QLabel(self)
+        self.title = WrappingLabel("", self)  # wraps: a long heading must not widen the window
+        self.title.setAccessibleName("Assessment")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.title.setMinimumWidth(200)
         self.status = QLabel(self)
         self.status.setAccessibleName("Assessment status")
         self.saved = QLabel("", self)
