@@ -131,7 +131,7 @@ def _label_boxes(fig):
         lambda a: str(a.get_gid()).startswith("domain-label-"))]
 
 
-@pytest.mark.parametrize(("width", "height"), [(3.2, 3.4), (4.0, 4.3), (5.2, 5.6), (9.0, 9.0)])
+@pytest.mark.parametrize(("width", "height"), [(2.4, 5.4), (3.2, 3.4), (4.0, 4.3), (5.2, 5.6), (9.0, 9.0)])
 def test_labels_fit_without_overlap_at_small_widget_sizes(width, height):
     chart = syb_radar(2)
     chart = RadarChart("Barnsley Place Partnership", SYB_V1_4_DOMAINS, STAGES, chart.series)

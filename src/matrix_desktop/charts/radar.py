@@ -231,6 +231,16 @@ def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
         legend.remove()
         with style.chart_context():
             _make_legend(fig, artists, columns)
+        legend = artists.legend
+        texts = legend.get_texts()
+    if columns == 1:  # still too wide: wrap the entries to the width there is
+        room = width_in - 2.0 * em - 4.0 * em
+        for text, handle, entry in zip(texts, artists.legend_handles, entries, strict=True):
+            full = handle.get_label()
+            wrapped = full if entry <= width_in - 2.0 * em else style.wrap(
+                full, max(int(len(full) * room / max(entry - 4.0 * em, 0.01)), 8), 3)
+            if text.get_text() != wrapped:
+                text.set_text(wrapped)
     # rows, plus any wrapped (two-line) entries, counted as if all fell in one column
     lines = math.ceil(len(texts) / columns) + sum(t.get_text().count("\n") for t in texts)
     return 0.15 + 0.25 * lines

@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.nav)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resizeDocks([dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [240], Qt.Orientation.Horizontal)  # 4 stage cards fit at 1366 px
         self.nav_dock = dock
 
         self.stack = QStackedWidget()

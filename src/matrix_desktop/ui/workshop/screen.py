@@ -148,7 +148,7 @@ class AssessmentScreen(QWidget):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([210, 800, 360])
+        split.setSizes([200, 900, 290])  # the stage cards first: four must be readable at 1366 px
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.message)
