@@ -177,3 +177,22 @@ def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(qtbot
         assert second.open_database(str(db_path))
     assert second.current_entity_id == entity_id
     again.close_database()
+
+
+def _menu_titles(window) -> list[str]:
+    return [a.text().replace("&", "") for a in window.menuBar().actions()]
+
+
+def test_assessment_menu_is_there_only_while_the_workshop_screen_is(qtbot, ctx, db_path):
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    first = window.services.assessments.assessments()[0]
+    assert "Assessment" not in _menu_titles(window)
+    window.open_assessment(first.id)
+    window.open_assessment(first.id)  # the screen replaced by another: still one menu
+    assert _menu_titles(window).count("Assessment") == 1
+    view = [a.text().replace("&", "") for a in window.view_menu.actions()]
+    assert view.count("Presentation mode") == 1
+    window.show_compare()
+    qtbot.waitUntil(lambda: "Assessment" not in _menu_titles(window))
+    assert "Presentation mode" not in [a.text().replace("&", "") for a in window.view_menu.actions()]

@@ -485,8 +485,11 @@ class MainWindow(QMainWindow):
         """Show the workshop screen for a self-assessment."""
         from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
+        from matrix_desktop.ui.workshop.menus import attach_menus
+
         screen = AssessmentScreen(self.ctx, assessment_id, self)
         self.show_page(screen)
+        attach_menus(self, screen, self.view_menu)
         screen.domains.setFocus()
 
     def start_peer_review(self) -> None:

@@ -69,6 +69,7 @@ class AssessmentScreen(QWidget):
         fw = self.state.framework
         self.setAccessibleName(f"Assessment: {self.state.record.assessment.title}")
         self.presentation = None
+        self.menu_actions: dict = {}  # set by workshop.menus when the main window adopts them
 
         # header
         self.title = WrappingLabel("", self)  # wraps: a long heading must not widen the window
@@ -187,12 +188,13 @@ class AssessmentScreen(QWidget):
             _shortcut(key, self, lambda: self.step_domain(1))
         for key in PREVIOUS_KEYS:
             _shortcut(key, self, lambda: self.step_domain(-1))
-        _shortcut("F11", self, self.toggle_presentation)
+        # Given up to the main window's menu actions when it has them (workshop/menus.py).
+        self.window_keys = [_shortcut("F11", self, self.toggle_presentation)]
         if self._undo_keys:  # the main window's Edit menu has them; two would be ambiguous
             _shortcut("Ctrl+Z", self, self.undo)
             for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
                 _shortcut(key, self, self.redo)
-        _shortcut("Ctrl+Shift+F", self, self.finalise)
+        self.window_keys.append(_shortcut("Ctrl+Shift+F", self, self.finalise))
 
     # -- navigation --------------------------------------------------------------------
     @property
