@@ -16,8 +16,8 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
     """Add an Assessment menu (Finalise, Reopen, Presentation) and View ▸ Presentation mode.
 
     The menu actions take over the screen's own F11 and Ctrl+Shift+F shortcuts (two active
-    shortcuts on one key would be ambiguous and neither would fire); both go when the screen
-    is closed.  Returns the Assessment menu.
+    shortcuts on one key would be ambiguous and neither would fire); both go when another
+    page replaces the screen in window.stack.  Returns the Assessment menu.
     """
     detach_menus(window, view_menu)  # the screen this one replaces may not be deleted yet
     menu = QMenu("&Assessment", window)
@@ -48,11 +48,15 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
     for shortcut in screen.window_keys:
         shortcut.setEnabled(False)
 
-    def _on_screen_destroyed() -> None:
-        if isValid(window) and isValid(menu) and menu.parent() is window:
+    def _on_stack_currentChanged(_index: int) -> None:
+        # another page replaced the screen: its commands leave the menus at once
+        if isValid(screen) and window.stack.currentWidget() is screen:  # type: ignore[attr-defined]
+            return
+        window.stack.currentChanged.disconnect(_on_stack_currentChanged)  # type: ignore[attr-defined]
+        if isValid(menu) and menu.parent() is window:
             detach_menus(window, view_menu)
 
-    screen.destroyed.connect(_on_screen_destroyed)
+    window.stack.currentChanged.connect(_on_stack_currentChanged)  # type: ignore[attr-defined]
     screen.menu_actions = {"presentation": present, "finalise": finalise, "reopen": reopen}
     return menu
 
