@@ -138,3 +138,25 @@ def test_chart_view_shows_a_built_figure_at_natural_size(qtbot, tmp_path):
     assert view.save_png(tmp_path / "h.png", dpi=50).stat().st_size > 1000
     with pytest.raises(TypeError):
         RadarView().set_figure(figure)
+
+
+def test_hovering_a_shortened_radar_label_names_the_domain(qtbot):
+    from matplotlib.backend_bases import MouseEvent
+
+    from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+
+    names = tuple(f"Domain {i} with a long name about integrated care" for i in range(13))
+    view = RadarView(name="Radar")
+    qtbot.addWidget(view)
+    view.resize(400, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_chart(RadarChart("t", names, ("A", "B", "C", "D"), (RadarSeries("s", (2.0,) * 13),)))
+    view.canvas.draw()
+    label = view.artists.domain_labels[3]
+    assert label.get_text().replace("\n", " ") != names[3]  # cut short to fit 400 px
+    box = label.get_window_extent()
+    x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    assert view.label_at(x, y) == names[3]
+    view._on_canvas_motion(MouseEvent("motion_notify_event", view.canvas, x, y))
+    assert view.label_at(1, 1) is None

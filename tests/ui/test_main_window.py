@@ -199,3 +199,22 @@ def test_import_framework_from_the_file_menu(qtbot, ctx, db_path, tmp_path, monk
     monkeypatch.setattr(interaction, "open_file", lambda *a: str(bad))
     window.import_framework_action.trigger()
     assert answers and "bad.yaml" in answers[-1][1]
+
+
+def _menu_titles(window) -> list[str]:
+    return [a.text().replace("&", "") for a in window.menuBar().actions()]
+
+
+def test_assessment_menu_is_there_only_while_the_workshop_screen_is(qtbot, ctx, db_path):
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    first = window.services.assessments.assessments()[0]
+    assert "Assessment" not in _menu_titles(window)
+    window.open_assessment(first.id)
+    window.open_assessment(first.id)  # the screen replaced by another: still one menu
+    assert _menu_titles(window).count("Assessment") == 1
+    view = [a.text().replace("&", "") for a in window.view_menu.actions()]
+    assert view.count("Presentation mode") == 1
+    window.show_compare()
+    assert "Assessment" not in _menu_titles(window)  # at once, not when the screen is deleted
+    assert "Presentation mode" not in [a.text().replace("&", "") for a in window.view_menu.actions()]

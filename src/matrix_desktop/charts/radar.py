@@ -22,8 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Transform
 
-from matrix_desktop.charts import style
-from matrix_desktop.charts.cached_text import CachedText, adopt
+from matrix_desktop.charts import radar_labels, style
+from matrix_desktop.charts.cached_text import CachedText, adopt, font_key, layout
 from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
 
 WIDTH_IN = 9.0
@@ -73,7 +73,11 @@ class RadarArtists:
     threshold: Line2D | None = None
     legend: Legend | None = None
     domain_labels: list = field(default_factory=list)
-    margins_in: tuple[float, float, float, float] = (1.6, 1.6, 1.0, 1.0)  # left right top bottom
+    # Kept free of rings and labels, for the title and the legend: left right top bottom.
+    margins_in: tuple[float, float, float, float] = (0.0, 0.0, 0.1, 0.1)
+    label_fit: radar_labels.LabelFit | None = None  # how the domain labels were last fitted
+    legend_columns: int = 0  # the most legend columns wanted; fewer when the figure is narrow
+    legend_handles: list = field(default_factory=list)
     rings: LineCollection | None = None  # one closed ring per stage, radius 1..N
     ring_labels: list = field(default_factory=list)  # the stage name written on each ring
     spokes: LineCollection | None = None  # one spoke per domain
@@ -113,17 +117,6 @@ def closed_band(
 def thetas(domain_count: int) -> np.ndarray:
     """Return the angle of each domain axis plus a closing angle (clockwise from the top)."""
     return np.linspace(0.0, 2.0 * math.pi, domain_count + 1)
-
-
-def _label_layout(domain_count: int) -> tuple[int, float]:
-    """Return (wrap width in characters, font size) for domain labels, denser for many domains."""
-    if domain_count <= 8:
-        return 22, 9.5
-    if domain_count <= 14:
-        return 18, 8.5
-    if domain_count <= 24:
-        return 16, 7.0
-    return 22, 6.0
 
 
 def _legend_label(text: str) -> str:
@@ -174,31 +167,83 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
                 gid="nothing-to-show", zorder=5,
             ))
         if handles:
-            columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
-            artists.legend = fig.legend(
-                handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), ncols=columns,
-                fontsize=8.5, handlelength=3.2, columnspacing=1.5,
-            )
-            for text in artists.legend.get_texts():
-                adopt(text)
-            rows = math.ceil(len(handles) / columns)
-            artists.margins_in = (1.6, 1.6, 1.0, 0.9 + 0.3 * rows)
+            artists.legend_handles = handles
+            artists.legend_columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
+            _make_legend(fig, artists, artists.legend_columns)
     layout_radar(fig, artists)
     return artists
 
 
 def layout_radar(fig: Figure, artists: RadarArtists) -> None:
-    """Place the round axes in the space left by labels, title and legend, at the figure's size."""
-    if artists.axes is None:
+    """Fit the domain labels and the rings into the figure at its size (see radar_labels)."""
+    if artists.axes is None or not artists.domain_labels:
         return
     width, height = fig.get_size_inches()
     left, right, top, bottom = artists.margins_in
+    bottom += _fit_legend(artists, width, fig.dpi)
     title_lines = artists.chart.title and style.wrap(artists.chart.title, 80, 3).count("\n") + 1
     top += 0.22 * (title_lines or 0)
-    size = max(min(width - left - right, height - top - bottom), 0.5)
-    x0 = (width - size) / 2
-    y0 = bottom + (height - top - bottom - size) / 2
-    artists.axes.set_position((x0 / width, y0 / height, size / width, size / height))
+    fit = radar_labels.fit_labels(
+        artists.chart.domains, thetas(len(artists.chart.domains))[:-1],
+        artists.domain_labels[0].get_fontproperties(), (width, height), fig.dpi,
+        (left, right, top, bottom),
+    )
+    artists.label_fit = fit
+    for text, label in zip(artists.domain_labels, fit.texts, strict=True):
+        if text.get_text() != label:
+            text.set_text(label)
+        if text.get_fontsize() != fit.style.fontsize:
+            text.set_fontsize(fit.style.fontsize)
+    (cx, cy), radius = fit.centre, fit.radius
+    artists.axes.set_position(
+        ((cx - radius) / width, (cy - radius) / height, 2 * radius / width, 2 * radius / height))
+
+
+def _make_legend(fig: Figure, artists: RadarArtists, columns: int) -> None:
+    artists.legend = fig.legend(
+        handles=artists.legend_handles, loc="lower center", bbox_to_anchor=(0.5, 0.01),
+        ncols=columns, fontsize=8.5, handlelength=3.2, columnspacing=1.5,
+    )
+    for text in artists.legend.get_texts():
+        adopt(text)
+
+
+def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
+    """Use as many legend columns as fit the figure's width; return the legend's height."""
+    legend = artists.legend
+    if legend is None:
+        return 0.0
+    texts = legend.get_texts()
+    prop = texts[0].get_fontproperties()
+    em = prop.get_size_in_points() / 72
+    key = font_key(prop)
+    entries = [layout(t.get_text(), key, dpi, 1.2, "left", "baseline", None).bbox.width / dpi
+               + (3.2 + 0.8) * em for t in texts]
+    columns = max(artists.legend_columns, 1)
+    while columns > 1:
+        rows = math.ceil(len(entries) / columns)
+        widest = [max(entries[c * rows:(c + 1) * rows], default=0.0) for c in range(columns)]
+        if sum(widest) + 1.5 * em * (columns - 1) + 2.0 * em <= width_in:
+            break
+        columns -= 1
+    if legend._ncols != columns:  # the legend lays out its columns when made: make it again
+        fig = legend.get_figure(root=False)
+        legend.remove()
+        with style.chart_context():
+            _make_legend(fig, artists, columns)
+        legend = artists.legend
+        texts = legend.get_texts()
+    if columns == 1:  # still too wide: wrap the entries to the width there is
+        room = width_in - 2.0 * em - 4.0 * em
+        for text, handle, entry in zip(texts, artists.legend_handles, entries, strict=True):
+            full = handle.get_label()
+            wrapped = full if entry <= width_in - 2.0 * em else style.wrap(
+                full, max(int(len(full) * room / max(entry - 4.0 * em, 0.01)), 8), 3)
+            if text.get_text() != wrapped:
+                text.set_text(wrapped)
+    # rows, plus any wrapped (two-line) entries, counted as if all fell in one column
+    lines = math.ceil(len(texts) / columns) + sum(t.get_text().count("\n") for t in texts)
+    return 0.15 + 0.25 * lines
 
 
 def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Transform) -> None:
@@ -228,14 +273,14 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
         )
         ax.add_artist(text)
         artists.ring_labels.append(text)
-    width, size = _label_layout(k)
+    gap = radar_labels.LABEL_GAP
     for i, (angle, name) in enumerate(zip(angles, chart.domains, strict=True)):
-        x, y = math.sin(angle), math.cos(angle)
-        ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
-        va = "bottom" if y > 0.2 else "top" if y < -0.2 else "center"
+        ha, va = radar_labels.alignment(angle)
+        # text and size are set by layout_radar, which fits them to the figure
         text = CachedText(
-            x * n * 1.07, y * n * 1.07, style.wrap(name, width, 4), ha=ha, va=va, fontsize=size,
-            clip_on=False, gid=f"domain-label-{i}", linespacing=1.15,
+            math.sin(angle) * n * gap, math.cos(angle) * n * gap, name, ha=ha, va=va,
+            fontsize=8.5, clip_on=False, gid=f"domain-label-{i}",
+            linespacing=radar_labels.LINE_SPACING,
         )
         ax.add_artist(text)
         artists.domain_labels.append(text)

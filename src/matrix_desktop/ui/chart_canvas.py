@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.artist import Artist
-from matplotlib.backend_bases import DrawEvent, ResizeEvent
+from matplotlib.backend_bases import DrawEvent, MouseEvent, ResizeEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QCursor, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog, QMenu, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from matrix_desktop.charts import export, radar, style
 from matrix_desktop.core.chart_models import Band, RadarChart, StageValue
@@ -187,6 +187,7 @@ class RadarView(ChartView):
     def _connect_canvas(self) -> None:
         self._canvas.mpl_connect("draw_event", self._on_canvas_draw)
         self._canvas.mpl_connect("resize_event", self._on_canvas_resize)
+        self._canvas.mpl_connect("motion_notify_event", self._on_canvas_motion)
 
     def _live_artists(self) -> list[Artist]:
         if self._artists is None or self._live is None:
@@ -218,6 +219,24 @@ class RadarView(ChartView):
         self._background = None
         if self._artists is not None:
             radar.layout_radar(self._figure, self._artists)
+
+
+    def label_at(self, x: float, y: float) -> str | None:
+        """Return the full domain name whose label is at canvas pixel (x, y from the bottom)."""
+        if self._artists is None or self._chart is None:
+            return None
+        for text, name in zip(self._artists.domain_labels, self._chart.domains, strict=False):
+            if text.get_window_extent().contains(x, y):
+                return name
+        return None
+
+    def _on_canvas_motion(self, event: MouseEvent) -> None:
+        # Labels may be numbered and cut short to fit; hovering one names the domain in full.
+        name = self.label_at(event.x, event.y) if event.x is not None else None
+        if name:
+            QToolTip.showText(QCursor.pos(), name, self._canvas)
+        else:
+            QToolTip.hideText()
 
 
 def _describe(chart: RadarChart) -> str:

@@ -57,6 +57,8 @@ class ImportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setAccessibleName("Import")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
+            "Cancel: import nothing")
         self.import_button.setEnabled(plan.has_changes)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

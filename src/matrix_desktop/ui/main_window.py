@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.nav)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resizeDocks([dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [240], Qt.Orientation.Horizontal)  # 4 stage cards fit at 1366 px
         self.nav_dock = dock
 
         self.stack = QStackedWidget()
@@ -501,8 +501,11 @@ class MainWindow(QMainWindow):
         """Show the workshop screen for a self-assessment."""
         from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
+        from matrix_desktop.ui.workshop.menus import attach_menus
+
         screen = AssessmentScreen(self.ctx, assessment_id, self)
         self.show_page(screen)
+        attach_menus(self, screen, self.view_menu)
         screen.domains.setFocus()
 
     def start_peer_review(self) -> None:

@@ -56,6 +56,11 @@ class WelcomePage(QWidget):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.message.setFixedWidth(560)
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        # A wrapped label centred in a column gets its one-line height; give it all its lines.
+        self.message.setFixedHeight(self.message.heightForWidth(560))
 
     def set_has_data(self, has_data: bool) -> None:
         if has_data:
@@ -64,6 +69,7 @@ class WelcomePage(QWidget):
                 "assessments, or start a new assessment."
             )
         self.examples_button.setVisible(not has_data)
+        self._fit_message()
 
 
 class EntityPage(QWidget):

@@ -195,6 +195,9 @@ class PeerReviewWidget(QWidget):
         split.addWidget(theirs)
         split.setStretchFactor(1, 2)
         split.setStretchFactor(2, 2)
+        split.setSizes([220, 420, 620])  # the self-assessment's text must stay readable
+        self.domains.setWordWrap(True)  # long key areas wrap rather than hide their status
+        self.domains.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         overall = QGroupBox("Overall")
         narrative = QFormLayout(overall)

@@ -88,6 +88,10 @@ class ProgressPanel(QWidget):
             for d in progress.domains
         ]
         self.table_model.set_rows(["Domain", *progress.rounds, "Direction of travel"], rows)
+        # the domain names give way (wrapped) so the stages and the direction stay in view
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
         counts = progress.counts()
         summary = ", ".join(
             f"{counts.get(k, 0)} {label.split(' ', 1)[1]}" for k, label in

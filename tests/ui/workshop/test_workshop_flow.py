@@ -74,7 +74,8 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     # 1. start the assessment (Ctrl+N opens the modal dialog)
     done: list = []
     QTimer.singleShot(0, lambda: _fill_new_assessment(qtbot, done))
-    window.new_action.trigger()
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_N, CTRL)
     qtbot.waitUntil(lambda: bool(done))
     screen = window.stack.currentWidget()
     assert isinstance(screen, AssessmentScreen)
@@ -85,6 +86,12 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     assert [p.name for p in record.assessment.participants] == [f"Partner {n}" for n in range(1, 6)]
     assert record.assessment.participants[1].organisation == "Barnsley Council"
     assert record.assessment.facilitator == "Jo Facilitator"
+
+    # the window's menus offer the screen's commands, with their keys
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    keys = {a.text().replace("&", ""): a.shortcut().toString() for a in menus["Assessment"].actions()}
+    assert keys["Finalise…"] == "Ctrl+Shift+F" and keys["Presentation mode"] == "F11"
+    assert "Presentation mode" in [a.text().replace("&", "") for a in window.view_menu.actions()]
 
     # 2. score every domain by keyboard: a stage key, then Page Down
     fw = screen.state.framework
@@ -103,6 +110,15 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     assert {r.domain_key: r.stage for r in record.ratings} == expected
     assert screen.radar.view.chart.series[0].values == tuple(
         float(fw.stage(expected[d.key]).position) for d in fw.domains)
+
+    # F11 shows the room the current domain full screen; Esc comes back to the list
+    qtbot.keyClick(screen.domains, Qt.Key.Key_F11)
+    presentation = screen.presentation
+    assert presentation is not None and presentation.isVisible()
+    assert presentation.title.text() == f"{fw.domains[-1].number}. {fw.domains[-1].title}"
+    qtbot.keyClick(presentation, Qt.Key.Key_Escape)
+    assert screen.presentation is None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.domains)
 
     # back to the first domain with Ctrl+Up; tick a statement with the keyboard
     for _ in fw.domains:
@@ -185,3 +201,21 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     assert reopened.details.evidence.toPlainText() == EVIDENCE
     assert "Maturing" in reopened.domains.item(0).text()
     assert reopened.room.spread.rows[0].flagged
+
+
+def test_new_assessment_dialog_tabs_in_reading_order(qtbot, tmp_path, db_path):
+    window = _open_window(qtbot, tmp_path, db_path)
+    svc = window.ctx.services
+    system = svc.catalog.create_system("South Yorkshire and Bassetlaw", "SYB")
+    svc.catalog.create_entity(system.id, "Barnsley", EntityKind.PLACE_PARTNERSHIP)
+    dialog = NewAssessmentDialog(window.ctx, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    expected = [dialog.entity, dialog.framework, dialog.round, dialog.date, dialog.facilitator,
+                dialog.people, dialog.add_person, dialog.remove_person]
+    order, widget = [], dialog.entity
+    for _ in range(40):
+        order.append(widget)
+        widget = widget.nextInFocusChain()
+    reached = [w for w in order if w in expected]
+    assert reached == expected

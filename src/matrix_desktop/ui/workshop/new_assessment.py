@@ -67,7 +67,9 @@ class NewAssessmentDialog(QDialog):
         self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.people.setTabKeyNavigation(False)
         self.add_person = QPushButton("&Add participant (Ctrl+Return)", self)
+        self.add_person.setAccessibleName("Add participant")
         self.remove_person = QPushButton("Re&move participant", self)
+        self.remove_person.setAccessibleName("Remove the chosen participant")
         self.carry = QCheckBox(self)
         self.carry.setAccessibleName("Copy the previous round's ratings as a starting point")
         self.error = QLabel(self)
@@ -76,6 +78,9 @@ class NewAssessmentDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start assessment")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setAccessibleName("Start assessment")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
+            "Cancel: start nothing")
 
         form = QFormLayout()
         for text, w in (("&Partnership", self.entity), ("F&ramework", self.framework),

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 PROJECTOR_DPI = 150  # the radar's text in points, scaled up for the back of the room
-BIGGEST_PX, SMALLEST_PX = 30, 17  # statement text; shrinks only as far as a projector allows
+BIGGEST_PX, SMALLEST_PX = 30, 15  # statement text; shrinks only as far as a projector allows
 HELP = "←/→ domain · 1-4 stage · R radar · Esc leave"
 
 
@@ -28,8 +28,7 @@ class _Column(QFrame):
         super().__init__(parent)
         self.setObjectName("column")
         self.name = QLabel(self)
-        self.name.setObjectName("stageName")
-        self.name.setWordWrap(True)
+        self.name.setObjectName("stageName")  # never wrapped: "3 Maturing" stays one line
         self.marks = QLabel(self)
         self.marks.setObjectName("marks")
         self.body = QLabel(self)
@@ -37,7 +36,8 @@ class _Column(QFrame):
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
         layout.addWidget(self.name)
         layout.addWidget(self.marks)
         layout.addWidget(self.body, 1)
@@ -58,12 +58,13 @@ class PresentationWindow(QWidget):
         self.setStyleSheet(f"""
             QWidget#presentation {{ background: white; }}
             QLabel {{ background: transparent; color: #111; }}
-            QLabel#title {{ font-size: 44px; font-weight: bold; }}
+            QLabel#title {{ font-size: 40px; font-weight: bold; }}
             QLabel#help, QLabel#counter {{ font-size: 20px; color: #333; }}
-            QLabel#stageName {{ font-size: 34px; font-weight: bold; }}
-            QLabel#marks {{ font-size: 24px; font-weight: bold; color: {AGREED_COLOUR}; }}
-            QFrame#column {{ border: 2px solid #888; border-radius: 10px; }}
-            QFrame#column[agreed="true"] {{ border: 8px solid {AGREED_COLOUR};
+            QLabel#stageName {{ font-size: 30px; font-weight: bold; }}
+            QLabel#marks {{ font-size: 22px; font-weight: bold; color: {AGREED_COLOUR}; }}
+            /* the same border + padding either way, so every column's text starts level */
+            QFrame#column {{ border: 2px solid #888; border-radius: 10px; padding: 6px; }}
+            QFrame#column[agreed="true"] {{ border: 8px solid {AGREED_COLOUR}; padding: 0px;
                                             background: #e6f0f8; }}
             QLabel#message {{ font-size: 24px; color: #8a3b00; font-weight: bold; }}
         """)
@@ -88,14 +89,17 @@ class PresentationWindow(QWidget):
         for c in self.columns:
             row.addWidget(c, 1)
         row.addWidget(self.radar, 1)
-        top = QHBoxLayout()
-        top.addWidget(self.counter)
-        top.addStretch(1)
-        top.addWidget(self.help)
+        self.row = row
+        top = QHBoxLayout()  # one line for the domain, where it is, and the keys
+        top.addWidget(self.title, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
+        side.addWidget(self.help, 0, Qt.AlignmentFlag.AlignRight)
+        top.addLayout(side)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 12, 20, 12)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(6)
         layout.addLayout(top)
-        layout.addWidget(self.title)
         layout.addWidget(self.message)
         layout.addLayout(row, 1)
         self.refresh()
@@ -130,6 +134,9 @@ class PresentationWindow(QWidget):
                 "matrix; it is still a valid stage.</i>"
             )
             column.setAccessibleName(f"{stage.name}{', agreed' if agreed else ''}")
+            # wider columns for more text: a stage with no descriptor needs little room
+            weight = sum(len(s.text) for s in statements)
+            self.row.setStretchFactor(column, 600 + weight)
             column.setProperty("agreed", agreed)
             column.style().unpolish(column)
             column.style().polish(column)

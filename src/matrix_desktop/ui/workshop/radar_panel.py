@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from matrix_desktop.charts import radar
 from matrix_desktop.core.chart_models import Band, RadarChart, StageValue
 from matrix_desktop.core.workshop import RadarOptions
 from matrix_desktop.ui.chart_canvas import RadarView
@@ -21,11 +20,11 @@ class RadarPanel(QWidget):
     def __init__(self, options: RadarOptions, parent: QWidget | None = None):
         super().__init__(parent)
         self.view = RadarView(self, name="Live radar")
-        self.view.setMinimumSize(260, 260)
-        self.previous = QCheckBox("Show &previous round", self)
+        self.view.setMinimumSize(240, 260)
+        self.previous = QCheckBox("&Previous round", self)
         self.previous.setAccessibleName("Show previous round on the radar")
         self.previous.setChecked(options.previous)
-        self.spread = QCheckBox("Show spread of &views", self)
+        self.spread = QCheckBox("Spread of &views", self)
         self.spread.setAccessibleName("Show the spread of the room's views on the radar")
         self.spread.setChecked(options.spread)
         switches = QHBoxLayout()
@@ -51,19 +50,7 @@ class RadarPanel(QWidget):
             if old != new:
                 self.move_live(new.values, new.band)
             return
-        self.view.set_chart(chart)
-        self._compact()
-
-    def _compact(self) -> None:
-        # Beside the matrix the radar has a few inches: label axes by domain number (the
-        # list beside it names them) and give the round plot the margins labels no longer need.
-        artists = self.view.artists
-        if artists is None or artists.axes is None:
-            return
-        left, right, top, bottom = artists.margins_in
-        artists.margins_in = (0.35, 0.35, 0.3, bottom - 0.5)
-        radar.layout_radar(self.view.figure, artists)
-        self.view.canvas.draw()
+        self.view.set_chart(chart)  # numbered axes: the domain list beside it names them
 
     def move_live(self, values: Sequence[StageValue], band: Sequence[Band] | None) -> None:
         """Move this assessment's series at once (blitted)."""

@@ -69,10 +69,13 @@ class AssessmentScreen(QWidget):
         fw = self.state.framework
         self.setAccessibleName(f"Assessment: {self.state.record.assessment.title}")
         self.presentation = None
+        self.menu_actions: dict = {}  # set by workshop.menus when the main window adopts them
 
         # header
-        self.title = QLabel(self)
+        self.title = WrappingLabel("", self)  # wraps: a long heading must not widen the window
+        self.title.setAccessibleName("Assessment")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.title.setMinimumWidth(200)
         self.status = QLabel(self)
         self.status.setAccessibleName("Assessment status")
         self.saved = QLabel("", self)
@@ -146,7 +149,7 @@ class AssessmentScreen(QWidget):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([210, 800, 360])
+        split.setSizes([200, 900, 290])  # the stage cards first: four must be readable at 1366 px
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.message)
@@ -185,12 +188,13 @@ class AssessmentScreen(QWidget):
             _shortcut(key, self, lambda: self.step_domain(1))
         for key in PREVIOUS_KEYS:
             _shortcut(key, self, lambda: self.step_domain(-1))
-        _shortcut("F11", self, self.toggle_presentation)
+        # Given up to the main window's menu actions when it has them (workshop/menus.py).
+        self.window_keys = [_shortcut("F11", self, self.toggle_presentation)]
         if self._undo_keys:  # the main window's Edit menu has them; two would be ambiguous
             _shortcut("Ctrl+Z", self, self.undo)
             for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
                 _shortcut(key, self, self.redo)
-        _shortcut("Ctrl+Shift+F", self, self.finalise)
+        self.window_keys.append(_shortcut("Ctrl+Shift+F", self, self.finalise))
 
     # -- navigation --------------------------------------------------------------------
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -45,11 +45,13 @@ class StageCard(QFrame):
         self.suggested_badge.setObjectName("badge")
         self.suggested_badge.setProperty("kind", "suggested")
         self.suggested_badge.setToolTip("The statements ticked support this stage")
-        badges = QHBoxLayout()
+        # One above the other: side by side they set a card's minimum width, and four cards
+        # must fit beside the domain list and the radar on a 1366 px screen.
+        badges = QVBoxLayout()
         badges.setContentsMargins(0, 0, 0, 0)
-        badges.addWidget(self.agreed_badge)
-        badges.addWidget(self.suggested_badge)
-        badges.addStretch(1)
+        badges.setSpacing(2)
+        for badge in (self.agreed_badge, self.suggested_badge):
+            badges.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.header)

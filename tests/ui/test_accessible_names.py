@@ -1,0 +1,145 @@
+"""Every control a user can reach has a name a screen reader can say: walk the real main window
+with each task page open (workshop, compare, single view, peer review) and the dialogs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTabBar,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from matrix_desktop.core.model import AssessmentKind
+from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.main_window import MainWindow
+
+CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractItemView,
+            QSpinBox, QDateEdit, QCheckBox)
+# Qt's own parts of a compound control, named through the control itself
+COMPOUND = (QComboBox, QAbstractSpinBox, QTabBar)
+
+
+checked: list[QWidget] = []  # the controls the last walk looked at (so a test sees it walked)
+CONTAINERS = ("qt_scrollarea_viewport", "qt_tabwidget_stackedwidget")
+
+
+def _qt_internal(widget: QWidget) -> bool:
+    if widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView):
+        return True
+    parent = widget.parentWidget()
+    while parent is not None:
+        name = parent.objectName()
+        if isinstance(parent, COMPOUND) or name.startswith("qt_") and name not in CONTAINERS:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Return a description of each reachable control with no accessible name or buddy."""
+    buddies = {id(label.buddy()) for label in root.findChildren(QLabel) if label.buddy()}
+    missing = []
+    checked.clear()
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, CONTROLS) or _qt_internal(widget):
+            continue
+        if not widget.isVisibleTo(root) or not widget.isEnabled() and not widget.isVisible():
+            continue
+        checked.append(widget)
+        if widget.accessibleName().strip() or id(widget) in buddies:
+            continue
+        text = getattr(widget, "text", lambda: "")()
+        missing.append(f"{type(widget).__name__} {widget.objectName()!r} {text!r} in "
+                       f"{type(widget.parentWidget()).__name__}")
+    return missing
+
+
+@pytest.fixture
+def window(qtbot, services, tmp_path):
+    path = services.db.path
+    services.close()
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_database(str(path))
+    yield win
+    win.close()
+
+
+def _self_assessment(win: MainWindow) -> str:
+    svc = win.services
+    return next(a.id for a in svc.assessments.assessments()
+                if a.kind is AssessmentKind.SELF_ASSESSMENT and a.is_final)
+
+
+def test_every_control_on_every_page_has_an_accessible_name(window, qtbot):
+    svc = window.services
+    pages = {"welcome/entity": lambda: window.show_entity(svc.catalog.entities()[0].id)}
+    aid = _self_assessment(window)
+
+    def workshop() -> None:
+        window.open_assessment(aid)
+        window.assessment_screen.tabs.setCurrentIndex(1)  # the votes grid and spread table too
+
+    pages["workshop"] = workshop
+    pages["compare"] = window.show_compare
+    pages["single view"] = window.show_single_view
+
+    def peer_review() -> None:
+        started = svc.peer_review.start_review(aid, "Pat Reviewer", "Doncaster")
+        window.open_assessment(started.review.id)
+
+    pages["peer review"] = peer_review
+    problems = {}
+    for name, show in pages.items():
+        show()
+        qtbot.wait(1)
+        if window.assessment_screen is not None:  # both tabs of the workshop
+            problems[name + " (views)"] = unnamed_controls(window)
+            window.assessment_screen.tabs.setCurrentIndex(0)
+        problems[name] = unnamed_controls(window)
+        assert len(checked) > 3, name
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_dialogs_name_their_controls(window, qtbot):
+    from matrix_desktop.paths import examples_dir
+    from matrix_desktop.ui.about import AboutDialog
+    from matrix_desktop.ui.import_dialog import ImportDialog
+    from matrix_desktop.ui.peer_review import StartReviewForm
+    from matrix_desktop.ui.workshop.new_assessment import NewAssessmentDialog
+
+    svc = window.services
+    start = QDialog(window)
+    QVBoxLayout(start).addWidget(StartReviewForm(svc, start))
+    dialogs = [
+        NewAssessmentDialog(window.ctx, svc.catalog.entities()[0].id, window),
+        ImportDialog(svc.exchange.preview([str(examples_dir())]), window),
+        start,
+        AboutDialog("db", window),
+    ]
+    problems = {}
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        problems[type(dialog).__name__] = unnamed_controls(dialog)
+        dialog.reject()
+    assert {k: v for k, v in problems.items() if v} == {}
