@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop import APP_DISPLAY_NAME
 from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.window_database import DatabaseActions
+from matrix_desktop.ui.window_transfer import TransferActions
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DatabaseActions, TransferActions, QMainWindow):
     """The application window. It paints first; the database is opened just after."""
 
     data_loaded = Signal()
@@ -181,103 +183,6 @@ class MainWindow(QMainWindow):
     def services(self) -> Services | None:
         return self.ctx.services
 
-    def open_database(self, database: str | None, read_only: bool = False) -> bool:
-        """Open the database safely (lock, integrity, backups); imports storage only now."""
-        from matrix_desktop.core.errors import MatrixError
-        from matrix_desktop.services.safety import DatabaseDamaged, DatabaseLocked, open_for_gui
-        from matrix_desktop.storage.backup import restore_backup
-
-        while True:
-            try:
-                opened = open_for_gui(database, read_only=read_only)
-                break
-            except DatabaseLocked as exc:
-                choice = interaction.choose(
-                    self, "Database in use", f"{exc}", ["Open read-only", "Quit"]
-                )
-                if choice != "Open read-only":
-                    self.status_label.setText("No database open")
-                    return False
-                read_only = True
-            except DatabaseDamaged as exc:
-                if exc.backup is None:
-                    interaction.error(self, "The database is damaged", str(exc))
-                    self.status_label.setText("No database open")
-                    return False
-                choice = interaction.choose(
-                    self,
-                    "The database is damaged",
-                    f"{exc}\n\nNothing was written to it. Restore the newest good backup "
-                    f"({exc.backup.label})? The damaged file is kept beside it.",
-                    ["Restore backup", "Quit"],
-                )
-                if choice != "Restore backup":
-                    self.status_label.setText("No database open")
-                    return False
-                restore_backup(exc.database, exc.backup.path)
-            except MatrixError as exc:
-                self.status_label.setText("No database open")
-                interaction.error(self, "Cannot open the database", str(exc))
-                return False
-        self.ctx.set_opened(opened)
-        self._show_warnings([w.message for w in opened.warnings])
-        where = str(opened.services.db.location)
-        ro = opened.read_only
-        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}" + (" (read-only)" if ro else ""))
-        self.status_label.setText(f"Database: {where}")
-        self._backup_timer.start()
-        self.data_loaded.emit()
-        return True
-
-    def _show_warnings(self, messages: list[str]) -> None:
-        self.banner.setText("\n".join(messages))
-        self.banner_box.setVisible(bool(messages))
-
-    def _on_backup_timer_timeout(self) -> None:
-        opened = self.ctx.opened
-        if opened is None:
-            return
-        try:
-            made = opened.safety.maybe_backup()
-        except Exception as exc:  # a failed backup must not stop the workshop
-            log.warning("periodic backup failed: %s", exc)
-            self.status_label.setText(f"Backup failed: {exc}")
-            return
-        if made is not None:
-            self.status_label.setText(f"Backed up at {made.created:%H:%M}")
-
-    def restore_from_backup(self) -> None:
-        """Choose a backup and restore it (the current state is backed up first)."""
-        from matrix_desktop.core.errors import MatrixError
-
-        opened = self.ctx.opened
-        if opened is None or not opened.safety.enabled:
-            interaction.info(self, "Restore", "Backups can be restored only into a database open for writing.")
-            return
-        backups = opened.safety.backups()
-        if not backups:
-            interaction.info(self, "Restore", "There are no backups of this database yet.")
-            return
-        index = interaction.pick(self, "Restore from a backup", "Backup to restore:", [b.label for b in backups])
-        if index is None:
-            return
-        chosen = backups[index]
-        if not interaction.confirm(
-            self,
-            "Restore from a backup",
-            f"Replace the data with the backup of {chosen.label}? The current data is backed up first.",
-            "Restore",
-        ):
-            return
-        try:
-            saved = opened.safety.restore(chosen.path)
-        except MatrixError as exc:
-            interaction.error(self, "Restore failed; nothing was changed", str(exc))
-            return
-        self.ctx.undo_stack.clear()
-        self.ctx.reloaded.emit()
-        self.status_label.setText(f"Restored {chosen.label}; the replaced data is in {saved.name}")
-
     def populate_navigator(self, navigation) -> None:  # type: ignore[no-untyped-def]
         """Show systems and their entities: [(System, [(Entity, assessment count)])]."""
         tree = []
@@ -360,91 +265,6 @@ class MainWindow(QMainWindow):
             self.show_entity(node.entity_id)
 
     # -- actions -----------------------------------------------------------------------
-    def import_examples(self) -> None:
-        from matrix_desktop.paths import examples_dir
-
-        self.import_paths([str(examples_dir())], confirm=False)
-
-    def import_files(self) -> None:
-        files = interaction.open_files(self, "Import assessments", "Exchange files (*.json);;All files (*)")
-        if files:
-            self.import_paths(files)
-
-    def import_framework(self) -> None:
-        """Load a framework file (a new matrix, or a new version of one) into the database."""
-        from matrix_desktop.core.errors import MatrixError
-
-        svc = self.services
-        if svc is None:
-            return
-        path = interaction.open_file(self, "Import a framework", "Framework files (*.yaml *.yml *.json)")
-        if not path:
-            return
-        try:
-            fw, added = svc.catalog.import_framework_file(path)
-        except MatrixError as exc:
-            interaction.error(self, "Cannot import the framework; nothing was changed", str(exc))
-            return
-        self.status_label.setText(f"{fw.title}: {'added' if added else 'already in this database'}")
-
-    def import_folder(self) -> None:
-        folder = interaction.open_folder(self, "Import a folder of exchange files")
-        if folder:
-            self.import_paths([folder])
-
-    def import_paths(self, paths: list[str], confirm: bool = True) -> bool:
-        """Preview an import, ask, then apply it; returns True if something was imported."""
-        from matrix_desktop.core.errors import MatrixError
-        from matrix_desktop.ui.import_dialog import ImportDialog
-
-        svc = self.services
-        if svc is None:
-            return False
-        try:
-            plan = svc.exchange.preview(paths)
-        except MatrixError as exc:
-            interaction.error(self, "Cannot import", str(exc))
-            return False
-        if not plan.has_changes and not confirm:
-            decisions = {}
-        elif confirm or plan.conflicts:
-            dialog = ImportDialog(plan, self)
-            if not dialog.exec():
-                return False
-            decisions = dialog.decisions()
-        else:
-            decisions = {}
-        try:
-            svc.exchange.apply(plan, decisions)
-        except MatrixError as exc:
-            interaction.error(self, "Import failed; nothing was changed", str(exc))
-            return False
-        self.ctx.undo_stack.clear()
-        self.refresh()
-        self.status_label.setText(f"Imported: {plan.summary()}")
-        if self.current_entity_id is None:
-            first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
-            if first.isValid():
-                self.nav.setCurrentIndex(first)
-        return True
-
-    def export_assessments(self, ids: list[str]) -> None:
-        from matrix_desktop.core.errors import MatrixError
-
-        svc = self.services
-        if svc is None or not ids:
-            interaction.info(self, "Export", "Choose an entity with assessments to export.")
-            return
-        path = interaction.save_file(self, "Export assessments", "assessments.mdx.json", "Exchange files (*.json)")
-        if not path:
-            return
-        try:
-            svc.exchange.export(ids, path)
-        except MatrixError as exc:
-            interaction.error(self, "Export failed", str(exc))
-            return
-        self.status_label.setText(f"Exported {len(ids)} assessment(s) to {path}")
-
     def new_assessment(self) -> None:
         if self.services is None:
             return
