@@ -239,7 +239,7 @@ def _rows_in(session: Session, table: Table, column: str, values: list[str]) -> 
     Runs on the session's own driver connection, so it sees the session's transaction.
     """
     names = [c.name for c in table.columns]
-    row_type = _ROW_TYPES.get(table.name)
+    row_type: Any = _ROW_TYPES.get(table.name)
     if row_type is None:
         row_type = _ROW_TYPES[table.name] = namedtuple(f"{table.name}_row", names)  # type: ignore[misc]
     sql = 'SELECT {} FROM "{}" WHERE "{}" IN ({})'.format(
