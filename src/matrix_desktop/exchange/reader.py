@@ -209,10 +209,11 @@ class _Accepted:
     Reading is a pure function of the bytes, so identical bytes give the identical (frozen)
     bundle: a repeated import of unchanged files skips parsing and checking them again, at
     the cost of hashing the bytes. Only accepted files are remembered; the database side of
-    an import (what it holds now) is always checked afresh. Bounded by the files' total size.
+    an import (what it holds now) is always checked afresh. Bounded by the files' total size
+    (a bundle takes about three quarters of its file's size in memory), oldest use first out.
     """
 
-    def __init__(self, max_bytes: int = 128 * 1024 * 1024, max_files: int = 5000):
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_files: int = 5000):
         self.max_bytes = max_bytes
         self.max_files = max_files
         self.size = 0
