@@ -129,7 +129,9 @@ def _bracket_depth(raw: bytes) -> int:
     C-speed steps only: drop escaped backslashes, then escaped quotes, so every quote left
     opens or closes a string; keep brackets and quotes; drop what lies between quote pairs.
     """
-    text = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _BRACKETS_AND_QUOTES)
+    if b"\\" in raw:  # a one-byte search; most files have no escapes at all
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    text = raw.translate(None, _BRACKETS_AND_QUOTES)
     brackets = b"".join(text.split(b'"')[::2]).translate(_SIGNED_BRACKETS)
     return max(accumulate(array("b", brackets)), default=0)
 
