@@ -14,8 +14,10 @@ path inside it and what is wrong.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -104,6 +106,23 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import builds and checks many objects.
+
+    Reading and planning thousands of records allocates millions of objects, nearly all
+    kept, so the collector's full passes repeat work that frees nothing (a third of the
+    time of a repeated import). Reference counting still frees everything else at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ExchangeService:
@@ -224,9 +243,10 @@ class ExchangeService:
 
     def preview(self, paths: Iterable[str | os.PathLike[str]]) -> ImportPlan:
         """Return what importing the files would do, per assessment; changes nothing."""
-        files = self.read(paths)
-        with self.db.reader() as s:
-            return Planner(s, files).plan()
+        with _collector_paused():
+            files = self.read(paths)
+            with self.db.reader() as s:
+                return Planner(s, files).plan()
 
     # -- import: apply -----------------------------------------------------------------
     def apply(
@@ -253,7 +273,7 @@ class ExchangeService:
             backup_path = self.db.backup("import")
             prune_backups(self.db.path)
         try:
-            with self.db.session() as s:
+            with _collector_paused(), self.db.session() as s:
                 fresh = Planner(s, plan.files).plan()
                 if plan_signature(fresh) != plan_signature(plan):
                     raise ExchangeError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.core.model import (
@@ -35,6 +36,8 @@ from matrix_desktop.storage.tables import (
 
 
 def _dumps(value: object) -> str:
+    if value == []:  # most list columns are empty
+        return "[]"
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -112,8 +115,13 @@ def assessment_to_row(a: Assessment, row: AssessmentRow | None = None) -> Assess
     return row
 
 
+def _list(raw: str) -> list[Any]:
+    """Return a JSON list column's items (most are empty: skip the decoder for those)."""
+    return [] if raw == "[]" else json.loads(raw)  # type: ignore[no-any-return]
+
+
 def _themes(raw: str) -> tuple[ThemeItem, ...]:
-    return tuple(ThemeItem(d["text"], tuple(d.get("tags", ()))) for d in json.loads(raw))
+    return tuple(ThemeItem(d["text"], tuple(d.get("tags", ()))) for d in _list(raw))
 
 
 def _themes_json(items: tuple[ThemeItem, ...]) -> str:
@@ -129,10 +137,10 @@ def rating_from_row(row: RatingRow) -> Rating:
         direction=Direction(row.direction) if row.direction else None,
         evidence=row.evidence,
         rationale=row.rationale,
-        statements_met=tuple(json.loads(row.statements_met_json)),
+        statements_met=tuple(_list(row.statements_met_json)),
         enablers=_themes(row.enablers_json),
         support_requests=_themes(row.support_json),
-        actions=tuple(Action(**d) for d in json.loads(row.actions_json)),
+        actions=tuple(Action(**d) for d in _list(row.actions_json)),
         review_position=ReviewPosition(row.review_position) if row.review_position else None,
         review_comment=row.review_comment,
         review_suggestions=row.review_suggestions,

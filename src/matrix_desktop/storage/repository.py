@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections import namedtuple
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.commands import AssessmentStore
@@ -212,28 +214,51 @@ def get_records(session: Session, assessment_ids: list[str]) -> dict[str, Assess
     """Return the records (with ratings and votes) of those ids that exist, by id, in few queries."""
     out: dict[str, AssessmentRecord] = {}
     ids = list(dict.fromkeys(assessment_ids))
+    table, ratings_t, votes_t = (
+        AssessmentRow.__table__,  # type: ignore[attr-defined]
+        RatingRow.__table__,  # type: ignore[attr-defined]
+        VoteRow.__table__,  # type: ignore[attr-defined]
+    )
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        # Core rows, not ORM objects: building tens of thousands of those is the slow part.
-        table, ratings_t, votes_t = (
-            AssessmentRow.__table__,  # type: ignore[attr-defined]
-            RatingRow.__table__,  # type: ignore[attr-defined]
-            VoteRow.__table__,  # type: ignore[attr-defined]
-        )
-        rows = session.execute(select(table).where(table.c.id.in_(chunk)))
-        found = {r.id: assessment_from_row(r) for r in rows}  # type: ignore[arg-type]
+        # Plain driver rows, not ORM objects or Core rows: for an import's thousands of
+        # records (tens of thousands of votes) building those is the slow part.
+        found = {r.id: assessment_from_row(r) for r in _rows_in(session, table, "id", chunk)}  # type: ignore[arg-type]
         if not found:
             continue
         keys = list(found)
         ratings: dict[str, list[Rating]] = {k: [] for k in keys}
         votes: dict[str, list[Vote]] = {k: [] for k in keys}
-        for rr in session.execute(select(ratings_t).where(ratings_t.c.assessment_id.in_(keys))):
+        for rr in _rows_in(session, ratings_t, "assessment_id", keys):
             ratings[rr.assessment_id].append(rating_from_row(rr))  # type: ignore[arg-type]
-        for vr in session.execute(select(votes_t).where(votes_t.c.assessment_id.in_(keys))):
+        for vr in _rows_in(session, votes_t, "assessment_id", keys):
             votes[vr.assessment_id].append(vote_from_row(vr))  # type: ignore[arg-type]
         for k, a in found.items():
             out[k] = AssessmentRecord(a, tuple(ratings[k]), tuple(votes[k]))
     return out
+
+
+_ROW_TYPES: dict[str, Any] = {}
+
+
+def _rows_in(session: Session, table: Table, column: str, values: list[str]) -> list[Any]:
+    """Return a table's rows whose column is one of values, as named tuples (column order).
+
+    Runs on the session's own driver connection, so it sees the session's transaction.
+    """
+    names = [c.name for c in table.columns]
+    row_type: Any = _ROW_TYPES.get(table.name)
+    if row_type is None:
+        row_type = _ROW_TYPES[table.name] = namedtuple(f"{table.name}_row", names)  # type: ignore[misc]
+    sql = 'SELECT {} FROM "{}" WHERE "{}" IN ({})'.format(
+        ", ".join(f'"{n}"' for n in names), table.name, column, ",".join("?" * len(values))
+    )
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, values)
+        return list(map(row_type._make, cursor.fetchall()))
+    finally:
+        cursor.close()
 
 
 def get_rating(session: Session, assessment_id: str, domain_key: str) -> Rating:
@@ -315,13 +340,16 @@ def insert_records(session: Session, records: list[AssessmentRecord]) -> None:
         return
     now = utcnow()
     session.flush()
-    session.execute(
-        AssessmentRow.__table__.insert(),  # type: ignore[attr-defined]
+    _insert_many(
+        session,
+        AssessmentRow.__table__,  # type: ignore[attr-defined]
         [assessment_values(r.assessment) for r in records],
     )
-    ratings = [rating_values(x, now) for r in records for x in r.ratings]
-    if ratings:
-        session.execute(RatingRow.__table__.insert(), ratings)  # type: ignore[attr-defined]
+    _insert_many(
+        session,
+        RatingRow.__table__,  # type: ignore[attr-defined]
+        [rating_values(x, now) for r in records for x in r.ratings],
+    )
     votes = [
         {
             "assessment_id": r.assessment.id,
@@ -333,17 +361,36 @@ def insert_records(session: Session, records: list[AssessmentRecord]) -> None:
         for v in r.votes
         if v.stage is not None
     ]
-    if votes:
-        session.execute(VoteRow.__table__.insert(), votes)  # type: ignore[attr-defined]
+    _insert_many(session, VoteRow.__table__, votes)  # type: ignore[attr-defined]
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) in one executemany on the session's connection.
+
+    The driver's own executemany: SQLAlchemy's per-row parameter processing costs more than
+    SQLite's insert for an import's tens of thousands of rows.
+    """
+    if not rows:
+        return
+    session.flush()  # rows the ORM still holds go first (foreign keys are checked at once)
+    names = list(rows[0])
+    sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+        table.name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+    )
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.executemany(sql, [tuple(row[n] for n in names) for row in rows])
+    finally:
+        cursor.close()
 
 
 def insert_sync_hashes(session: Session, rows: list[tuple[str, str]], at: str) -> None:
     """Insert (assessment id, content hash) pairs not yet recorded, in one statement."""
-    if rows:
-        session.execute(
-            SyncHashRow.__table__.insert(),  # type: ignore[attr-defined]
-            [{"assessment_id": a, "content_hash": h, "shared_at": at} for a, h in rows],
-        )
+    _insert_many(
+        session,
+        SyncHashRow.__table__,  # type: ignore[attr-defined]
+        [{"assessment_id": a, "content_hash": h, "shared_at": at} for a, h in rows],
+    )
 
 
 def touch_assessment(session: Session, assessment_id: str) -> None:
@@ -420,21 +467,21 @@ def append_audit(session: Session, event: AuditEvent) -> None:
 
 def append_audits(session: Session, events: list[AuditEvent]) -> None:
     """Append many audit events in one statement (in order)."""
-    if events:
-        session.execute(
-            AuditRow.__table__.insert(),  # type: ignore[attr-defined]
-            [
-                {
-                    "at": e.at,
-                    "user": e.user,
-                    "action": e.action,
-                    "assessment_id": e.assessment_id,
-                    "domain_key": e.domain_key,
-                    "detail": e.detail,
-                }
-                for e in events
-            ],
-        )
+    _insert_many(
+        session,
+        AuditRow.__table__,  # type: ignore[attr-defined]
+        [
+            {
+                "at": e.at,
+                "user": e.user,
+                "action": e.action,
+                "assessment_id": e.assessment_id,
+                "domain_key": e.domain_key,
+                "detail": e.detail,
+            }
+            for e in events
+        ],
+    )
 
 
 def list_audit(
