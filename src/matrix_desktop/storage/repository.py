@@ -241,6 +241,11 @@ def get_records(session: Session, assessment_ids: list[str]) -> dict[str, Assess
 _ROW_TYPES: dict[str, Any] = {}
 
 
+def _placeholder(session: Session) -> str:
+    """Return the driver's parameter marker: these helpers talk to the driver directly."""
+    return "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+
+
 def _rows_in(session: Session, table: Table, column: str, values: list[str]) -> list[Any]:
     """Return a table's rows whose column is one of values, as named tuples (column order).
 
@@ -250,8 +255,9 @@ def _rows_in(session: Session, table: Table, column: str, values: list[str]) -> 
     row_type: Any = _ROW_TYPES.get(table.name)
     if row_type is None:
         row_type = _ROW_TYPES[table.name] = namedtuple(f"{table.name}_row", names)  # type: ignore[misc]
+    mark = _placeholder(session)
     sql = 'SELECT {} FROM "{}" WHERE "{}" IN ({})'.format(
-        ", ".join(f'"{n}"' for n in names), table.name, column, ",".join("?" * len(values))
+        ", ".join(f'"{n}"' for n in names), table.name, column, ",".join([mark] * len(values))
     )
     cursor = session.connection().connection.cursor()
     try:
@@ -374,8 +380,9 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         return
     session.flush()  # rows the ORM still holds go first (foreign keys are checked at once)
     names = list(rows[0])
+    mark = _placeholder(session)
     sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
-        table.name, ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+        table.name, ", ".join(f'"{n}"' for n in names), ", ".join([mark] * len(names))
     )
     cursor = session.connection().connection.cursor()
     try:
