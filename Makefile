@@ -36,7 +36,8 @@ bench: venv
 	done
 
 lint: venv
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks build
+	$(VENV)/bin/ruff format --check src tests benchmarks build
 
 check: venv
 	$(PY) -m matrix_desktop check

@@ -29,11 +29,19 @@ from matrix_desktop.core.chart_models import (  # noqa: E402
 )
 
 DOMAINS = (
-    "Purpose and Vision", "Leadership", "Governance",
-    "Co-ordinated decision making and service design", "Financial framework",
-    "Workforce and culture", "Values and Behaviours", "Integration of Services",
-    "Reporting, Quality and outcomes (contracting)", "Population health management",
-    "BI and Digital Infrastructure", "Estates", "Clinical and professional leadership",
+    "Purpose and Vision",
+    "Leadership",
+    "Governance",
+    "Co-ordinated decision making and service design",
+    "Financial framework",
+    "Workforce and culture",
+    "Values and Behaviours",
+    "Integration of Services",
+    "Reporting, Quality and outcomes (contracting)",
+    "Population health management",
+    "BI and Digital Infrastructure",
+    "Estates",
+    "Clinical and professional leadership",
 )
 STAGES = ("Emerging", "Developing", "Maturing", "Thriving")
 
@@ -41,8 +49,11 @@ STAGES = ("Emerging", "Developing", "Maturing", "Thriving")
 def radar_chart() -> RadarChart:
     """Return a 13-domain, 3-series radar with a threshold and a spread band."""
     series = tuple(
-        RadarSeries(f"Series {s}", tuple(float(1 + (d + s) % 4) for d in range(13)),
-                    tuple((1.0, 3.0) for _ in range(13)) if s == 0 else None)
+        RadarSeries(
+            f"Series {s}",
+            tuple(float(1 + (d + s) % 4) for d in range(13)),
+            tuple((1.0, 3.0) for _ in range(13)) if s == 0 else None,
+        )
         for s in range(3)
     )
     return RadarChart("Doncaster place", DOMAINS, STAGES, series, 3, "Maturing: minimum")
@@ -51,8 +62,11 @@ def radar_chart() -> RadarChart:
 def heatmap() -> Heatmap:
     """Return 50 entities by 13 domains, some not assessed."""
     rows = tuple(
-        HeatmapRow(f"Entity {e}", f"Group {e % 4}",
-                   tuple(None if (e + d) % 11 == 0 else 1 + (e * d) % 4 for d in range(13)))
+        HeatmapRow(
+            f"Entity {e}",
+            f"Group {e % 4}",
+            tuple(None if (e + d) % 11 == 0 else 1 + (e * d) % 4 for d in range(13)),
+        )
         for e in range(50)
     )
     return Heatmap("Single view", DOMAINS, rows, STAGES)
@@ -104,8 +118,13 @@ def live_update(runs: int) -> float:
 
 
 def figure(name: str, value: float, unit: str, target: float) -> dict[str, object]:
-    return {"name": name, "value": round(value, 2), "unit": unit, "target": target,
-            "ok": value <= target}
+    return {
+        "name": name,
+        "value": round(value, 2),
+        "unit": unit,
+        "target": target,
+        "ok": value <= target,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{'figure':48} {'median':>10} {'target':>8}  ok")
         for f in figures:
-            print(f"{f['name']:48} {f['value']:>8} {f['unit']:<2} {f['target']:>6}  "
-                  f"{'yes' if f['ok'] else 'NO'}")
+            print(
+                f"{f['name']:48} {f['value']:>8} {f['unit']:<2} {f['target']:>6}  "
+                f"{'yes' if f['ok'] else 'NO'}"
+            )
     return 0
 
 

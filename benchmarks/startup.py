@@ -64,7 +64,9 @@ def run_once(command: list[str], env: dict[str, str]) -> dict[str, float]:
         if len(parts) == 3 and parts[0] == "startup":
             marks.setdefault(parts[1], float(parts[2]) - start)
     if "painted" not in marks or "data" not in marks:
-        raise RuntimeError(f"{command[0]} printed no start-up milestones:\n{proc.stdout}\n{proc.stderr}")
+        raise RuntimeError(
+            f"{command[0]} printed no start-up milestones:\n{proc.stdout}\n{proc.stderr}"
+        )
     return marks
 
 
@@ -73,7 +75,9 @@ def _median(samples: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(s[k] for s in samples) for k in keys}
 
 
-def measure_interleaved(commands: list[list[str]], env: dict[str, str], runs: int) -> list[dict[str, float]]:
+def measure_interleaved(
+    commands: list[list[str]], env: dict[str, str], runs: int
+) -> list[dict[str, float]]:
     """Return median milestones of each command, run in turn so load hits all alike."""
     for command in commands:
         run_once(command, env)  # warm the file caches (and the bundle's font cache)
@@ -92,15 +96,37 @@ def measure_pair(
     return base, measured
 
 
-def frozen_figures(source: dict[str, float], frozen: dict[str, float], target: float = 1.1) -> list[dict]:
+def frozen_figures(
+    source: dict[str, float], frozen: dict[str, float], target: float = 1.1
+) -> list[dict]:
     """Return the bundle's start-up figures and its ratios to the same start from source."""
     figures = [
-        {"name": "frozen bundle first paint", "value": round(frozen["painted"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
-        {"name": "frozen bundle entity list shown", "value": round(frozen["data"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
+        {
+            "name": "frozen bundle first paint",
+            "value": round(frozen["painted"] * 1000, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
+        {
+            "name": "frozen bundle entity list shown",
+            "value": round(frozen["data"] * 1000, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
     ]
     for key, label in (("painted", "first paint"), ("data", "entity list shown")):
         ratio = frozen[key] / source[key]
-        figures.append({"name": f"frozen / source {label}", "value": round(ratio, 2), "unit": "ratio", "target": target, "ok": ratio <= target})
+        figures.append(
+            {
+                "name": f"frozen / source {label}",
+                "value": round(ratio, 2),
+                "unit": "ratio",
+                "target": target,
+                "ok": ratio <= target,
+            }
+        )
     return figures
 
 
@@ -110,7 +136,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--database", help="use this database instead of a fresh example one")
     parser.add_argument(
-        "--big", action="store_true",
+        "--big",
+        action="store_true",
         help="use a copy of the generated 42 systems x 10 entities x 12 rounds database",
     )
     parser.add_argument(
@@ -149,7 +176,9 @@ def main() -> int:
         elif not args.database:
             prepare_database(database)
         remember_entity(Path(tmp), database)
-        app_cmd = shlex.split(args.command) if args.command else [sys.executable, "-m", "matrix_desktop"]
+        app_cmd = (
+            shlex.split(args.command) if args.command else [sys.executable, "-m", "matrix_desktop"]
+        )
         commands = [
             [sys.executable, str(ROOT / "benchmarks" / "_bare_window.py")],
             [*app_cmd, "--database", str(database)],
@@ -160,18 +189,72 @@ def main() -> int:
     paint_ratio = app["painted"] / bare["painted"]
     data_ratio = app["data"] / bare["painted"]
     figures = [
-        {"name": "bare QMainWindow first paint", "value": round(bare["painted"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
-        {"name": "app first paint", "value": round(app["painted"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
-        {"name": "app entity list shown", "value": round(app["data"] * 1000, 1), "unit": "ms", "target": None, "ok": True},
-        {"name": "first paint / bare window", "value": round(paint_ratio, 2), "unit": "ratio", "target": 1.5, "ok": paint_ratio <= 1.5},
-        {"name": "entity list shown / bare window", "value": round(data_ratio, 2), "unit": "ratio", "target": 4.0, "ok": data_ratio <= 4.0},
+        {
+            "name": "bare QMainWindow first paint",
+            "value": round(bare["painted"] * 1000, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
+        {
+            "name": "app first paint",
+            "value": round(app["painted"] * 1000, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
+        {
+            "name": "app entity list shown",
+            "value": round(app["data"] * 1000, 1),
+            "unit": "ms",
+            "target": None,
+            "ok": True,
+        },
+        {
+            "name": "first paint / bare window",
+            "value": round(paint_ratio, 2),
+            "unit": "ratio",
+            "target": 1.5,
+            "ok": paint_ratio <= 1.5,
+        },
+        {
+            "name": "entity list shown / bare window",
+            "value": round(data_ratio, 2),
+            "unit": "ratio",
+            "target": 4.0,
+            "ok": data_ratio <= 4.0,
+        },
     ]
     if "services" in app:
-        figures.append({"name": "app fully loaded (services ready)", "value": round(app["services"] * 1000, 1), "unit": "ms", "target": None, "ok": True})
+        figures.append(
+            {
+                "name": "app fully loaded (services ready)",
+                "value": round(app["services"] * 1000, 1),
+                "unit": "ms",
+                "target": None,
+                "ok": True,
+            }
+        )
     if "radar" in app:
-        figures.append({"name": "app radar drawn", "value": round(app["radar"] * 1000, 1), "unit": "ms", "target": None, "ok": True})
+        figures.append(
+            {
+                "name": "app radar drawn",
+                "value": round(app["radar"] * 1000, 1),
+                "unit": "ms",
+                "target": None,
+                "ok": True,
+            }
+        )
         ratio = app["radar"] / bare["painted"]
-        figures.append({"name": "radar drawn / bare window", "value": round(ratio, 2), "unit": "ratio", "target": None, "ok": True})
+        figures.append(
+            {
+                "name": "radar drawn / bare window",
+                "value": round(ratio, 2),
+                "unit": "ratio",
+                "target": None,
+                "ok": True,
+            }
+        )
     if frozen:
         figures += frozen_figures(app, frozen[0])
     if args.json:
@@ -179,7 +262,10 @@ def main() -> int:
     else:
         for f in figures:
             target = f" (target <= {f['target']})" if f["target"] else ""
-            print(f"{f['name']:<40} {f['value']:>8} {f['unit']}{target} {'ok' if f['ok'] else 'MISSED'}")
+            print(
+                f"{f['name']:<40} {f['value']:>8} {f['unit']}{target} "
+                f"{'ok' if f['ok'] else 'MISSED'}"
+            )
     return 0
 
 

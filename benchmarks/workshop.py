@@ -41,14 +41,16 @@ def _setup(folder: str):  # type: ignore[no-untyped-def]
     last = services.assessments.create(place.id, fw, "2020/21 Q4")
     for i, d in enumerate(fw.domains):
         services.assessments.execute(
-            services.assessments.edit_rating(last.id, d.key, stage=stages[i % 4]))
+            services.assessments.edit_rating(last.id, d.key, stage=stages[i % 4])
+        )
     people = [(f"Partner {n}", "") for n in range(1, 9)]
     now = services.assessments.create(place.id, fw, "2021/22 Q2", participants=people)
     record = services.assessments.record(now.id)
     for n, p in enumerate(record.assessment.participants):
         for i, d in enumerate(fw.domains):
-            services.assessments.execute(services.assessments.set_vote(
-                now.id, p.id, d.key, stages[(i + n) % 3]))
+            services.assessments.execute(
+                services.assessments.set_vote(now.id, p.id, d.key, stages[(i + n) % 3])
+            )
     return services, now.id
 
 
@@ -119,20 +121,39 @@ def main() -> int:
     ratio = radar_ms / full_ms
     commit_ms = statistics.median(commit)
     figures = [
-        {"name": "key press to radar repainted (median)", "value": round(radar_ms, 2),
-         "unit": "ms", "target": 16, "ok": radar_ms <= 16},
-        {"name": "key press to radar, ratio to a full redraw in this run", "value": round(ratio, 3),
-         "unit": "x", "target": 0.3, "ok": ratio <= 0.3},
-        {"name": "edit committed to SQLite and acknowledged (median)", "value": round(commit_ms, 2),
-         "unit": "ms", "target": 20, "ok": commit_ms <= 20},
+        {
+            "name": "key press to radar repainted (median)",
+            "value": round(radar_ms, 2),
+            "unit": "ms",
+            "target": 16,
+            "ok": radar_ms <= 16,
+        },
+        {
+            "name": "key press to radar, ratio to a full redraw in this run",
+            "value": round(ratio, 3),
+            "unit": "x",
+            "target": 0.3,
+            "ok": ratio <= 0.3,
+        },
+        {
+            "name": "edit committed to SQLite and acknowledged (median)",
+            "value": round(commit_ms, 2),
+            "unit": "ms",
+            "target": 20,
+            "ok": commit_ms <= 20,
+        },
     ]
     if not args.json:
         print(f"full redraw of the same radar: median {full_ms:.1f} ms")
-        print(f"key press to stage committed and screen refreshed: median "
-              f"{statistics.median(to_saved):.1f} ms")
+        print(
+            f"key press to stage committed and screen refreshed: median "
+            f"{statistics.median(to_saved):.1f} ms"
+        )
         for f in figures:
-            print(f"{f['name']}: {f['value']} {f['unit']} (target {f['target']}) "
-                  f"{'ok' if f['ok'] else 'MISSED'}")
+            print(
+                f"{f['name']}: {f['value']} {f['unit']} (target {f['target']}) "
+                f"{'ok' if f['ok'] else 'MISSED'}"
+            )
     else:
         print(json.dumps({"figures": figures}))
     screen.close()

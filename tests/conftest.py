@@ -57,4 +57,6 @@ def place(services):
     from matrix_desktop.core.framework import EntityKind
 
     system = services.catalog.create_system("Test ICS", "TICS")
-    return services.catalog.create_entity(system.id, "Testshire Place Partnership", EntityKind.PLACE_PARTNERSHIP, ("Council", "Trust"))
+    return services.catalog.create_entity(
+        system.id, "Testshire Place Partnership", EntityKind.PLACE_PARTNERSHIP, ("Council", "Trust")
+    )

@@ -53,7 +53,16 @@ def test_core_imports_no_storage_or_drawing_libraries():
 
 
 def test_layers_import_downwards_only():
-    order = {"core": 0, "storage": 1, "charts": 1, "reports": 1, "exchange": 1, "services": 2, "cli": 3, "ui": 3}
+    order = {
+        "core": 0,
+        "storage": 1,
+        "charts": 1,
+        "reports": 1,
+        "exchange": 1,
+        "services": 2,
+        "cli": 3,
+        "ui": 3,
+    }
     offenders = []
     for rel, names in _modules():
         layer = rel.parts[0] if len(rel.parts) > 1 else None

@@ -17,7 +17,9 @@ def _probe(event: str) -> None:
 
 def _check_display() -> str | None:
     if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
     ):
         return (
             "matrix-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"

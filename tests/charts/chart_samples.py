@@ -54,4 +54,3 @@ def all_text(fig: Figure) -> list[str]:
     for batch in fig.findobj(LabelBatch):
         texts.extend(t for t in batch.get_texts() if t)
     return texts
-

@@ -12,14 +12,35 @@ from matrix_desktop.charts import cached_text, export
 from matrix_desktop.charts.cached_text import CachedText, LabelBatch, adopt
 
 SPECS = [
-    ((0.1, 0.2), "Co-ordinated decision\nmaking and service\ndesign",
-     {"ha": "left", "va": "bottom", "fontsize": 8.5, "linespacing": 1.15}),
-    ((0.5, 0.5), "Leadership", {"ha": "center", "va": "center", "fontsize": 9,
-                                "color": "#444444", "bbox": {"facecolor": "#ffeeee",
-                                                             "edgecolor": "none"}}),
-    ((0.9, 0.8), "Reporting, Quality\nand outcomes",
-     {"ha": "right", "va": "top", "fontsize": 7.5, "fontweight": "bold", "alpha": 0.6,
-      "color": "C0", "multialignment": "center"}),
+    (
+        (0.1, 0.2),
+        "Co-ordinated decision\nmaking and service\ndesign",
+        {"ha": "left", "va": "bottom", "fontsize": 8.5, "linespacing": 1.15},
+    ),
+    (
+        (0.5, 0.5),
+        "Leadership",
+        {
+            "ha": "center",
+            "va": "center",
+            "fontsize": 9,
+            "color": "#444444",
+            "bbox": {"facecolor": "#ffeeee", "edgecolor": "none"},
+        },
+    ),
+    (
+        (0.9, 0.8),
+        "Reporting, Quality\nand outcomes",
+        {
+            "ha": "right",
+            "va": "top",
+            "fontsize": 7.5,
+            "fontweight": "bold",
+            "alpha": 0.6,
+            "color": "C0",
+            "multialignment": "center",
+        },
+    ),
 ]
 
 
@@ -56,14 +77,22 @@ def test_extents_match_ordinary_text():
     cached_renderer = FigureCanvasAgg(cached).get_renderer()
     assert len(plain.artists) == len(SPECS)
     for a, b in zip(plain.artists, cached.artists, strict=True):
-        assert np.allclose(a.get_window_extent(renderer).extents,
-                           b.get_window_extent(cached_renderer).extents)
+        assert np.allclose(
+            a.get_window_extent(renderer).extents, b.get_window_extent(cached_renderer).extents
+        )
 
 
 def test_svg_keeps_real_text():
     fig = figure_with(CachedText)
-    fig.add_artist(LabelBatch([0.2, 0.6], [0.9, 0.9], ["Place", "Provider\ncollaborative"],
-                              fontsize=8, transform=fig.transFigure))
+    fig.add_artist(
+        LabelBatch(
+            [0.2, 0.6],
+            [0.9, 0.9],
+            ["Place", "Provider\ncollaborative"],
+            fontsize=8,
+            transform=fig.transFigure,
+        )
+    )
     svg = export.figure_to_svg(fig).decode()
     for word in ("Leadership", "and outcomes", "Place", "collaborative"):
         assert f">{word}</text>" in svg
@@ -74,9 +103,14 @@ def test_a_second_figure_reuses_measurements_and_bitmaps(monkeypatch):
     calls = []
     for name in ("draw_text", "get_text_width_height_descent"):
         real = getattr(RendererAgg, name)
-        monkeypatch.setattr(RendererAgg, name,
-                            lambda self, *a, _real=real, _name=name, **k: (
-                                calls.append(_name), _real(self, *a, **k))[1])
+        monkeypatch.setattr(
+            RendererAgg,
+            name,
+            lambda self, *a, _real=real, _name=name, **k: (
+                calls.append(_name),
+                _real(self, *a, **k),
+            )[1],
+        )
     pixels(figure_with(CachedText))
     assert calls == []
 
@@ -87,8 +121,9 @@ def test_label_batch_extents_and_pixels_match_texts():
     for x, y, label in zip(xs, ys, labels, strict=True):
         texts.add_artist(Text(x, y, label, fontsize=8, ha="right", va="center"))
     batch = Figure(figsize=(4, 3), dpi=100, facecolor="white")
-    artist = LabelBatch(xs, ys, labels, fontsize=8, ha="right", va="center",
-                        transform=batch.transFigure)
+    artist = LabelBatch(
+        xs, ys, labels, fontsize=8, ha="right", va="center", transform=batch.transFigure
+    )
     batch.add_artist(artist)
     renderer = FigureCanvasAgg(texts).get_renderer()
     for text, box in zip(texts.artists, artist.label_extents(), strict=True):

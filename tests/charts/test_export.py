@@ -1,4 +1,4 @@
-"""Tests for chart export: PNG size and content, SVG text and colours, PDF drawings with real text."""
+"""Chart export: PNG size and content, SVG text and colours, PDF drawings with real text."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def test_svg_carries_transparency_in_colours_not_opacity(radar_fig):
 
 def test_fold_opacity_into_colours():
     folded = export.fold_opacity_into_colours(
-        b'<path style="fill: #0072b2; fill-opacity: 0.5; stroke: #000000; opacity: 0.5"/>')
+        b'<path style="fill: #0072b2; fill-opacity: 0.5; stroke: #000000; opacity: 0.5"/>'
+    )
     assert folded == b'<path style="fill: #0072b240; stroke: #00000080"/>'
 
 
@@ -67,8 +68,9 @@ def test_drawing_makes_a_pdf_with_searchable_text(radar_fig, tmp_path):
     assert b"DejaVuSans" in data  # the bundled font is embedded, not Helvetica
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext not installed")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     words = " ".join(text.split())
     for word in ("Leadership", "Governance", "Estates", "Maturing", "Thriving"):
         assert word in words

@@ -86,8 +86,12 @@ def test_band_spans_low_to_high(radar_chart):
 
 
 def test_series_differ_without_colour(radar_chart):
-    chart = RadarChart("eight", SYB_DOMAINS, STAGES, tuple(
-        RadarSeries(f"s{i}", tuple([2.0] * 13)) for i in range(8)))
+    chart = RadarChart(
+        "eight",
+        SYB_DOMAINS,
+        STAGES,
+        tuple(RadarSeries(f"s{i}", tuple([2.0] * 13)) for i in range(8)),
+    )
     artists = radar.draw_radar(radar.style.new_figure(9, 9), chart)
     looks = {(str(line.get_linestyle()), line.get_marker()) for line in artists.lines}
     assert len(looks) == 8
@@ -104,8 +108,10 @@ def test_domain_labels_do_not_overlap_each_other_or_leave_the_figure(count):
     chart = RadarChart(chart.title, SYB_DOMAINS[:count], STAGES, chart.series, 3, THRESHOLD_LABEL)
     fig = rendered(radar.build_radar(chart))
     renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in fig.findobj(lambda a: str(
-        a.get_gid()).startswith("domain-label-"))]
+    boxes = [
+        t.get_window_extent(renderer)
+        for t in fig.findobj(lambda a: str(a.get_gid()).startswith("domain-label-"))
+    ]
     assert len(boxes) == count
     for a, b in itertools.combinations(boxes, 2):
         assert not _overlaps(a, b)
@@ -116,22 +122,33 @@ def test_domain_labels_do_not_overlap_each_other_or_leave_the_figure(count):
 
 
 SYB_V1_4_DOMAINS = (  # the published key areas, whose long neighbours collided at ~520 px
-    "Purpose and Vision", "Leadership", "Governance",
-    "Co-ordinated decision making and service design", "Financial framework",
-    "Workforce and culture", "Values and Behaviours", "Integration of Services",
-    "Reporting, Quality and outcomes (contracting)", "Population health management",
-    "BI and Digital Infrastructure", "Defined population that is within scope of the Place",
+    "Purpose and Vision",
+    "Leadership",
+    "Governance",
+    "Co-ordinated decision making and service design",
+    "Financial framework",
+    "Workforce and culture",
+    "Values and Behaviours",
+    "Integration of Services",
+    "Reporting, Quality and outcomes (contracting)",
+    "Population health management",
+    "BI and Digital Infrastructure",
+    "Defined population that is within scope of the Place",
     "Public and patient engagement",
 )
 
 
 def _label_boxes(fig):
     renderer = fig.canvas.get_renderer()
-    return [t.get_window_extent(renderer) for t in fig.findobj(
-        lambda a: str(a.get_gid()).startswith("domain-label-"))]
+    return [
+        t.get_window_extent(renderer)
+        for t in fig.findobj(lambda a: str(a.get_gid()).startswith("domain-label-"))
+    ]
 
 
-@pytest.mark.parametrize(("width", "height"), [(2.4, 5.4), (3.2, 3.4), (4.0, 4.3), (5.2, 5.6), (9.0, 9.0)])
+@pytest.mark.parametrize(
+    ("width", "height"), [(2.4, 5.4), (3.2, 3.4), (4.0, 4.3), (5.2, 5.6), (9.0, 9.0)]
+)
 def test_labels_fit_without_overlap_at_small_widget_sizes(width, height):
     chart = syb_radar(2)
     chart = RadarChart("Barnsley Place Partnership", SYB_V1_4_DOMAINS, STAGES, chart.series)
@@ -198,12 +215,14 @@ def test_empty_series_draws_the_grid_and_a_note():
 
 
 def test_one_domain_and_forty_domains_render():
-    one = rendered(radar.build_radar(RadarChart("t", ("Only",), STAGES, (
-        RadarSeries("a", (2.0,)),))))
+    one = rendered(
+        radar.build_radar(RadarChart("t", ("Only",), STAGES, (RadarSeries("a", (2.0,)),)))
+    )
     assert "Only" in all_text(one)
     many = tuple(f"Domain number {i} with a longish name" for i in range(40))
-    fig = rendered(radar.build_radar(RadarChart("t", many, STAGES, (
-        RadarSeries("a", tuple([2.0] * 40)),))))
+    fig = rendered(
+        radar.build_radar(RadarChart("t", many, STAGES, (RadarSeries("a", tuple([2.0] * 40)),)))
+    )
     (spokes,) = fig.findobj(lambda a: a.get_gid() == "spokes")
     assert len(spokes.get_segments()) == 40
 
@@ -217,12 +236,17 @@ def test_long_title_is_wrapped_and_stays_inside():
 
 
 def test_ragged_and_odd_values_are_padded_not_raised():
-    chart = RadarChart("t", SYB_DOMAINS, STAGES, (
-        RadarSeries("short", (1.0, 2.0)),
-        RadarSeries("long", tuple([2.0] * 20)),
-        RadarSeries("odd", (float("nan"), 9.0, -1.0)),
-        RadarSeries("band short", (1.0,) * 13, ((1.0, 2.0),)),
-    ))
+    chart = RadarChart(
+        "t",
+        SYB_DOMAINS,
+        STAGES,
+        (
+            RadarSeries("short", (1.0, 2.0)),
+            RadarSeries("long", tuple([2.0] * 20)),
+            RadarSeries("odd", (float("nan"), 9.0, -1.0)),
+            RadarSeries("band short", (1.0,) * 13, ((1.0, 2.0),)),
+        ),
+    )
     artists = radar.draw_radar(radar.style.new_figure(9, 9), chart)
     short = artists.lines[0].get_ydata()
     assert len(short) == 14 and np.isnan(short[2:13]).all()

@@ -32,8 +32,13 @@ def test_radar_becomes_a_drawing_with_its_labels_as_text():
     text = " ".join(_strings(drawing))
     for word in ("Leadership", "Governance", "Thriving"):
         assert word in text
-    fonts = {c.fontName for g in drawing.contents if isinstance(g, Group)
-             for c in g.contents if isinstance(c, String)}
+    fonts = {
+        c.fontName
+        for g in drawing.contents
+        if isinstance(g, Group)
+        for c in g.contents
+        if isinstance(c, String)
+    }
     assert fonts <= {"DejaVuSans", "DejaVuSans-Bold"}
 
 

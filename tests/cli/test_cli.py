@@ -20,9 +20,15 @@ def run(capsys, *args):
 
 
 def test_help_runs_without_a_display():
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env["PYTHONPATH"] = str(SRC)
-    result = subprocess.run([sys.executable, "-m", "matrix_desktop", "--help"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "matrix_desktop", "--help"], env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0
     assert "frameworks" in result.stdout and "import" in result.stdout
 
@@ -42,14 +48,25 @@ def test_database_from_environment(capsys, db_path, monkeypatch):
 
 
 def test_import_export_and_check(capsys, db_path, tmp_path):
-    code, out, _ = run(capsys, "--database", str(db_path), "import", "--dry-run", str(examples_dir()))
+    code, out, _ = run(
+        capsys, "--database", str(db_path), "import", "--dry-run", str(examples_dir())
+    )
     assert code == 0 and "nothing was changed" in out
     code, out, _ = run(capsys, "--database", str(db_path), "entities")
     assert "no assessments" not in out and "Barnsley" not in out
     code, out, _ = run(capsys, "--database", str(db_path), "import", str(examples_dir()))
     assert code == 0 and "18 new" in out
     target = tmp_path / "barnsley.mdx.json"
-    code, out, _ = run(capsys, "--database", str(db_path), "export", "--entity", "Barnsley Place Partnership", "-o", str(target))
+    code, out, _ = run(
+        capsys,
+        "--database",
+        str(db_path),
+        "export",
+        "--entity",
+        "Barnsley Place Partnership",
+        "-o",
+        str(target),
+    )
     assert code == 0 and target.exists()
     code, out, _ = run(capsys, "--database", str(db_path), "check")
     assert code == 0 and "integrity_check: ok" in out and "assessments: 18" in out
@@ -60,7 +77,16 @@ def test_bad_input_exits_non_zero_with_a_message(capsys, db_path, tmp_path):
     bad.write_text("{ not json", encoding="utf-8")
     code, _, err = run(capsys, "--database", str(db_path), "import", str(bad))
     assert code == 1 and "bad.json" in err and "not valid JSON" in err
-    code, _, err = run(capsys, "--database", str(db_path), "export", "--entity", "Atlantis", "-o", str(tmp_path / "x.json"))
+    code, _, err = run(
+        capsys,
+        "--database",
+        str(db_path),
+        "export",
+        "--entity",
+        "Atlantis",
+        "-o",
+        str(tmp_path / "x.json"),
+    )
     assert code == 1 and "Atlantis" in err
     broken = tmp_path / "fw.yaml"
     broken.write_text("format: 1\nkey: x\n", encoding="utf-8")
@@ -84,10 +110,21 @@ def test_framework_new_version_round_trip(capsys, db_path, tmp_path):
     import yaml
 
     out = tmp_path / "syb.yaml"
-    code, _, _ = run(capsys, "--database", str(db_path), "frameworks", "export", "syb-place-development-matrix", "-o", str(out))
+    code, _, _ = run(
+        capsys,
+        "--database",
+        str(db_path),
+        "frameworks",
+        "export",
+        "syb-place-development-matrix",
+        "-o",
+        str(out),
+    )
     assert code == 0
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    data["domains"][0]["descriptors"]["maturing"] = ["Partners review the shared vision every year."]
+    data["domains"][0]["descriptors"]["maturing"] = [
+        "Partners review the shared vision every year."
+    ]
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     code, _, err = run(capsys, "--database", str(db_path), "frameworks", "import", str(out))
     assert code == 1 and "new version" in err  # same version, different content: refused

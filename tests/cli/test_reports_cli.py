@@ -23,44 +23,131 @@ def db(example_db: Path, tmp_path: Path) -> str:  # noqa: F811
 
 def test_report_peer_review(db, tmp_path, capsys):
     out = tmp_path / "peer.pdf"
-    code = run_cli(["--database", db, "report", "peer-review", "--entity", ENTITY,
-                    "--round", ROUND, "-o", str(out), "--no-charts"])
+    code = run_cli(
+        [
+            "--database",
+            db,
+            "report",
+            "peer-review",
+            "--entity",
+            ENTITY,
+            "--round",
+            ROUND,
+            "-o",
+            str(out),
+            "--no-charts",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert page_count(out) > 15
 
 
 def test_report_system_and_worksheets(db, tmp_path):
-    assert run_cli(["--database", db, "report", "system", "--system", SYSTEM, "-o",
-                    str(tmp_path / "s.pdf"), "--no-charts", "--page-size", "letter"]) == 0
-    assert run_cli(["--database", db, "report", "worksheets", "--framework",
-                    "syb-place-development-matrix", "-o", str(tmp_path / "w.pdf")]) == 0
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "report",
+                "system",
+                "--system",
+                SYSTEM,
+                "-o",
+                str(tmp_path / "s.pdf"),
+                "--no-charts",
+                "--page-size",
+                "letter",
+            ]
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "report",
+                "worksheets",
+                "--framework",
+                "syb-place-development-matrix",
+                "-o",
+                str(tmp_path / "w.pdf"),
+            ]
+        )
+        == 0
+    )
     assert page_count(tmp_path / "w.pdf") == 14
 
 
 def test_export_data_and_charts_and_exchange_still_works(db, tmp_path):
-    assert run_cli(["--database", db, "export", "xlsx", "--system", SYSTEM,
-                    "-o", str(tmp_path / "d.xlsx")]) == 0
-    assert run_cli(["--database", db, "export", "csv", "--entity", ENTITY, "--table", "votes",
-                    "-o", str(tmp_path / "v.csv")]) == 0
+    assert (
+        run_cli(
+            ["--database", db, "export", "xlsx", "--system", SYSTEM, "-o", str(tmp_path / "d.xlsx")]
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "export",
+                "csv",
+                "--entity",
+                ENTITY,
+                "--table",
+                "votes",
+                "-o",
+                str(tmp_path / "v.csv"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "v.csv").read_text("utf-8-sig").startswith("entity,round")
-    assert run_cli(["--database", db, "export", "svg", "--entity", ENTITY, "--round", ROUND,
-                    "-o", str(tmp_path / "r.svg")]) == 0
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "export",
+                "svg",
+                "--entity",
+                ENTITY,
+                "--round",
+                ROUND,
+                "-o",
+                str(tmp_path / "r.svg"),
+            ]
+        )
+        == 0
+    )
     assert b"<svg" in (tmp_path / "r.svg").read_bytes()
-    assert run_cli(["--database", db, "export", "png", "--system", SYSTEM,
-                    "-o", str(tmp_path / "h.png")]) == 0
+    assert (
+        run_cli(
+            ["--database", db, "export", "png", "--system", SYSTEM, "-o", str(tmp_path / "h.png")]
+        )
+        == 0
+    )
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
-    assert run_cli(["--database", db, "export", "--entity", ENTITY,
-                    "-o", str(tmp_path / "b.mdx.json")]) == 0
+    assert (
+        run_cli(
+            ["--database", db, "export", "--entity", ENTITY, "-o", str(tmp_path / "b.mdx.json")]
+        )
+        == 0
+    )
     assert (tmp_path / "b.mdx.json").stat().st_size > 1000
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["report", "peer-review", "--entity", "Nowhere", "--round", ROUND], "no entity named"),
-    (["report", "peer-review", "--entity", ENTITY, "--round", "1999"], "no round named"),
-    (["report", "system", "--system", "Atlantis"], "no system named"),
-    (["report", "worksheets", "--framework", "nope"], "framework nope"),
-    (["export", "csv", "--entity", ENTITY, "--table", "nope"], "no table named"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["report", "peer-review", "--entity", "Nowhere", "--round", ROUND], "no entity named"),
+        (["report", "peer-review", "--entity", ENTITY, "--round", "1999"], "no round named"),
+        (["report", "system", "--system", "Atlantis"], "no system named"),
+        (["report", "worksheets", "--framework", "nope"], "framework nope"),
+        (["export", "csv", "--entity", ENTITY, "--table", "nope"], "no table named"),
+    ],
+)
 def test_bad_input_exits_non_zero_with_a_message(db, tmp_path, capsys, argv, message):
     code = run_cli(["--database", db, *argv, "-o", str(tmp_path / "x.pdf")])
     assert code != 0
@@ -68,7 +155,19 @@ def test_bad_input_exits_non_zero_with_a_message(db, tmp_path, capsys, argv, mes
 
 
 def test_unwritable_output_exits_non_zero(db, tmp_path, capsys):
-    code = run_cli(["--database", db, "report", "peer-review", "--entity", ENTITY, "--round",
-                    ROUND, "-o", str(tmp_path / "no" / "such" / "x.pdf")])
+    code = run_cli(
+        [
+            "--database",
+            db,
+            "report",
+            "peer-review",
+            "--entity",
+            ENTITY,
+            "--round",
+            ROUND,
+            "-o",
+            str(tmp_path / "no" / "such" / "x.pdf"),
+        ]
+    )
     assert code == 1
     assert "does not exist" in capsys.readouterr().err

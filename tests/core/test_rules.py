@@ -27,8 +27,15 @@ def _framework(per_stage: dict[str, int]) -> Framework:
         for n in range(1, count + 1)
     )
     return Framework(
-        key="t", version="1", name="Test", publisher="p", published="2021-01-01", source="s",
-        stages=STAGES, domains=(Domain("d", "Domain", 1, statements),), applies_to=(),
+        key="t",
+        version="1",
+        name="Test",
+        publisher="p",
+        published="2021-01-01",
+        source="s",
+        stages=STAGES,
+        domains=(Domain("d", "Domain", 1, statements),),
+        applies_to=(),
     )
 
 

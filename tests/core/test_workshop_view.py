@@ -18,10 +18,18 @@ def _record(aid: str, stages: dict[str, str], votes=()) -> AssessmentRecord:
 
 def test_radar_has_this_assessment_first_with_the_room_band_then_last_round():
     d0, d1 = FW.domains[0].key, FW.domains[1].key
-    votes = [Vote("a", "p1", d0, "emerging"), Vote("a", "p2", d0, "thriving"),
-             Vote("a", "p3", d1, None)]
-    chart = workshop_radar(FW, EntityKind.PLACE_PARTNERSHIP, _record("a", {d0: "maturing"}, votes),
-                           previous=_record("b", {d1: "developing"}), numbered=True)
+    votes = [
+        Vote("a", "p1", d0, "emerging"),
+        Vote("a", "p2", d0, "thriving"),
+        Vote("a", "p3", d1, None),
+    ]
+    chart = workshop_radar(
+        FW,
+        EntityKind.PLACE_PARTNERSHIP,
+        _record("a", {d0: "maturing"}, votes),
+        previous=_record("b", {d1: "developing"}),
+        numbered=True,
+    )
     assert chart.domains[:2] == ("1", "2") and len(chart.domains) == 13
     this, last = chart.series
     assert this.values[:2] == (3.0, None)
@@ -30,7 +38,12 @@ def test_radar_has_this_assessment_first_with_the_room_band_then_last_round():
 
 
 def test_options_leave_out_the_previous_round_and_the_band():
-    chart = workshop_radar(FW, None, _record("a", {}), previous=_record("b", {}),
-                           options=RadarOptions(previous=False, spread=False))
+    chart = workshop_radar(
+        FW,
+        None,
+        _record("a", {}),
+        previous=_record("b", {}),
+        options=RadarOptions(previous=False, spread=False),
+    )
     assert len(chart.series) == 1 and chart.series[0].band is None
     assert chart.domains[0] == FW.domains[0].title

@@ -88,7 +88,8 @@ def logical_dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
         tables = [
             r[0]
             for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type='table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
         return [

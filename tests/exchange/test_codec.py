@@ -1,4 +1,4 @@
-"""The exchange format: examples are valid, round trips are byte-identical, bad files are refused."""
+"""The exchange format: examples valid, round trips byte-identical, bad files refused."""
 
 from __future__ import annotations
 
@@ -24,12 +24,16 @@ def test_export_import_export_gives_identical_bytes(example_services, tmp_path):
     from matrix_desktop.services.context import open_services
 
     ids = [a.id for a in example_services.assessments.assessments()]
-    first = example_services.exchange.export(ids, tmp_path / "a.mdx.json", exported_at="2026-01-01T00:00:00")
+    first = example_services.exchange.export(
+        ids, tmp_path / "a.mdx.json", exported_at="2026-01-01T00:00:00"
+    )
     other = open_services(tmp_path / "other.sqlite3")
     try:
         result = other.exchange.import_paths([first])
         assert len(result.changed) == 18
-        second = other.exchange.export(ids, tmp_path / "b.mdx.json", exported_at="2026-01-01T00:00:00")
+        second = other.exchange.export(
+            ids, tmp_path / "b.mdx.json", exported_at="2026-01-01T00:00:00"
+        )
     finally:
         other.close()
     assert first.read_bytes() == second.read_bytes()

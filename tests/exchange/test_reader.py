@@ -100,7 +100,8 @@ def test_framework_neither_in_file_nor_database(world, tmp_path: Path) -> None: 
     _refused(
         world,
         _write(tmp_path / "nofw.mdx.json", doc),
-        "assessments[0].framework: test-matrix version v1 is neither in the file nor in this database",
+        "assessments[0].framework: test-matrix version v1 is neither in the file "
+        "nor in this database",
     )
 
 

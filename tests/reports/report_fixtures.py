@@ -41,13 +41,19 @@ def add_peer_review(svc: Services, entity: str = ENTITY, round_name: str = ROUND
     record = svc.assessments.record(own.id)
     fw = svc.assessments.framework_of(own)
     peer = Assessment(
-        id="peer-" + own.id[:8], entity_id=e.id, framework_key=own.framework_key,
-        framework_version=own.framework_version, round_id=own.round_id,
-        kind=AssessmentKind.PEER_REVIEW, status=Status.FINAL, reviews_id=own.id,
-        reviewer_name="Dr Peer Reviewer", reviewer_organisation="Rotherham Place",
+        id="peer-" + own.id[:8],
+        entity_id=e.id,
+        framework_key=own.framework_key,
+        framework_version=own.framework_version,
+        round_id=own.round_id,
+        kind=AssessmentKind.PEER_REVIEW,
+        status=Status.FINAL,
+        reviews_id=own.id,
+        reviewer_name="Dr Peer Reviewer",
+        reviewer_organisation="Rotherham Place",
         strengths="Strong relationships & shared purpose.",
         areas_to_develop="Data sharing <across> partners.",
-        recommendations="=HYPERLINK(\"http://example.invalid\") is not a formula here.",
+        recommendations='=HYPERLINK("http://example.invalid") is not a formula here.',
     )
     ratings = []
     for i, d in enumerate(fw.domains_for(e.kind)):
@@ -56,12 +62,17 @@ def add_peer_review(svc: Services, entity: str = ENTITY, round_name: str = ROUND
         if i % 3 == 0 and stage:  # challenge every third domain one stage down
             pos = max(fw.stage(stage).position - 1, 1)
             stage = fw.stage_at(pos).key
-        ratings.append(Rating(
-            peer.id, d.key, stage=stage,
-            review_position=(ReviewPosition.AGREE if stage == mine.stage
-                             else ReviewPosition.CHALLENGE),
-            review_comment=f"Peer comment on {d.title}.",
-        ))
+        ratings.append(
+            Rating(
+                peer.id,
+                d.key,
+                stage=stage,
+                review_position=(
+                    ReviewPosition.AGREE if stage == mine.stage else ReviewPosition.CHALLENGE
+                ),
+                review_comment=f"Peer comment on {d.title}.",
+            )
+        )
     with svc.db.session() as s:
         store = repo.SqlAssessmentStore(s)
         store.put_record(AssessmentRecord(peer, tuple(ratings)))
@@ -105,8 +116,9 @@ def pdftotext(path: Path, first: int | None = None, last: int | None = None) -> 
         args += ["-f", str(first)]
     if last:
         args += ["-l", str(last)]
-    return subprocess.run(args + [str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        args + [str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def page_count(path: Path) -> int:

@@ -14,8 +14,11 @@ DANGEROUS = ("=1+2", "+SUM(A1)", "-3+4", "@cmd", "\tx", "\rx", '=HYPERLINK("http
 
 
 def _table() -> DataTable:
-    return DataTable("ratings", ("entity", "evidence", "stage position"),
-                     tuple(("Barnsley", s, 2) for s in DANGEROUS) + (("Barnsley", "plain", None),))
+    return DataTable(
+        "ratings",
+        ("entity", "evidence", "stage position"),
+        tuple(("Barnsley", s, 2) for s in DANGEROUS) + (("Barnsley", "plain", None),),
+    )
 
 
 def test_xlsx_cells_that_look_like_formulas_are_strings():
@@ -60,8 +63,12 @@ def test_write_xlsx_and_csv_files(reports, tmp_path):
     assert wb["Ratings"].max_row > 9 * 13
     written = reports.write_data("csv", tmp_path / "data.csv", entity_names=[ENTITY])
     assert [p.name for p in written] == [
-        "data-ratings.csv", "data-votes.csv", "data-actions.csv", "data-enablers.csv",
-        "data-support-requests.csv"]
+        "data-ratings.csv",
+        "data-votes.csv",
+        "data-actions.csv",
+        "data-enablers.csv",
+        "data-support-requests.csv",
+    ]
     (one,) = reports.write_data("csv", tmp_path / "r.csv", entity_names=[ENTITY], table="ratings")
     assert one.read_text("utf-8-sig").startswith("system,entity")
 

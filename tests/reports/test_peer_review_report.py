@@ -98,8 +98,8 @@ def test_structure_cover_contents_domains_appendix(peer_pdf):
         match = re.search(re.escape(title) + r" \.*\s*(\d+)", contents)
         assert match, f"{title} missing from contents"
         page = int(match.group(1))
-        assert squash(pdftotext(path, page, page)).split("Peer-review report ", 1)[1].startswith(
-            title
+        assert (
+            squash(pdftotext(path, page, page)).split("Peer-review report ", 1)[1].startswith(title)
         ), f"{title} is not at the top of page {page}"
 
 
@@ -127,8 +127,12 @@ def test_identical_input_gives_identical_bytes(services):
 
 def test_letter_paper_and_author_when_asked(reports, tmp_path):
     path = tmp_path / "letter.pdf"
-    reports.write_peer_review(ENTITY, ROUND, path, DocumentOptions(
-        page_size="letter", author="Programme Office", include_charts=False))
+    reports.write_peer_review(
+        ENTITY,
+        ROUND,
+        path,
+        DocumentOptions(page_size="letter", author="Programme Office", include_charts=False),
+    )
     info = pdfinfo(path)
     assert info["Page size"].endswith("(letter)")
     assert info["Author"] == "Programme Office"
@@ -150,8 +154,9 @@ def test_assessment_with_no_ratings_gives_a_correct_document(services, reports, 
     e = services.catalog.find_entity(ENTITY)
     fw = services.catalog.framework("syb-place-development-matrix")
     services.assessments.create(e.id, fw, "2022/23 Q1", facilitator="Facilitator")
-    path = reports.write_peer_review(ENTITY, "2022/23 Q1", tmp_path / "empty.pdf",
-                                     DocumentOptions(include_charts=False))
+    path = reports.write_peer_review(
+        ENTITY, "2022/23 Q1", tmp_path / "empty.pdf", DocumentOptions(include_charts=False)
+    )
     text = squash(pdftotext(path))
     assert "Not yet assessed" in text
     assert "No peer review has been recorded" in text
@@ -172,8 +177,9 @@ def test_long_evidence_flows_across_pages(services, reports, tmp_path):
         first: Rating = rec.ratings[0]
         repo.SqlAssessmentStore(s).put_rating(first.evolve(evidence=evidence))
     started = time.perf_counter()
-    path = reports.write_peer_review(ENTITY, ROUND, tmp_path / "long.pdf",
-                                     DocumentOptions(include_charts=False))
+    path = reports.write_peer_review(
+        ENTITY, ROUND, tmp_path / "long.pdf", DocumentOptions(include_charts=False)
+    )
     assert time.perf_counter() - started < 30
     assert page_count(path) > 40
     text = pdftotext(path)

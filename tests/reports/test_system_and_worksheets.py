@@ -26,8 +26,9 @@ def system_pdf(example_db, tmp_path_factory):  # type: ignore[no-untyped-def]
     svc = open_services(example_db, read_only=True)
     try:
         path = tmp_path_factory.mktemp("system") / "system.pdf"
-        ReportService(svc).write_system_summary(SYSTEM, None, path,
-                                                DocumentOptions(deterministic=True))
+        ReportService(svc).write_system_summary(
+            SYSTEM, None, path, DocumentOptions(deterministic=True)
+        )
         report = ReportService(svc).system_summary(SYSTEM)
         entities = [e.name for e in svc.catalog.entities()]
     finally:
@@ -74,8 +75,11 @@ def test_unknown_system_is_a_clear_error(reports, tmp_path):
 
 
 def test_worksheets_one_domain_per_page(reports, tmp_path):
-    path = reports.write_worksheets("syb-place-development-matrix", tmp_path / "ws.pdf",
-                                    options=DocumentOptions(deterministic=True))
+    path = reports.write_worksheets(
+        "syb-place-development-matrix",
+        tmp_path / "ws.pdf",
+        options=DocumentOptions(deterministic=True),
+    )
     fw = reports.svc.catalog.framework("syb-place-development-matrix")
     assert page_count(path) == 1 + len(fw.domains)
     for i, d in enumerate(fw.domains, start=2):
@@ -88,7 +92,8 @@ def test_worksheets_one_domain_per_page(reports, tmp_path):
 
 
 def test_worksheets_for_the_ics_matrix(reports, tmp_path):
-    path = reports.write_worksheets("nhs-ics-maturity-matrix", tmp_path / "ics.pdf",
-                                    options=DocumentOptions(page_size="letter"))
+    path = reports.write_worksheets(
+        "nhs-ics-maturity-matrix", tmp_path / "ics.pdf", options=DocumentOptions(page_size="letter")
+    )
     assert page_count(path) == 1 + 5
     assert "Maturing" in pdftotext(path)

@@ -10,7 +10,12 @@ from matrix_desktop.core.model import Status
 
 def _new(services, place, syb, **kw):
     return services.assessments.create(
-        place.id, syb, "2021/22 Q2", facilitator="Fay", participants=[("Ann", "Council"), ("", "")], **kw
+        place.id,
+        syb,
+        "2021/22 Q2",
+        facilitator="Fay",
+        participants=[("Ann", "Council"), ("", "")],
+        **kw,
     )
 
 
@@ -41,7 +46,9 @@ def test_edit_undo_redo_each_commit_and_audit(services, place, syb):
 def test_stage_outside_the_framework_is_refused(services, place, syb):
     a = _new(services, place, syb)
     with pytest.raises(ValidationFailed, match="not a stage"):
-        services.assessments.execute(services.assessments.edit_rating(a.id, "leadership", stage="golden"))
+        services.assessments.execute(
+            services.assessments.edit_rating(a.id, "leadership", stage="golden")
+        )
     assert services.assessments.record(a.id).rating("leadership").stage is None
 
 

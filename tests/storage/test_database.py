@@ -38,7 +38,10 @@ def test_first_start_loads_the_bundled_frameworks_once(db_path):
         with db.reader() as s:
             keys = sorted((f.key, f.version) for f in list_frameworks(s))
         db.close()
-    assert keys == [("nhs-ics-maturity-matrix", "2019-06"), ("syb-place-development-matrix", "v1-4")]
+    assert keys == [
+        ("nhs-ics-maturity-matrix", "2019-06"),
+        ("syb-place-development-matrix", "v1-4"),
+    ]
 
 
 def test_known_revisions_match_the_migrations():
@@ -92,8 +95,15 @@ def test_old_schema_is_backed_up_before_migrating(db_path, monkeypatch):
     calls = []
     monkeypatch.setattr(database, "HEAD_REVISION", "0002-test")
     monkeypatch.setattr(database, "KNOWN_REVISIONS", KNOWN_REVISIONS + ("0002-test",))
-    monkeypatch.setattr(database, "migrate", lambda engine, loc: calls.append(
-        database.backup_database(loc.path, database.timestamped_backup_path(loc.path, "migration"))))
+    monkeypatch.setattr(
+        database,
+        "migrate",
+        lambda engine, loc: calls.append(
+            database.backup_database(
+                loc.path, database.timestamped_backup_path(loc.path, "migration")
+            )
+        ),
+    )
     open_database(db_path).close()
     assert len(calls) == 1 and calls[0].exists()
     assert sqlite3.connect(calls[0]).execute("SELECT count(*) FROM framework").fetchone()[0] == 2
@@ -145,12 +155,16 @@ def test_readers_do_not_wait_for_a_writer(db_path):
     other = open_database(db_path)
     try:
         with db.session() as writer:
-            writer.connection().exec_driver_sql("INSERT INTO app_meta(key, value) VALUES ('w', '1')")
+            writer.connection().exec_driver_sql(
+                "INSERT INTO app_meta(key, value) VALUES ('w', '1')"
+            )
             start = time.monotonic()
             with other.reader() as reader:
-                value = reader.connection().exec_driver_sql(
-                    "SELECT value FROM app_meta WHERE key='w'"
-                ).scalar()
+                value = (
+                    reader.connection()
+                    .exec_driver_sql("SELECT value FROM app_meta WHERE key='w'")
+                    .scalar()
+                )
             assert time.monotonic() - start < 1.0
             assert value is None  # the uncommitted write is not visible
     finally:

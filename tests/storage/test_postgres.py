@@ -49,16 +49,35 @@ def server():  # type: ignore[no-untyped-def]
     if os.geteuid() == 0:
         shutil.chown(data, "postgres")
     port = _free_port()
-    subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"),
-                                 "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(data / "log"),
+                "-o",
+                f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield port
     finally:
-        subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -67,7 +86,9 @@ def pg_url(server, request):  # type: ignore[no-untyped-def]
     import psycopg
 
     name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
-    with psycopg.connect(f"host=127.0.0.1 port={server} user=postgres dbname=postgres", autocommit=True) as con:
+    with psycopg.connect(
+        f"host=127.0.0.1 port={server} user=postgres dbname=postgres", autocommit=True
+    ) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}"')
         con.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql+psycopg://postgres@127.0.0.1:{server}/{name}"
@@ -81,7 +102,9 @@ def test_postgres_database_migrates_imports_and_edits_with_undo(pg_url):
         assert len(result.changed) == 18
         record = svc.assessments.assessments()[0]
         svc.assessments.execute(svc.assessments.reopen(record.id, "regional review"))
-        command = svc.assessments.edit_rating(record.id, "leadership", stage="thriving", evidence="日本語 ✓")
+        command = svc.assessments.edit_rating(
+            record.id, "leadership", stage="thriving", evidence="日本語 ✓"
+        )
         svc.assessments.execute(command)
         assert svc.assessments.record(record.id).rating("leadership").evidence == "日本語 ✓"
         svc.assessments.revert(command)

@@ -7,8 +7,8 @@ import shutil
 import subprocess
 
 import pytest
-from storage_helpers import logical_dump, make_workshop
 from sqlalchemy import event
+from storage_helpers import logical_dump, make_workshop
 
 from matrix_desktop.services.context import open_services
 from matrix_desktop.services.safety import open_for_gui

@@ -28,8 +28,17 @@ from matrix_desktop.core.model import AssessmentKind
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.main_window import MainWindow
 
-CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractItemView,
-            QSpinBox, QDateEdit, QCheckBox)
+CONTROLS = (
+    QAbstractButton,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QComboBox,
+    QAbstractItemView,
+    QSpinBox,
+    QDateEdit,
+    QCheckBox,
+)
 # Qt's own parts of a compound control, named through the control itself
 COMPOUND = (QComboBox, QAbstractSpinBox, QTabBar)
 
@@ -64,8 +73,10 @@ def unnamed_controls(root: QWidget) -> list[str]:
         if widget.accessibleName().strip() or id(widget) in buddies:
             continue
         text = getattr(widget, "text", lambda: "")()
-        missing.append(f"{type(widget).__name__} {widget.objectName()!r} {text!r} in "
-                       f"{type(widget.parentWidget()).__name__}")
+        missing.append(
+            f"{type(widget).__name__} {widget.objectName()!r} {text!r} in "
+            f"{type(widget.parentWidget()).__name__}"
+        )
     return missing
 
 
@@ -86,8 +97,11 @@ def window(qtbot, services, tmp_path):
 
 def _self_assessment(win: MainWindow) -> str:
     svc = win.services
-    return next(a.id for a in svc.assessments.assessments()
-                if a.kind is AssessmentKind.SELF_ASSESSMENT and a.is_final)
+    return next(
+        a.id
+        for a in svc.assessments.assessments()
+        if a.kind is AssessmentKind.SELF_ASSESSMENT and a.is_final
+    )
 
 
 def test_every_control_on_every_page_has_an_accessible_name(window, qtbot):

@@ -15,10 +15,17 @@ STAGES = ("Emerging", "Developing", "Maturing", "Thriving")
 
 
 def chart() -> RadarChart:
-    return RadarChart("Doncaster", DOMAINS, STAGES, (
-        RadarSeries("Self", (1.0, 2.0, 3.0, 2.0, 1.0), ((1.0, 2.0),) * 5),
-        RadarSeries("Peer", (2.0, 2.0, None, 3.0, 2.0)),
-    ), 3, "Maturing: minimum for ICS designation")
+    return RadarChart(
+        "Doncaster",
+        DOMAINS,
+        STAGES,
+        (
+            RadarSeries("Self", (1.0, 2.0, 3.0, 2.0, 1.0), ((1.0, 2.0),) * 5),
+            RadarSeries("Peer", (2.0, 2.0, None, 3.0, 2.0)),
+        ),
+        3,
+        "Maturing: minimum for ICS designation",
+    )
 
 
 def grab(view: RadarView) -> np.ndarray:
@@ -42,8 +49,9 @@ def test_update_series_blits_new_values_on_screen(radar_view, qtbot, monkeypatch
     before = grab(radar_view)
     blits = []
     real_blit = radar_view.canvas.blit
-    monkeypatch.setattr(radar_view.canvas, "blit", lambda bbox=None: (blits.append(bbox),
-                                                                      real_blit(bbox)))
+    monkeypatch.setattr(
+        radar_view.canvas, "blit", lambda bbox=None: (blits.append(bbox), real_blit(bbox))
+    )
     radar_view.update_series(1, (4.0, 4.0, 4.0, 4.0, 4.0))  # first update: caches background
     draws = radar_view.full_draws
     radar_view.update_series(1, (3.0, 4.0, 4.0, 4.0, 4.0))
@@ -70,8 +78,9 @@ def test_blitted_image_matches_a_full_redraw(radar_view, qtbot):
     updated = radar_view.chart
     fresh.set_chart(updated)
     # the live series is drawn last (on top); compare where that cannot matter: pixel counts
-    difference = (blitted != grab(fresh)).any(axis=-1) if blitted.ndim == 3 else blitted != grab(
-        fresh)
+    difference = (
+        (blitted != grab(fresh)).any(axis=-1) if blitted.ndim == 3 else blitted != grab(fresh)
+    )
     assert difference.mean() < 0.01
 
 
@@ -85,8 +94,11 @@ def test_resize_refreshes_the_background(radar_view, qtbot):
     def refreshed() -> bool:
         background = radar_view._background
         width = radar_view.canvas.get_width_height(physical=True)[0]
-        return background is not None and background is not old_background and (
-            background.get_extents()[2] == width)
+        return (
+            background is not None
+            and background is not old_background
+            and (background.get_extents()[2] == width)
+        )
 
     qtbot.waitUntil(refreshed)
     radar_view.update_series(1, (2.0,) * 5)
@@ -107,8 +119,9 @@ def test_context_menu_saves_and_copies(radar_view, tmp_path, monkeypatch):
     menu = radar_view.context_menu()
     actions = [a.text() for a in menu.actions()]
     assert actions == ["Save as PNG\u2026", "Save as SVG\u2026", "Copy to clipboard"]
-    monkeypatch.setattr(radar_view, "ask_save_path",
-                        lambda caption, _filter, suffix: tmp_path / f"radar{suffix}")
+    monkeypatch.setattr(
+        radar_view, "ask_save_path", lambda caption, _filter, suffix: tmp_path / f"radar{suffix}"
+    )
     menu.actions()[0].trigger()
     menu.actions()[1].trigger()
     assert (tmp_path / "radar.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -129,8 +142,11 @@ def test_widgets_have_accessible_names(radar_view):
 def test_chart_view_shows_a_built_figure_at_natural_size(qtbot, tmp_path):
     view = ChartView(name="Single view heatmap")
     qtbot.addWidget(view)
-    figure = build_heatmap(Heatmap("Single view", DOMAINS, (
-        HeatmapRow("Doncaster", "Place", (1, 2, 3, 4, None)),), STAGES))
+    figure = build_heatmap(
+        Heatmap(
+            "Single view", DOMAINS, (HeatmapRow("Doncaster", "Place", (1, 2, 3, 4, None)),), STAGES
+        )
+    )
     view.set_figure(figure)
     assert view.figure is figure and figure.canvas is view.canvas
     width, height = figure.get_size_inches() * figure.dpi

@@ -54,9 +54,7 @@ def test_ticking_places_fills_the_table_and_radar(qtbot, widget, services):
 
 def test_mixed_versions_are_refused_with_a_message(qtbot, services):
     syb = services.catalog.framework("syb-place-development-matrix")
-    services.catalog.add_framework(
-        dataclasses.replace(syb, version="v1-5")
-    )
+    services.catalog.add_framework(dataclasses.replace(syb, version="v1-5"))
     barnsley = services.catalog.find_entity("Barnsley")
     newer = services.assessments.create(
         barnsley.id, services.catalog.framework(syb.key, "v1-5"), "2022/23 Q1"

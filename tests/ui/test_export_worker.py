@@ -43,12 +43,14 @@ def test_the_window_stays_responsive_while_a_report_is_written(qtbot, tmp_path, 
 
     def write(progress):  # type: ignore[no-untyped-def]
         threads.add(threading.get_ident())
-        return reports.write_peer_review(ENTITY, ROUND, tmp_path / "out.pdf",
-                                         DocumentOptions(), progress=progress)
+        return reports.write_peer_review(
+            ENTITY, ROUND, tmp_path / "out.pdf", DocumentOptions(), progress=progress
+        )
 
     try:
-        job = run_export(window, "Peer-review report", write, tmp_path / "out.pdf",
-                         opener=opened.append)
+        job = run_export(
+            window, "Peer-review report", write, tmp_path / "out.pdf", opener=opened.append
+        )
         job.progress.connect(lambda p, _m: progress.append(p))
         with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
             pass
@@ -69,8 +71,9 @@ def test_a_failure_is_reported_not_raised(qtbot, tmp_path):
         raise NotFound("no entity named 'Nowhere'")
 
     opened: list[Path] = []
-    job = run_export(None, "Report", partial(fail), tmp_path / "x.pdf", opener=opened.append,
-                     show_errors=False)
+    job = run_export(
+        None, "Report", partial(fail), tmp_path / "x.pdf", opener=opened.append, show_errors=False
+    )
     with qtbot.waitSignal(job.failed, timeout=10_000) as blocker:
         pass
     assert blocker.args == ["no entity named 'Nowhere'"]

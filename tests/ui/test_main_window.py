@@ -36,7 +36,10 @@ def test_choosing_an_entity_lists_its_assessments(qtbot, ctx, db_path):
     window.nav.setCurrentIndex(sheffield)
     assert "Sheffield" in window.entity_page.title.text()
     model = window.entity_page.model
-    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ["2020/21 Q4", "2021/22 Q2"]
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [
+        "2020/21 Q4",
+        "2021/22 Q2",
+    ]
     assert model.data(model.index(0, 4)) == "13 of 13"
 
 
@@ -78,7 +81,7 @@ def test_quick_navigation_matches_the_full_read(ctx, db_path, example_services_p
     svc.close()
     quick = read_navigation(db_path)
     assert quick is not None
-    (system, entities), = quick
+    ((system, entities),) = quick
     assert len(entities) == 9 and all(n == 2 for _, n in entities)
 
 
@@ -102,7 +105,9 @@ def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_
     assert window.stack.count() == 3  # welcome, entity page and one task page: old pages closed
 
 
-def test_second_copy_is_offered_read_only_with_the_holder_named(qtbot, ctx, db_path, monkeypatch, tmp_path):
+def test_second_copy_is_offered_read_only_with_the_holder_named(
+    qtbot, ctx, db_path, monkeypatch, tmp_path
+):
     from PySide6.QtCore import QSettings
 
     from matrix_desktop.ui.context import AppContext
@@ -110,7 +115,9 @@ def test_second_copy_is_offered_read_only_with_the_holder_named(qtbot, ctx, db_p
 
     first = _window(qtbot, ctx, db_path)
     asked = []
-    monkeypatch.setattr(interaction, "choose", lambda p, t, m, o: asked.append(m) or "Open read-only")
+    monkeypatch.setattr(
+        interaction, "choose", lambda p, t, m, o: asked.append(m) or "Open read-only"
+    )
     other_ctx = AppContext(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
     second = MainWindow(other_ctx)
     qtbot.addWidget(second)
@@ -131,17 +138,25 @@ def test_failed_write_is_kept_and_saved_on_retry(qtbot, ctx, db_path, answers, m
     svc.assessments.execute(svc.assessments.reopen(record.id, "test"))
     command = svc.assessments.edit_rating(record.id, "leadership", evidence="Typed in the workshop")
     real = svc.assessments.execute
-    monkeypatch.setattr(svc.assessments, "execute", lambda c: (_ for _ in ()).throw(WriteFailed("disk is full", "disk_full", True)))
+    monkeypatch.setattr(
+        svc.assessments,
+        "execute",
+        lambda c: (_ for _ in ()).throw(WriteFailed("disk is full", "disk_full", True)),
+    )
     assert not ctx.push(command)
     assert ctx.pending == [command] and "retrying" in window.saved_label.text()
     monkeypatch.setattr(svc.assessments, "execute", real)
     ctx.retry_pending()
     assert ctx.pending == []
-    assert svc.assessments.record(record.id).rating("leadership").evidence == "Typed in the workshop"
+    assert (
+        svc.assessments.record(record.id).rating("leadership").evidence == "Typed in the workshop"
+    )
     assert ctx.undo_stack.count() == 1
 
 
-def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(qtbot, ctx, db_path, tmp_path, monkeypatch):
+def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(
+    qtbot, ctx, db_path, tmp_path, monkeypatch
+):
     from matrix_desktop.ui.interaction import interaction
 
     window = _window(qtbot, ctx, db_path)
@@ -157,7 +172,9 @@ def test_reports_menu_writes_a_peer_review_pdf_on_a_worker(qtbot, ctx, db_path, 
     assert target.read_bytes().startswith(b"%PDF") and job is not None
 
 
-def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(qtbot, ctx, db_path, tmp_path):
+def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(
+    qtbot, ctx, db_path, tmp_path
+):
     from PySide6.QtCore import QSettings
 
     from matrix_desktop.ui.context import AppContext
@@ -166,7 +183,10 @@ def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(qtbot
     window.import_examples()
     entity_id = window.current_entity_id
     progress = window.entity_page.progress
-    assert progress.progress is not None and progress.progress.rounds == ("2020/21 Q4", "2021/22 Q2")
+    assert progress.progress is not None and progress.progress.rounds == (
+        "2020/21 Q4",
+        "2021/22 Q2",
+    )
     assert progress.radar.chart is not None and len(progress.radar.chart.series) == 2
     assert progress.table_model.rowCount() == 13
     window.close()
@@ -193,7 +213,9 @@ def test_import_framework_from_the_file_menu(qtbot, ctx, db_path, tmp_path, monk
     monkeypatch.setattr(interaction, "open_file", lambda *a: str(good))
     window.import_framework_action.trigger()
     assert "added" in window.status_label.text()
-    assert ("syb-place-development-matrix", "v2") in {(f.key, f.version) for f in ctx.services.catalog.frameworks()}
+    assert ("syb-place-development-matrix", "v2") in {
+        (f.key, f.version) for f in ctx.services.catalog.frameworks()
+    }
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: 1\nkey: broken\n", encoding="utf-8")
     monkeypatch.setattr(interaction, "open_file", lambda *a: str(bad))
@@ -217,4 +239,6 @@ def test_assessment_menu_is_there_only_while_the_workshop_screen_is(qtbot, ctx, 
     assert view.count("Presentation mode") == 1
     window.show_compare()
     assert "Assessment" not in _menu_titles(window)  # at once, not when the screen is deleted
-    assert "Presentation mode" not in [a.text().replace("&", "") for a in window.view_menu.actions()]
+    assert "Presentation mode" not in [
+        a.text().replace("&", "") for a in window.view_menu.actions()
+    ]

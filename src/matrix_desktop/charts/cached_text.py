@@ -46,15 +46,30 @@ def _measurer(dpi: float) -> RendererAgg:
 
 def font_key(prop: FontProperties) -> FontKey:
     """Return a hashable snapshot of a FontProperties (which is mutable)."""
-    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
-            prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
-            prop.get_math_fontfamily())
+    return (
+        tuple(prop.get_family()),
+        prop.get_style(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_size_in_points(),
+        prop.get_file(),
+        prop.get_math_fontfamily(),
+    )
 
 
 def _font(key: FontKey) -> FontProperties:
     family, style, variant, weight, stretch, size, fname, math_family = key
-    return FontProperties(family=list(family), style=style, variant=variant, weight=weight,
-                          stretch=stretch, size=size, fname=fname, math_fontfamily=math_family)
+    return FontProperties(
+        family=list(family),
+        style=style,
+        variant=variant,
+        weight=weight,
+        stretch=stretch,
+        size=size,
+        fname=fname,
+        math_fontfamily=math_family,
+    )
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: layout() makes each once
@@ -75,12 +90,26 @@ def _dpi_figure(dpi: float) -> Figure:
 
 @lru_cache(maxsize=4096)
 def layout(
-    text: str, font: FontKey, dpi: float, linespacing: float, ha: Any, va: Any, ma: Any,
+    text: str,
+    font: FontKey,
+    dpi: float,
+    linespacing: float,
+    ha: Any,
+    va: Any,
+    ma: Any,
 ) -> Block:
     """Return the layout of a label, measured once per process (Agg metrics)."""
     # A new Text per distinct label (not one shared): safe if a worker thread exports a chart.
-    scratch = Text(0, 0, text, fontproperties=_font(font), linespacing=linespacing,
-                   horizontalalignment=ha, verticalalignment=va, multialignment=ma)
+    scratch = Text(
+        0,
+        0,
+        text,
+        fontproperties=_font(font),
+        linespacing=linespacing,
+        horizontalalignment=ha,
+        verticalalignment=va,
+        multialignment=ma,
+    )
     scratch.set_figure(_dpi_figure(dpi))
     bbox, info, _descent = Text._get_layout(scratch, _measurer(dpi))
     x0, y0 = math.floor(bbox.x0) - PAD, math.floor(bbox.y0) - PAD
@@ -112,8 +141,14 @@ def _bitmap(
     return np.ascontiguousarray(np.asarray(renderer.buffer_rgba())[::-1])
 
 
-def _stamp(renderer: RendererAgg, gc, block: Block, image: np.ndarray,  # type: ignore[no-untyped-def]
-           x: float, y: float) -> None:
+def _stamp(
+    renderer: RendererAgg,
+    gc,
+    block: Block,
+    image: np.ndarray,  # type: ignore[no-untyped-def]
+    x: float,
+    y: float,
+) -> None:
     renderer.draw_image(gc, round(x) + block.origin[0], round(y) + block.origin[1], image)
 
 
@@ -147,7 +182,8 @@ class CachedText(Text):
         if not self.get_visible() or self.get_text() == "":
             return
         posx, posy = self.get_transform().transform(
-            (float(self.convert_xunits(self._x)), float(self.convert_yunits(self._y))))
+            (float(self.convert_xunits(self._x)), float(self.convert_yunits(self._y)))
+        )
         if not (math.isfinite(posx) and math.isfinite(posy)):
             return
         renderer.open_group("text", self.get_gid())
@@ -156,12 +192,23 @@ class CachedText(Text):
             self._bbox_patch.draw(renderer)
         text = self._get_wrapped_text()
         font = font_key(self._fontproperties)
-        block = layout(text, font, renderer.dpi, self._linespacing,
-                       self._horizontalalignment, self._verticalalignment,
-                       self._get_multialignment())
-        image = _bitmap(block, font, font_manager.findfont(self._fontproperties),
-                        to_rgba(self.get_color(), self.get_alpha()), bool(self._antialiased),
-                        renderer.dpi)
+        block = layout(
+            text,
+            font,
+            renderer.dpi,
+            self._linespacing,
+            self._horizontalalignment,
+            self._verticalalignment,
+            self._get_multialignment(),
+        )
+        image = _bitmap(
+            block,
+            font,
+            font_manager.findfont(self._fontproperties),
+            to_rgba(self.get_color(), self.get_alpha()),
+            bool(self._antialiased),
+            renderer.dpi,
+        )
         gc = renderer.new_gc()
         self._set_gc_clip(gc)
         _stamp(renderer, gc, block, image, posx, posy)
@@ -205,8 +252,18 @@ class LabelBatch(Artist):
         self.xs = np.asarray(xs, dtype=float)
         self.ys = np.asarray(ys, dtype=float)
         self.labels = list(labels)
-        self._text = Text(0, 0, "", fontsize=fontsize, fontweight=fontweight, color=colour,
-                          ha=ha, va=va, multialignment=ma, linespacing=linespacing)
+        self._text = Text(
+            0,
+            0,
+            "",
+            fontsize=fontsize,
+            fontweight=fontweight,
+            color=colour,
+            ha=ha,
+            va=va,
+            multialignment=ma,
+            linespacing=linespacing,
+        )
         if transform is not None:
             self.set_transform(transform)
         self.set_gid(gid)
@@ -222,9 +279,15 @@ class LabelBatch(Artist):
 
     def _block(self, label: str, dpi: float) -> Block:
         t = self._text
-        return layout(label, font_key(t.get_fontproperties()), dpi, t._linespacing,
-                      t.get_horizontalalignment(), t.get_verticalalignment(),
-                      t._get_multialignment())
+        return layout(
+            label,
+            font_key(t.get_fontproperties()),
+            dpi,
+            t._linespacing,
+            t.get_horizontalalignment(),
+            t.get_verticalalignment(),
+            t._get_multialignment(),
+        )
 
     def label_extents(self, renderer=None) -> list[Bbox]:  # type: ignore[no-untyped-def]
         """Return each label's extent in display pixels (Agg metrics)."""
@@ -266,4 +329,3 @@ class LabelBatch(Artist):
                 stamp.draw(renderer)
         renderer.close_group("labels")
         self.stale = False
-

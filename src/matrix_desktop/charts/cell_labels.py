@@ -1,4 +1,4 @@
-"""An artist for many short centred labels (heatmap cells): cached bitmaps on Agg, real text elsewhere."""
+"""Many short centred labels (heatmap cells): cached bitmaps on Agg, real text elsewhere."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ class CellLabels(Artist):
             canvas_height = renderer.get_canvas_width_height()[1]
             for (x, y), text, colour in zip(points, self.labels, self.colours, strict=True):
                 width, height, descent = renderer.get_text_width_height_descent(
-                    text, prop, ismath=False)
+                    text, prop, ismath=False
+                )
                 gc.set_foreground(colour)
                 baseline = y - height / 2 + descent
                 if renderer.flipy():  # as Text.draw does

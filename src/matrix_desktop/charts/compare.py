@@ -27,20 +27,39 @@ def build_comparison(chart: RadarChart) -> Figure:
         height = 0.9 + k * ROW_IN + 0.6
         fig = style.new_figure(width, height)
         fig.suptitle(style.wrap(chart.title, 90, 1), fontsize=11, y=1 - 0.12 / height, va="top")
-        ax = fig.add_axes((label_in / width, 0.75 / height, (width - label_in - 0.4) / width,
-                           (height - 1.35) / height))
+        ax = fig.add_axes(
+            (
+                label_in / width,
+                0.75 / height,
+                (width - label_in - 0.4) / width,
+                (height - 1.35) / height,
+            )
+        )
         y = np.arange(k)
         offsets = np.linspace(-0.22, 0.22, len(chart.series)) if len(chart.series) > 1 else [0]
         for index, series in enumerate(chart.series):
             look = style.series_style(index)
             values = closed_values(series.values, k, n)[:-1]
-            ax.plot(values, y + offsets[index], linestyle="none", marker=look.marker,
-                    markersize=9, color=look.colour, markeredgecolor="white",
-                    markeredgewidth=0.6, label=style.wrap(series.label, 40, 2),
-                    gid=f"series-{index}")
+            ax.plot(
+                values,
+                y + offsets[index],
+                linestyle="none",
+                marker=look.marker,
+                markersize=9,
+                color=look.colour,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                label=style.wrap(series.label, 40, 2),
+                gid=f"series-{index}",
+            )
         if chart.threshold is not None and 1 <= chart.threshold <= n:
-            ax.axvline(chart.threshold, color=style.THRESHOLD_COLOUR, linestyle=":",
-                       linewidth=1.6, label=chart.threshold_label or "threshold")
+            ax.axvline(
+                chart.threshold,
+                color=style.THRESHOLD_COLOUR,
+                linestyle=":",
+                linewidth=1.6,
+                label=chart.threshold_label or "threshold",
+            )
         ax.set_yticks(y, labels=[style.wrap(name, 40, 2) for name in chart.domains])
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
@@ -53,6 +72,10 @@ def build_comparison(chart: RadarChart) -> Figure:
                 ax.axhspan(i - 0.5, i + 0.5, color="#f3f3f3", zorder=0, linewidth=0)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        fig.legend(loc="lower center", ncols=min(len(chart.series) + 1, 4), fontsize=7.5,
-                   bbox_to_anchor=(0.5, 0.0))
+        fig.legend(
+            loc="lower center",
+            ncols=min(len(chart.series) + 1, 4),
+            fontsize=7.5,
+            bbox_to_anchor=(0.5, 0.0),
+        )
     return fig

@@ -1,4 +1,4 @@
-"""Heatmap: entities by domains, the stage name (or self-minus-peer difference) written in each cell."""
+"""Heatmap: entities by domains, the stage (or self-minus-peer difference) in each cell."""
 
 from __future__ import annotations
 
@@ -64,8 +64,10 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         if k == 0 or not rows or not heatmap.stages:
             fig = style.new_figure(8, 3)
             why = (
-                "the framework has no domains" if k == 0
-                else "no assessments to compare yet" if not rows
+                "the framework has no domains"
+                if k == 0
+                else "no assessments to compare yet"
+                if not rows
                 else "the framework has no stages"
             )
             return style.nothing_to_show(fig, why, heatmap.title)
@@ -88,16 +90,25 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         height = header_in + 0.25 + len(rows) * CELL_HEIGHT_IN + 0.55
         fig = style.new_figure(width, height)
         adopt(fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top"))
-        ax = fig.add_axes((
-            label_in / width, 0.55 / height,
-            (width - label_in - group_in) / width, (height - header_in - 0.8) / height,
-        ))
+        ax = fig.add_axes(
+            (
+                label_in / width,
+                0.55 / height,
+                (width - label_in - group_in) / width,
+                (height - header_in - 0.8) / height,
+            )
+        )
         ax.set_axis_off()  # labels are drawn below: 60 tick labels would each be a Tick
         # One mesh of flat cells: an image would be resampled to the screen and pushed through
         # the norm pixel by pixel, which cost more than everything else together.
         cells_mesh = ax.pcolormesh(
-            np.arange(k + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, np.ma.masked_invalid(data),
-            cmap=cmap, norm=norm, antialiased=False, edgecolors="none",
+            np.arange(k + 1) - 0.5,
+            np.arange(len(rows) + 1) - 0.5,
+            np.ma.masked_invalid(data),
+            cmap=cmap,
+            norm=norm,
+            antialiased=False,
+            edgecolors="none",
         )
         cells_mesh.set_gid("cells")
         ax.set_xlim(-0.5, k - 0.5)
@@ -106,23 +117,36 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         # Text and ink per distinct value (a handful), not per cell.
         unassessed = (NOT_ASSESSED_TEXT, style.text_colour_for(style.NOT_ASSESSED_COLOUR))
         looks = {
-            float(v): (_cell_text(heatmap, v),
-                       style.text_colour_for(colours[int(np.searchsorted(bounds, v) - 1)]))
+            float(v): (
+                _cell_text(heatmap, v),
+                style.text_colour_for(colours[int(np.searchsorted(bounds, v) - 1)]),
+            )
             for v in np.unique(data[~np.isnan(data)])
         }
         rows_at, columns_at = np.indices(data.shape)
         flat = [unassessed if math.isnan(v) else looks[v] for v in data.ravel().tolist()]
-        cells = CellLabels(columns_at.ravel(), rows_at.ravel(), [t for t, _ in flat],
-                           [ink for _, ink in flat], cell_font)
+        cells = CellLabels(
+            columns_at.ravel(),
+            rows_at.ravel(),
+            [t for t, _ in flat],
+            [ink for _, ink in flat],
+            cell_font,
+        )
         cells.set_gid("cell-labels")
         ax.add_artist(cells)
         _draw_headers(fig, ax, heatmap.domains, [r.label for r in rows])
         # White gaps between cells keep them readable when neighbours share a colour: one line
         # broken by NaNs (one path), not a Tick per cell edge or a Path per segment.
-        ax.add_artist(Line2D(
-            *_rules(np.arange(0.5, k - 1, 1), np.arange(0.5, len(rows) - 1, 1), k, len(rows)),
-            color="white", linewidth=1.5, solid_capstyle="butt", gid="cell-gaps", zorder=2,
-        ))
+        ax.add_artist(
+            Line2D(
+                *_rules(np.arange(0.5, k - 1, 1), np.arange(0.5, len(rows) - 1, 1), k, len(rows)),
+                color="white",
+                linewidth=1.5,
+                solid_capstyle="butt",
+                gid="cell-gaps",
+                zorder=2,
+            )
+        )
         if show_groups:
             _draw_groups(ax, groups, k)
         _draw_key(fig, heatmap, colours, bounds)
@@ -147,18 +171,31 @@ def _rules(
 def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequence[str]) -> None:
     """Write domain names above the columns and entity names left of the rows (no ticks)."""
     k = len(domains)
-    ax.add_artist(LabelBatch(
-        np.arange(k), np.full(k, -0.5), [style.wrap(d, 14 if k <= 20 else 10, 4) for d in domains],
-        fontsize=7 if k <= 20 else 5.5, ha="center", va="bottom", ma="center",
-        transform=offset_copy(ax.transData, fig=fig, y=LABEL_PAD_PT, units="points"),
-        gid="column-labels",
-    ))
-    ax.add_artist(LabelBatch(
-        np.full(len(labels), -0.5), np.arange(len(labels)), [style.wrap(t, 32, 1) for t in labels],
-        fontsize=8, ha="right", va="center",
-        transform=offset_copy(ax.transData, fig=fig, x=-LABEL_PAD_PT, units="points"),
-        gid="row-labels",
-    ))
+    ax.add_artist(
+        LabelBatch(
+            np.arange(k),
+            np.full(k, -0.5),
+            [style.wrap(d, 14 if k <= 20 else 10, 4) for d in domains],
+            fontsize=7 if k <= 20 else 5.5,
+            ha="center",
+            va="bottom",
+            ma="center",
+            transform=offset_copy(ax.transData, fig=fig, y=LABEL_PAD_PT, units="points"),
+            gid="column-labels",
+        )
+    )
+    ax.add_artist(
+        LabelBatch(
+            np.full(len(labels), -0.5),
+            np.arange(len(labels)),
+            [style.wrap(t, 32, 1) for t in labels],
+            fontsize=8,
+            ha="right",
+            va="center",
+            transform=offset_copy(ax.transData, fig=fig, x=-LABEL_PAD_PT, units="points"),
+            gid="row-labels",
+        )
+    )
 
 
 def _draw_groups(ax: Axes, groups: list[str], k: int) -> None:
@@ -166,16 +203,29 @@ def _draw_groups(ax: Axes, groups: list[str], k: int) -> None:
     starts = [i for i in range(len(groups)) if i == 0 or groups[i] != groups[i - 1]]
     ends = [*starts[1:], len(groups)]
     if len(starts) > 1:
-        ax.add_artist(Line2D(
-            *_rules((), [s - 0.5 for s in starts[1:]], k, len(groups)), color=style.INK,
-            linewidth=1.6, solid_capstyle="butt", gid="group-rules", zorder=2.1,
-        ))
-    ax.add_artist(LabelBatch(
-        np.full(len(starts), k - 0.35),
-        [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
-        [style.wrap(groups[s], 24, 2) for s in starts], fontsize=7.5, fontweight="bold",
-        ha="left", va="center", transform=ax.transData, gid="group-labels",
-    ))
+        ax.add_artist(
+            Line2D(
+                *_rules((), [s - 0.5 for s in starts[1:]], k, len(groups)),
+                color=style.INK,
+                linewidth=1.6,
+                solid_capstyle="butt",
+                gid="group-rules",
+                zorder=2.1,
+            )
+        )
+    ax.add_artist(
+        LabelBatch(
+            np.full(len(starts), k - 0.35),
+            [(s + e - 1) / 2 for s, e in zip(starts, ends, strict=True)],
+            [style.wrap(groups[s], 24, 2) for s in starts],
+            fontsize=7.5,
+            fontweight="bold",
+            ha="left",
+            va="center",
+            transform=ax.transData,
+            gid="group-labels",
+        )
+    )
 
 
 def _draw_key(fig: Figure, heatmap: Heatmap, colours: tuple[str, ...], bounds: np.ndarray) -> None:
@@ -185,12 +235,27 @@ def _draw_key(fig: Figure, heatmap: Heatmap, colours: tuple[str, ...], bounds: n
     else:
         names = list(heatmap.stages)
         title = ""
-    handles = [Patch(facecolor=c, edgecolor=style.GRID, label=n) for c, n in zip(colours, names,
-                                                                                 strict=False)]
-    handles.append(Patch(facecolor=style.NOT_ASSESSED_COLOUR, edgecolor=style.GRID,
-                         label=f"{NOT_ASSESSED_TEXT} not yet assessed"))
-    legend = fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 8),
-                        fontsize=7.5, title=title or None, title_fontsize=7.5,
-                        bbox_to_anchor=(0.5, 0.0), handlelength=1.4, columnspacing=1.0)
+    handles = [
+        Patch(facecolor=c, edgecolor=style.GRID, label=n)
+        for c, n in zip(colours, names, strict=False)
+    ]
+    handles.append(
+        Patch(
+            facecolor=style.NOT_ASSESSED_COLOUR,
+            edgecolor=style.GRID,
+            label=f"{NOT_ASSESSED_TEXT} not yet assessed",
+        )
+    )
+    legend = fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncols=min(len(handles), 8),
+        fontsize=7.5,
+        title=title or None,
+        title_fontsize=7.5,
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
     for text in [*legend.get_texts(), legend.get_title()]:
         adopt(text)

@@ -160,12 +160,20 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
                 Patch(facecolor=(0.3, 0.3, 0.3, 0.25), label="shaded: range of participants' views")
             )
         if not chart.series:
-            ax.add_artist(CachedText(
-                0.5, 0.5, "nothing to show yet: no scores recorded",
-                transform=ax.transAxes, ha="center", va="center", fontsize=10,
-                bbox={"facecolor": "white", "edgecolor": style.GRID, "pad": 4},
-                gid="nothing-to-show", zorder=5,
-            ))
+            ax.add_artist(
+                CachedText(
+                    0.5,
+                    0.5,
+                    "nothing to show yet: no scores recorded",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    bbox={"facecolor": "white", "edgecolor": style.GRID, "pad": 4},
+                    gid="nothing-to-show",
+                    zorder=5,
+                )
+            )
         if handles:
             artists.legend_handles = handles
             artists.legend_columns = 1 if len(handles) <= 2 else 2 if len(handles) <= 6 else 3
@@ -184,8 +192,11 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
     title_lines = artists.chart.title and style.wrap(artists.chart.title, 80, 3).count("\n") + 1
     top += 0.22 * (title_lines or 0)
     fit = radar_labels.fit_labels(
-        artists.chart.domains, thetas(len(artists.chart.domains))[:-1],
-        artists.domain_labels[0].get_fontproperties(), (width, height), fig.dpi,
+        artists.chart.domains,
+        thetas(len(artists.chart.domains))[:-1],
+        artists.domain_labels[0].get_fontproperties(),
+        (width, height),
+        fig.dpi,
         (left, right, top, bottom),
     )
     artists.label_fit = fit
@@ -196,13 +207,19 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
             text.set_fontsize(fit.style.fontsize)
     (cx, cy), radius = fit.centre, fit.radius
     artists.axes.set_position(
-        ((cx - radius) / width, (cy - radius) / height, 2 * radius / width, 2 * radius / height))
+        ((cx - radius) / width, (cy - radius) / height, 2 * radius / width, 2 * radius / height)
+    )
 
 
 def _make_legend(fig: Figure, artists: RadarArtists, columns: int) -> None:
     artists.legend = fig.legend(
-        handles=artists.legend_handles, loc="lower center", bbox_to_anchor=(0.5, 0.01),
-        ncols=columns, fontsize=8.5, handlelength=3.2, columnspacing=1.5,
+        handles=artists.legend_handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.01),
+        ncols=columns,
+        fontsize=8.5,
+        handlelength=3.2,
+        columnspacing=1.5,
     )
     for text in artists.legend.get_texts():
         adopt(text)
@@ -217,12 +234,15 @@ def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
     prop = texts[0].get_fontproperties()
     em = prop.get_size_in_points() / 72
     key = font_key(prop)
-    entries = [layout(t.get_text(), key, dpi, 1.2, "left", "baseline", None).bbox.width / dpi
-               + (3.2 + 0.8) * em for t in texts]
+    entries = [
+        layout(t.get_text(), key, dpi, 1.2, "left", "baseline", None).bbox.width / dpi
+        + (3.2 + 0.8) * em
+        for t in texts
+    ]
     columns = max(artists.legend_columns, 1)
     while columns > 1:
         rows = math.ceil(len(entries) / columns)
-        widest = [max(entries[c * rows:(c + 1) * rows], default=0.0) for c in range(columns)]
+        widest = [max(entries[c * rows : (c + 1) * rows], default=0.0) for c in range(columns)]
         if sum(widest) + 1.5 * em * (columns - 1) + 2.0 * em <= width_in:
             break
         columns -= 1
@@ -237,8 +257,13 @@ def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
         room = width_in - 2.0 * em - 4.0 * em
         for text, handle, entry in zip(texts, artists.legend_handles, entries, strict=True):
             full = handle.get_label()
-            wrapped = full if entry <= width_in - 2.0 * em else style.wrap(
-                full, max(int(len(full) * room / max(entry - 4.0 * em, 0.01)), 8), 3)
+            wrapped = (
+                full
+                if entry <= width_in - 2.0 * em
+                else style.wrap(
+                    full, max(int(len(full) * room / max(entry - 4.0 * em, 0.01)), 8), 3
+                )
+            )
             if text.get_text() != wrapped:
                 text.set_text(wrapped)
     # rows, plus any wrapped (two-line) entries, counted as if all fell in one column
@@ -252,24 +277,39 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
     circle = np.linspace(0.0, 2.0 * math.pi, RING_SEGMENTS + 1)
     unit = np.column_stack([np.sin(circle), np.cos(circle)])
     artists.rings = LineCollection(
-        [unit * radius for radius in range(1, n + 1)], colors=style.GRID, linewidths=0.7,
-        zorder=1.5, gid="stage-rings", clip_on=False,
+        [unit * radius for radius in range(1, n + 1)],
+        colors=style.GRID,
+        linewidths=0.7,
+        zorder=1.5,
+        gid="stage-rings",
+        clip_on=False,
     )
     ax.add_artist(artists.rings)
     tips = np.column_stack([np.sin(angles), np.cos(angles)]) * n
     artists.spokes = LineCollection(
-        [((0.0, 0.0), (x, y)) for x, y in tips], colors=style.GRID, linewidths=0.7,
-        zorder=1.5, gid="spokes", clip_on=False,
+        [((0.0, 0.0), (x, y)) for x, y in tips],
+        colors=style.GRID,
+        linewidths=0.7,
+        zorder=1.5,
+        gid="spokes",
+        clip_on=False,
     )
     ax.add_artist(artists.spokes)
     label_angle = math.pi / k if k > 1 else math.pi / 4  # between the first two spokes
     for i, stage in enumerate(chart.stages):
         radius = i + 1
         text = CachedText(
-            radius * math.sin(label_angle), radius * math.cos(label_angle), stage,
-            ha="center", va="center", fontsize=7.5, color="#444444", zorder=4,
+            radius * math.sin(label_angle),
+            radius * math.cos(label_angle),
+            stage,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color="#444444",
+            zorder=4,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-            gid=f"ring-label-{i}", clip_on=False,
+            gid=f"ring-label-{i}",
+            clip_on=False,
         )
         ax.add_artist(text)
         artists.ring_labels.append(text)
@@ -278,8 +318,14 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
         ha, va = radar_labels.alignment(angle)
         # text and size are set by layout_radar, which fits them to the figure
         text = CachedText(
-            math.sin(angle) * n * gap, math.cos(angle) * n * gap, name, ha=ha, va=va,
-            fontsize=8.5, clip_on=False, gid=f"domain-label-{i}",
+            math.sin(angle) * n * gap,
+            math.cos(angle) * n * gap,
+            name,
+            ha=ha,
+            va=va,
+            fontsize=8.5,
+            clip_on=False,
+            gid=f"domain-label-{i}",
             linespacing=radar_labels.LINE_SPACING,
         )
         ax.add_artist(text)
@@ -287,9 +333,16 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
     if chart.threshold is not None and 1 <= chart.threshold <= n:
         label = chart.threshold_label or f"{chart.stages[chart.threshold - 1]}: threshold"
         artists.threshold = Line2D(
-            circle, np.full_like(circle, float(chart.threshold)), transform=radial,
-            color=style.THRESHOLD_COLOUR, linewidth=2.6, linestyle=(0, (1.2, 1.8)),
-            dash_capstyle="round", zorder=1.8, label=_legend_label(label), gid="threshold-ring",
+            circle,
+            np.full_like(circle, float(chart.threshold)),
+            transform=radial,
+            color=style.THRESHOLD_COLOUR,
+            linewidth=2.6,
+            linestyle=(0, (1.2, 1.8)),
+            dash_capstyle="round",
+            zorder=1.8,
+            label=_legend_label(label),
+            gid="threshold-ring",
             clip_on=False,
         )
         ax.add_artist(artists.threshold)
@@ -305,16 +358,34 @@ def _draw_series(
     if series.band is not None:
         low, high = closed_band(series.band, k, n)
         band = FillBetweenPolyCollection(
-            "x", angle, low, high, where=~(np.isnan(low) | np.isnan(high)), interpolate=False,
-            facecolor=_rgba(look.colour, BAND_ALPHA), edgecolor="none", zorder=2,
-            gid=f"band-{index}", transform=radial, clip_on=False,
+            "x",
+            angle,
+            low,
+            high,
+            where=~(np.isnan(low) | np.isnan(high)),
+            interpolate=False,
+            facecolor=_rgba(look.colour, BAND_ALPHA),
+            edgecolor="none",
+            zorder=2,
+            gid=f"band-{index}",
+            transform=radial,
+            clip_on=False,
         )
         ax.add_artist(band)
     line = Line2D(
-        angle, closed_values(series.values, k, n), transform=radial, color=look.colour,
-        linestyle=look.line_style, marker=look.marker, markersize=6, linewidth=2.0,
-        markeredgecolor="white", markeredgewidth=0.8, zorder=3 + index * 0.01,
-        label=_legend_label(series.label or f"Series {index + 1}"), gid=f"series-{index}",
+        angle,
+        closed_values(series.values, k, n),
+        transform=radial,
+        color=look.colour,
+        linestyle=look.line_style,
+        marker=look.marker,
+        markersize=6,
+        linewidth=2.0,
+        markeredgecolor="white",
+        markeredgewidth=0.8,
+        zorder=3 + index * 0.01,
+        label=_legend_label(series.label or f"Series {index + 1}"),
+        gid=f"series-{index}",
         clip_on=False,
     )
     ax.add_artist(line)

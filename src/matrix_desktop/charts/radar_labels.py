@@ -46,8 +46,9 @@ class LabelStyle:
 
 def wrap_words(text: str, width: int, max_lines: int) -> str:
     """Return text wrapped at spaces only (never inside a word), cut with an ellipsis."""
-    lines = textwrap.wrap(" ".join(text.split()), width=max(width, 1), break_long_words=False,
-                          break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(
+        " ".join(text.split()), width=max(width, 1), break_long_words=False, break_on_hyphens=False
+    ) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "\u2026"
@@ -124,7 +125,8 @@ def fit_labels(
             extents.append((b.x0 / dpi, b.y0 / dpi, b.x1 / dpi, b.y1 / dpi))
         radius = _largest_radius(extents, units, centre, box, room)
         shortened = candidate.short is not None or any(
-            t.replace("\n", " ") != " ".join(n.split()) for t, n in zip(texts, names, strict=True))
+            t.replace("\n", " ") != " ".join(n.split()) for t, n in zip(texts, names, strict=True)
+        )
         last = LabelFit(candidate, texts, centre, max(radius, 0.05), shortened)
         if shortened and not candidate.numbered:
             continue  # a plain style must show every name in full; numbered ones may cut
@@ -156,13 +158,21 @@ def _largest_radius(extents, units, centre, box, room) -> float:  # type: ignore
 
 def _any_overlap(extents, units, centre, radius) -> bool:  # type: ignore[no-untyped-def]
     boxes = [
-        (centre[0] + LABEL_GAP * radius * ux + x0, centre[1] + LABEL_GAP * radius * uy + y0,
-         centre[0] + LABEL_GAP * radius * ux + x1, centre[1] + LABEL_GAP * radius * uy + y1)
+        (
+            centre[0] + LABEL_GAP * radius * ux + x0,
+            centre[1] + LABEL_GAP * radius * uy + y0,
+            centre[0] + LABEL_GAP * radius * ux + x1,
+            centre[1] + LABEL_GAP * radius * uy + y1,
+        )
         for (x0, y0, x1, y1), (ux, uy) in zip(extents, units, strict=True)
     ]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            if (a[0] < b[2] + SPACE_IN and b[0] < a[2] + SPACE_IN
-                    and a[1] < b[3] + SPACE_IN and b[1] < a[3] + SPACE_IN):
+            if (
+                a[0] < b[2] + SPACE_IN
+                and b[0] < a[2] + SPACE_IN
+                and a[1] < b[3] + SPACE_IN
+                and b[1] < a[3] + SPACE_IN
+            ):
                 return True
     return False

@@ -36,7 +36,8 @@ class UnsupportedFigure(Exception):
 def _font(prop) -> str:  # type: ignore[no-untyped-def]
     weight = prop.get_weight()
     bold = weight in ("bold", "heavy", "extra bold", "black", "semibold", "demibold") or (
-        isinstance(weight, int | float) and weight >= 600)
+        isinstance(weight, int | float) and weight >= 600
+    )
     return BOLD if bold else REGULAR
 
 
@@ -78,8 +79,9 @@ class ReportlabRenderer(RendererBase):
         # "svg" fills an open path as matplotlib does (reportlab's default leaves it empty);
         # non-zero winding is matplotlib's fill rule too.
         shape = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
-        for points, code in path.iter_segments(transform, remove_nans=True, simplify=False,
-                                               curves=True):
+        for points, code in path.iter_segments(
+            transform, remove_nans=True, simplify=False, curves=True
+        ):
             if code == MplPath.MOVETO:
                 shape.moveTo(*points)
             elif code == MplPath.LINETO:
@@ -89,8 +91,14 @@ class ReportlabRenderer(RendererBase):
             elif code == MplPath.CURVE3:
                 (x0, y0) = shape.points[-2:] if shape.points else points[:2]
                 cx, cy, x, y = points
-                shape.curveTo(x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0),
-                              x + 2 / 3 * (cx - x), y + 2 / 3 * (cy - y), x, y)
+                shape.curveTo(
+                    x0 + 2 / 3 * (cx - x0),
+                    y0 + 2 / 3 * (cy - y0),
+                    x + 2 / 3 * (cx - x),
+                    y + 2 / 3 * (cy - y),
+                    x,
+                    y,
+                )
             elif code == MplPath.CLOSEPOLY:
                 shape.closePath()
         if not shape.points:
@@ -135,8 +143,14 @@ class ReportlabRenderer(RendererBase):
         text = s.replace("$", "") if ismath else s
         r, g, b, a = gc.get_rgb()
         alpha = gc.get_alpha() if gc.get_forced_alpha() else a
-        string = String(0, 0, text, fontName=_font(prop), fontSize=prop.get_size_in_points(),
-                        fillColor=Color(r, g, b, alpha=alpha))
+        string = String(
+            0,
+            0,
+            text,
+            fontName=_font(prop),
+            fontSize=prop.get_size_in_points(),
+            fillColor=Color(r, g, b, alpha=alpha),
+        )
         group = Group(string)
         rad = math.radians(angle)
         c, s_ = math.cos(rad), math.sin(rad)

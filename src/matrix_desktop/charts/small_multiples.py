@@ -49,35 +49,57 @@ def build_small_multiples(charts: Sequence[RadarChart], columns: int = 3) -> Fig
         for i, chart in enumerate(charts):
             row, col = divmod(i, columns)
             cx, cy = col * 3.0 + 1.5, -row * 3.3 - 1.85
-            ax.text(cx, cy + 1.42, style.wrap(chart.title, 34, 2), ha="center", va="bottom",
-                    fontsize=8)
+            ax.text(
+                cx, cy + 1.42, style.wrap(chart.title, 34, 2), ha="center", va="bottom", fontsize=8
+            )
             k, n = len(chart.domains), len(chart.stages)
             if k == 0 or n == 0:
                 continue
             ux, uy = _unit_vectors(k)
             for ring in range(1, n + 1):
                 r = ring / n
-                grid_lines.append(np.column_stack([cx + r * np.append(ux, ux[0]),
-                                                   cy + r * np.append(uy, uy[0])]))
+                grid_lines.append(
+                    np.column_stack([cx + r * np.append(ux, ux[0]), cy + r * np.append(uy, uy[0])])
+                )
             for d in range(k):
                 grid_lines.append(np.array([[cx, cy], [cx + ux[d], cy + uy[d]]]))
-                ax.text(cx + 1.13 * ux[d], cy + 1.13 * uy[d], str(d + 1), ha="center",
-                        va="center", fontsize=5.5, color="#444444")
+                ax.text(
+                    cx + 1.13 * ux[d],
+                    cy + 1.13 * uy[d],
+                    str(d + 1),
+                    ha="center",
+                    va="center",
+                    fontsize=5.5,
+                    color="#444444",
+                )
             if chart.threshold is not None and 1 <= chart.threshold <= n:
                 r = chart.threshold / n
-                threshold_lines.append(np.column_stack([cx + r * np.append(ux, ux[0]),
-                                                        cy + r * np.append(uy, uy[0])]))
+                threshold_lines.append(
+                    np.column_stack([cx + r * np.append(ux, ux[0]), cy + r * np.append(uy, uy[0])])
+                )
             if chart.series:
                 radii = closed_values(chart.series[0].values, k, n) / n
                 xs = cx + radii * np.append(ux, ux[0])
                 ys = cy + radii * np.append(uy, uy[0])
-                ax.fill(np.nan_to_num(xs, nan=cx), np.nan_to_num(ys, nan=cy), color=look.colour,
-                        alpha=0.15, linewidth=0)
-                ax.plot(xs, ys, color=look.colour, linewidth=1.3, marker=look.marker,
-                        markersize=2.2)
-        ax.add_collection(LineCollection(grid_lines, colors=style.GRID, linewidths=0.4,
-                                         zorder=0))
+                ax.fill(
+                    np.nan_to_num(xs, nan=cx),
+                    np.nan_to_num(ys, nan=cy),
+                    color=look.colour,
+                    alpha=0.15,
+                    linewidth=0,
+                )
+                ax.plot(
+                    xs, ys, color=look.colour, linewidth=1.3, marker=look.marker, markersize=2.2
+                )
+        ax.add_collection(LineCollection(grid_lines, colors=style.GRID, linewidths=0.4, zorder=0))
         if threshold_lines:
-            ax.add_collection(LineCollection(threshold_lines, colors=style.THRESHOLD_COLOUR,
-                                             linewidths=1.0, linestyles=":", zorder=1))
+            ax.add_collection(
+                LineCollection(
+                    threshold_lines,
+                    colors=style.THRESHOLD_COLOUR,
+                    linewidths=1.0,
+                    linestyles=":",
+                    zorder=1,
+                )
+            )
     return fig

@@ -1,4 +1,4 @@
-"""Shared chart look: bundled font, Okabe-Ito palette, greyscale-safe series styles, text helpers."""
+"""Shared chart look: bundled font, Okabe-Ito palette, greyscale-safe styles, text helpers."""
 
 from __future__ import annotations
 

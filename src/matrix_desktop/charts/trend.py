@@ -40,9 +40,13 @@ def build_trend(trend: Trend) -> Figure:
     k, rounds, n = len(trend.domains), len(trend.rounds), len(trend.stages)
     with style.chart_context():
         if k == 0 or rounds == 0 or n == 0:
-            why = ("the framework has no domains" if k == 0
-                   else "no assessment rounds yet" if rounds == 0
-                   else "the framework has no stages")
+            why = (
+                "the framework has no domains"
+                if k == 0
+                else "no assessment rounds yet"
+                if rounds == 0
+                else "the framework has no stages"
+            )
             return style.nothing_to_show(style.new_figure(8, 3), why, trend.title)
         cols = _columns(k)
         grid_rows = math.ceil(k / cols)
@@ -52,8 +56,14 @@ def build_trend(trend: Trend) -> Figure:
         height = top_in + grid_rows * PANEL_H_IN + 0.3
         fig = style.new_figure(width, height)
         fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top")
-        fig.subplots_adjust(left=1.1 / width, right=1 - 0.2 / width, top=1 - top_in / height,
-                            bottom=0.55 / height, hspace=0.95, wspace=0.12)
+        fig.subplots_adjust(
+            left=1.1 / width,
+            right=1 - 0.2 / width,
+            top=1 - top_in / height,
+            bottom=0.55 / height,
+            hspace=0.95,
+            wspace=0.12,
+        )
         axes = fig.subplots(grid_rows, cols, sharex=True, sharey=True, squeeze=False)
         x = np.arange(rounds)
         look = style.series_style(0)
@@ -63,16 +73,33 @@ def build_trend(trend: Trend) -> Figure:
                 ax.set_visible(False)
                 continue
             y = _values(trend, index)
-            ax.plot(x, y, color=look.colour, linestyle="-", marker=look.marker, markersize=4.5,
-                    linewidth=1.8, gid=f"trend-{index}")
+            ax.plot(
+                x,
+                y,
+                color=look.colour,
+                linestyle="-",
+                marker=look.marker,
+                markersize=4.5,
+                linewidth=1.8,
+                gid=f"trend-{index}",
+            )
             if rounds > 1 and np.isnan(y).any() and not np.isnan(y).all():
                 # Unassessed rounds break the line; a faint dotted bridge keeps the path readable.
                 valid = ~np.isnan(y)
-                ax.plot(x[valid], y[valid], color=look.colour, linestyle=":", linewidth=1.0,
-                        zorder=1)
+                ax.plot(
+                    x[valid], y[valid], color=look.colour, linestyle=":", linewidth=1.0, zorder=1
+                )
             if np.isnan(y).all():
-                ax.text(0.5, 0.5, "not yet assessed", transform=ax.transAxes, ha="center",
-                        va="center", fontsize=7.5, color="#555555")
+                ax.text(
+                    0.5,
+                    0.5,
+                    "not yet assessed",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="#555555",
+                )
             ax.set_title(style.wrap(trend.domains[index], 30, 2), fontsize=8, loc="left")
             ax.set_ylim(0.6, n + 0.4)
             ax.set_xlim(-0.4, max(rounds - 1, 0) + 0.4)

@@ -31,9 +31,13 @@ def build_votes(spread: VoteSpread) -> Figure:
     with style.chart_context():
         counts = np.array([_counts(spread, d) for d in range(k)], dtype=int).reshape(k, n)
         if k == 0 or n == 0 or counts.sum() == 0:
-            why = ("the framework has no domains" if k == 0
-                   else "the framework has no stages" if n == 0
-                   else "no participants' votes recorded")
+            why = (
+                "the framework has no domains"
+                if k == 0
+                else "the framework has no stages"
+                if n == 0
+                else "no participants' votes recorded"
+            )
             return style.nothing_to_show(style.new_figure(8, 3), why, spread.title)
         label_in = 2.3
         width = 9.0
@@ -42,22 +46,43 @@ def build_votes(spread: VoteSpread) -> Figure:
         height = top_in + k * ROW_H_IN + 0.9
         fig = style.new_figure(width, height)
         fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top")
-        ax = fig.add_axes((label_in / width, 0.75 / height, (width - label_in - 1.7) / width,
-                           (height - top_in - 0.85) / height))
+        ax = fig.add_axes(
+            (
+                label_in / width,
+                0.75 / height,
+                (width - label_in - 1.7) / width,
+                (height - top_in - 0.85) / height,
+            )
+        )
         colours = style.sample(style.SEQUENTIAL, n)
         totals = counts.sum(axis=1)
         y = np.arange(k)
         left = np.zeros(k)
         for s in range(n):
-            bars = ax.barh(y, counts[:, s], left=left, height=0.68, color=colours[s],
-                           edgecolor="white", linewidth=0.8, hatch=HATCHES[s % len(HATCHES)],
-                           label=spread.stages[s], gid=f"stage-{s}")
+            bars = ax.barh(
+                y,
+                counts[:, s],
+                left=left,
+                height=0.68,
+                color=colours[s],
+                edgecolor="white",
+                linewidth=0.8,
+                hatch=HATCHES[s % len(HATCHES)],
+                label=spread.stages[s],
+                gid=f"stage-{s}",
+            )
             for bar, count in zip(bars, counts[:, s], strict=True):
                 if count:
-                    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2,
-                            str(count), ha="center", va="center", fontsize=7.5,
-                            color=style.text_colour_for(colours[s]),
-                            bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2})
+                    ax.text(
+                        bar.get_x() + bar.get_width() / 2,
+                        bar.get_y() + bar.get_height() / 2,
+                        str(count),
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color=style.text_colour_for(colours[s]),
+                        bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2},
+                    )
             left += counts[:, s]
         xmax = max(int(totals.max()), 1)
         for d in range(k):
@@ -65,14 +90,31 @@ def build_votes(spread: VoteSpread) -> Figure:
             if agreed is not None and 1 <= agreed <= n:
                 start = counts[d, : agreed - 1].sum()
                 if counts[d, agreed - 1]:
-                    ax.add_patch(Rectangle((start, d - 0.4), counts[d, agreed - 1], 0.8,
-                                           fill=False, edgecolor=style.INK, linewidth=2.2,
-                                           zorder=4, gid=f"agreed-{d}"))
+                    ax.add_patch(
+                        Rectangle(
+                            (start, d - 0.4),
+                            counts[d, agreed - 1],
+                            0.8,
+                            fill=False,
+                            edgecolor=style.INK,
+                            linewidth=2.2,
+                            zorder=4,
+                            gid=f"agreed-{d}",
+                        )
+                    )
                 note = f"\u25c6 agreed: {spread.stages[agreed - 1]}"
             else:
                 note = "no agreed stage yet"
-            ax.text(xmax * 1.02, d, note, ha="left", va="center", fontsize=7.5, clip_on=False,
-                    fontweight="bold" if agreed else "normal")
+            ax.text(
+                xmax * 1.02,
+                d,
+                note,
+                ha="left",
+                va="center",
+                fontsize=7.5,
+                clip_on=False,
+                fontweight="bold" if agreed else "normal",
+            )
         ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])
         ax.tick_params(axis="y", labelsize=7.5 if k <= 20 else 6, length=0)
         ax.set_ylim(k - 0.5, -0.5)
@@ -81,10 +123,22 @@ def build_votes(spread: VoteSpread) -> Figure:
         ax.xaxis.get_major_locator().set_params(integer=True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        handles = [Patch(facecolor=c, hatch=HATCHES[i % len(HATCHES)], edgecolor="white",
-                         label=spread.stages[i]) for i, c in enumerate(colours)]
-        handles.append(Patch(fill=False, edgecolor=style.INK, linewidth=2.0,
-                             label="agreed stage"))
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 6), fontsize=7.5,
-                   bbox_to_anchor=(0.5, 0.0), handlelength=2.0)
+        handles = [
+            Patch(
+                facecolor=c,
+                hatch=HATCHES[i % len(HATCHES)],
+                edgecolor="white",
+                label=spread.stages[i],
+            )
+            for i, c in enumerate(colours)
+        ]
+        handles.append(Patch(fill=False, edgecolor=style.INK, linewidth=2.0, label="agreed stage"))
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncols=min(len(handles), 6),
+            fontsize=7.5,
+            bbox_to_anchor=(0.5, 0.0),
+            handlelength=2.0,
+        )
     return fig

@@ -81,15 +81,36 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "as CSV or XLSX, or a chart as PNG or SVG.",
     )
     p.add_argument(
-        "format", nargs="?", default="exchange", choices=("exchange", "csv", "xlsx", "png", "svg"),
+        "format",
+        nargs="?",
+        default="exchange",
+        choices=("exchange", "csv", "xlsx", "png", "svg"),
         help="exchange file (default), csv or xlsx data, or a png/svg chart",
     )
-    p.add_argument("--table", default="all", metavar="NAME",
-                   help="csv/xlsx: one table (ratings, votes, actions, enablers, support_requests)")
-    p.add_argument("--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)")
-    p.add_argument("--system", action="append", default=[], metavar="NAME", help="every assessment of a system (repeatable)")
+    p.add_argument(
+        "--table",
+        default="all",
+        metavar="NAME",
+        help="csv/xlsx: one table (ratings, votes, actions, enablers, support_requests)",
+    )
+    p.add_argument(
+        "--entity", action="append", default=[], metavar="NAME", help="an entity (repeatable)"
+    )
+    p.add_argument(
+        "--system",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="every assessment of a system (repeatable)",
+    )
     p.add_argument("--round", metavar="NAME", help="only this round (with --entity or --system)")
-    p.add_argument("--assessment", action="append", default=[], metavar="ID", help="one assessment (repeatable)")
+    p.add_argument(
+        "--assessment",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="one assessment (repeatable)",
+    )
     p.add_argument("--note", default="", help="a note carried in the file")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_export)
@@ -234,12 +255,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from matrix_desktop.storage.backup import integrity_ok
-    from matrix_desktop.storage.database import current_revision
-    from matrix_desktop.storage.schema import HEAD_REVISION
-
     from matrix_desktop.core.errors import StorageError
-    from matrix_desktop.storage.database import resolve_location
+    from matrix_desktop.storage.backup import integrity_ok
+    from matrix_desktop.storage.database import current_revision, resolve_location
+    from matrix_desktop.storage.schema import HEAD_REVISION
 
     location = resolve_location(args.database)
     if location.path is not None and not location.path.exists():

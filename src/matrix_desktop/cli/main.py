@@ -51,11 +51,19 @@ def _add_common_options(sub: argparse._SubParsersAction) -> None:  # type: ignor
     for child in sub.choices.values():
         known = {o for a in child._actions for o in a.option_strings}
         if "--database" not in known:
-            child.add_argument("--database", metavar="PATH|URL", default=argparse.SUPPRESS,
-                               help="database file or SQLAlchemy URL")
+            child.add_argument(
+                "--database",
+                metavar="PATH|URL",
+                default=argparse.SUPPRESS,
+                help="database file or SQLAlchemy URL",
+            )
         if "--read-only" not in known:
-            child.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                               help="open the database read-only")
+            child.add_argument(
+                "--read-only",
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help="open the database read-only",
+            )
         for action in child._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _add_common_options(action)

@@ -12,8 +12,12 @@ def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from matrix_desktop.reports.models import DocumentOptions
 
     deterministic = args.deterministic or bool(os.environ.get("SOURCE_DATE_EPOCH"))
-    return DocumentOptions(page_size=args.page_size, author=args.author,
-                           deterministic=deterministic, include_charts=not args.no_charts)
+    return DocumentOptions(
+        page_size=args.page_size,
+        author=args.author,
+        deterministic=deterministic,
+        include_charts=not args.no_charts,
+    )
 
 
 def _reports(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -33,10 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
         p.add_argument("--page-size", choices=("a4", "letter"), default="a4")
-        p.add_argument("--author", default="",
-                       help="name to put in the PDF metadata (none by default)")
-        p.add_argument("--deterministic", action="store_true",
-                       help="identical bytes for identical input (fixed dates and ids)")
+        p.add_argument(
+            "--author", default="", help="name to put in the PDF metadata (none by default)"
+        )
+        p.add_argument(
+            "--deterministic",
+            action="store_true",
+            help="identical bytes for identical input (fixed dates and ids)",
+        )
         p.add_argument("--no-charts", action="store_true", help="leave the charts out (faster)")
 
     p = kinds.add_parser("peer-review", help="the peer-review report for one entity and round")
@@ -82,8 +90,13 @@ def cmd_system(args: argparse.Namespace) -> int:
 def cmd_worksheets(args: argparse.Namespace) -> int:
     svc, reports = _reports(args)
     try:
-        path = reports.write_worksheets(args.framework, args.output, version=args.version,
-                                        entity_name=args.entity, options=_options(args))
+        path = reports.write_worksheets(
+            args.framework,
+            args.output,
+            version=args.version,
+            entity_name=args.entity,
+            options=_options(args),
+        )
     finally:
         svc.close()
     print(f"wrote {path}")
@@ -104,13 +117,23 @@ def cmd_export_data(args: argparse.Namespace) -> int:
                 raise ValidationFailed(f"{args.output}: name a .{args.format} file")
             if len(args.entity) > 1:
                 raise ValidationFailed("a chart shows one --entity")
-            written = [reports.write_chart(
-                args.output, entity_name=args.entity[0] if args.entity else None,
-                system_name=system, round_name=args.round)]
+            written = [
+                reports.write_chart(
+                    args.output,
+                    entity_name=args.entity[0] if args.entity else None,
+                    system_name=system,
+                    round_name=args.round,
+                )
+            ]
         else:
             written = reports.write_data(
-                args.format, args.output, entity_names=args.entity, system_name=system,
-                round_name=args.round, table=args.table)
+                args.format,
+                args.output,
+                entity_names=args.entity,
+                system_name=system,
+                round_name=args.round,
+                table=args.table,
+            )
     finally:
         svc.close()
     for path in written:

@@ -1,1 +1,1 @@
-"""Pure domain: frameworks, assessments, ratings, scoring rules and commands (no Qt, no SQLAlchemy)."""
+"""Pure domain: frameworks, assessments, ratings, rules and commands (no Qt, no SQLAlchemy)."""

@@ -149,9 +149,7 @@ class EditAssessment(Command):
 
     def __post_init__(self) -> None:
         changed = [
-            c
-            for c in _diff_fields(self.before, self.after)
-            if c not in ("modified_at", "revision")
+            c for c in _diff_fields(self.before, self.after) if c not in ("modified_at", "revision")
         ]
         if "status" in changed:
             final = self.after.status is Status.FINAL

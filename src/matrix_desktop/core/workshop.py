@@ -24,15 +24,19 @@ def stage_values(
     out: list[StageValue] = []
     for d in domains:
         stage = record.rating(d.key).stage
-        out.append(float(framework.stage(stage).position) if stage and framework.has_stage(stage)
-                   else None)
+        out.append(
+            float(framework.stage(stage).position) if stage and framework.has_stage(stage) else None
+        )
     return tuple(out)
 
 
 def domain_spread(framework: Framework, record: AssessmentRecord, domain_key: str) -> Spread:
     """Return the spread of the room's views of one domain."""
-    valid = [v.stage for v in record.votes_for(domain_key)
-             if v.stage is None or framework.has_stage(v.stage)]
+    valid = [
+        v.stage
+        for v in record.votes_for(domain_key)
+        if v.stage is None or framework.has_stage(v.stage)
+    ]
     return spread(framework, valid)
 
 
@@ -73,8 +77,9 @@ def workshop_radar(
     """
     domains = scored_domains(framework, kind)
     band = vote_bands(framework, domains, record) if options.spread else None
-    series = [RadarSeries("This assessment (agreed)", stage_values(framework, domains, record),
-                          band)]
+    series = [
+        RadarSeries("This assessment (agreed)", stage_values(framework, domains, record), band)
+    ]
     if options.previous and previous is not None:
         series.append(RadarSeries(previous_label, stage_values(framework, domains, previous)))
     return RadarChart(
@@ -86,6 +91,7 @@ def workshop_radar(
         threshold_label=(
             f"{framework.stage(framework.threshold_stage).name}: "
             f"{framework.threshold_label or 'threshold'}"
-            if framework.threshold_stage else None
+            if framework.threshold_stage
+            else None
         ),
     )

@@ -95,7 +95,9 @@ def _rating_doc(r: Rating) -> dict[str, Any]:
         "statements_met": list(r.statements_met),
         "enablers": [{"text": t.text, "tags": list(t.tags)} for t in r.enablers],
         "support_requests": [{"text": t.text, "tags": list(t.tags)} for t in r.support_requests],
-        "actions": [{"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions],
+        "actions": [
+            {"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions
+        ],
         "review_position": r.review_position.value if r.review_position else None,
         "review_comment": r.review_comment,
         "review_suggestions": r.review_suggestions,
@@ -144,7 +146,8 @@ def build_document(bundle: Bundle, exported_at: str | None = None) -> dict[str, 
         "exported_at": exported_at or utcnow(),
         "note": bundle.note,
         "frameworks": [
-            spec_from_framework(f) for f in sorted(bundle.frameworks, key=lambda f: (f.key, f.version))
+            spec_from_framework(f)
+            for f in sorted(bundle.frameworks, key=lambda f: (f.key, f.version))
         ],
         "systems": [
             {"id": s.id, "name": s.name, "short_name": s.short_name}

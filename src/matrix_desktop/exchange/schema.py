@@ -13,9 +13,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 Id = Annotated[
     str,
-    StringConstraints(
-        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-    ),
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,79}$")]
 Name = Annotated[str, StringConstraints(max_length=300)]
@@ -33,9 +31,7 @@ def _real_timestamp(value: str) -> str:
     return value
 
 
-Date = Annotated[
-    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)
-]
+Date = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
 Timestamp = Annotated[
     str,
     StringConstraints(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}T"),

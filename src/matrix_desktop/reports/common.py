@@ -39,7 +39,10 @@ def cover(
     """Return a cover page: title, subtitle, a table of facts and a note, then a page break."""
     st = styles()
     return [
-        gap(30), rich(markup(title), st.title), rich(markup(subtitle), st.subtitle), gap(8),
+        gap(30),
+        rich(markup(title), st.title),
+        rich(markup(subtitle), st.subtitle),
+        gap(8),
         labelled([(k, v) for k, v in facts if v], (45 * mm, width - 45 * mm)),
         gap(10),
         para(note or "Prepared with matrix-desktop.", st.muted),
@@ -48,7 +51,11 @@ def cover(
 
 
 def chart(
-    draw: ChartDrawer | None, model: object, width: float, max_height: float, label: str,
+    draw: ChartDrawer | None,
+    model: object,
+    width: float,
+    max_height: float,
+    label: str,
     options: DocumentOptions,
 ) -> list[Flowable]:
     """Return a chart as a vector drawing, or a note saying why it is not shown."""
@@ -85,7 +92,11 @@ class Turned(Flowable):
 
 
 def turned_chart(
-    draw: ChartDrawer | None, model: object, width: float, height: float, label: str,
+    draw: ChartDrawer | None,
+    model: object,
+    width: float,
+    height: float,
+    label: str,
     options: DocumentOptions,
 ) -> list[Flowable]:
     """Return a wide chart turned to run up the page (width and height of the frame)."""
@@ -98,8 +109,11 @@ def framework_appendix(fw: Framework, width: float, kind: str | None = None) -> 
     st = styles()
     out: list[Flowable] = [PageBreak(), heading("Appendix: the framework as published", 0)]
     facts = [
-        ("Framework", fw.name), ("Version", fw.version), ("Publisher", fw.publisher),
-        ("Published", fw.published), ("Source", fw.source),
+        ("Framework", fw.name),
+        ("Version", fw.version),
+        ("Publisher", fw.publisher),
+        ("Published", fw.published),
+        ("Source", fw.source),
         ("Threshold stage", fw.stage(fw.threshold_stage).name if fw.threshold_stage else "None"),
         ("Stages", " → ".join(s.name for s in fw.stages)),
     ]
@@ -120,8 +134,9 @@ def framework_appendix(fw: Framework, width: float, kind: str | None = None) -> 
             items = [x.text for x in d.statements_for(s.key)]
             cell = bullets(items, empty="No descriptor published for this stage.")
             rows.append([para(s.name, st.cell_bold), cell])
-        out.append(grid(("Stage", "Descriptor statements"), rows, (32 * mm, width - 32 * mm),
-                        raw=True))
+        out.append(
+            grid(("Stage", "Descriptor statements"), rows, (32 * mm, width - 32 * mm), raw=True)
+        )
     for section in fw.supporting:  # published with the matrix but not scored
         out.append(heading(section.title, 1))
         out += bullets([x.text for x in section.statements])

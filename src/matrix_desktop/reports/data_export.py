@@ -18,8 +18,9 @@ def to_csv(table: DataTable) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else spreadsheet_text(v) if isinstance(v, str) else v
-                         for v in row])
+        writer.writerow(
+            ["" if v is None else spreadsheet_text(v) if isinstance(v, str) else v for v in row]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

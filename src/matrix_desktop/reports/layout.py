@@ -95,8 +95,13 @@ def styles() -> Styles:
 
     def s(name: str, size: float, bold: bool = False, **kw: object) -> ParagraphStyle:
         return ParagraphStyle(
-            name, fontName=FONT_BOLD if bold else FONT, fontSize=size, bulletFontName=FONT,
-            leading=kw.pop("leading", size * 1.3), textColor=kw.pop("textColor", INK), **kw,
+            name,
+            fontName=FONT_BOLD if bold else FONT,
+            fontSize=size,
+            bulletFontName=FONT,
+            leading=kw.pop("leading", size * 1.3),
+            textColor=kw.pop("textColor", INK),
+            **kw,
         )
 
     return Styles(
@@ -150,19 +155,26 @@ def labelled(pairs: Sequence[tuple[str, str]], widths: tuple[float, float]) -> T
     st = styles()
     rows = [[para(k, st.cell_bold), para(clip(v), st.cell)] for k, v in pairs]
     t = Table(rows, colWidths=list(widths), hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return t
 
 
 def grid(
-    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
-    *, raw: bool = False,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    raw: bool = False,
 ) -> Table:
     """Return a table with a repeated header row that splits across pages row by row.
 
@@ -171,22 +183,28 @@ def grid(
     st = styles()
     data: list[list[object]] = [[para(h, st.cell_bold) for h in header]]
     for row in rows:
-        data.append([
-            c if raw and isinstance(c, Flowable | list) else para(clip(str(c)), st.cell)
-            for c in row
-        ])
+        data.append(
+            [
+                c if raw and isinstance(c, Flowable | list) else para(clip(str(c)), st.cell)
+                for c in row
+            ]
+        )
     t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5),  # else reportlab selects Helvetica per cell
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return t
 
 
@@ -195,8 +213,9 @@ def bullets(items: Sequence[str], empty: str = "None recorded.") -> list[Flowabl
     st = styles()
     if not items:
         return [para(empty, st.muted)]
-    style = ParagraphStyle("bullet", parent=st.body, leftIndent=5 * mm, bulletIndent=1 * mm,
-                           spaceAfter=1)
+    style = ParagraphStyle(
+        "bullet", parent=st.body, leftIndent=5 * mm, bulletIndent=1 * mm, spaceAfter=1
+    )
     out: list[Flowable] = []
     for item in items:
         for i, piece in enumerate(chunks(item) or [""]):
@@ -290,16 +309,35 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, running: Running, options: DocumentOptions):
         size = page_size(options)
         super().__init__(
-            buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + 5 * mm, bottomMargin=MARGIN + 5 * mm,
-            title=running.title, subject=running.subject, author=options.author,
-            creator="matrix-desktop", producer="matrix-desktop (ReportLab)", keywords=[],
-            invariant=1 if options.deterministic else None, lang="en-GB",
-            initialFontName=FONT, pageCompression=1,
+            buffer,
+            pagesize=size,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 5 * mm,
+            bottomMargin=MARGIN + 5 * mm,
+            title=running.title,
+            subject=running.subject,
+            author=options.author,
+            creator="matrix-desktop",
+            producer="matrix-desktop (ReportLab)",
+            keywords=[],
+            invariant=1 if options.deterministic else None,
+            lang="en-GB",
+            initialFontName=FONT,
+            pageCompression=1,
         )
         fw, fh = frame_size(options)
-        frame = Frame(MARGIN, MARGIN + 5 * mm, fw, fh, id="body", leftPadding=0,
-                      rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            MARGIN,
+            MARGIN + 5 * mm,
+            fw,
+            fh,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self._headings = 0
 

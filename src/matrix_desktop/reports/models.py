@@ -177,4 +177,6 @@ class DataTable:
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int | float | None, ...], ...] = field(default_factory=tuple)
+
+
 DEFAULT_OPTIONS = DocumentOptions()

@@ -25,12 +25,19 @@ from matrix_desktop.reports.layout import (
 from matrix_desktop.reports.models import DEFAULT_OPTIONS, DocumentOptions
 from matrix_desktop.reports.text import markup
 
-WRITE_LINES = ("Evidence and why", "Key enablers", "Requests for support",
-               "Actions (what, who, by when)")
+WRITE_LINES = (
+    "Evidence and why",
+    "Key enablers",
+    "Requests for support",
+    "Actions (what, who, by when)",
+)
 
 
 def build_worksheets(
-    fw: Framework, options: DocumentOptions = DEFAULT_OPTIONS, *, entity: Entity | None = None,
+    fw: Framework,
+    options: DocumentOptions = DEFAULT_OPTIONS,
+    *,
+    entity: Entity | None = None,
     progress: Progress = no_progress,
 ) -> bytes:
     """Return printable worksheets for a framework (only the domains for the entity's kind)."""
@@ -38,19 +45,24 @@ def build_worksheets(
     kind = entity.kind if entity else None
     domains = fw.domains_for(kind) if kind else fw.domains
     facts = [
-        ("Framework", f"{fw.name}, version {fw.version}"), ("Publisher", fw.publisher),
+        ("Framework", f"{fw.name}, version {fw.version}"),
+        ("Publisher", fw.publisher),
         ("For", f"{entity.name} ({entity.kind.label})" if entity else _kinds(fw)),
-        ("Round", "________________________"), ("Date", "________________________"),
+        ("Round", "________________________"),
+        ("Date", "________________________"),
         ("Facilitator", "________________________"),
     ]
     story: list[Flowable] = cover("Workshop worksheets", fw.name, facts, width)
     story.pop()  # the how-to follows on the cover page
     story += [
         rich("<b>How to use these sheets</b>", styles().h3),
-        para("One domain per page. Read the statements for each stage; tick those the room "
-             "judges met; tick the stage the room agrees; note confidence and direction of "
-             "travel; write the evidence, enablers, support needed and actions. Enter the "
-             "results in matrix-desktop after the workshop.", styles().body),
+        para(
+            "One domain per page. Read the statements for each stage; tick those the room "
+            "judges met; tick the stage the room agrees; note confidence and direction of "
+            "travel; write the evidence, enablers, support needed and actions. Enter the "
+            "results in matrix-desktop after the workshop.",
+            styles().body,
+        ),
     ]
     for i, d in enumerate(domains):
         progress(0.1 + 0.7 * i / max(len(domains), 1), f"Laying out {d.title}")
@@ -78,22 +90,28 @@ def _kinds(fw: Framework) -> str:
 def _stage_table(fw: Framework, domain_key: str, width: float) -> Table:
     st = styles()
     d = fw.domain(domain_key)
-    rows: list[list[object]] = [[para("Stage", st.cell_bold), para("Statements (tick those met)",
-                                                                  st.cell_bold)]]
+    rows: list[list[object]] = [
+        [para("Stage", st.cell_bold), para("Statements (tick those met)", st.cell_bold)]
+    ]
     for s in fw.stages:
         items = d.statements_for(s.key)
         cell = [rich(f"{NO_TICK}&nbsp;{markup(x.text)}", st.cell) for x in items] or [
-            para("No descriptor published for this stage.", st.muted)]
+            para("No descriptor published for this stage.", st.muted)
+        ]
         rows.append([rich(f"{NO_TICK}&nbsp;<b>{markup(s.name)}</b>", st.cell), cell])
     t = Table(rows, colWidths=[32 * mm, width - 32 * mm], repeatRows=1, splitByRow=1)
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return t
 
 
@@ -101,21 +119,32 @@ def _choices(fw: Framework, width: float) -> Table:
     st = styles()
     pick = "&nbsp;&nbsp;&nbsp;".join
     rows = [
-        [para("Agreed stage", st.cell_bold),
-         rich(pick(f"{NO_TICK} {markup(s.name)}" for s in fw.stages), st.cell)],
-        [para("Confidence", st.cell_bold), rich(pick(f"{NO_TICK} {x}" for x in
-                                                     ("Low", "Medium", "High")), st.cell)],
-        [para("Direction of travel", st.cell_bold),
-         rich(pick(f"{NO_TICK} {x}" for x in ("Improving", "No change", "Deteriorating")),
-              st.cell)],
+        [
+            para("Agreed stage", st.cell_bold),
+            rich(pick(f"{NO_TICK} {markup(s.name)}" for s in fw.stages), st.cell),
+        ],
+        [
+            para("Confidence", st.cell_bold),
+            rich(pick(f"{NO_TICK} {x}" for x in ("Low", "Medium", "High")), st.cell),
+        ],
+        [
+            para("Direction of travel", st.cell_bold),
+            rich(
+                pick(f"{NO_TICK} {x}" for x in ("Improving", "No change", "Deteriorating")), st.cell
+            ),
+        ],
     ]
     t = Table(rows, colWidths=[38 * mm, width - 38 * mm], spaceBefore=6)
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return t
 
 

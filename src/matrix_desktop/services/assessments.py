@@ -1,4 +1,4 @@
-"""Assessments: create, read, and change them through commands, each change committed and audited."""
+"""Assessments: create, read and change them by commands, each committed and audited."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ class AssessmentService:
             listener(change)
 
     # -- reading -----------------------------------------------------------------------
-    def assessments(self, entity_id: str | None = None, round_id: str | None = None) -> list[Assessment]:
+    def assessments(
+        self, entity_id: str | None = None, round_id: str | None = None
+    ) -> list[Assessment]:
         with self.db.reader() as s:
             return repo.list_assessments(s, entity_id, round_id)
 

@@ -284,7 +284,8 @@ class ExchangeService:
         except (SQLAlchemyError, WriteFailed) as exc:
             reason = getattr(exc, "orig", None) or exc
             raise ExchangeError(
-                f"the import failed, so nothing was imported and the database is as it was: {reason}"
+                "the import failed, so nothing was imported and the database is as it was: "
+                f"{reason}"
             ) from exc
         finally:
             self.catalog.forget_frameworks()

@@ -186,7 +186,8 @@ class Planner:
         eid = entity_map.get(a.entity_id) or (a.entity_id if a.entity_id in self.entities else None)
         if eid is None:
             raise ExchangeError(
-                f"{where}.entity_id: entity {a.entity_id} is neither in the file nor in this database"
+                f"{where}.entity_id: entity {a.entity_id} is neither in the file "
+                "nor in this database"
             )
         rid = round_map.get(a.round_id) or (a.round_id if a.round_id in self.rounds else None)
         if rid is None:

@@ -55,7 +55,10 @@ def _date(a: Assessment) -> str:
 
 
 def _section(
-    fw: Framework, d: Domain, own: AssessmentRecord, peer: AssessmentRecord | None,
+    fw: Framework,
+    d: Domain,
+    own: AssessmentRecord,
+    peer: AssessmentRecord | None,
     prev: AssessmentRecord | None,
 ) -> DomainSection:
     r = own.rating(d.key)
@@ -63,15 +66,20 @@ def _section(
     statements = tuple(StatementLine(s.text, s.id in met) for s in d.statements_for(r.stage or ""))
     elsewhere = tuple(
         f"{_stage_name(fw, s.stage_key)}: {s.text}"
-        for s in d.statements if s.id in met and s.stage_key != r.stage
+        for s in d.statements
+        if s.id in met and s.stage_key != r.stage
     )
     votes = own.votes_for(d.key)
     counts = spread(fw, [v.stage for v in votes if v.stage is None or fw.has_stage(v.stage)])
     pr = peer.rating(d.key) if peer else None
     return DomainSection(
-        key=d.key, number=d.number, title=d.title,
-        stage=_stage_name(fw, r.stage), stage_position=_position(fw, r.stage),
-        statements=statements, met_elsewhere=elsewhere,
+        key=d.key,
+        number=d.number,
+        title=d.title,
+        stage=_stage_name(fw, r.stage),
+        stage_position=_position(fw, r.stage),
+        statements=statements,
+        met_elsewhere=elsewhere,
         previous_stage=_stage_name(fw, prev.rating(d.key).stage) if prev else "",
         peer_stage=_stage_name(fw, pr.stage) if pr else "",
         peer_position=pr.review_position.value.capitalize() if pr and pr.review_position else "",
@@ -79,7 +87,8 @@ def _section(
         peer_suggestions=pr.review_suggestions if pr else "",
         confidence=r.confidence.value.capitalize() if r.confidence else "",
         direction=r.direction.label if r.direction else "",
-        evidence=r.evidence, rationale=r.rationale,
+        evidence=r.evidence,
+        rationale=r.rationale,
         votes=tuple((fw.stage(k).name, n) for k, n in counts.counts.items()) if votes else (),
         enablers=tuple(t.text for t in r.enablers),
         support_requests=tuple(t.text for t in r.support_requests),
@@ -118,21 +127,35 @@ def peer_review(
     titles = tuple(d.title for d in domains)
     stage_names = tuple(s.name for s in fw.stages)
 
-    series = [RadarSeries(f"Self-assessment {rnd.name}", _values(fw, own_rec, domains),
-                          band=_band(fw, own_rec, domains))]
+    series = [
+        RadarSeries(
+            f"Self-assessment {rnd.name}",
+            _values(fw, own_rec, domains),
+            band=_band(fw, own_rec, domains),
+        )
+    ]
     if peer_rec:
         series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
     if prev_rec:
-        series.append(RadarSeries(f"Self-assessment {rounds[prev.round_id].name}",  # type: ignore[union-attr]
-                                  _values(fw, prev_rec, domains)))
+        series.append(
+            RadarSeries(
+                f"Self-assessment {rounds[prev.round_id].name}",  # type: ignore[union-attr]
+                _values(fw, prev_rec, domains),
+            )
+        )
     threshold = fw.threshold_stage
     radar = RadarChart(
-        f"{entity.name}: {rnd.name}", titles, stage_names, tuple(series),
+        f"{entity.name}: {rnd.name}",
+        titles,
+        stage_names,
+        tuple(series),
         threshold=fw.threshold_position,
         threshold_label=f"{fw.stage(threshold).name}: threshold" if threshold else None,
     )
     votes = VoteSpread(
-        "Participants' views and the agreed stage", titles, stage_names,
+        "Participants' views and the agreed stage",
+        titles,
+        stage_names,
         tuple(tuple(n for _, n in s.votes) or (0,) * len(stage_names) for s in sections),
         tuple(s.stage_position for s in sections),
     )
@@ -148,20 +171,31 @@ def peer_review(
         for s in sections:
             ok = s.stage_position is not None and s.stage_position >= fw.threshold_position
             (at if ok else below).append(s.title)
-    people = tuple(f"{p.name} ({p.organisation})" if p.organisation else p.name
-                   for p in own.participants)
+    people = tuple(
+        f"{p.name} ({p.organisation})" if p.organisation else p.name for p in own.participants
+    )
     reviewer = ""
     if peer:
         reviewer = ", ".join(x for x in (peer.reviewer_name, peer.reviewer_organisation) if x)
         reviewer = reviewer or "Peer reviewer (name not recorded)"
     return PeerReviewReport(
-        entity=entity.name, entity_kind=entity.kind.label, system=system.name, round=rnd.name,
-        date=_date(own), framework=fw, facilitator=own.facilitator, participants=people,
-        reviewer=reviewer, has_peer_review=peer is not None,
+        entity=entity.name,
+        entity_kind=entity.kind.label,
+        system=system.name,
+        round=rnd.name,
+        date=_date(own),
+        framework=fw,
+        facilitator=own.facilitator,
+        participants=people,
+        reviewer=reviewer,
+        has_peer_review=peer is not None,
         previous_round=rounds[prev.round_id].name if prev_rec and prev else "",
-        status=own.status.value.capitalize(), sections=sections,
+        status=own.status.value.capitalize(),
+        sections=sections,
         threshold=fw.stage(threshold).name if threshold else "",
-        at_threshold=tuple(at), below_threshold=tuple(below), differences=tuple(diffs[:8]),
+        at_threshold=tuple(at),
+        below_threshold=tuple(below),
+        differences=tuple(diffs[:8]),
         strengths=peer.strengths if peer else "",
         areas_to_develop=peer.areas_to_develop if peer else "",
         recommendations=peer.recommendations if peer else "",
@@ -170,7 +204,9 @@ def peer_review(
 
 
 def system_summary(
-    svc: Services, system: System, rnd: Round | None,
+    svc: Services,
+    system: System,
+    rnd: Round | None,
     pick: Callable[[Entity, Round], Assessment],
 ) -> SystemSummaryReport:
     """Return the single view of a system in one round (the latest round with data if None)."""
@@ -229,25 +265,37 @@ def system_summary(
         pos = [p for p, _ in scores]
         median = statistics.median(pos) if pos else None
         level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
-        ranking.append(DomainRank(
-            d.title, median, _median_name(fw, median), len(pos),
-            lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
-            highest="" if level else _names([n for p, n in scores if p == max(pos)]),
-        ))
+        ranking.append(
+            DomainRank(
+                d.title,
+                median,
+                _median_name(fw, median),
+                len(pos),
+                lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
+                highest="" if level else _names([n for p, n in scores if p == max(pos)]),
+            )
+        )
     ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
 
     def themes(bucket: dict[tuple[int, str, str], list[str]]) -> tuple[ThemeEntry, ...]:
         items = sorted(bucket.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][2].lower()))
         return tuple(ThemeEntry(title, text, tuple(names)) for (_, title, text), names in items)
 
-    heatmap = Heatmap(f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains),
-                      tuple(rows), stage_names)
+    heatmap = Heatmap(
+        f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains), tuple(rows), stage_names
+    )
     return SystemSummaryReport(
-        system=system.name, round=rnd.name,
+        system=system.name,
+        round=rnd.name,
         date=max((_date(rec.assessment) for _, rec in in_view), default=""),
-        frameworks=(fw.title,), heatmap=heatmap, ranking=tuple(ranking),
-        themes=tuple(tags.most_common()), enablers=themes(enablers),
-        support_requests=themes(requests), entities=tuple(summaries), missing=tuple(missing),
+        frameworks=(fw.title,),
+        heatmap=heatmap,
+        ranking=tuple(ranking),
+        themes=tuple(tags.most_common()),
+        enablers=themes(enablers),
+        support_requests=themes(requests),
+        entities=tuple(summaries),
+        missing=tuple(missing),
     )
 
 
@@ -275,24 +323,47 @@ def _entity_summary(
     bottom = min(scored, default=None)
     ratings: list[Rating] = [rec.rating(d.key) for d in domains]
     return EntitySummary(
-        name=e.name, kind=e.kind.label, status=rec.assessment.status.value.capitalize(),
+        name=e.name,
+        kind=e.kind.label,
+        status=rec.assessment.status.value.capitalize(),
         stages=tuple((d.title, _stage_name(fw, rec.rating(d.key).stage)) for d in domains),
         strongest=tuple(t for t, p in staged if p is not None and p == top and top != bottom),
         weakest=tuple(t for t, p in staged if p is not None and p == bottom and top != bottom),
         enablers=tuple(t.text for r in ratings for t in r.enablers),
         support_requests=tuple(t.text for r in ratings for t in r.support_requests),
         actions=sum(len(r.actions) for r in ratings),
-        radar=RadarChart(e.name, tuple(d.title for d in domains), stage_names,
-                         (RadarSeries(e.name, _values(fw, rec, domains)),),
-                         threshold=fw.threshold_position),
+        radar=RadarChart(
+            e.name,
+            tuple(d.title for d in domains),
+            stage_names,
+            (RadarSeries(e.name, _values(fw, rec, domains)),),
+            threshold=fw.threshold_position,
+        ),
     )
 
 
 RATING_COLUMNS = (
-    "system", "entity", "entity kind", "round", "framework", "framework version",
-    "assessment kind", "status", "domain number", "domain", "stage", "stage position",
-    "confidence", "direction of travel", "evidence", "rationale", "statements met",
-    "carried forward", "review position", "review comment", "review suggestions",
+    "system",
+    "entity",
+    "entity kind",
+    "round",
+    "framework",
+    "framework version",
+    "assessment kind",
+    "status",
+    "domain number",
+    "domain",
+    "stage",
+    "stage position",
+    "confidence",
+    "direction of travel",
+    "evidence",
+    "rationale",
+    "statements met",
+    "carried forward",
+    "review position",
+    "review comment",
+    "review suggestions",
 )
 KEY_COLUMNS = ("entity", "round", "assessment kind", "domain number", "domain")
 
@@ -315,21 +386,41 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
             for d in fw.domains_for(e.kind):
                 r = rec.rating(d.key)
                 key = (e.name, rounds[a.round_id].name, a.kind.label, d.number, d.title)
-                ratings.append((
-                    systems.get(e.system_id, ""), e.name, e.kind.label, key[1], fw.name,
-                    fw.version, a.kind.label, a.status.value, d.number, d.title,
-                    _stage_name(fw, r.stage) if r.stage else "", _position(fw, r.stage),
-                    r.confidence.value if r.confidence else "",
-                    r.direction.label if r.direction else "", r.evidence, r.rationale,
-                    len(r.statements_met), "yes" if r.carried_forward else "no",
-                    r.review_position.value if r.review_position else "", r.review_comment,
-                    r.review_suggestions,
-                ))
+                ratings.append(
+                    (
+                        systems.get(e.system_id, ""),
+                        e.name,
+                        e.kind.label,
+                        key[1],
+                        fw.name,
+                        fw.version,
+                        a.kind.label,
+                        a.status.value,
+                        d.number,
+                        d.title,
+                        _stage_name(fw, r.stage) if r.stage else "",
+                        _position(fw, r.stage),
+                        r.confidence.value if r.confidence else "",
+                        r.direction.label if r.direction else "",
+                        r.evidence,
+                        r.rationale,
+                        len(r.statements_met),
+                        "yes" if r.carried_forward else "no",
+                        r.review_position.value if r.review_position else "",
+                        r.review_comment,
+                        r.review_suggestions,
+                    )
+                )
                 for v in rec.votes_for(d.key):
                     p = people.get(v.participant_id)
-                    votes.append(key + (p.name if p else v.participant_id,
-                                        p.organisation if p else "", _stage_name(fw, v.stage)
-                                        if v.stage else ""))
+                    votes.append(
+                        key
+                        + (
+                            p.name if p else v.participant_id,
+                            p.organisation if p else "",
+                            _stage_name(fw, v.stage) if v.stage else "",
+                        )
+                    )
                 for act in r.actions:
                     actions.append(key + (act.what, act.owner, act.due or ""))
                 for bucket, themes in ((enablers, r.enablers), (requests, r.support_requests)):
@@ -340,6 +431,7 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
         DataTable("votes", KEY_COLUMNS + ("participant", "organisation", "stage"), tuple(votes)),
         DataTable("actions", KEY_COLUMNS + ("action", "owner", "due"), tuple(actions)),
         DataTable("enablers", KEY_COLUMNS + ("enabler", "tags"), tuple(enablers)),
-        DataTable("support_requests", KEY_COLUMNS + ("request for support", "tags"),
-                  tuple(requests)),
+        DataTable(
+            "support_requests", KEY_COLUMNS + ("request for support", "tags"), tuple(requests)
+        ),
     ]

@@ -40,7 +40,8 @@ class ReportService:
     def self_assessment(self, entity: Entity, rnd: Round) -> Assessment:
         """Return the entity's self-assessment in the round (the final one first); NotFound."""
         found = [
-            a for a in self.svc.assessments.assessments(entity.id, rnd.id)
+            a
+            for a in self.svc.assessments.assessments(entity.id, rnd.id)
             if a.kind is AssessmentKind.SELF_ASSESSMENT
         ]
         if not found:
@@ -50,7 +51,8 @@ class ReportService:
     def peer_review_of(self, assessment: Assessment) -> Assessment | None:
         """Return the peer review of a self-assessment (the final one first), or None."""
         found = [
-            a for a in self.svc.assessments.assessments(assessment.entity_id)
+            a
+            for a in self.svc.assessments.assessments(assessment.entity_id)
             if a.kind is AssessmentKind.PEER_REVIEW and a.reviews_id == assessment.id
         ]
         return max(found, key=lambda a: (a.is_final, a.modified_at), default=None)
@@ -85,8 +87,12 @@ class ReportService:
 
     # -- files --------------------------------------------------------------------------
     def write_peer_review(
-        self, entity_name: str, round_name: str, path: str | os.PathLike[str],
-        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
+        self,
+        entity_name: str,
+        round_name: str,
+        path: str | os.PathLike[str],
+        options: DocumentOptions = DEFAULT_OPTIONS,
+        progress: Progress = _quiet,
     ) -> Path:
         """Write the peer-review PDF and return its path."""
         from matrix_desktop.reports.peer_review import build_peer_review
@@ -98,8 +104,12 @@ class ReportService:
         return _write(target, data, progress)
 
     def write_system_summary(
-        self, system_name: str, round_name: str | None, path: str | os.PathLike[str],
-        options: DocumentOptions = DEFAULT_OPTIONS, progress: Progress = _quiet,
+        self,
+        system_name: str,
+        round_name: str | None,
+        path: str | os.PathLike[str],
+        options: DocumentOptions = DEFAULT_OPTIONS,
+        progress: Progress = _quiet,
     ) -> Path:
         """Write the system summary PDF and return its path."""
         from matrix_desktop.reports.system_summary import build_system_summary
@@ -111,8 +121,13 @@ class ReportService:
         return _write(target, data, progress)
 
     def write_worksheets(
-        self, framework_key: str, path: str | os.PathLike[str], *, version: str | None = None,
-        entity_name: str | None = None, options: DocumentOptions = DEFAULT_OPTIONS,
+        self,
+        framework_key: str,
+        path: str | os.PathLike[str],
+        *,
+        version: str | None = None,
+        entity_name: str | None = None,
+        options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
     ) -> Path:
         """Write printable workshop worksheets for a framework and return the path."""
@@ -125,8 +140,14 @@ class ReportService:
         return _write(target, data, progress)
 
     def write_data(
-        self, fmt: str, path: str | os.PathLike[str], *, entity_names: list[str] | None = None,
-        system_name: str | None = None, round_name: str | None = None, table: str = "all",
+        self,
+        fmt: str,
+        path: str | os.PathLike[str],
+        *,
+        entity_names: list[str] | None = None,
+        system_name: str | None = None,
+        round_name: str | None = None,
+        table: str = "all",
         progress: Progress = _quiet,
     ) -> list[Path]:
         """Write CSV or XLSX data exports; returns the files written."""
@@ -153,8 +174,12 @@ class ReportService:
         return written
 
     def write_chart(
-        self, path: str | os.PathLike[str], *, entity_name: str | None = None,
-        system_name: str | None = None, round_name: str | None = None,
+        self,
+        path: str | os.PathLike[str],
+        *,
+        entity_name: str | None = None,
+        system_name: str | None = None,
+        round_name: str | None = None,
     ) -> Path:
         """Write a chart as PNG or SVG (by the file's suffix): an entity's radar or a heatmap."""
         from matrix_desktop.charts import export
@@ -174,8 +199,11 @@ class ReportService:
         else:
             raise ValidationFailed("name an --entity (radar) or a --system (heatmap)")
         fig = figure_for(model)
-        data = export.figure_to_png(fig) if target.suffix.lower() == ".png" else (
-            export.figure_to_svg(fig))
+        data = (
+            export.figure_to_png(fig)
+            if target.suffix.lower() == ".png"
+            else (export.figure_to_svg(fig))
+        )
         return _write(target, data, _quiet)
 
 
@@ -253,11 +281,22 @@ def _vectorise_images(fig) -> None:  # type: ignore[no-untyped-def]
             left, right, bottom, top = image.get_extent()
             rows, cols = data.shape
             xs = np.linspace(left, right, cols + 1)
-            ys = (np.linspace(top, bottom, rows + 1) if image.origin == "upper"
-                  else np.linspace(bottom, top, rows + 1))
+            ys = (
+                np.linspace(top, bottom, rows + 1)
+                if image.origin == "upper"
+                else np.linspace(bottom, top, rows + 1)
+            )
             limits = ax.get_xlim(), ax.get_ylim()
-            ax.pcolormesh(xs, ys, data, cmap=image.cmap, norm=image.norm,
-                          zorder=image.get_zorder(), edgecolors="face", linewidth=0.0)
+            ax.pcolormesh(
+                xs,
+                ys,
+                data,
+                cmap=image.cmap,
+                norm=image.norm,
+                zorder=image.get_zorder(),
+                edgecolors="face",
+                linewidth=0.0,
+            )
             ax.set_xlim(limits[0])
             ax.set_ylim(limits[1])
             image.remove()

@@ -1,1 +1,1 @@
-"""Persistence: SQLModel tables, engine and sessions, repositories returning core values, migrations."""
+"""Persistence: SQLModel tables, engine and sessions, repositories, Alembic migrations."""

@@ -1,4 +1,4 @@
-"""Opening a database: URL resolution, SQLite pragmas, schema checks, migrations, first-start seeding."""
+"""Opening a database: URLs, SQLite pragmas, schema checks, migrations, first-start seeding."""
 
 from __future__ import annotations
 
@@ -121,7 +121,9 @@ def _sqlite_revision(path: Path) -> str | None:
             if not has:
                 tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                 if tables:
-                    raise StorageError(f"{path}: is a SQLite file but not a matrix-desktop database")
+                    raise StorageError(
+                        f"{path}: is a SQLite file but not a matrix-desktop database"
+                    )
                 return None
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
@@ -155,22 +157,49 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
 # SQLite's messages for failures of the disk or file rather than of the data; each maps to
 # a reason the GUI can act on and whether trying again later can succeed.
 _WRITE_FAILURES: tuple[tuple[str, str, bool, str], ...] = (
-    ("database or disk is full", "disk_full", True,
-     "the disk is full; free some space and the change will be saved"),
-    ("disk i/o error", "io_error", True,
-     "the disk reported an error while saving; check the drive and try again"),
-    ("attempt to write a readonly database", "read_only", False,
-     "the database file has become read-only"),
-    ("database is locked", "locked", True,
-     "another program is holding the database; try again in a moment"),
-    ("database is busy", "locked", True,
-     "another program is holding the database; try again in a moment"),
-    ("database disk image is malformed", "damaged", False,
-     "the database file is damaged; restore a backup"),
-    ("file is not a database", "damaged", False,
-     "the database file is damaged; restore a backup"),
-    ("unable to open database file", "io_error", True,
-     "the database file cannot be reached (removed drive or network?)"),
+    (
+        "database or disk is full",
+        "disk_full",
+        True,
+        "the disk is full; free some space and the change will be saved",
+    ),
+    (
+        "disk i/o error",
+        "io_error",
+        True,
+        "the disk reported an error while saving; check the drive and try again",
+    ),
+    (
+        "attempt to write a readonly database",
+        "read_only",
+        False,
+        "the database file has become read-only",
+    ),
+    (
+        "database is locked",
+        "locked",
+        True,
+        "another program is holding the database; try again in a moment",
+    ),
+    (
+        "database is busy",
+        "locked",
+        True,
+        "another program is holding the database; try again in a moment",
+    ),
+    (
+        "database disk image is malformed",
+        "damaged",
+        False,
+        "the database file is damaged; restore a backup",
+    ),
+    ("file is not a database", "damaged", False, "the database file is damaged; restore a backup"),
+    (
+        "unable to open database file",
+        "io_error",
+        True,
+        "the database file cannot be reached (removed drive or network?)",
+    ),
 )
 
 

@@ -31,7 +31,9 @@ def read_navigation(path: Path) -> Navigation | None:
         if not row or row[0] != HEAD_REVISION:
             return None
         counts = dict(con.execute("SELECT entity_id, count(*) FROM assessment GROUP BY entity_id"))
-        systems = [System(*r) for r in con.execute("SELECT id, name, short_name FROM system ORDER BY name")]
+        systems = [
+            System(*r) for r in con.execute("SELECT id, name, short_name FROM system ORDER BY name")
+        ]
         entities: dict[str, list[tuple[Entity, int]]] = {s.id: [] for s in systems}
         for eid, sid, name, kind, members in con.execute(
             "SELECT id, system_id, name, kind, members_json FROM entity ORDER BY kind, name"

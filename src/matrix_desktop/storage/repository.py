@@ -211,7 +211,7 @@ def get_record(session: Session, assessment_id: str) -> AssessmentRecord:
 
 
 def get_records(session: Session, assessment_ids: list[str]) -> dict[str, AssessmentRecord]:
-    """Return the records (with ratings and votes) of those ids that exist, by id, in few queries."""
+    """Return the records (ratings and votes included) of the ids that exist, in few queries."""
     out: dict[str, AssessmentRecord] = {}
     ids = list(dict.fromkeys(assessment_ids))
     table, ratings_t, votes_t = (
@@ -312,7 +312,14 @@ class SqlAssessmentStore(AssessmentStore):
             if row is not None:
                 self.session.delete(row)
         elif row is None:
-            self.session.add(VoteRow(**dict(zip(("assessment_id", "participant_id", "domain_key"), key, strict=True)), stage=vote.stage))
+            self.session.add(
+                VoteRow(
+                    **dict(
+                        zip(("assessment_id", "participant_id", "domain_key"), key, strict=True)
+                    ),
+                    stage=vote.stage,
+                )
+            )
         else:
             row.stage = vote.stage
         self.session.flush()

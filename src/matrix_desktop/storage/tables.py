@@ -89,9 +89,7 @@ class RatingRow(SQLModel, table=True):
     __tablename__ = "rating"
 
     assessment_id: str = Field(
-        sa_column=Column(
-            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     )
     domain_key: str = Field(primary_key=True)
     stage: str | None = None
@@ -114,9 +112,7 @@ class VoteRow(SQLModel, table=True):
     __tablename__ = "vote"
 
     assessment_id: str = Field(
-        sa_column=Column(
-            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     )
     participant_id: str = Field(primary_key=True)
     domain_key: str = Field(primary_key=True)
@@ -157,9 +153,7 @@ class SyncHashRow(SQLModel, table=True):
     __tablename__ = "sync_hash"
 
     assessment_id: str = Field(
-        sa_column=Column(
-            Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
     )
     content_hash: str = Field(primary_key=True, max_length=80)
     shared_at: str

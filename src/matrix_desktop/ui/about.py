@@ -52,7 +52,8 @@ def about_html(database: str | None, components: list[ThirdParty] | None = None)
         for c in parts
     )
     if not rows:
-        rows = f"<tr><td colspan='4'>Licence texts not found in {html.escape(str(licenses_dir()))}</td></tr>"
+        where = html.escape(str(licenses_dir()))
+        rows = f"<tr><td colspan='4'>Licence texts not found in {where}</td></tr>"
     return (
         f"<h2>{APP_DISPLAY_NAME} {__version__}</h2>"
         "<p>Offline maturity-matrix self-assessment for integrated health and care. "

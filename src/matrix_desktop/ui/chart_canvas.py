@@ -1,4 +1,4 @@
-"""Qt widgets that show chart Figures: a generic ChartView and a RadarView with blitted live updates."""
+"""Qt widgets showing chart Figures: a ChartView, and a RadarView with blitted live updates."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ SVG_FILTER = "SVG drawing (*.svg)"
 class ChartView(QWidget):
     """Shows one chart Figure, with a context menu to save it as PNG or SVG or copy it."""
 
-    def __init__(self, parent: QWidget | None = None, *, fit_to_widget: bool = False,
-                 name: str = "Chart") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, fit_to_widget: bool = False, name: str = "Chart"
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
         self.export_dpi = export.DEFAULT_DPI
@@ -72,8 +73,9 @@ class ChartView(QWidget):
         canvas.customContextMenuRequested.connect(self._on_canvas_customContextMenuRequested)
         if not self._fit:
             width, height = figure.get_size_inches() * figure.dpi
-            canvas.setFixedSize(int(width / canvas.device_pixel_ratio),
-                                int(height / canvas.device_pixel_ratio))
+            canvas.setFixedSize(
+                int(width / canvas.device_pixel_ratio), int(height / canvas.device_pixel_ratio)
+            )
         return canvas
 
     # -- export -------------------------------------------------------------------------------
@@ -158,15 +160,17 @@ class RadarView(ChartView):
         self._canvas.setAccessibleDescription(_describe(chart))
         self._full_draw()
 
-    def update_series(self, index: int, values: Sequence[StageValue],
-                      band: Sequence[Band] | None = None) -> None:
+    def update_series(
+        self, index: int, values: Sequence[StageValue], band: Sequence[Band] | None = None
+    ) -> None:
         """Move one series to new values by blitting only its artists over a cached background."""
         if self._artists is None or self._chart is None:
             raise RuntimeError("set_chart() must be called before update_series()")
         radar.update_series(self._artists, index, values, band)
         old = self._chart.series[index]
-        new = dataclasses.replace(old, values=tuple(values),
-                                  band=tuple(band) if band is not None else old.band)
+        new = dataclasses.replace(
+            old, values=tuple(values), band=tuple(band) if band is not None else old.band
+        )
         series = list(self._chart.series)
         series[index] = new
         self._chart = dataclasses.replace(self._chart, series=tuple(series))
@@ -219,7 +223,6 @@ class RadarView(ChartView):
         self._background = None
         if self._artists is not None:
             radar.layout_radar(self._figure, self._artists)
-
 
     def label_at(self, x: float, y: float) -> str | None:
         """Return the full domain name whose label is at canvas pixel (x, y from the bottom)."""

@@ -1,4 +1,4 @@
-"""The application context handed to every window: services, settings, undo stack, change signals."""
+"""The application context every window gets: services, settings, undo stack, signals."""
 
 from __future__ import annotations
 

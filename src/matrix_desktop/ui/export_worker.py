@@ -76,8 +76,9 @@ class _Runnable(QRunnable):
         self.job.finished.emit(str(written if isinstance(written, Path) else self.job.path))
 
 
-def start_export(title: str, func: ExportFunc, path: str | Path,
-                 pool: QThreadPool | None = None) -> ExportJob:
+def start_export(
+    title: str, func: ExportFunc, path: str | Path, pool: QThreadPool | None = None
+) -> ExportJob:
     """Start func on a worker thread now and return its job (no dialog, nothing opened).
 
     It starts at once: connect to the job's signals with care (run_export does not race).
@@ -90,8 +91,13 @@ def start_export(title: str, func: ExportFunc, path: str | Path,
 class _Controller(QObject):
     """Follows one job on the GUI thread: moves the progress dialog, opens or reports."""
 
-    def __init__(self, dialog: QProgressDialog, window: QWidget | None,
-                 opener: Opener | None, show_errors: bool):
+    def __init__(
+        self,
+        dialog: QProgressDialog,
+        window: QWidget | None,
+        opener: Opener | None,
+        show_errors: bool,
+    ):
         super().__init__(dialog)
         self.dialog, self.window = dialog, window
         self.opener, self.show_errors = opener, show_errors
@@ -116,8 +122,14 @@ class _Controller(QObject):
 
 
 def run_export(
-    parent: QWidget | None, title: str, func: ExportFunc, path: str | Path, *,
-    open_when_done: bool = True, opener: Opener = open_file, show_errors: bool = True,
+    parent: QWidget | None,
+    title: str,
+    func: ExportFunc,
+    path: str | Path,
+    *,
+    open_when_done: bool = True,
+    opener: Opener = open_file,
+    show_errors: bool = True,
 ) -> ExportJob:
     """Run an export on a worker with a progress dialog; open the file when it is written.
 

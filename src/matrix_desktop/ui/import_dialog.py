@@ -58,7 +58,8 @@ class ImportDialog(QDialog):
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setAccessibleName("Import")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
-            "Cancel: import nothing")
+            "Cancel: import nothing"
+        )
         self.import_button.setEnabled(plan.has_changes)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

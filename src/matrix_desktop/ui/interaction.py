@@ -10,7 +10,9 @@ class Interaction:
 
     @staticmethod
     def error(parent: QWidget | None, title: str, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+        )
         box.setAccessibleName(title)
         box.exec()
 
@@ -20,7 +22,9 @@ class Interaction:
 
     @staticmethod
     def confirm(parent: QWidget | None, title: str, message: str, ok_text: str = "OK") -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent
+        )
         ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
@@ -29,7 +33,9 @@ class Interaction:
     @staticmethod
     def choose(parent: QWidget | None, title: str, message: str, options: list[str]) -> str | None:
         """Return the chosen option's text, or None when cancelled."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, message, QMessageBox.StandardButton.NoButton, parent
+        )
         buttons = {box.addButton(o, QMessageBox.ButtonRole.AcceptRole): o for o in options}
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()

@@ -9,10 +9,10 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QStackedWidget,
-    QHBoxLayout,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop import APP_DISPLAY_NAME
 from matrix_desktop.ui.context import AppContext
-from matrix_desktop.ui.window_database import DatabaseActions
-from matrix_desktop.ui.window_transfer import TransferActions
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
+from matrix_desktop.ui.window_database import DatabaseActions
+from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
     from matrix_desktop.services.context import Services
@@ -71,7 +71,9 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         self.banner.setObjectName("warning_banner")
         self.banner.setAccessibleName("Warning")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel#warning_banner { background: #fff3cd; color: #3d2e00; padding: 6px; }")
+        self.banner.setStyleSheet(
+            "QLabel#warning_banner { background: #fff3cd; color: #3d2e00; padding: 6px; }"
+        )
         dismiss = QToolButton()
         dismiss.setText("Dismiss")
         dismiss.setAccessibleName("Dismiss the warning")
@@ -120,19 +122,32 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
-        action.setObjectName(name or text.replace("…", "").replace("&", "").lower().replace(" ", "_"))
+        action.setObjectName(
+            name or text.replace("…", "").replace("&", "").lower().replace(" ", "_")
+        )
         menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self.new_action = self._action(file, "&New assessment…", self.new_assessment, QKeySequence.StandardKey.New)
+        self.new_action = self._action(
+            file, "&New assessment…", self.new_assessment, QKeySequence.StandardKey.New
+        )
         self.import_action = self._action(file, "&Import…", self.import_files, "Ctrl+I")
-        self.import_folder_action = self._action(file, "Import &folder…", self.import_folder, "Ctrl+Shift+I")
-        self.export_action = self._action(file, "&Export…", lambda: self.export_assessments(self.entity_page.selected_ids()), "Ctrl+E")
+        self.import_folder_action = self._action(
+            file, "Import &folder…", self.import_folder, "Ctrl+Shift+I"
+        )
+        self.export_action = self._action(
+            file,
+            "&Export…",
+            lambda: self.export_assessments(self.entity_page.selected_ids()),
+            "Ctrl+E",
+        )
         file.addSeparator()
-        self.import_framework_action = self._action(file, "Import &framework…", self.import_framework)
+        self.import_framework_action = self._action(
+            file, "Import &framework…", self.import_framework
+        )
         self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
         self.restore_action = self._action(file, "&Restore from backup…", self.restore_from_backup)
         file.addSeparator()
@@ -146,15 +161,21 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         review = bar.addMenu("&Review")
-        self.start_review_action = self._action(review, "Start &peer review…", self.start_peer_review, "Ctrl+R")
+        self.start_review_action = self._action(
+            review, "Start &peer review…", self.start_peer_review, "Ctrl+R"
+        )
         self.compare_action = self._action(review, "&Compare…", self.show_compare, "Ctrl+Shift+C")
-        self.single_view_action = self._action(review, "System &single view", self.show_single_view, "Ctrl+Shift+V")
+        self.single_view_action = self._action(
+            review, "System &single view", self.show_single_view, "Ctrl+Shift+V"
+        )
         from matrix_desktop.ui.report_actions import ReportActions
 
         self.reports = ReportActions(self, bar.addMenu("Re&ports"))
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.nav_dock.toggleViewAction())
-        self.nav_focus_action = self._action(self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L")
+        self.nav_focus_action = self._action(
+            self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L"
+        )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Matrix Desktop", self.show_about)
 
@@ -191,7 +212,9 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
                 NavNode(e.name, system.id, e.id, f"{e.kind.label}; {n} assessment(s)")
                 for e, n in entities
             ]
-            tree.append((NavNode(system.short_name or system.name, system.id, None, system.name), kids))
+            tree.append(
+                (NavNode(system.short_name or system.name, system.id, None, system.name), kids)
+            )
         self.nav_model.set_data(tree)
         self.nav.expandAll()
         self.welcome.set_has_data(bool(tree))
@@ -319,9 +342,8 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
     def open_self_assessment(self, assessment_id: str) -> None:
         """Show the workshop screen for a self-assessment."""
-        from matrix_desktop.ui.workshop.screen import AssessmentScreen
-
         from matrix_desktop.ui.workshop.menus import attach_menus
+        from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
         screen = AssessmentScreen(self.ctx, assessment_id, self)
         self.show_page(screen)
@@ -375,7 +397,9 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
     def _on_ctx_save_failed(self, message: str) -> None:
         pending = len(self.ctx.pending)
-        self.saved_label.setText(f"Not saved — {pending} change(s) kept, retrying" if pending else "Not saved")
+        self.saved_label.setText(
+            f"Not saved — {pending} change(s) kept, retrying" if pending else "Not saved"
+        )
 
     def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
         if "status" in change.parts or "created" in change.parts:

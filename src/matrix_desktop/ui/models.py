@@ -134,9 +134,13 @@ class AssessmentTableModel(QAbstractTableModel):
         ):
             return None
         r = self._rows[index.row()]
-        return (r.round_name, r.kind, r.status, r.framework, r.stages_set, r.modified)[index.column()]
+        return (r.round_name, r.kind, r.status, r.framework, r.stages_set, r.modified)[
+            index.column()
+        ]
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):  # type: ignore[no-untyped-def]
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

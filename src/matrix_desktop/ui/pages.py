@@ -100,7 +100,9 @@ class EntityPage(QWidget):
         self.table.activated.connect(self._on_table_double_clicked)
         self.open_button = _button("Open", "Open assessment", self._on_open_clicked)
         self.new_button = _button("New assessment…", "New assessment", self.new_assessment.emit)
-        self.export_button = _button("Export…", "Export selected assessments", self._on_export_clicked)
+        self.export_button = _button(
+            "Export…", "Export selected assessments", self._on_export_clicked
+        )
         buttons = QHBoxLayout()
         for b in (self.open_button, self.new_button, self.export_button):
             buttons.addWidget(b)

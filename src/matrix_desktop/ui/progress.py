@@ -1,4 +1,4 @@
-"""An entity's progress over time: the radar of its last two rounds, the trend, and the direction of travel."""
+"""An entity's progress over time: radar of the last two rounds, trend, direction of travel."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from matrix_desktop.ui.table_model import TextTableModel
 if TYPE_CHECKING:
     from matrix_desktop.services.context import Services
 
-_ARROWS = {"improving": "↑ improving", "no_change": "→ no change", "deteriorating": "↓ deteriorating"}
+_ARROWS = {
+    "improving": "↑ improving",
+    "no_change": "→ no change",
+    "deteriorating": "↓ deteriorating",
+}
 
 
 class ProgressPanel(QWidget):
@@ -67,24 +71,33 @@ class ProgressPanel(QWidget):
         fw = progress.framework
         last = range(max(0, len(progress.rounds) - 2), len(progress.rounds))
         series = tuple(
-            RadarSeries(progress.rounds[i], tuple(
-                None if d.positions[i] is None else float(d.positions[i]) for d in progress.domains
-            ))
+            RadarSeries(
+                progress.rounds[i],
+                tuple(
+                    None if d.positions[i] is None else float(d.positions[i])
+                    for d in progress.domains
+                ),
+            )
             for i in reversed(last)
         )
-        self.radar.set_chart(RadarChart(
-            title=f"{progress.entity.name}",
-            domains=tuple(d.title for d in progress.domains),
-            stages=tuple(s.name for s in fw.stages),
-            series=series,
-            threshold=fw.threshold_position,
-            threshold_label=fw.threshold_label,
-        ))
+        self.radar.set_chart(
+            RadarChart(
+                title=f"{progress.entity.name}",
+                domains=tuple(d.title for d in progress.domains),
+                stages=tuple(s.name for s in fw.stages),
+                series=series,
+                threshold=fw.threshold_position,
+                threshold_label=fw.threshold_label,
+            )
+        )
         self.trend.set_figure(build_trend(progress.trend()), "Each domain's stage in every round")
         stage_names = [s.name for s in fw.stages]
         rows = [
-            [d.title, *("—" if p is None else stage_names[p - 1] for p in d.positions),
-             _ARROWS.get(d.direction.value, "") if d.direction else ""]
+            [
+                d.title,
+                *("—" if p is None else stage_names[p - 1] for p in d.positions),
+                _ARROWS.get(d.direction.value, "") if d.direction else "",
+            ]
             for d in progress.domains
         ]
         self.table_model.set_rows(["Domain", *progress.rounds, "Direction of travel"], rows)
@@ -94,8 +107,8 @@ class ProgressPanel(QWidget):
         self.table.resizeRowsToContents()
         counts = progress.counts()
         summary = ", ".join(
-            f"{counts.get(k, 0)} {label.split(' ', 1)[1]}" for k, label in
-            ((d, _ARROWS[d.value]) for d in counts if d is not None)
+            f"{counts.get(k, 0)} {label.split(' ', 1)[1]}"
+            for k, label in ((d, _ARROWS[d.value]) for d in counts if d is not None)
         )
         note = f" {progress.message}" if progress.message else ""
         self.message.setText(f"{fw.title}: {len(progress.rounds)} round(s). {summary}.{note}")

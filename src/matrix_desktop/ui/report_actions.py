@@ -25,8 +25,12 @@ class ReportActions:
     def __init__(self, window: MainWindow, menu: QMenu):
         self.window = window
         self.jobs: list[object] = []
-        self.peer_review_action = self._add(menu, "&Peer-review report (PDF)…", self.peer_review_report, "Ctrl+P")
-        self.system_action = self._add(menu, "&System summary (PDF)…", self.system_report, "Ctrl+Shift+P")
+        self.peer_review_action = self._add(
+            menu, "&Peer-review report (PDF)…", self.peer_review_report, "Ctrl+P"
+        )
+        self.system_action = self._add(
+            menu, "&System summary (PDF)…", self.system_report, "Ctrl+Shift+P"
+        )
         self.worksheets_action = self._add(menu, "Workshop &worksheets (PDF)…", self.worksheets)
         menu.addSeparator()
         self.xlsx_action = self._add(menu, "Export data as &XLSX…", partial(self.data, "xlsx"))
@@ -50,7 +54,9 @@ class ReportActions:
         from matrix_desktop.ui import export_worker
 
         # Looked up at call time, so tests can stand in for the desktop's file opener.
-        job = export_worker.run_export(self.window, title, func, path, opener=export_worker.open_file)
+        job = export_worker.run_export(
+            self.window, title, func, path, opener=export_worker.open_file
+        )
         self.jobs = [*self.jobs[-4:], job]
 
     def _entity_and_round(self) -> tuple[str, str] | None:
@@ -62,7 +68,9 @@ class ReportActions:
             return None
         entity = svc.catalog.entity(window.current_entity_id)
         chosen = window.entity_page.selected_ids()
-        assessments = [svc.assessments.get(a) for a in chosen] or svc.assessments.assessments(entity.id)
+        assessments = [svc.assessments.get(a) for a in chosen] or svc.assessments.assessments(
+            entity.id
+        )
         if not assessments:
             interaction.info(window, "Report", f"{entity.name} has no assessments yet.")
             return None
@@ -74,22 +82,38 @@ class ReportActions:
         if reports is None or target is None:
             return
         entity, rnd = target
-        path = interaction.save_file(self.window, "Save the peer-review report",
-                                     f"{_safe(entity)}-{_safe(rnd)}.pdf", "PDF (*.pdf)")
+        path = interaction.save_file(
+            self.window,
+            "Save the peer-review report",
+            f"{_safe(entity)}-{_safe(rnd)}.pdf",
+            "PDF (*.pdf)",
+        )
         if path:
-            self._run("Peer-review report", partial(reports.write_peer_review, entity, rnd, path), path)
+            self._run(
+                "Peer-review report", partial(reports.write_peer_review, entity, rnd, path), path
+            )
 
     def system_report(self) -> None:
         reports = self._service()
         system_id = self.window._current_system_id()
         if reports is None or system_id is None:
-            interaction.info(self.window, "Report", "Import or create a system's assessments first.")
+            interaction.info(
+                self.window, "Report", "Import or create a system's assessments first."
+            )
             return
         system = self.window.services.catalog.system(system_id)  # type: ignore[union-attr]
-        path = interaction.save_file(self.window, "Save the system summary",
-                                     f"{_safe(system.short_name or system.name)}-summary.pdf", "PDF (*.pdf)")
+        path = interaction.save_file(
+            self.window,
+            "Save the system summary",
+            f"{_safe(system.short_name or system.name)}-summary.pdf",
+            "PDF (*.pdf)",
+        )
         if path:
-            self._run("System summary", partial(reports.write_system_summary, system.name, None, path), path)
+            self._run(
+                "System summary",
+                partial(reports.write_system_summary, system.name, None, path),
+                path,
+            )
 
     def worksheets(self) -> None:
         reports = self._service()
@@ -97,24 +121,41 @@ class ReportActions:
         if reports is None or svc is None:
             return
         frameworks = svc.catalog.frameworks()
-        index = interaction.pick(self.window, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks])
+        index = interaction.pick(
+            self.window, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks]
+        )
         if index is None:
             return
         fw = frameworks[index]
-        path = interaction.save_file(self.window, "Save the worksheets", f"{_safe(fw.key)}-worksheets.pdf", "PDF (*.pdf)")
+        path = interaction.save_file(
+            self.window, "Save the worksheets", f"{_safe(fw.key)}-worksheets.pdf", "PDF (*.pdf)"
+        )
         if path:
-            self._run("Workshop worksheets", partial(reports.write_worksheets, fw.key, path, version=fw.version), path)
+            self._run(
+                "Workshop worksheets",
+                partial(reports.write_worksheets, fw.key, path, version=fw.version),
+                path,
+            )
 
     def data(self, fmt: str) -> None:
         reports = self._service()
         svc = self.window.services
         system_id = self.window._current_system_id()
         if reports is None or svc is None or system_id is None:
-            interaction.info(self.window, "Export", "Import or create a system's assessments first.")
+            interaction.info(
+                self.window, "Export", "Import or create a system's assessments first."
+            )
             return
         system = svc.catalog.system(system_id)
-        path = interaction.save_file(self.window, f"Export data as {fmt.upper()}",
-                                     f"{_safe(system.short_name or system.name)}-data.{fmt}",
-                                     f"{fmt.upper()} (*.{fmt})")
+        path = interaction.save_file(
+            self.window,
+            f"Export data as {fmt.upper()}",
+            f"{_safe(system.short_name or system.name)}-data.{fmt}",
+            f"{fmt.upper()} (*.{fmt})",
+        )
         if path:
-            self._run(f"Data export ({fmt.upper()})", partial(reports.write_data, fmt, path, system_name=system.name), path)
+            self._run(
+                f"Data export ({fmt.upper()})",
+                partial(reports.write_data, fmt, path, system_name=system.name),
+                path,
+            )

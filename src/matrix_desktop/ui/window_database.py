@@ -1,4 +1,4 @@
-"""The main window's database actions: open safely (lock, checks, backups), warn, back up, restore."""
+"""The main window's database actions: open safely, warn, back up, restore."""
 
 from __future__ import annotations
 
@@ -84,20 +84,25 @@ class DatabaseActions:
 
         opened = self.ctx.opened
         if opened is None or not opened.safety.enabled:
-            interaction.info(self, "Restore", "Backups can be restored only into a database open for writing.")
+            interaction.info(
+                self, "Restore", "Backups can be restored only into a database open for writing."
+            )
             return
         backups = opened.safety.backups()
         if not backups:
             interaction.info(self, "Restore", "There are no backups of this database yet.")
             return
-        index = interaction.pick(self, "Restore from a backup", "Backup to restore:", [b.label for b in backups])
+        index = interaction.pick(
+            self, "Restore from a backup", "Backup to restore:", [b.label for b in backups]
+        )
         if index is None:
             return
         chosen = backups[index]
         if not interaction.confirm(
             self,
             "Restore from a backup",
-            f"Replace the data with the backup of {chosen.label}? The current data is backed up first.",
+            f"Replace the data with the backup of {chosen.label}? "
+            "The current data is backed up first.",
             "Restore",
         ):
             return

@@ -14,7 +14,9 @@ class TransferActions:
         self.import_paths([str(examples_dir())], confirm=False)
 
     def import_files(self) -> None:
-        files = interaction.open_files(self, "Import assessments", "Exchange files (*.json);;All files (*)")
+        files = interaction.open_files(
+            self, "Import assessments", "Exchange files (*.json);;All files (*)"
+        )
         if files:
             self.import_paths(files)
 
@@ -25,7 +27,9 @@ class TransferActions:
         svc = self.services
         if svc is None:
             return
-        path = interaction.open_file(self, "Import a framework", "Framework files (*.yaml *.yml *.json)")
+        path = interaction.open_file(
+            self, "Import a framework", "Framework files (*.yaml *.yml *.json)"
+        )
         if not path:
             return
         try:
@@ -83,7 +87,9 @@ class TransferActions:
         if svc is None or not ids:
             interaction.info(self, "Export", "Choose an entity with assessments to export.")
             return
-        path = interaction.save_file(self, "Export assessments", "assessments.mdx.json", "Exchange files (*.json)")
+        path = interaction.save_file(
+            self, "Export assessments", "assessments.mdx.json", "Exchange files (*.json)"
+        )
         if not path:
             return
         try:

@@ -16,8 +16,9 @@ def screen_for(qtbot, ctx, services, place):
     ctx.set_services(services)
 
     def make(framework):
-        aid = services.assessments.create(place.id, framework, "2021/22 Q2",
-                                          participants=[("", "")] * 2).id
+        aid = services.assessments.create(
+            place.id, framework, "2021/22 Q2", participants=[("", "")] * 2
+        ).id
         screen = AssessmentScreen(ctx, aid, undo_keys=True)
         qtbot.addWidget(screen)
         screen.resize(1366, 768)
@@ -31,12 +32,15 @@ def screen_for(qtbot, ctx, services, place):
     return make
 
 
-def test_stage_key_on_a_domain_that_does_not_apply_says_so(qtbot, screen_for, services, syb,
-                                                           answers):
+def test_stage_key_on_a_domain_that_does_not_apply_says_so(
+    qtbot, screen_for, services, syb, answers
+):
     only_collab = dataclasses.replace(
-        syb.domains[1], applies_to=(EntityKind.PROVIDER_COLLABORATIVE,))
-    fw = dataclasses.replace(syb, version="test-not-applying",
-                             domains=(syb.domains[0], only_collab, *syb.domains[2:]))
+        syb.domains[1], applies_to=(EntityKind.PROVIDER_COLLABORATIVE,)
+    )
+    fw = dataclasses.replace(
+        syb, version="test-not-applying", domains=(syb.domains[0], only_collab, *syb.domains[2:])
+    )
     services.catalog.add_framework(fw)
     screen, aid = screen_for(services.catalog.framework(fw.key, fw.version))
     assert "does not apply" in screen.domains.item(1).text()
@@ -48,8 +52,9 @@ def test_stage_key_on_a_domain_that_does_not_apply_says_so(qtbot, screen_for, se
     assert answers == []
 
 
-def test_a_final_assessment_refuses_keys_and_text_with_a_message(qtbot, screen_for, services, syb,
-                                                                  answers, monkeypatch):
+def test_a_final_assessment_refuses_keys_and_text_with_a_message(
+    qtbot, screen_for, services, syb, answers, monkeypatch
+):
     screen, aid = screen_for(syb)
     qtbot.keyClick(screen.domains, "2")
     services_record = services.assessments.record(aid)

@@ -6,15 +6,21 @@ from PySide6.QtCore import Qt
 
 from matrix_desktop.ui.workshop.votes import Column, SpreadModel, SpreadRow, VotesModel, VotesTable
 
-STAGES = [("emerging", "Emerging"), ("developing", "Developing"), ("maturing", "Maturing"),
-          ("thriving", "Thriving")]
+STAGES = [
+    ("emerging", "Emerging"),
+    ("developing", "Developing"),
+    ("maturing", "Maturing"),
+    ("thriving", "Thriving"),
+]
 
 
 def _model(sink=None) -> VotesModel:
     model = VotesModel(STAGES, sink)
-    model.reset([("p1", "Partner 1"), ("p2", "Partner 2 (Council)")],
-                [Column("a", "1", "1. Alpha"), Column("b", "2", "2. Beta", applies=False)],
-                {("p1", "a"): "developing"})
+    model.reset(
+        [("p1", "Partner 1"), ("p2", "Partner 2 (Council)")],
+        [Column("a", "1", "1. Alpha"), Column("b", "2", "2. Beta", applies=False)],
+        {("p1", "a"): "developing"},
+    )
     return model
 
 
@@ -24,8 +30,12 @@ def test_votes_model_passes_the_model_tester(qtmodeltester):
 
 def test_spread_model_passes_the_model_tester(qtmodeltester):
     model = SpreadModel([n for _k, n in STAGES])
-    model.set_rows([SpreadRow("1. Alpha", (0, 3, 1, 1), 5, True, "Maturing", "why " * 100),
-                    SpreadRow("2. Beta", (0, 0, 0, 0), 0, False, "—", "")])
+    model.set_rows(
+        [
+            SpreadRow("1. Alpha", (0, 3, 1, 1), 5, True, "Maturing", "why " * 100),
+            SpreadRow("2. Beta", (0, 0, 0, 0), 0, False, "—", ""),
+        ]
+    )
     qtmodeltester.check(model)
     assert model.data(model.index(0, 6)) == "VIEWS DIFFER"
     assert model.data(model.index(0, 8)).endswith("…")

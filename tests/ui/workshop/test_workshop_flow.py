@@ -89,7 +89,9 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
 
     # the window's menus offer the screen's commands, with their keys
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    keys = {a.text().replace("&", ""): a.shortcut().toString() for a in menus["Assessment"].actions()}
+    keys = {
+        a.text().replace("&", ""): a.shortcut().toString() for a in menus["Assessment"].actions()
+    }
     assert keys["Finalise…"] == "Ctrl+Shift+F" and keys["Presentation mode"] == "F11"
     assert "Presentation mode" in [a.text().replace("&", "") for a in window.view_menu.actions()]
 
@@ -109,7 +111,8 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     record = svc.assessments.record(aid)
     assert {r.domain_key: r.stage for r in record.ratings} == expected
     assert screen.radar.view.chart.series[0].values == tuple(
-        float(fw.stage(expected[d.key]).position) for d in fw.domains)
+        float(fw.stage(expected[d.key]).position) for d in fw.domains
+    )
 
     # F11 shows the room the current domain full screen; Esc comes back to the list
     qtbot.keyClick(screen.domains, Qt.Key.Key_F11)
@@ -129,7 +132,8 @@ def test_whole_workshop_by_keyboard_survives_a_restart(qtbot, tmp_path, db_path,
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Space)
     assert svc.assessments.record(aid).rating(first.key).statements_met == (
-        first.statements_for("emerging")[0].id,)
+        first.statements_for("emerging")[0].id,
+    )
 
     # evidence in any script, 100,000 characters, committed when focus leaves
     screen.details.evidence.setFocus()
@@ -211,8 +215,16 @@ def test_new_assessment_dialog_tabs_in_reading_order(qtbot, tmp_path, db_path):
     dialog = NewAssessmentDialog(window.ctx, None, window)
     qtbot.addWidget(dialog)
     dialog.show()
-    expected = [dialog.entity, dialog.framework, dialog.round, dialog.date, dialog.facilitator,
-                dialog.people, dialog.add_person, dialog.remove_person]
+    expected = [
+        dialog.entity,
+        dialog.framework,
+        dialog.round,
+        dialog.date,
+        dialog.facilitator,
+        dialog.people,
+        dialog.add_person,
+        dialog.remove_person,
+    ]
     order, widget = [], dialog.entity
     for _ in range(40):
         order.append(widget)

@@ -92,12 +92,14 @@ class RatingDetails(QWidget):
         # Two columns keep the stage cards in view on a 768-pixel-high laptop screen.
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        for n, (text, edit) in enumerate((
-            ("&Evidence", self.evidence),
-            ("Rationa&le for the agreed stage", self.rationale),
-            ("Key e&nablers (one per line)", self.enablers),
-            ("Re&quests for support (one per line)", self.support),
-        )):
+        for n, (text, edit) in enumerate(
+            (
+                ("&Evidence", self.evidence),
+                ("Rationa&le for the agreed stage", self.rationale),
+                ("Key e&nablers (one per line)", self.enablers),
+                ("Re&quests for support (one per line)", self.support),
+            )
+        ):
             label = QLabel(text)
             label.setBuddy(edit)
             row, col = divmod(n, 2)
@@ -146,7 +148,8 @@ class RatingDetails(QWidget):
         for edit in (self.evidence, self.rationale, self.enablers, self.support):
             edit.setReadOnly(not editable)
         self.actions.setEditTriggers(
-            QTableWidget.EditTrigger.AllEditTriggers if editable
+            QTableWidget.EditTrigger.AllEditTriggers
+            if editable
             else QTableWidget.EditTrigger.NoEditTriggers
         )
 

@@ -31,8 +31,9 @@ from matrix_desktop.ui.interaction import interaction
 class NewAssessmentDialog(QDialog):
     """Everything needed to start a workshop; exec() then read `assessment_id`."""
 
-    def __init__(self, ctx: AppContext, entity_id: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self, ctx: AppContext, entity_id: str | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         assert ctx.services is not None, "no database is open"
         self.ctx = ctx
@@ -76,16 +77,22 @@ class NewAssessmentDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #8a3b00; font-weight: bold;")
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start assessment")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setAccessibleName("Start assessment")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
-            "Cancel: start nothing")
+            "Cancel: start nothing"
+        )
 
         form = QFormLayout()
-        for text, w in (("&Partnership", self.entity), ("F&ramework", self.framework),
-                        ("R&ound", self.round), ("&Date", self.date),
-                        ("&Facilitator", self.facilitator)):
+        for text, w in (
+            ("&Partnership", self.entity),
+            ("F&ramework", self.framework),
+            ("R&ound", self.round),
+            ("&Date", self.date),
+            ("&Facilitator", self.facilitator),
+        ):
             label = QLabel(text)
             label.setBuddy(w)
             form.addRow(label, w)
@@ -115,8 +122,10 @@ class NewAssessmentDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self._on_entity_currentIndexChanged()
         if self.entity.count() == 0:
-            self.error.setText("There is no place partnership or collaborative in this database "
-                               "yet: import an exchange file or add one first.")
+            self.error.setText(
+                "There is no place partnership or collaborative in this database "
+                "yet: import an exchange file or add one first."
+            )
 
     # -- choices -------------------------------------------------------------------------
     def _on_entity_currentIndexChanged(self, *_args: object) -> None:
@@ -125,8 +134,11 @@ class NewAssessmentDialog(QDialog):
         if entity_id is None:
             return
         kind = self.services.catalog.entity(entity_id).kind
-        fws = sorted((f for f in self.services.catalog.frameworks() if kind in f.applies_to),
-                     key=lambda f: (f.name, f.published, f.version), reverse=True)
+        fws = sorted(
+            (f for f in self.services.catalog.frameworks() if kind in f.applies_to),
+            key=lambda f: (f.name, f.published, f.version),
+            reverse=True,
+        )
         for f in fws:
             self.framework.addItem(f.title, (f.key, f.version))
         self._on_round_currentTextChanged(self.round.currentText())
@@ -139,16 +151,20 @@ class NewAssessmentDialog(QDialog):
         name = self.round.currentText().strip()
         mine = self._rounds.get(name, max(self._rounds.values(), default=0) + 1)
         by_id = {r.id: r.sequence for r in self.services.catalog.rounds()}
-        earlier = [a for a in self.services.assessments.assessments(entity_id)
-                   if a.kind is AssessmentKind.SELF_ASSESSMENT and by_id.get(a.round_id, 0) < mine]
+        earlier = [
+            a
+            for a in self.services.assessments.assessments(entity_id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT and by_id.get(a.round_id, 0) < mine
+        ]
         return max(earlier, key=lambda a: by_id.get(a.round_id, 0), default=None)
 
     def _on_round_currentTextChanged(self, _text: str) -> None:
         prev = self.previous_assessment()
         self.carry.setVisible(prev is not None)
         if prev is not None:
-            self.carry.setText(f"&Copy the ratings of {prev.title} as a starting point "
-                               "(marked carried forward)")
+            self.carry.setText(
+                f"&Copy the ratings of {prev.title} as a starting point (marked carried forward)"
+            )
 
     def add_participant(self) -> None:
         row = self.people.rowCount()
@@ -180,11 +196,13 @@ class NewAssessmentDialog(QDialog):
         try:
             fw = self.services.catalog.framework(*choice)
             created = self.services.assessments.create(
-                entity_id, fw, self.round.currentText().strip(),
-                facilitator=self.facilitator.text(), participants=self.participants(),
+                entity_id,
+                fw,
+                self.round.currentText().strip(),
+                facilitator=self.facilitator.text(),
+                participants=self.participants(),
                 assessed_on=self.date.date().toString("yyyy-MM-dd"),
-                carry_forward_from=prev.id if prev is not None and self.carry.isChecked()
-                else None,
+                carry_forward_from=prev.id if prev is not None and self.carry.isChecked() else None,
             )
         except MatrixError as exc:
             self.error.setText(str(exc))
@@ -196,8 +214,9 @@ class NewAssessmentDialog(QDialog):
         super().accept()
 
 
-def start_assessment(ctx: AppContext, parent: QWidget | None = None,
-                     entity_id: str | None = None) -> str | None:
+def start_assessment(
+    ctx: AppContext, parent: QWidget | None = None, entity_id: str | None = None
+) -> str | None:
     """Ask for a new assessment's details; return its id, or None if cancelled."""
     dialog = NewAssessmentDialog(ctx, entity_id, parent)
     dialog.exec()

@@ -128,8 +128,11 @@ class PresentationWindow(QWidget):
             column.marks.setText(f"✔ {' · '.join(marks)}" if marks else " ")
             statements = d.statements_for(stage.key)
             column.body.setText(
-                "".join(f"<p style='margin:0 0 0.35em 0'>{'✔' if s.id in met else '•'} "
-                        f"{html.escape(s.text)}</p>" for s in statements)
+                "".join(
+                    f"<p style='margin:0 0 0.35em 0'>{'✔' if s.id in met else '•'} "
+                    f"{html.escape(s.text)}</p>"
+                    for s in statements
+                )
                 or f"<i>No descriptor is published for {html.escape(stage.name)} in this "
                 "matrix; it is still a valid stage.</i>"
             )

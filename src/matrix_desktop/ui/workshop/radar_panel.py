@@ -62,9 +62,12 @@ class RadarPanel(QWidget):
 
 def _same_frame(a: RadarChart, b: RadarChart) -> bool:
     """True when only series 0's values or band differ (so blitting is enough)."""
-    if (a.title, a.domains, a.stages, a.threshold, a.threshold_label) != (
-        b.title, b.domains, b.stages, b.threshold, b.threshold_label
-    ) or len(a.series) != len(b.series) or not a.series:
+    if (
+        (a.title, a.domains, a.stages, a.threshold, a.threshold_label)
+        != (b.title, b.domains, b.stages, b.threshold, b.threshold_label)
+        or len(a.series) != len(b.series)
+        or not a.series
+    ):
         return False
     if a.series[1:] != b.series[1:] or a.series[0].label != b.series[0].label:
         return False

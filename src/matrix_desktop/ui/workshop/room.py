@@ -54,8 +54,9 @@ class RoomViews(QWidget):
         self.agreed.addItem("Not yet assessed", None)
         for s in framework.stages:
             self.agreed.addItem(f"{s.position}  {s.name}", s.key)
-        self.rationale = CommittingTextEdit("Rationale for the agreed stage",
-                                            self.rationale_committed.emit)
+        self.rationale = CommittingTextEdit(
+            "Rationale for the agreed stage", self.rationale_committed.emit
+        )
         self.rationale.setMaximumHeight(90)
         agreed_label = QLabel("A&greed stage")
         agreed_label.setBuddy(self.agreed)
@@ -106,8 +107,9 @@ class RoomViews(QWidget):
         self.agreed.activated.connect(self._on_agreed_activated)
         self.grid.selectionModel().currentChanged.connect(self._on_grid_currentChanged)
 
-    def show_domain(self, column: int, title: str, summary: str, agreed: str | None,
-                    rationale: str) -> None:
+    def show_domain(
+        self, column: int, title: str, summary: str, agreed: str | None, rationale: str
+    ) -> None:
         """Show the agreed stage and rationale of the current domain; select its column."""
         self.domain_label.setText(title)
         self.summary.setText(summary)

@@ -59,8 +59,14 @@ class DomainList(QListWidget):
 class AssessmentScreen(QWidget):
     """Score one assessment with the room; every edit goes through ctx.push (committed, undone)."""
 
-    def __init__(self, ctx: AppContext, assessment_id: str, parent: QWidget | None = None,
-                 *, undo_keys: bool = False):
+    def __init__(
+        self,
+        ctx: AppContext,
+        assessment_id: str,
+        parent: QWidget | None = None,
+        *,
+        undo_keys: bool = False,
+    ):
         """undo_keys: bind Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y here (when no main window does)."""
         super().__init__(parent)
         self._undo_keys = undo_keys
@@ -234,8 +240,11 @@ class AssessmentScreen(QWidget):
         # The radar moves at once, within the frame; the commit follows. If it is refused,
         # the screen is redrawn from the database, so the radar never shows an unsaved stage.
         self._move_radar_now(domain.key, stage)
-        ok = self.ctx.push(self.state.services.assessments.edit_rating(
-            self.state.assessment_id, domain.key, stage=stage))
+        ok = self.ctx.push(
+            self.state.services.assessments.edit_rating(
+                self.state.assessment_id, domain.key, stage=stage
+            )
+        )
         if not ok:
             self.refresh_all()
         return ok
@@ -254,8 +263,11 @@ class AssessmentScreen(QWidget):
         if problem:
             self.show_message(problem)
             return False
-        return self.ctx.push(self.state.services.assessments.edit_rating(
-            self.state.assessment_id, self.current_domain.key, **changes))
+        return self.ctx.push(
+            self.state.services.assessments.edit_rating(
+                self.state.assessment_id, self.current_domain.key, **changes
+            )
+        )
 
     def _on_cards_statement_toggled(self, statement_id: str, met: bool) -> None:
         domain = self.current_domain
@@ -277,8 +289,11 @@ class AssessmentScreen(QWidget):
         if self.state.record.assessment.is_final:
             self.show_message(self.state.refusal(self.current_domain) or "")
             return False
-        return self.ctx.push(self.state.services.assessments.set_vote(
-            self.state.assessment_id, participant_id, domain_key, stage))
+        return self.ctx.push(
+            self.state.services.assessments.set_vote(
+                self.state.assessment_id, participant_id, domain_key, stage
+            )
+        )
 
     def flush(self) -> None:
         """Commit text typed but not yet committed (before switching domain, undo, close)."""
@@ -300,9 +315,13 @@ class AssessmentScreen(QWidget):
             self.show_message("This assessment is already final.")
             return
         self.flush()
-        if interaction.confirm(self, "Finalise assessment",
-                               "Finalise this assessment? It becomes read-only; reopening it "
-                               "later needs a reason, recorded in the audit trail.", "Finalise"):
+        if interaction.confirm(
+            self,
+            "Finalise assessment",
+            "Finalise this assessment? It becomes read-only; reopening it "
+            "later needs a reason, recorded in the audit trail.",
+            "Finalise",
+        ):
             self.ctx.push(self.state.services.assessments.finalise(self.state.assessment_id))
 
     def reopen(self) -> None:
@@ -326,8 +345,9 @@ class AssessmentScreen(QWidget):
         """Reload the assessment and redraw every part of the screen."""
         self.state.reload()
         if self.domains.currentRow() < 0:
-            first = next((i for i, d in enumerate(self.state.framework.domains)
-                          if self.state.applies(d)), 0)
+            first = next(
+                (i for i, d in enumerate(self.state.framework.domains) if self.state.applies(d)), 0
+            )
             self.domains.blockSignals(True)
             self.domains.setCurrentRow(first)
             self.domains.blockSignals(False)
@@ -349,8 +369,9 @@ class AssessmentScreen(QWidget):
         self.details.set_editable(not final)
         self.room.set_editable(not final)
         if final:
-            self.show_message("This assessment is final and read-only. "
-                              "Reopen it (with a reason) to change it.")
+            self.show_message(
+                "This assessment is final and read-only. Reopen it (with a reason) to change it."
+            )
         elif self.message.text().startswith("This assessment is final"):
             self.show_message("")
 
@@ -364,23 +385,29 @@ class AssessmentScreen(QWidget):
         rating = self.state.record.rating(d.key)
         if rebuild:
             self.cards.show_domain(fw, d)
-            self.cards.set_editable(not self.state.record.assessment.is_final
-                                    and self.state.applies(d))
+            self.cards.set_editable(
+                not self.state.record.assessment.is_final and self.state.applies(d)
+            )
             self.domain_title.setText(f"{d.number}. {d.title}")
         suggested = suggested_stage(fw, d.key, rating.statements_met)
         self.cards.set_state(rating.stage, suggested, set(rating.statements_met))
         self.suggestion.setText(self.state.suggestion_text(d, suggested))
         self.details.show_rating(rating)
         col = [c.key for c in self.room.votes.columns].index(d.key)
-        self.room.show_domain(col, f"{d.number}. {d.title}", self.state.views_text(d),
-                              rating.stage, rating.rationale)
+        self.room.show_domain(
+            col, f"{d.number}. {d.title}", self.state.views_text(d), rating.stage, rating.rationale
+        )
 
     def _reset_room(self) -> None:
         rec = self.state.record
-        people = [(p.id, p.name + (f" ({p.organisation})" if p.organisation else ""))
-                  for p in rec.assessment.participants]
-        columns = [Column(d.key, str(d.number), f"{d.number}. {d.title}", self.state.applies(d))
-                   for d in self.state.framework.domains]
+        people = [
+            (p.id, p.name + (f" ({p.organisation})" if p.organisation else ""))
+            for p in rec.assessment.participants
+        ]
+        columns = [
+            Column(d.key, str(d.number), f"{d.number}. {d.title}", self.state.applies(d))
+            for d in self.state.framework.domains
+        ]
         self.room.votes.reset(people, columns, self.state.vote_map())
         self.room.spread.set_rows(self.state.spread_rows())
 
@@ -455,8 +482,10 @@ class AssessmentScreen(QWidget):
         plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
         focus = QApplication.focusWidget()
         scoped = focus is not None and (focus is self.domains or self.cards.isAncestorOf(focus))
-        if plain and scoped and (
-            (len(text) == 1 and text.isdigit()) or event.key() == Qt.Key.Key_Delete
+        if (
+            plain
+            and scoped
+            and ((len(text) == 1 and text.isdigit()) or event.key() == Qt.Key.Key_Delete)
         ):
             n = int(text) if text.isdigit() else 0
             if n == 0:
@@ -464,8 +493,10 @@ class AssessmentScreen(QWidget):
             elif n <= len(self.state.framework.stages):
                 self.set_stage_position(n)
             else:
-                self.show_message(f"Use 1-{len(self.state.framework.stages)} for a stage, "
-                                  "0 or Delete for not yet assessed.")
+                self.show_message(
+                    f"Use 1-{len(self.state.framework.stages)} for a stage, "
+                    "0 or Delete for not yet assessed."
+                )
             event.accept()
             return
         super().keyPressEvent(event)

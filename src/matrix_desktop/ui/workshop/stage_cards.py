@@ -75,7 +75,8 @@ class StageCard(QFrame):
         self.agreed_badge.setVisible(agreed)
         self.suggested_badge.setVisible(suggested)
         self.setAccessibleName(
-            f"Stage {self.stage.name}" + (", agreed" if agreed else "")
+            f"Stage {self.stage.name}"
+            + (", agreed" if agreed else "")
             + (", suggested by the statements ticked" if suggested else "")
         )
         self.style().unpolish(self)
@@ -127,8 +128,7 @@ class StageCards(QScrollArea):
     def set_state(self, agreed: str | None, suggested: str | None, met: set[str]) -> None:
         """Mark the agreed and suggested stages and tick the statements judged met."""
         for card in self.cards:
-            card.set_marks(agreed=card.stage.key == agreed,
-                           suggested=card.stage.key == suggested)
+            card.set_marks(agreed=card.stage.key == agreed, suggested=card.stage.key == suggested)
             for r in card.rows:
                 r.set_met(r.statement_id in met)
 

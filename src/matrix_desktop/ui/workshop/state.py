@@ -36,7 +36,8 @@ class WorkshopState:
         )
         self.previous_label = (
             f"Previous round: {self.services.catalog.round(prev.round_id).name}"
-            if prev else "Previous round"
+            if prev
+            else "Previous round"
         )
 
     @property
@@ -70,12 +71,13 @@ class WorkshopState:
     def refusal(self, domain: Domain, *, staging: bool = True) -> str | None:
         """Return why the domain cannot be changed now, or None when it can."""
         if self.record.assessment.is_final:
-            return ("This assessment is final and read-only. "
-                    "Reopen it (with a reason) to change it.")
+            return "This assessment is final and read-only. Reopen it (with a reason) to change it."
         if staging and not self.applies(domain):
-            return (f"'{domain.title}' does not apply to a "
-                    f"{self.entity.kind.label.lower()} in {self.framework.title}, "
-                    "so it cannot be given a stage.")
+            return (
+                f"'{domain.title}' does not apply to a "
+                f"{self.entity.kind.label.lower()} in {self.framework.title}, "
+                "so it cannot be given a stage."
+            )
         return None
 
     def stage_name(self, key: str | None) -> str:
@@ -97,8 +99,10 @@ class WorkshopState:
         rating = self.record.rating(d.key)
         agreed = self.stage_name(rating.stage)
         if not rating.statements_met:
-            return f"Agreed: {agreed}. Tick the statements the room judges met to see the " \
-                   "stage they support."
+            return (
+                f"Agreed: {agreed}. Tick the statements the room judges met to see the "
+                "stage they support."
+            )
         if suggested is None:
             return f"Agreed: {agreed}. The statements ticked do not yet support a stage."
         text = f"Agreed: {agreed}. The statements ticked suggest {self.stage_name(suggested)}"
@@ -122,15 +126,26 @@ class WorkshopState:
         for d in self.framework.domains:
             s = domain_spread(self.framework, self.record, d.key)
             rating = self.record.rating(d.key)
-            rows.append(SpreadRow(
-                f"{d.number}. {d.title}", tuple(s.counts.values()), s.voters, s.flagged,
-                self.stage_name(rating.stage) if rating.stage else "—", rating.rationale,
-            ))
+            rows.append(
+                SpreadRow(
+                    f"{d.number}. {d.title}",
+                    tuple(s.counts.values()),
+                    s.voters,
+                    s.flagged,
+                    self.stage_name(rating.stage) if rating.stage else "—",
+                    rating.rationale,
+                )
+            )
         return rows
 
     def radar_chart(self, options: RadarOptions, *, numbered: bool = True) -> RadarChart:
         return workshop_radar(
-            self.framework, self.entity.kind, self.record, title="",
-            previous=self.previous, previous_label=self.previous_label, options=options,
+            self.framework,
+            self.entity.kind,
+            self.record,
+            title="",
+            previous=self.previous,
+            previous_label=self.previous_label,
+            options=options,
             numbered=numbered,
         )

@@ -28,8 +28,12 @@ class Column:
 class VotesModel(QAbstractTableModel):
     """Participants (rows) x domains (columns); each cell a stage key or None. Plain values only."""
 
-    def __init__(self, stages: Sequence[tuple[str, str]], sink: VoteSink | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        stages: Sequence[tuple[str, str]],
+        sink: VoteSink | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.stages = list(stages)  # (key, name) in order
         self._names = dict(self.stages)
@@ -39,8 +43,12 @@ class VotesModel(QAbstractTableModel):
         self.votes: dict[tuple[str, str], str | None] = {}
         self.editable = True
 
-    def reset(self, participants: Sequence[tuple[str, str]], columns: Sequence[Column],
-              votes: dict[tuple[str, str], str | None]) -> None:
+    def reset(
+        self,
+        participants: Sequence[tuple[str, str]],
+        columns: Sequence[Column],
+        votes: dict[tuple[str, str], str | None],
+    ) -> None:
         self.beginResetModel()
         self.participants = list(participants)
         self.columns = list(columns)
@@ -68,8 +76,10 @@ class VotesModel(QAbstractTableModel):
         return self.votes.get((pid, self.columns[index.column()].key))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.participants)) or not (
-            0 <= index.column() < len(self.columns)
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self.participants))
+            or not (0 <= index.column() < len(self.columns))
         ):
             return None
         stage = self.stage_at(index)
@@ -88,8 +98,9 @@ class VotesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
@@ -157,8 +168,13 @@ class VotesTable(QTableView):
         key = event.key()
         text = event.text()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if index.isValid() and modifiers == Qt.KeyboardModifier.NoModifier and (
-            (text.isdigit() and len(text) == 1) or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if (
+            index.isValid()
+            and modifiers == Qt.KeyboardModifier.NoModifier
+            and (
+                (text.isdigit() and len(text) == 1)
+                or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            )
         ):
             value: object = int(text) if text.isdigit() else None
             if not model.editable:
@@ -227,8 +243,10 @@ class SpreadModel(QAbstractTableModel):
         return (r.voters, "VIEWS DIFFER" if r.flagged else "", r.agreed, r.rationale)[tail]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (
-            0 <= index.column() < len(self.headings)
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self.rows))
+            or not (0 <= index.column() < len(self.headings))
         ):
             return None
         value = self.cell(index.row(), index.column())
@@ -242,8 +260,9 @@ class SpreadModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headings):

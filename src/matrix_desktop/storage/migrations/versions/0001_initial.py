@@ -155,7 +155,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "app_meta", "audit_event", "vote", "rating", "assessment", "round", "entity", "system",
+        "app_meta",
+        "audit_event",
+        "vote",
+        "rating",
+        "assessment",
+        "round",
+        "entity",
+        "system",
         "framework",
     ):
         op.drop_table(table)
