@@ -254,3 +254,27 @@ def test_ragged_and_odd_values_are_padded_not_raised():
     odd = artists.lines[2].get_ydata()
     assert math.isnan(odd[0]) and odd[1] == 4.0 and odd[2] == 1.0
     rendered(artists.axes.figure)
+
+
+def test_live_update_moves_the_band_only_when_it_changes():
+    import numpy as np
+
+    from matrix_desktop.charts import style
+    from matrix_desktop.charts.radar import draw_radar, update_series
+    from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+
+    chart = RadarChart(
+        "t",
+        ("a", "b", "c"),
+        ("E", "D", "M", "T"),
+        (RadarSeries("s", (1.0, 2.0, 3.0), ((1.0, 2.0), (1.0, 3.0), (2.0, 4.0))),),
+    )
+    artists = draw_radar(style.new_figure(6, 6), chart)
+    before = [p.vertices.copy() for p in artists.bands[0].get_paths()]
+    update_series(artists, 0, (2.0, 2.0, 3.0), chart.series[0].band)
+    same = [p.vertices for p in artists.bands[0].get_paths()]
+    assert all(np.array_equal(a, b) for a, b in zip(before, same, strict=True))
+    update_series(artists, 0, (2.0, 2.0, 3.0), ((2.0, 4.0), (1.0, 3.0), (2.0, 4.0)))
+    moved = [p.vertices for p in artists.bands[0].get_paths()]
+    assert not all(np.array_equal(a, b) for a, b in zip(before, moved, strict=True))
+    assert artists.band_data[0][0] == (2.0, 4.0)

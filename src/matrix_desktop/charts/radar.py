@@ -80,6 +80,7 @@ class RadarArtists:
     legend_handles: list = field(default_factory=list)
     rings: LineCollection | None = None  # one closed ring per stage, radius 1..N
     ring_labels: list = field(default_factory=list)  # the stage name written on each ring
+    band_data: dict[int, tuple] = field(default_factory=dict)  # each band's values as drawn
     spokes: LineCollection | None = None  # one spoke per domain
 
 
@@ -153,6 +154,8 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
             line, band = _draw_series(ax, chart, index, series, radial)
             artists.lines.append(line)
             artists.bands.append(band)
+            if band is not None and series.band is not None:
+                artists.band_data[index] = tuple(series.band)
             any_band = any_band or band is not None
             handles.append(line)
         if any_band:
@@ -413,8 +416,13 @@ def update_series(
     changed: list[Artist] = [line]
     collection = artists.bands[index]
     if collection is not None and band is not None:
-        low, high = closed_band(band, k, n)
-        collection.set_data(thetas(k), low, high, where=~(np.isnan(low) | np.isnan(high)))
+        # The room's views rarely change with a stage key; rebuilding the band's polygons
+        # (masked-array work) is most of an update's cost, so only do it when they differ.
+        wanted = tuple(band)
+        if artists.band_data.get(index) != wanted:
+            low, high = closed_band(band, k, n)
+            collection.set_data(thetas(k), low, high, where=~(np.isnan(low) | np.isnan(high)))
+            artists.band_data[index] = wanted
         changed.insert(0, collection)
     return changed
 
