@@ -171,3 +171,63 @@ def test_unwritable_output_exits_non_zero(db, tmp_path, capsys):
     )
     assert code == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_export_png_at_a_chosen_dpi(tmp_path):
+    import struct
+
+    from matrix_desktop.__main__ import main
+    from matrix_desktop.paths import examples_dir
+
+    db = tmp_path / "db.sqlite3"
+    assert (
+        main(
+            [
+                "--database",
+                str(db),
+                "import",
+                str(examples_dir()),
+            ]
+        )
+        == 0
+    )
+    small, large = tmp_path / "a.png", tmp_path / "b.png"
+    for path, dpi in ((small, 72), (large, 200)):
+        code = main(
+            [
+                "--database",
+                str(db),
+                "export",
+                "png",
+                "--entity",
+                "Barnsley Place Partnership",
+                "--round",
+                "2021/22 Q2",
+                "--dpi",
+                str(dpi),
+                "-o",
+                str(path),
+            ]
+        )
+        assert code == 0
+    width = lambda p: struct.unpack(">I", p.read_bytes()[16:20])[0]  # noqa: E731
+    assert width(large) > 2 * width(small)
+    assert (
+        main(
+            [
+                "--database",
+                str(db),
+                "export",
+                "png",
+                "--entity",
+                "Barnsley Place Partnership",
+                "--round",
+                "2021/22 Q2",
+                "--dpi",
+                "5",
+                "-o",
+                str(small),
+            ]
+        )
+        == 1
+    )

@@ -122,9 +122,14 @@ def test_context_menu_saves_and_copies(radar_view, tmp_path, monkeypatch):
     monkeypatch.setattr(
         radar_view, "ask_save_path", lambda caption, _filter, suffix: tmp_path / f"radar{suffix}"
     )
+    monkeypatch.setattr(radar_view, "ask_dpi", lambda: 300)
     menu.actions()[0].trigger()
     menu.actions()[1].trigger()
     assert (tmp_path / "radar.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PySide6.QtGui import QImage
+
+    at_300 = QImage(str(tmp_path / "radar.png"))
+    assert at_300.dotsPerMeterX() == round(300 / 0.0254)  # the chosen resolution
     assert b"Governance" in (tmp_path / "radar.svg").read_bytes()
     menu.actions()[2].trigger()
     copied = QGuiApplication.clipboard().image()

@@ -87,6 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         choices=("exchange", "csv", "xlsx", "png", "svg"),
         help="exchange file (default), csv or xlsx data, or a png/svg chart",
     )
+    p.add_argument("--dpi", type=int, default=150, help="png: resolution (default 150)")
     p.add_argument(
         "--table",
         default="all",

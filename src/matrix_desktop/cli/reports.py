@@ -123,6 +123,7 @@ def cmd_export_data(args: argparse.Namespace) -> int:
                     entity_name=args.entity[0] if args.entity else None,
                     system_name=system,
                     round_name=args.round,
+                    dpi=args.dpi,
                 )
             ]
         else:

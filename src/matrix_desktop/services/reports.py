@@ -180,14 +180,17 @@ class ReportService:
         entity_name: str | None = None,
         system_name: str | None = None,
         round_name: str | None = None,
+        dpi: int = 150,
     ) -> Path:
-        """Write a chart as PNG or SVG (by the file's suffix): an entity's radar or a heatmap."""
+        """Write a chart as PNG (at dpi) or SVG, by the file's suffix: a radar or a heatmap."""
         from matrix_desktop.charts import export
 
         target = Path(path)
         if target.suffix.lower() not in (".png", ".svg"):
             raise ValidationFailed(f"{target}: a chart is saved as .png or .svg")
         _writable(target, target.suffix.lower())
+        if not 36 <= dpi <= 1200:
+            raise ValidationFailed(f"--dpi {dpi}: choose a resolution from 36 to 1200")
         if entity_name:
             if not round_name:
                 raise ValidationFailed("name the round (--round) for an entity's radar")
@@ -200,7 +203,7 @@ class ReportService:
             raise ValidationFailed("name an --entity (radar) or a --system (heatmap)")
         fig = figure_for(model)
         data = (
-            export.figure_to_png(fig)
+            export.figure_to_png(fig, dpi=dpi)
             if target.suffix.lower() == ".png"
             else (export.figure_to_svg(fig))
         )

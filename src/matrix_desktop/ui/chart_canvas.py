@@ -102,10 +102,28 @@ class ChartView(QWidget):
         path = Path(name)
         return path if path.suffix else path.with_suffix(suffix)
 
+    def ask_dpi(self) -> int | None:
+        """Ask for the PNG's resolution (150 for screens and slides, 300 for print)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        dpi, ok = QInputDialog.getInt(
+            self,
+            "PNG resolution",
+            "Dots per inch (150 for slides, 300 for print):",
+            self.export_dpi,
+            36,
+            1200,
+            10,
+        )
+        return dpi if ok else None
+
     def save_png_interactively(self) -> Path | None:
-        """Ask for a file name, then save a PNG there; return the path or None if cancelled."""
+        """Ask for a file name and a resolution, then save a PNG; None if cancelled."""
         path = self.ask_save_path("Save chart as PNG", PNG_FILTER, ".png")
-        return self.save_png(path) if path else None
+        if not path:
+            return None
+        dpi = self.ask_dpi()
+        return self.save_png(path, dpi) if dpi else None
 
     def save_svg_interactively(self) -> Path | None:
         """Ask for a file name, then save an SVG there; return the path or None if cancelled."""
