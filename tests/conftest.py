@@ -46,6 +46,37 @@ def example_services(services):
     return services
 
 
+@pytest.fixture(scope="session")
+def examples_template(tmp_path_factory):
+    """Build the example database once per run; tests get copies of it."""
+    from matrix_desktop.paths import examples_dir
+    from matrix_desktop.services.context import open_services
+
+    path = tmp_path_factory.mktemp("template") / "examples.sqlite3"
+    services = open_services(path, user="tester")
+    result = services.exchange.import_paths([examples_dir()])
+    assert result.changed, "the example exchange files did not import"
+    services.close()
+    return path
+
+
+@pytest.fixture
+def examples_copy(examples_template, tmp_path):
+    """Services over a fresh temporary copy of the example database."""
+    import shutil
+
+    from matrix_desktop.services.context import open_services
+
+    target = tmp_path / "test.sqlite3"
+    for suffix in ("", "-wal"):
+        source = Path(f"{examples_template}{suffix}")
+        if source.exists():
+            shutil.copyfile(source, f"{target}{suffix}")
+    opened = open_services(target, user="tester")
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def syb(services):
     return services.catalog.framework("syb-place-development-matrix")
