@@ -90,3 +90,69 @@ def test_failed_migration_leaves_the_database_as_it_was(failing_migration, tmp_p
     backups = list_backups(copy)
     assert [b.reason for b in backups] == ["migration"]
     assert logical_dump(backups[0].path) == before
+
+
+def _revision(path) -> str | None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    con = sqlite3.connect(path)  # writable: SQLite rolls back a crash's hot journal first
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_kill_during_migration_leaves_the_old_or_the_new_state(tmp_path):
+    import os
+    import random
+    import signal
+    import time
+
+    from matrix_desktop.storage.backup import integrity_ok
+
+    oldest = FIXTURE_FILES[0]
+    if oldest.stem.removeprefix("schema-") == HEAD_REVISION:
+        pytest.fail("the oldest fixture is at head: nothing to migrate")
+    expected = json.loads(oldest.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    before = logical_dump(oldest)
+
+    def fresh_copy(name: str):  # type: ignore[no-untyped-def]
+        folder = tmp_path / name
+        folder.mkdir()
+        target = folder / "old.sqlite3"
+        shutil.copy(oldest, target)
+        return target
+
+    timing = fresh_copy("timing")
+    start = time.monotonic()
+    open_database(timing).close()
+    whole = time.monotonic() - start
+    rng = random.Random(7)
+    outcomes = set()
+    for i in range(16):
+        copy = fresh_copy(f"run{i}")
+        pid = os.fork()
+        if pid == 0:
+            try:
+                open_database(copy).close()
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0, whole))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert integrity_ok(copy)[0]  # recovers a hot journal first, as the app does
+        revision = _revision(copy)
+        outcomes.add(revision)
+        if revision == HEAD_REVISION:
+            assert scores(copy)["ratings"] == expected["ratings"]
+        else:  # not migrated: byte for byte the old data, nothing half-done
+            assert revision == oldest.stem.removeprefix("schema-")
+            assert logical_dump(copy) == before
+        for backup in (copy.parent / "backups").glob("*"):
+            # A backup is at its final name only when whole and verified.
+            assert ".partial" in backup.name or integrity_ok(backup)[0]
+        open_database(copy).close()  # the next start finishes the job
+        assert _revision(copy) == HEAD_REVISION
+        assert scores(copy)["ratings"] == expected["ratings"]
+    assert oldest.stem.removeprefix("schema-") in outcomes, "no kill landed before the commit"

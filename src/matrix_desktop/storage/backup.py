@@ -28,17 +28,28 @@ def ro_uri(path: Path) -> str:
     return uri
 
 
+def _check(target: str, pragma: str, uri: bool = True) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(target, uri=uri)
+    try:
+        return con.execute(f"PRAGMA {pragma}").fetchall()
+    finally:
+        con.close()
+
+
 def integrity_ok(path: Path, *, quick: bool = False) -> tuple[bool, str]:
     """Return (ok, message) from SQLite's integrity_check (or quick_check) of a file."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        con = sqlite3.connect(ro_uri(path), uri=True)
-        try:
-            rows = con.execute(f"PRAGMA {pragma}").fetchall()
-        finally:
-            con.close()
+        rows = _check(ro_uri(path), pragma)
     except sqlite3.DatabaseError as exc:
-        return False, str(exc)
+        if "readonly" not in str(exc) or not os.access(path, os.W_OK):
+            return False, str(exc)
+        # A crash left a hot journal, which only a writable connection may roll back: that is
+        # SQLite's own recovery to the last committed state, not a change of ours.
+        try:
+            rows = _check(str(path), pragma, uri=False)
+        except sqlite3.DatabaseError as again:
+            return False, str(again)
     message = "; ".join(str(r[0]) for r in rows[:5])
     return message == "ok", message
 
