@@ -7,12 +7,12 @@ import sys
 
 
 def _persistent_matplotlib_cache() -> None:
-    """Point MPLCONFIGDIR at the user's cache folder instead of a fresh temporary one.
+    """Point MPLCONFIGDIR at the user's cache folder, so the font cache survives between runs.
 
-    PyInstaller's matplotlib run-time hook gives every run a new temporary config folder
-    (needed for one-file bundles, whose paths change each run). This is a one-folder bundle,
-    so the font cache stays valid, and rebuilding it on every start costs seconds. If the
-    cache folder cannot be written (read-only home), the temporary folder stays.
+    The spec drops PyInstaller's matplotlib run-time hook, which gives every run a new
+    temporary config folder (needed for one-file bundles only); rebuilding the font cache
+    on every start costs seconds. If the cache folder cannot be written (read-only home),
+    a temporary folder is used, removed at exit.
     """
     if os.environ.get("MATRIX_DESKTOP_MPLCONFIGDIR_KEEP"):
         return
@@ -24,6 +24,13 @@ def _persistent_matplotlib_cache() -> None:
         probe = folder / ".writable"
         probe.touch()
     except (OSError, RuntimeError):  # RuntimeError: no home directory at all
+        import atexit
+        import shutil
+        import tempfile
+
+        temporary = tempfile.mkdtemp(prefix="matrix-desktop-mpl-")
+        atexit.register(shutil.rmtree, temporary, ignore_errors=True)
+        os.environ["MPLCONFIGDIR"] = temporary
         return
     os.environ["MPLCONFIGDIR"] = str(folder)
 
