@@ -242,3 +242,29 @@ def test_assessment_menu_is_there_only_while_the_workshop_screen_is(qtbot, ctx, 
     assert "Presentation mode" not in [
         a.text().replace("&", "") for a in window.view_menu.actions()
     ]
+
+
+def test_dropping_exchange_files_on_the_window_imports_them_after_the_preview(
+    qtbot, ctx, db_path, monkeypatch
+):
+    from PySide6.QtCore import QMimeData, QUrl
+
+    from matrix_desktop.paths import examples_dir
+    from matrix_desktop.ui import import_dialog
+
+    window = _window(qtbot, ctx, db_path)
+    shown = []
+
+    class Accepting(import_dialog.ImportDialog):
+        def exec(self):  # the user looks at the preview and presses Import
+            shown.append(self.plan.summary())
+            return True
+
+    monkeypatch.setattr(import_dialog, "ImportDialog", Accepting)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in sorted(examples_dir().glob("*.json"))[:2]])
+    assert window.import_dropped(mime)
+    assert shown and shown[0].startswith("4 new")
+    assert len(ctx.services.assessments.assessments()) == 4
+    assert not window.import_dropped(QMimeData())  # nothing to import: nothing changes
+    assert len(ctx.services.assessments.assessments()) == 4

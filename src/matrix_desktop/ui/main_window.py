@@ -46,6 +46,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setAccessibleName("Matrix Desktop main window")
         self.resize(1280, 800)
+        self.setAcceptDrops(True)  # exchange files dropped on the window are imported
         self.current_entity_id: str | None = None
 
         self.nav_model = NavigatorModel(self)

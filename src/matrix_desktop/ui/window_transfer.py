@@ -5,8 +5,34 @@ from __future__ import annotations
 from matrix_desktop.ui.interaction import interaction
 
 
+def dropped_paths(mime) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the local files and folders in a drop (exchange files or folders of them)."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
 class TransferActions:
     """Mixed into MainWindow: needs services, ctx, nav, nav_model, status_label, refresh()."""
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.services is not None and dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.import_dropped(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def import_dropped(self, mime) -> bool:  # type: ignore[no-untyped-def]
+        """Import dropped exchange files or folders, through the same preview as the menu."""
+        paths = dropped_paths(mime)
+        if self.services is None or not paths:
+            return False
+        return self.import_paths(paths)
 
     def import_examples(self) -> None:
         from matrix_desktop.paths import examples_dir
