@@ -27,21 +27,15 @@ from matrix_desktop.core.chart_models import (  # noqa: E402
     RadarChart,
     RadarSeries,
 )
+from matrix_desktop.core.framework_file import read_framework_file  # noqa: E402
+from matrix_desktop.paths import frameworks_dir  # noqa: E402
 
-DOMAINS = (
-    "Purpose and Vision",
-    "Leadership",
-    "Governance",
-    "Co-ordinated decision making and service design",
-    "Financial framework",
-    "Workforce and culture",
-    "Values and Behaviours",
-    "Integration of Services",
-    "Reporting, Quality and outcomes (contracting)",
-    "Population health management",
-    "BI and Digital Infrastructure",
-    "Estates",
-    "Clinical and professional leadership",
+# The 13 published SYB key areas: the longest titles any bundled matrix has.
+DOMAINS = tuple(
+    d.title
+    for d in read_framework_file(
+        frameworks_dir() / "syb_place_development_matrix_v1_4.yaml"
+    ).domains
 )
 STAGES = ("Emerging", "Developing", "Maturing", "Thriving")
 

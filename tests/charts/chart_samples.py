@@ -6,21 +6,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+from matrix_desktop.core.framework_file import read_framework_file
+from matrix_desktop.paths import frameworks_dir
 
-SYB_DOMAINS = (
-    "Purpose and Vision",
-    "Leadership",
-    "Governance",
-    "Co-ordinated decision making and service design",
-    "Financial framework",
-    "Workforce and culture",
-    "Values and Behaviours",
-    "Integration of Services",
-    "Reporting, Quality and outcomes (contracting)",
-    "Population health management",
-    "BI and Digital Infrastructure",
-    "Estates",
-    "Clinical and professional leadership",
+# The published SYB v1-4 key areas, read from the bundled framework (one source of truth).
+SYB_DOMAINS = tuple(
+    d.title
+    for d in read_framework_file(
+        frameworks_dir() / "syb_place_development_matrix_v1_4.yaml"
+    ).domains
 )
 STAGES = ("Emerging", "Developing", "Maturing", "Thriving")
 THRESHOLD_LABEL = "Maturing: minimum for ICS designation"

@@ -72,6 +72,6 @@ def test_drawing_makes_a_pdf_with_searchable_text(radar_fig, tmp_path):
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     words = " ".join(text.split())
-    for word in ("Leadership", "Governance", "Estates", "Maturing", "Thriving"):
+    for word in ("Leadership", "Governance", "Values and Behaviours", "Maturing", "Thriving"):
         assert word in words
     assert renderPDF.drawToString(drawing)[:4] == b"%PDF"

@@ -121,23 +121,6 @@ def test_domain_labels_do_not_overlap_each_other_or_leave_the_figure(count):
         assert not _overlaps(box, legend_box)
 
 
-SYB_V1_4_DOMAINS = (  # the published key areas, whose long neighbours collided at ~520 px
-    "Purpose and Vision",
-    "Leadership",
-    "Governance",
-    "Co-ordinated decision making and service design",
-    "Financial framework",
-    "Workforce and culture",
-    "Values and Behaviours",
-    "Integration of Services",
-    "Reporting, Quality and outcomes (contracting)",
-    "Population health management",
-    "BI and Digital Infrastructure",
-    "Defined population that is within scope of the Place",
-    "Public and patient engagement",
-)
-
-
 def _label_boxes(fig):
     renderer = fig.canvas.get_renderer()
     return [
@@ -151,7 +134,7 @@ def _label_boxes(fig):
 )
 def test_labels_fit_without_overlap_at_small_widget_sizes(width, height):
     chart = syb_radar(2)
-    chart = RadarChart("Barnsley Place Partnership", SYB_V1_4_DOMAINS, STAGES, chart.series)
+    chart = RadarChart("Barnsley Place Partnership", SYB_DOMAINS, STAGES, chart.series)
     fig = radar.build_radar(chart, width, height)
     artists = radar.draw_radar(fig, chart)
     rendered(fig)
@@ -169,14 +152,14 @@ def test_labels_fit_without_overlap_at_small_widget_sizes(width, height):
     assert fit is not None and fit.style.fontsize >= 5.5
     if width >= 5.0:  # a 520 px radar still names every domain in full, never mid-word
         texts = [t.get_text().replace("\n", " ") for t in artists.domain_labels]
-        assert texts == list(SYB_V1_4_DOMAINS) and not fit.shortened
+        assert texts == list(SYB_DOMAINS) and not fit.shortened
     else:  # shortened labels keep their domain number, so the list and tooltips name them
         for i, text in enumerate(t.get_text() for t in artists.domain_labels):
-            assert text.startswith(f"{i + 1}") or text.replace("\n", " ") == SYB_V1_4_DOMAINS[i]
+            assert text.startswith(f"{i + 1}") or text.replace("\n", " ") == SYB_DOMAINS[i]
 
 
 def test_bigger_figures_get_bigger_label_type():
-    chart = RadarChart("t", SYB_V1_4_DOMAINS, STAGES, syb_radar(1).series)
+    chart = RadarChart("t", SYB_DOMAINS, STAGES, syb_radar(1).series)
     small = radar.draw_radar(radar.style.new_figure(4.0, 4.3), chart).label_fit
     large = radar.draw_radar(radar.style.new_figure(9.0, 9.0), chart).label_fit
     assert small is not None and large is not None

@@ -175,7 +175,7 @@ def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequenc
         LabelBatch(
             np.arange(k),
             np.full(k, -0.5),
-            [style.wrap(d, 14 if k <= 20 else 10, 4) for d in domains],
+            [style.wrap(d, 14 if k <= 20 else 10, 5) for d in domains],
             fontsize=7 if k <= 20 else 5.5,
             ha="center",
             va="bottom",

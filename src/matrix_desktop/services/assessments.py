@@ -10,7 +10,6 @@ from matrix_desktop.core.errors import FinalisedError, ValidationFailed
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.model import (
     Assessment,
-    AssessmentKind,
     AssessmentRecord,
     AuditEvent,
     Participant,
@@ -259,9 +258,6 @@ class AssessmentService:
         repo.append_audit(
             session, AuditEvent(None, utcnow(), self.user, action, assessment_id, domain, detail)
         )
-
-    def kinds(self) -> tuple[AssessmentKind, ...]:
-        return tuple(AssessmentKind)
 
     def add_record(self, record: AssessmentRecord, detail: str) -> Assessment:
         """Store a new assessment (e.g. a peer review) in one audited commit; returns it."""

@@ -282,13 +282,6 @@ def get_vote(session: Session, assessment_id: str, participant_id: str, domain_k
     return Vote(assessment_id, participant_id, domain_key, row.stage if row else None)
 
 
-def delete_assessment(session: Session, assessment_id: str) -> None:
-    session.execute(delete(VoteRow).where(VoteRow.assessment_id == assessment_id))
-    session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
-    session.execute(delete(SyncHashRow).where(SyncHashRow.assessment_id == assessment_id))
-    session.execute(delete(AssessmentRow).where(AssessmentRow.id == assessment_id))
-
-
 class SqlAssessmentStore(AssessmentStore):
     """The core commands' storage port over one session."""
 
