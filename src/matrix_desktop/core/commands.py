@@ -1,38 +1,51 @@
-"""Every mutation as a command with do and undo, over a storage port; each returns what changed."""
+"""Every mutation as a command: a patch of the fields a user touched, with its inverse.
+
+A command says which fields change, from the values the user saw to the values they set.
+The service applies it in one transaction with compare-and-set against the stored values
+(core.merge), records what it actually replaced, and returns a Change carrying the new
+values. Undo applies the inverse patch to those fields only.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Literal
 
+from matrix_desktop.core.merge import field_label
 from matrix_desktop.core.model import Assessment, Rating, Status, Vote
 
-
-class AssessmentStore(Protocol):
-    """The storage port commands write through (implemented in storage/)."""
-
-    def put_assessment(self, assessment: Assessment) -> None: ...
-
-    def put_rating(self, rating: Rating) -> None: ...
-
-    def put_vote(self, vote: Vote) -> None: ...
+TargetKind = Literal["rating", "assessment", "vote"]
 
 
 @dataclass(frozen=True)
 class Change:
-    """What a command changed, so views refresh only that."""
+    """What a command changed, with the new values, so views refresh only that.
+
+    rating / assessment / vote carry the stored values after the change (when the change
+    was of that row); revision is the assessment's revision after it. `external` marks a
+    change committed by another copy of the app, learnt from the change feed.
+    """
 
     assessment_id: str
     domain_keys: frozenset[str] = frozenset()
-    parts: frozenset[str] = frozenset()  # 'assessment', 'rating', 'vote', 'status'
+    parts: frozenset[str] = frozenset()  # 'assessment', 'rating', 'vote', 'status', 'created'
+    rating: Rating | None = None
+    assessment: Assessment | None = None
+    vote: Vote | None = None
+    revision: int | None = None
+    external: bool = False
 
 
-def _diff_fields(before: object, after: object) -> list[str]:
-    return [f.name for f in fields(before) if getattr(before, f.name) != getattr(after, f.name)]  # type: ignore[arg-type]
-
-
-def _short(value: object, limit: int = 80) -> str:
-    text = "—" if value in (None, "", ()) else str(getattr(value, "value", value))
+def short(value: object, limit: int = 80) -> str:
+    """Return a value as a short line for the audit trail and messages."""
+    if isinstance(value, tuple):
+        text = "; ".join(
+            str(getattr(v, "what", None) or getattr(v, "text", None) or getattr(v, "name", v))
+            for v in value
+        )
+        text = text or "—"
+    else:
+        text = "—" if value in (None, "") else str(getattr(value, "value", value))
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -42,12 +55,7 @@ class Command:
 
     text: str = ""
     action: str = "edit"
-
-    def do(self, store: AssessmentStore) -> Change:
-        raise NotImplementedError
-
-    def undo(self, store: AssessmentStore) -> Change:
-        raise NotImplementedError
+    assessment_id: str = ""
 
     def detail(self) -> str:
         return self.text
@@ -56,129 +64,137 @@ class Command:
     def domain_key(self) -> str | None:
         return None
 
+    def inverse(self) -> Command:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Target:
+    """The row an edit changes: a domain's rating, the assessment itself, or one view."""
+
+    kind: TargetKind
+    assessment_id: str
+    domain_key: str | None = None
+    participant_id: str | None = None
+
 
 @dataclass
-class EditRating(Command):
-    """Replace one domain's rating with an edited copy."""
+class Edit(Command):
+    """Change fields of one row from the values the user saw to the values they set.
 
-    before: Rating
-    after: Rating
+    After the service applies it, `before` and `after` hold the values it actually replaced
+    and wrote (fields changed by nobody else merged in), which the audit trail and undo use.
+    """
+
+    target: Target
+    seen: dict[str, object]
+    new: dict[str, object]
     text: str = ""
+    who: str = ""  # for a view: the participant's name
+    before: dict[str, object] = field(default_factory=dict)
+    after: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if (self.before.assessment_id, self.before.domain_key) != (
-            self.after.assessment_id,
-            self.after.domain_key,
-        ):
-            raise ValueError("EditRating must keep the same assessment and domain")
+        self.assessment_id = self.target.assessment_id
+        self.action = self.target.kind
         if not self.text:
-            changed = _diff_fields(self.before, self.after)
-            self.text = "Change " + (", ".join(c.replace("_", " ") for c in changed) or "rating")
-        self.action = "rating"
+            if self.target.kind == "vote":
+                self.text = f"Set {self.who or 'participant'}'s view"
+            else:
+                names = ", ".join(field_label(n).lower() for n in self.new) or "nothing"
+                self.text = "Change " + names
 
     @property
     def domain_key(self) -> str | None:
-        return self.after.domain_key
+        return self.target.domain_key
 
     def detail(self) -> str:
-        parts = [
-            f"{name}: {_short(getattr(self.before, name))} -> {_short(getattr(self.after, name))}"
-            for name in _diff_fields(self.before, self.after)
-        ]
+        before = self.before or self.seen
+        after = self.after or self.new
+        names = [n for n in self.new if before.get(n) != after.get(n)] or list(self.new)
+        parts = []
+        for name in names:
+            label = self.who if self.target.kind == "vote" and self.who else name
+            parts.append(f"{label}: {short(before.get(name))} -> {short(after.get(name))}")
         return "; ".join(parts)
 
-    def _change(self) -> Change:
-        return Change(
-            self.after.assessment_id, frozenset({self.after.domain_key}), frozenset({"rating"})
+    def inverse(self) -> Edit:
+        """Return the edit that undoes this one (from what it wrote back to what it replaced)."""
+        if not self.after:
+            raise ValueError("an edit can be undone only after it was applied")
+        return Edit(
+            self.target,
+            dict(self.after),
+            dict(self.before),
+            text=self.text,
+            who=self.who,
         )
 
-    def do(self, store: AssessmentStore) -> Change:
-        store.put_rating(self.after)
-        return self._change()
+    def keep_mine(self, conflicts: list) -> Edit:  # type: ignore[type-arg]
+        """Return this edit re-based on the stored values of the conflicting fields.
 
-    def undo(self, store: AssessmentStore) -> Change:
-        store.put_rating(self.before)
-        return self._change()
+        The user has seen theirs and chosen to keep their own: compare-and-set now
+        checks against the values just shown, so a third change still is not overwritten.
+        """
+        seen, new = dict(self.seen), dict(self.new)
+        for c in conflicts:
+            seen[c.field] = c.theirs
+            new[c.field] = c.keep_mine
+        return Edit(self.target, seen, new, text=self.text, who=self.who)
 
 
 @dataclass
-class SetVote(Command):
-    """Record (or clear, with stage None) one participant's view of a domain."""
+class SetStatus(Command):
+    """Finalise (refused over changes the user has not seen) or reopen (with a reason)."""
 
-    before: Vote
-    after: Vote
-    participant_name: str = ""
-    text: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.text:
-            who = self.participant_name or "participant"
-            self.text = f"Set {who}'s view"
-        self.action = "vote"
-
-    @property
-    def domain_key(self) -> str | None:
-        return self.after.domain_key
-
-    def detail(self) -> str:
-        who = self.participant_name or self.after.participant_id
-        return f"{who}: {_short(self.before.stage)} -> {_short(self.after.stage)}"
-
-    def _change(self) -> Change:
-        return Change(
-            self.after.assessment_id, frozenset({self.after.domain_key}), frozenset({"vote"})
-        )
-
-    def do(self, store: AssessmentStore) -> Change:
-        store.put_vote(self.after)
-        return self._change()
-
-    def undo(self, store: AssessmentStore) -> Change:
-        store.put_vote(self.before)
-        return self._change()
-
-
-@dataclass
-class EditAssessment(Command):
-    """Replace an assessment's details (title, date, facilitator, participants, narrative)."""
-
-    before: Assessment
-    after: Assessment
-    text: str = ""
+    target_id: str
+    status: Status
+    seen_revision: int | None = None
     reason: str = ""
+    text: str = ""
+    revision_after: int | None = None
 
     def __post_init__(self) -> None:
-        changed = [
-            c for c in _diff_fields(self.before, self.after) if c not in ("modified_at", "revision")
-        ]
-        if "status" in changed:
-            final = self.after.status is Status.FINAL
-            self.action = "finalise" if final else "reopen"
-            self.text = self.text or ("Finalise assessment" if final else "Reopen assessment")
-        else:
-            self.action = "assessment"
-            self.text = self.text or "Change " + (
-                ", ".join(c.replace("_", " ") for c in changed) or "details"
-            )
-        self._changed = changed
+        self.assessment_id = self.target_id
+        final = self.status is Status.FINAL
+        self.action = "finalise" if final else "reopen"
+        self.text = self.text or ("Finalise assessment" if final else "Reopen assessment")
 
     def detail(self) -> str:
-        parts = [
-            f"{name}: {_short(getattr(self.before, name))} -> {_short(getattr(self.after, name))}"
-            for name in self._changed
-        ]
-        if self.reason:
-            parts.append(f"reason: {self.reason}")
-        return "; ".join(parts)
+        line = "status: draft -> final" if self.status is Status.FINAL else "status: final -> draft"
+        return line + (f"; reason: {self.reason}" if self.reason else "")
 
-    def _change(self) -> Change:
-        parts = {"assessment"} | ({"status"} if "status" in self._changed else set())
-        return Change(self.after.id, frozenset(), frozenset(parts))
+    def inverse(self) -> SetStatus:
+        if self.status is Status.FINAL:
+            return SetStatus(self.target_id, Status.DRAFT, reason="undo of finalise")
+        return SetStatus(self.target_id, Status.FINAL, seen_revision=self.revision_after)
 
-    def do(self, store: AssessmentStore) -> Change:
-        store.put_assessment(self.after)
-        return self._change()
 
-    def undo(self, store: AssessmentStore) -> Change:
-        store.put_assessment(self.before)
-        return self._change()
+def rating_edit(seen: Rating, **changes: object) -> Edit:
+    """Return the edit of a domain's rating from the rating the user saw."""
+    return Edit(
+        Target("rating", seen.assessment_id, seen.domain_key),
+        {name: getattr(seen, name) for name in changes},
+        dict(changes),
+    )
+
+
+def assessment_edit(seen: Assessment, **changes: object) -> Edit:
+    """Return the edit of an assessment's details from the assessment the user saw."""
+    if "status" in changes:
+        raise ValueError("use SetStatus to finalise or reopen")
+    return Edit(
+        Target("assessment", seen.id),
+        {name: getattr(seen, name) for name in changes},
+        dict(changes),
+    )
+
+
+def vote_edit(seen: Vote, stage: str | None, who: str = "") -> Edit:
+    """Return the edit of one participant's view of a domain."""
+    return Edit(
+        Target("vote", seen.assessment_id, seen.domain_key, seen.participant_id),
+        {"stage": seen.stage},
+        {"stage": stage},
+        who=who,
+    )

@@ -30,3 +30,35 @@ class FrameworkFileError(MatrixError):
 
 class StorageError(MatrixError):
     """The database cannot be used as asked (newer version, locked, read-only, damaged)."""
+
+
+class EditConflict(ValidationFailed):
+    """Someone else changed a field since the user saw it: nothing was overwritten.
+
+    `conflicts` are core.merge.FieldConflict values (base, mine, theirs per field);
+    `command` is the refused edit, so a caller can offer keep mine / take theirs.
+    """
+
+    def __init__(self, where: str, conflicts: list, command: object = None):  # type: ignore[type-arg]
+        from matrix_desktop.core.commands import short
+
+        self.where = where
+        self.conflicts = list(conflicts)
+        self.command = command
+        lines = [
+            f"{c.label}: theirs {short(c.theirs)!r}, yours {short(c.mine)!r}"
+            + (f" (items: {', '.join(c.items)})" if c.items else "")
+            for c in self.conflicts
+        ]
+        super().__init__(
+            f"Someone else changed {where} since you saw it; nothing was overwritten.\n"
+            + "\n".join(lines)
+        )
+
+    @property
+    def fields(self) -> list[str]:
+        return [c.field for c in self.conflicts]
+
+
+class StaleError(ValidationFailed):
+    """A finalise was refused because the assessment changed in ways the user has not seen."""

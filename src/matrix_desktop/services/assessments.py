@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from matrix_desktop.core.commands import Change, Command, EditAssessment, EditRating, SetVote
-from matrix_desktop.core.errors import FinalisedError, ValidationFailed
+from matrix_desktop.core.commands import (
+    Change,
+    Command,
+    Edit,
+    SetStatus,
+    assessment_edit,
+    rating_edit,
+    vote_edit,
+)
+from matrix_desktop.core.errors import EditConflict, ValidationFailed
 from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.merge import merge_fields
 from matrix_desktop.core.model import (
     Assessment,
     AssessmentRecord,
@@ -19,9 +29,10 @@ from matrix_desktop.core.model import (
     new_id,
     utcnow,
 )
-from matrix_desktop.core.rules import check_editable, check_text, validate_rating
+from matrix_desktop.core.rules import check_text, validate_rating
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
+from matrix_desktop.storage import edits
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
 
@@ -36,6 +47,8 @@ class AssessmentService:
         self.catalog = catalog
         self.user = user or local_user()
         self._listeners: list[ChangeListener] = []
+        self._rules: dict[str, tuple] = {}  # type: ignore[type-arg]
+        self.own_audit_ids: set[int] = set()  # events this copy wrote (the feed skips them)
 
     # -- listening ---------------------------------------------------------------------
     def subscribe(self, listener: ChangeListener) -> None:
@@ -170,94 +183,208 @@ class AssessmentService:
         self._emit(Change(assessment_id, frozenset(), frozenset({"assessment", "created"})))
         return assessment
 
-    # -- commands ----------------------------------------------------------------------
-    def edit_rating(self, assessment_id: str, domain_key: str, **changes: object) -> EditRating:
-        """Return the command that changes fields of one domain's rating (not yet applied)."""
-        # One row, not the whole record: this runs on every key press in a workshop.
-        with self.db.reader() as s:
-            before = repo.get_rating(s, assessment_id, domain_key)
-        return EditRating(before, before.evolve(carried_forward=False, **changes))
+    # -- edits -------------------------------------------------------------------------
+    def edit_rating(
+        self, assessment_id: str, domain_key: str, *, seen: Rating | None = None, **changes: object
+    ) -> Edit:
+        """Return the edit of one domain's rating from the values the user saw (not applied).
+
+        seen: the rating as shown to the user; None reads the stored one now (a script's
+        edit, made against the current values).
+        """
+        if seen is None:
+            with self.db.reader() as s:
+                seen = repo.get_rating(s, assessment_id, domain_key)
+        changes = {k: v for k, v in changes.items() if k != "carried_forward"}
+        return rating_edit(seen, **changes)
 
     def set_vote(
-        self, assessment_id: str, participant_id: str, domain_key: str, stage: str | None
-    ) -> SetVote:
-        """Return the command that records one participant's view (not yet applied)."""
-        with self.db.reader() as s:
-            assessment = repo.get_assessment(s, assessment_id)
-            people = {p.id: p.name for p in assessment.participants}
-            if participant_id not in people:
-                raise ValidationFailed("That participant is not part of this assessment.")
-            current = repo.get_vote(s, assessment_id, participant_id, domain_key)
-        return SetVote(
-            current,
-            Vote(assessment_id, participant_id, domain_key, stage),
-            participant_name=people[participant_id],
-        )
+        self,
+        assessment_id: str,
+        participant_id: str,
+        domain_key: str,
+        stage: str | None,
+        *,
+        seen: Vote | None = None,
+        who: str = "",
+    ) -> Edit:
+        """Return the edit of one participant's view (not applied); seen as edit_rating."""
+        if seen is None or not who:
+            with self.db.reader() as s:
+                assessment = repo.get_assessment(s, assessment_id)
+                people = {p.id: p.name for p in assessment.participants}
+                if participant_id not in people:
+                    raise ValidationFailed("That participant is not part of this assessment.")
+                who = who or people[participant_id]
+                if seen is None:
+                    seen = repo.get_vote(s, assessment_id, participant_id, domain_key)
+        return vote_edit(seen, stage, who)
 
-    def edit_details(self, assessment_id: str, **changes: object) -> EditAssessment:
-        before = self.get(assessment_id)
+    def edit_details(
+        self, assessment_id: str, *, seen: Assessment | None = None, **changes: object
+    ) -> Edit:
+        """Return the edit of an assessment's details (narrative, title, people...)."""
         if "status" in changes:
             raise ValueError("use finalise() or reopen() to change the status")
-        return EditAssessment(before, before.evolve(**changes))
+        return assessment_edit(seen or self.get(assessment_id), **changes)
 
-    def finalise(self, assessment_id: str) -> EditAssessment:
-        before = self.get(assessment_id)
-        if before.is_final:
-            raise ValidationFailed("This assessment is already final.")
-        return EditAssessment(before, before.evolve(status=Status.FINAL))
+    def finalise(self, assessment_id: str, seen_revision: int | None = None) -> SetStatus:
+        """Return the finalise command; with seen_revision it is refused over unseen changes."""
+        return SetStatus(assessment_id, Status.FINAL, seen_revision=seen_revision)
 
-    def reopen(self, assessment_id: str, reason: str) -> EditAssessment:
-        before = self.get(assessment_id)
-        if not before.is_final:
-            raise ValidationFailed("This assessment is not final.")
+    def reopen(self, assessment_id: str, reason: str) -> SetStatus:
         if not reason.strip():
             raise ValidationFailed("Say why the assessment is being reopened.")
-        return EditAssessment(before, before.evolve(status=Status.DRAFT), reason=reason.strip())
+        return SetStatus(assessment_id, Status.DRAFT, reason=reason.strip())
 
     def execute(self, command: Command) -> Change:
-        """Validate and apply a command in one committed transaction; audit it; announce it."""
-        return self._run(command, undo=False)
+        """Apply an edit in one transaction (compare-and-set, validated, audited); announce it.
 
-    def revert(self, command: Command) -> Change:
-        """Undo a command in one committed transaction; the undo is itself audited."""
-        return self._run(command, undo=True)
-
-    def _run(self, command: Command, *, undo: bool) -> Change:
+        Returns the Change with the stored values after it. Raises EditConflict (nothing
+        written) when a field the edit touches was changed by someone else since the user
+        saw it, FinalisedError when the assessment is final, StaleError when a finalise
+        would cover changes the user has not seen.
+        """
         if self.db.read_only:
             raise ValidationFailed("This database is open read-only; changes cannot be saved.")
-        target = command.before if undo else command.after  # type: ignore[attr-defined]
-        assessment_id = target.id if isinstance(target, Assessment) else target.assessment_id
-        with self.db.session() as s:
-            current = repo.get_assessment(s, assessment_id)
-            if not isinstance(command, EditAssessment) or current.status == target.status:
-                check_editable(current)
-            elif isinstance(command, EditAssessment) and target.is_final and current.is_final:
-                raise FinalisedError("This assessment is already final.")
-            if isinstance(target, Rating):
-                fw = self.framework_of(current)
-                entity = repo.get_entity(s, current.entity_id)
-                validate_rating(fw, entity.kind, target)
-            if isinstance(target, Vote) and target.stage is not None:
-                fw = self.framework_of(current)
-                if not fw.has_stage(target.stage):
-                    raise ValidationFailed(f"{target.stage!r} is not a stage of {fw.title}.")
-            if isinstance(target, Assessment):
-                for name in ("strengths", "areas_to_develop", "recommendations"):
-                    check_text(name.replace("_", " ").capitalize(), getattr(target, name))
-            store = repo.SqlAssessmentStore(s)
-            change = command.undo(store) if undo else command.do(store)
-            repo.touch_assessment(s, assessment_id)
-            action = ("undo " if undo else "") + command.action
-            self._audit(s, action, assessment_id, command.domain_key, command.detail())
+        if isinstance(command, SetStatus):
+            change = self._apply_status(command)
+        else:
+            assert isinstance(command, Edit)
+            change = self._apply_edit(command)
         self._emit(change)
         return change
+
+    def revert(self, command: Command) -> Change:
+        """Undo a command by applying its inverse to the fields it changed; audited as undo.
+
+        Undo of a field someone else has since changed is an EditConflict, not an overwrite.
+        """
+        inverse = command.inverse()
+        inverse.action = "undo " + command.action
+        change = self.execute(inverse)
+        if isinstance(command, Edit) and isinstance(inverse, Edit):
+            # Redo re-applies from what the undo left to what it replaced.
+            command.seen, command.new = dict(inverse.after), dict(inverse.before)
+        elif isinstance(command, SetStatus) and isinstance(inverse, SetStatus):
+            command.seen_revision = inverse.revision_after
+        return change
+
+    def _apply_status(self, command: SetStatus) -> Change:
+        now = utcnow()
+        with self.db.session() as s:
+            revision = edits.set_status(
+                s, command.target_id, command.status, now, command.seen_revision
+            )
+            command.revision_after = revision
+            self._audit_event(s, command.action, command.target_id, None, command.detail(), now)
+        return Change(
+            command.target_id,
+            frozenset(),
+            frozenset({"assessment", "status"}),
+            revision=revision,
+        )
+
+    def _apply_edit(self, command: Edit) -> Change:
+        target, now = command.target, utcnow()
+        aid = target.assessment_id
+        with self.db.session() as s:
+            revision = edits.claim_draft(s, aid, now)
+            if target.kind == "rating":
+                assert target.domain_key is not None
+                stored = edits.read_rating(s, aid, target.domain_key)
+                current = stored or Rating(aid, target.domain_key)
+                merged, before, after = self._merge(command, current, f"{target.domain_key}")
+                merged = merged.evolve(carried_forward=False) if after else merged
+                fw, kind = self._rules_for(s, aid)
+                validate_rating(fw, kind, merged)
+                if after:
+                    edits.write_rating(s, merged, list(after), stored is not None, now)
+                change = Change(
+                    aid,
+                    frozenset({target.domain_key}),
+                    frozenset({"rating"}),
+                    rating=merged,
+                    revision=revision,
+                )
+            elif target.kind == "vote":
+                assert target.domain_key is not None and target.participant_id is not None
+                a = edits.read_assessment(s, aid)
+                if target.participant_id not in {p.id for p in a.participants}:
+                    raise ValidationFailed("That participant is not part of this assessment.")
+                stored_vote = edits.read_vote(s, aid, target.participant_id, target.domain_key)
+                vote, before, after = self._merge(command, stored_vote, "this view")
+                if vote.stage is not None:
+                    fw = self.framework_of(a)
+                    if not fw.has_stage(vote.stage):
+                        raise ValidationFailed(f"{vote.stage!r} is not a stage of {fw.title}.")
+                if after:
+                    edits.write_vote(s, vote, stored_vote.stage is not None)
+                change = Change(
+                    aid,
+                    frozenset({target.domain_key}),
+                    frozenset({"vote"}),
+                    vote=vote,
+                    revision=revision,
+                )
+            else:
+                a = edits.read_assessment(s, aid)
+                merged_a, before, after = self._merge(command, a, "the assessment's details")
+                for name in ("strengths", "areas_to_develop", "recommendations"):
+                    check_text(name.replace("_", " ").capitalize(), getattr(merged_a, name))
+                for name in ("title", "facilitator", "reviewer_name", "reviewer_organisation"):
+                    check_text(name.replace("_", " ").capitalize(), getattr(merged_a, name), 300)
+                if after:
+                    edits.write_assessment(s, merged_a, list(after))
+                change = Change(
+                    aid,
+                    frozenset(),
+                    frozenset({"assessment"}),
+                    assessment=merged_a.evolve(revision=revision, modified_at=now),
+                    revision=revision,
+                )
+            command.before = before
+            command.after = {k: after.get(k, before[k]) for k in before}
+            self._audit_event(s, command.action, aid, target.domain_key, command.detail(), now)
+        return change
+
+    def _merge(self, command: Edit, current, where: str):  # type: ignore[no-untyped-def]
+        """Merge the edit into the stored row; returns (row after, values replaced, written)."""
+        stored = {name: getattr(current, name) for name in command.new}
+        writes, conflicts = merge_fields(command.seen, command.new, stored)
+        if conflicts:
+            label = where
+            if command.target.kind == "rating":
+                label = f"domain {where}"
+            raise EditConflict(label, conflicts, command)
+        return replace(current, **writes) if writes else current, stored, writes
+
+    def _rules_for(self, session, assessment_id: str):  # type: ignore[no-untyped-def]
+        """Return the framework and entity kind an assessment's ratings are checked against."""
+        cached = self._rules.get(assessment_id)
+        if cached is None:
+            a = repo.get_assessment(session, assessment_id)
+            kind = repo.get_entity(session, a.entity_id).kind
+            cached = self._rules[assessment_id] = (a.framework_key, a.framework_version, kind)
+        key, version, kind = cached
+        return self.catalog.framework(key, version), kind
 
     def _audit(
         self, session, action: str, assessment_id: str | None, domain: str | None, detail: str
     ) -> None:  # type: ignore[no-untyped-def]
-        repo.append_audit(
-            session, AuditEvent(None, utcnow(), self.user, action, assessment_id, domain, detail)
-        )
+        self._audit_event(session, action, assessment_id, domain, detail, utcnow())
+
+    def _audit_event(
+        self,
+        session,  # type: ignore[no-untyped-def]
+        action: str,
+        assessment_id: str | None,
+        domain: str | None,
+        detail: str,
+        at: str,
+    ) -> None:
+        event = AuditEvent(None, at, self.user, action, assessment_id, domain, detail)
+        self.own_audit_ids.add(edits.append_audit(session, event))
 
     def add_record(self, record: AssessmentRecord, detail: str) -> Assessment:
         """Store a new assessment (e.g. a peer review) in one audited commit; returns it."""

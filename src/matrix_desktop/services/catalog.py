@@ -32,6 +32,12 @@ class CatalogService:
     def framework(self, key: str, version: str | None = None) -> Framework:
         """Return a framework version (the newest if version is None); NotFound if absent."""
         matches = [f for f in self.frameworks() if f.key == key and version in (None, f.version)]
+        if not matches and self._frameworks is not None:
+            # Another copy of the app may have imported it since this one looked.
+            self._frameworks = None
+            matches = [
+                f for f in self.frameworks() if f.key == key and version in (None, f.version)
+            ]
         if not matches:
             what = f"{key} version {version}" if version else key
             raise NotFound(f"framework {what} is not in this database")

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from matrix_desktop.core.commands import AssessmentStore
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.core.model import (
@@ -282,8 +281,12 @@ def get_vote(session: Session, assessment_id: str, participant_id: str, domain_k
     return Vote(assessment_id, participant_id, domain_key, row.stage if row else None)
 
 
-class SqlAssessmentStore(AssessmentStore):
-    """The core commands' storage port over one session."""
+class SqlAssessmentStore:
+    """Whole-row writes over one session: creating assessments and importing them.
+
+    A user's edit never comes here: it goes through storage.edits (only the fields touched,
+    compare-and-set against what the user saw).
+    """
 
     def __init__(self, session: Session):
         self.session = session

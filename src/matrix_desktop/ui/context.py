@@ -32,7 +32,9 @@ class CommandAdapter(QUndoCommand):
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        self._ctx._run(self.command, undo=False)
+        applied = self._ctx._run(self.command, undo=False)
+        if applied is not None:
+            self.command = applied
 
     def undo(self) -> None:
         self._ctx._run(self.command, undo=True)
@@ -51,6 +53,7 @@ class AppContext(QObject):
     save_failed = Signal(str)  # a message; the edit was not saved
     reloaded = Signal()  # the whole database changed (opened, imported, restored)
     pending_changed = Signal(int)  # edits kept in memory, waiting to be saved
+    conflicted = Signal(object)  # core.errors.EditConflict, before the user chooses
 
     RETRY_MS = 5000
 
@@ -97,12 +100,18 @@ class AppContext(QObject):
 
     def retry_pending(self) -> None:
         """Try again to save edits kept in memory after a failed write."""
-        from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.core.errors import EditConflict, MatrixError
 
         while self.pending and self.services is not None:
             command = self.pending[0]
             try:
                 change = self.services.assessments.execute(command)
+            except EditConflict as exc:  # changed by someone else while it waited: ask
+                self.pending.pop(0)
+                applied = self._resolve(command, exc, undo=False)
+                if applied is not None:
+                    self.undo_stack.push(CommandAdapter(self, applied, already_done=True))
+                continue
             except MatrixError as exc:
                 if not getattr(exc, "retryable", False):
                     self.pending.pop(0)
@@ -123,18 +132,27 @@ class AppContext(QObject):
 
     def push(self, command: Command) -> bool:
         """Apply a command now (committed) and put it on the undo stack; False if refused."""
-        if not self._run(command, undo=False):
+        applied = self._run(command, undo=False)
+        if applied is None:
             return False
-        self.undo_stack.push(CommandAdapter(self, command, already_done=True))
+        self.undo_stack.push(CommandAdapter(self, applied, already_done=True))
         return True
 
-    def _run(self, command: Command, *, undo: bool) -> bool:
-        from matrix_desktop.core.errors import MatrixError
+    def _run(self, command: Command, *, undo: bool) -> Command | None:
+        """Apply (or undo) a command; returns the command that stands applied, None if refused.
+
+        A conflict (someone else changed the field since it was shown) overwrites nothing:
+        the user sees theirs and mine and chooses; keeping mine applies a new edit checked
+        against theirs, which is then the command that stands.
+        """
+        from matrix_desktop.core.errors import EditConflict, MatrixError
 
         assert self.services is not None, "no database is open"
         svc = self.services.assessments
         try:
             change: Change = svc.revert(command) if undo else svc.execute(command)
+        except EditConflict as exc:
+            return self._resolve(command, exc, undo=undo)
         except MatrixError as exc:
             if getattr(exc, "retryable", False) and not undo:
                 # Keep the edit in memory and retry: nothing the user entered is lost.
@@ -144,16 +162,66 @@ class AppContext(QObject):
                 message = f"{exc}\n\nThe change is kept and will be saved as soon as possible."
                 self.save_failed.emit(message)
                 interaction.error(self.parent_widget, "Not saved yet", message)
-                return False
+                return None
             self.save_failed.emit(str(exc))
             interaction.error(self.parent_widget, "Not saved", str(exc))
-            return False
+            return None
         except Exception as exc:  # disk full, I/O error: tell the user, keep the app alive
             log.exception("edit failed")
             message = f"The change could not be saved: {exc}"
             self.save_failed.emit(message)
             interaction.error(self.parent_widget, "Not saved", message)
-            return False
+            return None
         self.saved.emit(_dt.datetime.now())
         self.changed.emit(change)
-        return True
+        return command
+
+    def _resolve(self, command: Command, exc, *, undo: bool) -> Command | None:  # type: ignore[no-untyped-def]
+        """Show theirs and mine for a conflict and apply the user's choice."""
+        from matrix_desktop.core.errors import MatrixError
+
+        assert self.services is not None
+        svc = self.services.assessments
+        message = (
+            f"{exc}\n\nKeep mine replaces their value with yours; take theirs keeps "
+            "their value and drops yours."
+        )
+        self.conflicted.emit(exc)
+        choice = interaction.choose(
+            self.parent_widget, "Changed by someone else", message, ["Keep mine", "Take theirs"]
+        )
+        if choice != "Keep mine" or exc.command is None:
+            self.save_failed.emit(
+                "Not saved: kept the other person's change ("
+                + ", ".join(c.label for c in exc.conflicts)
+                + ")."
+            )
+            self._show_stored(command)
+            return None
+        forced = exc.command.keep_mine(exc.conflicts)
+        try:
+            change = svc.execute(forced)
+        except MatrixError as again:  # a third change meanwhile: ask again, from the top
+            self.save_failed.emit(str(again))
+            interaction.error(self.parent_widget, "Not saved", str(again))
+            return None
+        if undo:
+            # The undo stands as this forced edit: redo returns to what it replaced.
+            command.seen, command.new = dict(forced.after), dict(forced.before)  # type: ignore[attr-defined]
+            result = command
+        else:
+            result = forced
+        self.saved.emit(_dt.datetime.now())
+        self.changed.emit(change)
+        return result
+
+    def _show_stored(self, command: Command) -> None:
+        """Ask views to show the stored values again after a refused edit."""
+        from matrix_desktop.core.commands import Change
+
+        aid = getattr(command, "assessment_id", "")
+        if aid:
+            keys = {command.domain_key} if command.domain_key else set()
+            self.changed.emit(
+                Change(aid, frozenset(keys), frozenset({"assessment", "rating"}), external=True)
+            )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.commands import Change
 from matrix_desktop.core.framework import Domain
+from matrix_desktop.core.model import Vote
 from matrix_desktop.core.rules import suggested_stage
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
@@ -242,7 +243,10 @@ class AssessmentScreen(QWidget):
         self._move_radar_now(domain.key, stage)
         ok = self.ctx.push(
             self.state.services.assessments.edit_rating(
-                self.state.assessment_id, domain.key, stage=stage
+                self.state.assessment_id,
+                domain.key,
+                seen=self.state.record.rating(domain.key),
+                stage=stage,
             )
         )
         if not ok:
@@ -257,17 +261,44 @@ class AssessmentScreen(QWidget):
             values[i] = self.state.framework.stage_position(stage)
             self.radar.move_live(values, self.radar.view.chart.series[0].band)
 
-    def edit(self, **changes: object) -> bool:
-        """Change fields of the current domain's rating through one undoable command."""
+    def edit(self, seen: dict | None = None, **changes: object) -> bool:
+        """Change fields of the current domain's rating through one undoable command.
+
+        The edit is from the values shown (seen overrides them for text typed from an
+        older value), so a field someone else changed meanwhile is a conflict, not lost.
+        """
         problem = self.state.refusal(self.current_domain, staging=False)
         if problem:
             self.show_message(problem)
             return False
+        shown = self.state.record.rating(self.current_domain.key)
+        if seen:
+            shown = shown.evolve(**seen)
         return self.ctx.push(
             self.state.services.assessments.edit_rating(
-                self.state.assessment_id, self.current_domain.key, **changes
+                self.state.assessment_id, self.current_domain.key, seen=shown, **changes
             )
         )
+
+    def _typed_from(self, changes: dict) -> dict:
+        """Return, for text fields in changes, the stored values the typing started from."""
+        from matrix_desktop.ui.workshop.details import themes_from_text
+
+        rating = self.state.record.rating(self.current_domain.key)
+        boxes = {
+            "evidence": self.details.evidence,
+            "rationale": self.details.rationale,
+            "enablers": self.details.enablers,
+            "support_requests": self.details.support,
+        }
+        seen: dict = {}
+        for name in changes.keys() & boxes.keys():
+            base = boxes[name].last_base
+            if name in ("enablers", "support_requests"):
+                seen[name] = themes_from_text(base, getattr(rating, name))
+            else:
+                seen[name] = base
+        return seen
 
     def _on_cards_statement_toggled(self, statement_id: str, met: bool) -> None:
         domain = self.current_domain
@@ -279,11 +310,13 @@ class AssessmentScreen(QWidget):
 
     def _on_details_edited(self, changes: dict) -> None:
         # A refused text stays in its box (never a lost edit); other controls snap back.
-        if not self.edit(**changes) and not TEXT_FIELDS & changes.keys():
+        if not self.edit(self._typed_from(changes), **changes) and not (
+            TEXT_FIELDS & changes.keys()
+        ):
             self._show_current(rebuild=False)
 
     def _on_room_rationale_committed(self, text: str) -> None:
-        self.edit(rationale=text)
+        self.edit({"rationale": self.room.rationale.last_base}, rationale=text)
 
     def _on_room_vote(self, participant_id: str, domain_key: str, stage: str | None) -> bool:
         if self.state.record.assessment.is_final:
@@ -291,7 +324,17 @@ class AssessmentScreen(QWidget):
             return False
         return self.ctx.push(
             self.state.services.assessments.set_vote(
-                self.state.assessment_id, participant_id, domain_key, stage
+                self.state.assessment_id,
+                participant_id,
+                domain_key,
+                stage,
+                seen=Vote(
+                    self.state.assessment_id,
+                    participant_id,
+                    domain_key,
+                    self.state.vote_map().get((participant_id, domain_key)),
+                ),
+                who=self.state.participant_name(participant_id),
             )
         )
 
@@ -322,7 +365,8 @@ class AssessmentScreen(QWidget):
             "later needs a reason, recorded in the audit trail.",
             "Finalise",
         ):
-            self.ctx.push(self.state.services.assessments.finalise(self.state.assessment_id))
+            a = self.state.record.assessment
+            self.ctx.push(self.state.services.assessments.finalise(a.id, a.revision))
 
     def reopen(self) -> None:
         if not self.state.record.assessment.is_final:
@@ -418,7 +462,16 @@ class AssessmentScreen(QWidget):
     def _on_ctx_changed(self, change: Change) -> None:
         if change.assessment_id != self.state.assessment_id:
             return
-        self.state.reload()
+        if not self.state.apply(change):
+            self.state.reload()
+            # Another copy's change (or several): redraw what may have changed, leaving
+            # alone any text being typed here.
+            change = Change(
+                change.assessment_id,
+                frozenset(d.key for d in self.state.framework.domains),
+                change.parts | {"assessment", "vote"},
+                external=True,
+            )
         if "assessment" in change.parts:
             self._show_header()
             self._reset_room()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from matrix_desktop.core.chart_models import RadarChart
+from matrix_desktop.core.commands import Change
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import AssessmentRecord
@@ -54,6 +55,33 @@ class WorkshopState:
 
     def reload(self) -> None:
         self.record = self.services.assessments.record(self.assessment_id)
+
+    def apply(self, change: Change) -> bool:
+        """Update the record from a committed change's values; False when it must be reloaded.
+
+        A change made here carries the stored row after it and the assessment's revision.
+        When that revision is not the next one, others changed the assessment meanwhile:
+        the record is reloaded so the screen (and a finalise) never rests on unseen values.
+        """
+        rec, a = self.record, self.record.assessment
+        if change.external or "status" in change.parts or change.revision is None:
+            return False
+        if change.revision != a.revision + 1:
+            return False
+        ratings, votes = rec.ratings, rec.votes
+        if change.rating is not None:
+            key = change.rating.domain_key
+            ratings = tuple(r for r in ratings if r.domain_key != key) + (change.rating,)
+        if change.vote is not None:
+            v = change.vote
+            votes = tuple(
+                x
+                for x in votes
+                if (x.participant_id, x.domain_key) != (v.participant_id, v.domain_key)
+            ) + ((v,) if v.stage is not None else ())
+        a = change.assessment or a
+        self.record = AssessmentRecord(a.evolve(revision=change.revision), ratings, votes)
+        return True
 
     def exists(self) -> bool:
         """True while a database is open and still holds this assessment."""
@@ -117,6 +145,12 @@ class WorkshopState:
         counts = ", ".join(f"{self.framework.stage(k).name} {n}" for k, n in s.counts.items() if n)
         flag = " VIEWS DIFFER: discuss before agreeing." if s.flagged else ""
         return f"{s.voters} views: {counts}.{flag}"
+
+    def participant_name(self, participant_id: str) -> str:
+        for p in self.record.assessment.participants:
+            if p.id == participant_id:
+                return p.name
+        return ""
 
     def vote_map(self) -> dict[tuple[str, str], str | None]:
         return {(v.participant_id, v.domain_key): v.stage for v in self.record.votes}

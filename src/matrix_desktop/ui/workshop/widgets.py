@@ -32,6 +32,7 @@ class CommittingTextEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)  # Tab moves on, as everywhere else on the screen
         self._commit = commit
         self._committed = ""
+        self.last_base = ""  # what the last committed text replaced, as the user saw it
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(IDLE_MS)
@@ -42,8 +43,20 @@ class CommittingTextEdit(QPlainTextEdit):
     def pending(self) -> bool:
         return self.toPlainText() != self._committed
 
-    def show_text(self, text: str) -> None:
-        """Show stored text (after a reload, undo or domain change) without committing it."""
+    @property
+    def seen(self) -> str:
+        """The stored text the user's typing started from (what they saw)."""
+        return self._committed
+
+    def show_text(self, text: str, *, keep_typing: bool = False) -> None:
+        """Show stored text (after a reload, undo or domain change) without committing it.
+
+        keep_typing: when the user has typed text not yet committed, leave it (and what it
+        was based on) alone: another person's change to this field then meets it as a
+        conflict when it is committed, instead of wiping what is being typed.
+        """
+        if keep_typing and self.pending:
+            return
         self._timer.stop()
         self._committed = text
         if self.toPlainText() != text:
@@ -57,6 +70,7 @@ class CommittingTextEdit(QPlainTextEdit):
         text = self.toPlainText()
         if text == self._committed or self.isReadOnly():
             return
+        self.last_base = self._committed
         self._committed = text
         self._commit(text)
 
