@@ -119,21 +119,22 @@ def _merge_list(
         if i >= 0:
             items[i] = item
             return
-        # After the item that precedes it in the user's list, else before the next one.
+        # Where the user put it: after its predecessor when it came before other items,
+        # at the end when it was added at the end (so concurrent additions keep the order
+        # in which they were committed).
         order = [key(x) for x in new]
         k = key(item)
         j = order.index(k) if k in order else len(order)
+        followers = [index(items, f) for f in order[j + 1 :] if index(items, f) >= 0]
+        if not followers:
+            items.append(item)
+            return
         for before in reversed(order[:j]):
             at = index(items, before)
             if at >= 0:
                 items.insert(at + 1, item)
                 return
-        for after in order[j + 1 :]:
-            at = index(items, after)
-            if at >= 0:
-                items.insert(at, item)
-                return
-        items.append(item)
+        items.insert(min(followers), item)
 
     def drop(items: list[Any], k: Hashable) -> None:
         i = index(items, k)

@@ -47,7 +47,7 @@ class AssessmentService:
         self.catalog = catalog
         self.user = user or local_user()
         self._listeners: list[ChangeListener] = []
-        self._rules: dict[str, tuple] = {}  # type: ignore[type-arg]
+        self._kinds: dict[str, object] = {}
         self.own_audit_ids: set[int] = set()  # events this copy wrote (the feed skips them)
 
     # -- listening ---------------------------------------------------------------------
@@ -289,14 +289,15 @@ class AssessmentService:
         target, now = command.target, utcnow()
         aid = target.assessment_id
         with self.db.session() as s:
-            revision = edits.claim_draft(s, aid, now)
+            revision, entity_id, fw_key, fw_version = edits.claim_draft(s, aid, now)
             if target.kind == "rating":
                 assert target.domain_key is not None
                 stored = edits.read_rating(s, aid, target.domain_key)
                 current = stored or Rating(aid, target.domain_key)
                 merged, before, after = self._merge(command, current, f"{target.domain_key}")
                 merged = merged.evolve(carried_forward=False) if after else merged
-                fw, kind = self._rules_for(s, aid)
+                fw = self.catalog.framework(fw_key, fw_version)
+                kind = self._entity_kind(s, entity_id)
                 validate_rating(fw, kind, merged)
                 if after:
                     edits.write_rating(s, merged, list(after), stored is not None, now)
@@ -359,15 +360,12 @@ class AssessmentService:
             raise EditConflict(label, conflicts, command)
         return replace(current, **writes) if writes else current, stored, writes
 
-    def _rules_for(self, session, assessment_id: str):  # type: ignore[no-untyped-def]
-        """Return the framework and entity kind an assessment's ratings are checked against."""
-        cached = self._rules.get(assessment_id)
-        if cached is None:
-            a = repo.get_assessment(session, assessment_id)
-            kind = repo.get_entity(session, a.entity_id).kind
-            cached = self._rules[assessment_id] = (a.framework_key, a.framework_version, kind)
-        key, version, kind = cached
-        return self.catalog.framework(key, version), kind
+    def _entity_kind(self, session, entity_id: str):  # type: ignore[no-untyped-def]
+        """Return an entity's kind (which decides the domains that apply); kinds never change."""
+        kind = self._kinds.get(entity_id)
+        if kind is None:
+            kind = self._kinds[entity_id] = repo.get_entity(session, entity_id).kind
+        return kind
 
     def _audit(
         self, session, action: str, assessment_id: str | None, domain: str | None, detail: str

@@ -47,8 +47,10 @@ def _status_of(session: Session, assessment_id: str) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def claim_draft(session: Session, assessment_id: str, now: str) -> int:
-    """Bump a draft assessment's revision, locking it for this transaction; returns the revision.
+def claim_draft(session: Session, assessment_id: str, now: str) -> tuple[int, str, str, str]:
+    """Bump a draft assessment's revision, locking it for this transaction.
+
+    Returns (revision, entity id, framework key, framework version).
 
     Raises FinalisedError when it is final (decided by the UPDATE itself, so a finalise
     committed a moment ago is seen) and NotFound when it does not exist.
@@ -57,12 +59,12 @@ def claim_draft(session: Session, assessment_id: str, now: str) -> int:
         update(_A)
         .where(_A.c.id == assessment_id, _A.c.status == Status.DRAFT.value)
         .values(revision=_A.c.revision + 1, modified_at=now)
-        .returning(_A.c.revision)
+        .returning(_A.c.revision, _A.c.entity_id, _A.c.framework_key, _A.c.framework_version)
     ).first()
     if row is None:
         _status_of(session, assessment_id)
         raise FinalisedError(FINAL_MESSAGE)
-    return int(row[0])
+    return int(row[0]), row[1], row[2], row[3]
 
 
 def set_status(
