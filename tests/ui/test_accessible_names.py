@@ -137,6 +137,7 @@ def test_every_control_on_every_page_has_an_accessible_name(window, qtbot):
 def test_dialogs_name_their_controls(window, qtbot):
     from matrix_desktop.paths import examples_dir
     from matrix_desktop.ui.about import AboutDialog
+    from matrix_desktop.ui.date_dialog import DateDialog
     from matrix_desktop.ui.import_dialog import ImportDialog
     from matrix_desktop.ui.peer_review import StartReviewForm
     from matrix_desktop.ui.workshop.new_assessment import NewAssessmentDialog
@@ -149,6 +150,7 @@ def test_dialogs_name_their_controls(window, qtbot):
         ImportDialog(svc.exchange.preview([str(examples_dir())]), window),
         start,
         AboutDialog("db", window),
+        DateDialog("Pick due date", "Due date for action 1", None, window),
     ]
     problems = {}
     for dialog in dialogs:

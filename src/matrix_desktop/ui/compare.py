@@ -22,6 +22,7 @@ from matrix_desktop.core.framework import EntityKind, FrameworkRef
 from matrix_desktop.services.compare import CompareFilter, Comparison
 from matrix_desktop.services.context import Services
 from matrix_desktop.ui.chart_canvas import ChartView, RadarView
+from matrix_desktop.ui.combos import add_items, combo_value
 from matrix_desktop.ui.table_model import text_table
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -29,8 +30,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
     box = QComboBox(accessibleName=name)
-    for text, data in items:
-        box.addItem(text, data)
+    add_items(box, items)
     return box
 
 
@@ -119,11 +119,11 @@ class CompareWidget(QWidget):
 
     # -- choosing -----------------------------------------------------------------------
     def current_filter(self) -> CompareFilter:
-        rnd = self.round.currentData()
+        rnd = combo_value(self.round, str)
         fw = self.framework.currentData()
         return CompareFilter(
             system_id=self.system_id,
-            entity_kind=self.kind.currentData(),
+            entity_kind=combo_value(self.kind, EntityKind),
             framework=fw if isinstance(fw, FrameworkRef) else None,
             round_ids=(rnd,) if rnd else None,
             final_only=self.final_only.currentIndex() == 1,

@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from matrix_desktop.exchange.merge import Resolution
+from matrix_desktop.ui.combos import add_items, combo_value
+
 if TYPE_CHECKING:
     from matrix_desktop.exchange.merge import ImportPlan
 
@@ -49,8 +52,7 @@ class ImportDialog(QDialog):
             if item.choices:
                 combo = QComboBox()
                 combo.setAccessibleName(f"Decision for {item.label}")
-                for choice in item.choices:
-                    combo.addItem(choice.label, choice)
+                add_items(combo, [(choice.label, choice) for choice in item.choices])
                 self.table.setCellWidget(row, 2, combo)
                 self._choices[item.assessment_id] = combo
         self.table.resizeColumnsToContents()
@@ -69,6 +71,6 @@ class ImportDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(860, 440)
 
-    def decisions(self) -> dict[str, object]:
+    def decisions(self) -> dict[str, Resolution | None]:
         """Return the choice made for each conflict (assessment id -> Resolution)."""
-        return {aid: combo.currentData() for aid, combo in self._choices.items()}
+        return {aid: combo_value(combo, Resolution) for aid, combo in self._choices.items()}

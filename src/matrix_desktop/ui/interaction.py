@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from matrix_desktop.ui.date_dialog import DateDialog
 
 
 class Interaction:
@@ -53,6 +57,17 @@ class Interaction:
     def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None
+
+    @staticmethod
+    def pick_date(
+        parent: QWidget | None, title: str, label: str, initial: _dt.date | None = None
+    ) -> _dt.date | None:
+        """Return the date chosen on a calendar (from `initial`, or today); None if cancelled."""
+        dialog = DateDialog(title, label, initial, parent)
+        try:
+            return dialog.date() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
 
     @staticmethod
     def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:

@@ -32,6 +32,7 @@ from matrix_desktop.services.compare import CompareFilter
 from matrix_desktop.services.context import Services
 from matrix_desktop.services.peer_review import SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
+from matrix_desktop.ui.combos import combo_value
 from matrix_desktop.ui.table_model import text_table
 
 Apply = Callable[[Command], object]
@@ -94,7 +95,7 @@ class StartReviewForm(QWidget):
         self.organisation.returnPressed.connect(self._on_start_clicked)
 
     def _on_start_clicked(self) -> None:
-        target = self.assessment.currentData()
+        target = combo_value(self.assessment, str)
         if target is None:
             self.message.setText("There is no final self-assessment to review yet.")
             return

@@ -20,6 +20,7 @@ from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.services.context import Services
 from matrix_desktop.services.single_view import SingleView, SingleViewSection, export_xlsx
 from matrix_desktop.ui.chart_canvas import ChartView
+from matrix_desktop.ui.combos import combo_value, find_value
 from matrix_desktop.ui.table_model import text_table
 
 
@@ -94,7 +95,9 @@ class SingleViewWidget(QWidget):
     # -- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         """Recompute the view from the database."""
-        self.view = self.services.single_view.single_view(self.system_id, self.as_of.currentData())
+        self.view = self.services.single_view.single_view(
+            self.system_id, combo_value(self.as_of, str)
+        )
         self.section_box.blockSignals(True)
         self.section_box.clear()
         for i, section in enumerate(self.view.sections):
@@ -109,18 +112,18 @@ class SingleViewWidget(QWidget):
     def section(self) -> SingleViewSection | None:
         if self.view is None or not self.view.sections:
             return None
-        return self.view.sections[self.section_box.currentData() or 0]
+        return self.view.sections[combo_value(self.section_box, int) or 0]
 
     def _fill_thresholds(self, section: SingleViewSection) -> None:
         fw = section.framework
-        keep = self.threshold.currentData()
+        keep = combo_value(self.threshold, str)
         self.threshold.blockSignals(True)
         self.threshold.clear()
         for stage in fw.stages:
             mark = " (framework threshold)" if stage.key == fw.threshold_stage else ""
             self.threshold.addItem(stage.name + mark, stage.key)
         wanted = keep if fw.has_stage(keep or "") else fw.threshold_stage
-        index = self.threshold.findData(wanted) if wanted else -1
+        index = find_value(self.threshold, wanted) if wanted else -1
         self.threshold.setCurrentIndex(index if index >= 0 else min(2, len(fw.stages) - 1))
         self.threshold.blockSignals(False)
 
@@ -145,7 +148,7 @@ class SingleViewWidget(QWidget):
                 f"against the stage chosen."
             )
         self.message.setText(" ".join(notes))
-        tables = section.tables(self.threshold.currentData())
+        tables = section.tables(combo_value(self.threshold, str))
         self.grid_model.set_rows(*tables["Heatmap"])
         self.themes_model.set_rows(*tables["Themes"])
         self.tags_model.set_rows(*tables["Tags"])
@@ -178,7 +181,7 @@ class SingleViewWidget(QWidget):
             self.message.setText("Nothing to export: no final self-assessments yet.")
             return None
         try:
-            written = export_xlsx(section, path, self.threshold.currentData())
+            written = export_xlsx(section, path, combo_value(self.threshold, str))
         except (MatrixError, OSError) as exc:
             self.message.setText(f"Could not export to {path}: {exc}")
             return None

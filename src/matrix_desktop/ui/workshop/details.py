@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -18,17 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from matrix_desktop.core.dates import EXAMPLE, DateError, iso_date, parse_date
 from matrix_desktop.core.model import Action, Confidence, Direction, Rating, ThemeItem, new_id
+from matrix_desktop.ui.combos import add_items, item_value, select_value
+from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.workshop.widgets import CommittingTextEdit
 
-ACTION_COLUMNS = ("What", "Owner", "Due (YYYY-MM-DD)")
+ACTION_COLUMNS = ("What", "Owner", f"Due (e.g. {EXAMPLE})")
+DUE = 2  # the due date's column
+BAD_BACKGROUND = QColor("#fde2e2")
+BAD_FOREGROUND = QColor("#9b1c1c")
+
+Row = tuple[str, str, str, str]  # an action as shown: id, what, owner, due as typed
 
 
 def _combo(name: str, options: list[tuple[str, object]]) -> QComboBox:
     box = QComboBox()
     box.setAccessibleName(name)
-    for label, value in options:
-        box.addItem(label, value)
+    add_items(box, options)
     return box
 
 
@@ -42,13 +48,19 @@ def themes_from_text(text: str, old: tuple[ThemeItem, ...]) -> tuple[ThemeItem, 
 class RatingDetails(QWidget):
     """Edits everything about one domain's rating except its stage and statements."""
 
-    edited = Signal(dict)  # field -> new value, for services.assessments.edit_rating
+    # field -> new value, for services.assessments.edit_rating. object, not dict: PySide6
+    # passes a dict through a QVariantMap, which turns enum members (StrEnum) into plain str.
+    edited = Signal(object)
     problem = Signal(str)  # a message about input that was not committed
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Rating details")
         self._rating: Rating | None = None
+        # Actions that cannot be saved yet (a due date that is not a date), by (assessment
+        # id, domain key): shown again when the domain is, until fixed and saved.
+        self._drafts: dict[tuple[str, str], tuple[Row, ...]] = {}
+        self._date_problem_shown = False
         self.confidence = _combo(
             "Confidence", [("Not set", None)] + [(c.value.capitalize(), c) for c in Confidence]
         )
@@ -82,6 +94,8 @@ class RatingDetails(QWidget):
         self.add_action.setAccessibleName("Add action")
         self.remove_action = QPushButton("Remove action")
         self.remove_action.setAccessibleName("Remove the selected action")
+        self.pick_due = QPushButton("Pick due date…")
+        self.pick_due.setAccessibleName("Pick the selected action's due date from a calendar")
 
         top = QHBoxLayout()
         for text, box in (("&Confidence", self.confidence), ("Di&rection", self.direction)):
@@ -108,6 +122,7 @@ class RatingDetails(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_action)
         buttons.addWidget(self.remove_action)
+        buttons.addWidget(self.pick_due)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,26 +139,39 @@ class RatingDetails(QWidget):
         self.actions.itemChanged.connect(self._on_actions_itemChanged)
         self.add_action.clicked.connect(self._on_add_action_clicked)
         self.remove_action.clicked.connect(self._on_remove_action_clicked)
+        self.pick_due.clicked.connect(self._on_pick_due_clicked)
 
     # -- showing -----------------------------------------------------------------------
     def show_rating(self, rating: Rating) -> None:
-        """Show a rating's stored values (no edit is emitted)."""
+        """Show a rating's stored values (no edit is emitted), or its unsaved actions."""
+        same_domain = self._rating is not None and _key(self._rating) == _key(rating)
         self._rating = rating
-        self.confidence.setCurrentIndex(max(self.confidence.findData(rating.confidence), 0))
-        self.direction.setCurrentIndex(max(self.direction.findData(rating.direction), 0))
+        select_value(self.confidence, rating.confidence)
+        select_value(self.direction, rating.direction)
         self.evidence.show_text(rating.evidence)
         self.rationale.show_text(rating.rationale)
         self.enablers.show_text("\n".join(t.text for t in rating.enablers))
         self.support.show_text("\n".join(t.text for t in rating.support_requests))
-        if self._table_actions() != rating.actions:
+        stored = tuple((a.id, a.what, a.owner, a.due or "") for a in rating.actions)
+        rows = self._drafts.get(_key(rating), stored)
+        if rows == stored:
+            self._drafts.pop(_key(rating), None)
+        if not same_domain or self._table_rows() != rows:
             self.actions.blockSignals(True)
             self.actions.setRowCount(0)
-            for a in rating.actions:
-                self._append_action_row(a)
+            for row in rows:
+                self._append_action_row(Action(row[0], row[1], row[2], row[3] or None))
             self.actions.blockSignals(False)
+        self._report(self._check_due_dates())
 
     def set_editable(self, editable: bool) -> None:
-        for box in (self.confidence, self.direction, self.add_action, self.remove_action):
+        for box in (
+            self.confidence,
+            self.direction,
+            self.add_action,
+            self.remove_action,
+            self.pick_due,
+        ):
             box.setEnabled(editable)
         for edit in (self.evidence, self.rationale, self.enablers, self.support):
             edit.setReadOnly(not editable)
@@ -169,12 +197,14 @@ class RatingDetails(QWidget):
             self.edited.emit(changes)
 
     def _on_confidence_activated(self, index: int) -> None:
-        if self._rating and self.confidence.itemData(index) != self._rating.confidence:
-            self._emit(confidence=self.confidence.itemData(index))
+        chosen = item_value(self.confidence, index, Confidence)
+        if self._rating and chosen != self._rating.confidence:
+            self._emit(confidence=chosen)
 
     def _on_direction_activated(self, index: int) -> None:
-        if self._rating and self.direction.itemData(index) != self._rating.direction:
-            self._emit(direction=self.direction.itemData(index))
+        chosen = item_value(self.direction, index, Direction)
+        if self._rating and chosen != self._rating.direction:
+            self._emit(direction=chosen)
 
     def _append_action_row(self, action: Action) -> None:
         row = self.actions.rowCount()
@@ -185,29 +215,84 @@ class RatingDetails(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, action.id)
             self.actions.setItem(row, col, item)
 
-    def _table_actions(self) -> tuple[Action, ...]:
+    def _table_rows(self) -> tuple[Row, ...]:
         out = []
         for row in range(self.actions.rowCount()):
             cells = [self.actions.item(row, c) for c in range(len(ACTION_COLUMNS))]
             what, owner, due = (c.text().strip() if c else "" for c in cells)
             aid = cells[0].data(Qt.ItemDataRole.UserRole) if cells[0] else None
-            out.append(Action(aid or new_id(), what, owner, due or None))
+            out.append((str(aid) if aid else new_id(), what, owner, due))
         return tuple(out)
 
-    def _on_actions_itemChanged(self, item: QTableWidgetItem) -> None:
-        actions = self._table_actions()
-        for n, a in enumerate(actions, start=1):
-            if a.due:
-                try:
-                    _dt.date.fromisoformat(a.due)
-                except ValueError:
-                    self.problem.emit(
-                        f"Action {n}: due date {a.due!r} is not a date; write it as YYYY-MM-DD "
-                        "(e.g. 2022-03-31). The action is kept here but not saved until then."
-                    )
-                    return
-        if self._rating is not None and actions != self._rating.actions:
+    def _check_due_dates(self) -> list[tuple[int, str]]:
+        """Mark each due date that is not a date; return (action number, reason) for each."""
+        problems = []
+        self.actions.blockSignals(True)
+        try:
+            for row in range(self.actions.rowCount()):
+                item = self.actions.item(row, DUE)
+                if item is None:
+                    continue
+                reason = ""
+                if item.text().strip():
+                    try:
+                        parse_date(item.text())
+                    except DateError as exc:
+                        reason = str(exc)
+                        problems.append((row + 1, reason))
+                _mark(item, reason)
+        finally:
+            self.actions.blockSignals(False)
+        return problems
+
+    def _report(self, problems: list[tuple[int, str]]) -> None:
+        """Say what is wrong with the due dates; clear the message once they are fixed."""
+        if problems:
+            self.problem.emit(self._problem_text(problems))
+        elif self._date_problem_shown:
+            self.problem.emit("")
+        self._date_problem_shown = bool(problems)
+
+    @staticmethod
+    def _problem_text(problems: list[tuple[int, str]]) -> str:
+        said = "; ".join(f"Action {n}: due date {reason}" for n, reason in problems)
+        return (
+            f"{said}. Write it as day/month/year (e.g. {EXAMPLE}) or year-month-day, or use "
+            "Pick due date. The actions are kept here, marked, but not saved until then."
+        )
+
+    def _normalise_due_dates(self) -> None:
+        """Write every due date as YYYY-MM-DD (all are dates when this is called)."""
+        self.actions.blockSignals(True)
+        try:
+            for row in range(self.actions.rowCount()):
+                item = self.actions.item(row, DUE)
+                if item is not None and item.text().strip():
+                    iso = iso_date(item.text())
+                    if item.text() != iso:
+                        item.setText(iso)
+        finally:
+            self.actions.blockSignals(False)
+
+    def _table_changed(self) -> None:
+        """Save the table's actions, or keep them here (marked) while a due date is not a date."""
+        if self._rating is None:
+            return
+        problems = self._check_due_dates()
+        self._report(problems)
+        if problems:
+            self._drafts[_key(self._rating)] = self._table_rows()
+            return
+        self._drafts.pop(_key(self._rating), None)
+        self._normalise_due_dates()
+        actions = tuple(
+            Action(aid, what, owner, due or None) for aid, what, owner, due in self._table_rows()
+        )
+        if actions != self._rating.actions:
             self._emit(actions=actions)
+
+    def _on_actions_itemChanged(self, _item: QTableWidgetItem) -> None:
+        self._table_changed()
 
     def _on_add_action_clicked(self) -> None:
         self.actions.blockSignals(True)
@@ -223,5 +308,56 @@ class RatingDetails(QWidget):
         if row < 0:
             return
         self.actions.removeRow(row)
-        if self._rating is not None and self._table_actions() != self._rating.actions:
-            self._emit(actions=self._table_actions())
+        self._table_changed()
+
+    def _on_pick_due_clicked(self) -> None:
+        row = self.actions.currentRow()
+        if row < 0:
+            self.problem.emit(
+                "Select an action first, then pick its due date."
+                if self.actions.rowCount()
+                else "Add an action first, then pick its due date."
+            )
+            return
+        item = self.actions.item(row, DUE)
+        try:
+            initial = parse_date(item.text()) if item and item.text().strip() else None
+        except DateError:
+            initial = None
+        what_item = self.actions.item(row, 0)
+        what = what_item.text().strip() if what_item else ""
+        chosen = interaction.pick_date(
+            self,
+            "Pick due date",
+            f"Due date for action {row + 1}" + (f": {what}" if what else ""),
+            initial,
+        )
+        if chosen is None:
+            return
+        self.actions.setCurrentCell(row, DUE)
+        self.actions.setFocus()
+        if item is None:
+            self.actions.blockSignals(True)
+            self.actions.setItem(row, DUE, QTableWidgetItem(chosen.isoformat()))
+            self.actions.blockSignals(False)
+            self._table_changed()
+        else:  # itemChanged follows, which saves it like a typed date
+            item.setText(chosen.isoformat())
+
+
+def _key(rating: Rating) -> tuple[str, str]:
+    return (rating.assessment_id, rating.domain_key)
+
+
+def _mark(item: QTableWidgetItem, reason: str) -> None:
+    """Colour a due date that is not a date, with the reason as its tooltip; clear otherwise."""
+    if reason:
+        item.setBackground(QBrush(BAD_BACKGROUND))
+        item.setForeground(QBrush(BAD_FOREGROUND))
+    else:
+        item.setData(Qt.ItemDataRole.BackgroundRole, None)
+        item.setData(Qt.ItemDataRole.ForegroundRole, None)
+    item.setToolTip(f"Not saved: {reason}" if reason else "")
+    item.setData(
+        Qt.ItemDataRole.AccessibleDescriptionRole, f"Not a date: {reason}" if reason else None
+    )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.model import Assessment, AssessmentKind
+from matrix_desktop.ui.combos import combo_value, select_value
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
 
@@ -46,7 +47,7 @@ class NewAssessmentDialog(QDialog):
         for e in sorted(self.services.catalog.entities(), key=lambda e: e.name.casefold()):
             self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
         if entity_id is not None:
-            self.entity.setCurrentIndex(max(self.entity.findData(entity_id), 0))
+            select_value(self.entity, entity_id)
         self.framework = QComboBox(self)
         self.framework.setAccessibleName("Framework and version")
         self.round = QComboBox(self)
@@ -130,7 +131,7 @@ class NewAssessmentDialog(QDialog):
     # -- choices -------------------------------------------------------------------------
     def _on_entity_currentIndexChanged(self, *_args: object) -> None:
         self.framework.clear()
-        entity_id = self.entity.currentData()
+        entity_id = combo_value(self.entity, str)
         if entity_id is None:
             return
         kind = self.services.catalog.entity(entity_id).kind
@@ -145,7 +146,7 @@ class NewAssessmentDialog(QDialog):
 
     def previous_assessment(self) -> Assessment | None:
         """The entity's latest self-assessment in a round before the chosen one."""
-        entity_id = self.entity.currentData()
+        entity_id = combo_value(self.entity, str)
         if entity_id is None:
             return None
         name = self.round.currentText().strip()
@@ -187,8 +188,8 @@ class NewAssessmentDialog(QDialog):
 
     # -- starting ------------------------------------------------------------------------
     def accept(self) -> None:
-        entity_id = self.entity.currentData()
-        choice = self.framework.currentData()
+        entity_id = combo_value(self.entity, str)
+        choice = combo_value(self.framework, tuple)
         if entity_id is None or choice is None:
             self.error.setText("Choose a partnership and a framework that applies to it.")
             return

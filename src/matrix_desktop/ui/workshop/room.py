@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.core.framework import Framework
+from matrix_desktop.ui.combos import item_value, select_value
 from matrix_desktop.ui.workshop.votes import SpreadModel, VoteSink, VotesModel, VotesTable
 from matrix_desktop.ui.workshop.widgets import CommittingTextEdit, WrappingLabel
 
@@ -113,7 +114,7 @@ class RoomViews(QWidget):
         """Show the agreed stage and rationale of the current domain; select its column."""
         self.domain_label.setText(title)
         self.summary.setText(summary)
-        self.agreed.setCurrentIndex(max(self.agreed.findData(agreed), 0))
+        select_value(self.agreed, agreed)
         self.rationale.show_text(rationale)
         current = self.grid.currentIndex()
         if column >= 0 and (not current.isValid() or current.column() != column):
@@ -128,7 +129,7 @@ class RoomViews(QWidget):
         self.rationale.setReadOnly(not editable)
 
     def _on_agreed_activated(self, index: int) -> None:
-        self.agreed_chosen.emit(self.agreed.itemData(index))
+        self.agreed_chosen.emit(item_value(self.agreed, index, str))
 
     def _on_grid_currentChanged(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if current.isValid() and current.column() < len(self.votes.columns):
