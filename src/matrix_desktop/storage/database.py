@@ -266,6 +266,9 @@ class Database:
                         session.flush()
                         if raw.total_changes != before:  # type: ignore[union-attr]
                             session.execute(_BUMP_COUNTER, {"key": CHANGE_COUNTER_KEY})
+                    else:
+                        # Other copies' change feeds listen on this channel (sent at commit).
+                        session.execute(_NOTIFY)
         except (OperationalError, sqlite3.OperationalError) as exc:
             failed = classify_write_error(self.location, exc)
             if failed is None:
@@ -302,6 +305,7 @@ class Database:
         self.engine.dispose()
 
 
+_NOTIFY = text("SELECT pg_notify('matrix_desktop_changes', '')")
 _BUMP_COUNTER = text(
     "INSERT INTO app_meta (key, value) VALUES (:key, '1') "
     "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"

@@ -56,6 +56,7 @@ class AppContext(QObject):
     conflicted = Signal(object)  # core.errors.EditConflict, before the user chooses
 
     RETRY_MS = 5000
+    FEED_MS = 250  # another copy's change shows within about this long
 
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
@@ -69,12 +70,18 @@ class AppContext(QObject):
         self._retry = QTimer(self)
         self._retry.setInterval(self.RETRY_MS)
         self._retry.timeout.connect(self.retry_pending)
+        # Other copies' committed changes, applied to open screens (services.feed).
+        self.feed = None
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setInterval(self.FEED_MS)
+        self._feed_timer.timeout.connect(self.poll_feed)
 
     def set_services(self, services: Services | None) -> None:
         """Use these services (tests, or a database opened without the safety layer)."""
         self._close_current(keep=services)
         self.services = services
         self.undo_stack.clear()
+        self._start_feed()
         self.reloaded.emit()
 
     def set_opened(self, opened: OpenResult) -> None:
@@ -83,9 +90,44 @@ class AppContext(QObject):
         self.opened = opened
         self.services = opened.services
         self.undo_stack.clear()
+        self._start_feed()
         self.reloaded.emit()
 
+    def _start_feed(self) -> None:
+        from matrix_desktop.services.feed import ChangeFeed
+
+        self._stop_feed()
+        if self.services is None:
+            return
+        try:
+            self.feed = ChangeFeed(
+                self.services.db, self.services.assessments, self.services.catalog
+            )
+        except Exception:  # noqa: BLE001 - the app works without live updates
+            log.exception("live updates are off: the change feed could not start")
+            return
+        self._feed_timer.start()
+
+    def _stop_feed(self) -> None:
+        self._feed_timer.stop()
+        if self.feed is not None:
+            self.feed.close()
+            self.feed = None
+
+    def poll_feed(self) -> None:
+        """Apply changes other copies committed since the last look (a timer calls this)."""
+        if self.feed is None or self.services is None:
+            return
+        try:
+            changes = self.feed.poll()
+        except Exception as exc:  # noqa: BLE001 - a passing failure; try on the next tick
+            log.info("change feed poll failed: %s", exc)
+            return
+        for change in changes:
+            self.changed.emit(change)
+
     def _close_current(self, keep: Services | None) -> None:
+        self._stop_feed()
         if self.opened is not None and self.opened.services is not keep:
             self.opened.close()
             self.opened = None

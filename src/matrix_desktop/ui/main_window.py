@@ -403,5 +403,32 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         )
 
     def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
+        if change.external:
+            # Another copy's change: refresh lists, never move away from the open page.
+            if change.parts & {"status", "created", "catalog"} or (
+                self.stack.currentWidget() is self.entity_page
+            ):
+                QTimer.singleShot(0, self._refresh_in_place)
+            return
         if "status" in change.parts or "created" in change.parts:
             QTimer.singleShot(0, self.refresh)
+
+    def _refresh_in_place(self) -> None:
+        """Reload the navigator, and the entity page only while it is the page shown."""
+        svc = self.services
+        if svc is None:
+            return
+        counts = svc.assessments.counts_by_entity()
+        selection = self.nav.selectionModel()
+        selection.blockSignals(True)  # re-selecting the entity must not change the page
+        try:
+            self.populate_navigator(
+                [
+                    (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
+                    for system in svc.catalog.systems()
+                ]
+            )
+        finally:
+            selection.blockSignals(False)
+        if self.stack.currentWidget() is self.entity_page and self.current_entity_id:
+            self.show_entity(self.current_entity_id)

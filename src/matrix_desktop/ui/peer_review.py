@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.commands import Change, Command
 from matrix_desktop.core.errors import MatrixError
-from matrix_desktop.core.model import ReviewPosition
+from matrix_desktop.core.model import Rating, ReviewPosition
 from matrix_desktop.services.compare import CompareFilter
 from matrix_desktop.services.context import Services
 from matrix_desktop.services.peer_review import SelfVsPeer
@@ -346,11 +346,25 @@ class PeerReviewWidget(QWidget):
     def _edit_rating(self, **changes: object) -> None:
         if self._loading:
             return
-        key = self.current.domain_key
-        self._run(lambda: self.services.assessments.edit_rating(self.review_id, key, **changes))
+        d = self.current
+        shown = {
+            "stage": d.peer_stage,
+            "review_position": d.position,
+            "review_comment": d.comment,
+            "review_suggestions": d.suggestions,
+        }
+        seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})  # type: ignore[arg-type]
+        self._run(
+            lambda: self.services.assessments.edit_rating(
+                self.review_id, d.domain_key, seen=seen, **changes
+            )
+        )
 
     def _edit_details(self, **changes: object) -> None:
-        self._run(lambda: self.services.assessments.edit_details(self.review_id, **changes))
+        review = self.view.review
+        self._run(
+            lambda: self.services.assessments.edit_details(self.review_id, seen=review, **changes)
+        )
 
     def set_stage(self, position: int) -> None:
         """Score the current domain at a stage position (0: not assessed)."""
