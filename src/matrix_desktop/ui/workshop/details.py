@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -148,10 +149,15 @@ class RatingDetails(QWidget):
         self._rating = rating
         select_value(self.confidence, rating.confidence)
         select_value(self.direction, rating.direction)
-        self.evidence.show_text(rating.evidence)
-        self.rationale.show_text(rating.rationale)
-        self.enablers.show_text("\n".join(t.text for t in rating.enablers))
-        self.support.show_text("\n".join(t.text for t in rating.support_requests))
+        # Within one domain, text being typed stays (another copy's change of the same
+        # field then meets it as a conflict when it is committed, never wiping it).
+        keep = same_domain
+        self.evidence.show_text(rating.evidence, keep_typing=keep)
+        self.rationale.show_text(rating.rationale, keep_typing=keep)
+        self.enablers.show_text("\n".join(t.text for t in rating.enablers), keep_typing=keep)
+        self.support.show_text("\n".join(t.text for t in rating.support_requests), keep_typing=keep)
+        if keep and self.actions.state() == QAbstractItemView.State.EditingState:
+            return  # a cell is being typed in: the table follows after it is committed
         stored = tuple((a.id, a.what, a.owner, a.due or "") for a in rating.actions)
         rows = self._drafts.get(_key(rating), stored)
         if rows == stored:

@@ -115,7 +115,7 @@ class RoomViews(QWidget):
         self.domain_label.setText(title)
         self.summary.setText(summary)
         select_value(self.agreed, agreed)
-        self.rationale.show_text(rationale)
+        self.rationale.show_text(rationale, keep_typing=True)  # see RatingDetails
         current = self.grid.currentIndex()
         if column >= 0 and (not current.isValid() or current.column() != column):
             row = current.row() if current.isValid() else 0
