@@ -60,6 +60,10 @@ class AssessmentService:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
+    def announce(self, change: Change) -> None:
+        """Tell listeners of a change committed elsewhere (another copy, via the feed)."""
+        self._emit(change)
+
     def _emit(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)

@@ -124,6 +124,7 @@ class AppContext(QObject):
             log.info("change feed poll failed: %s", exc)
             return
         for change in changes:
+            self.services.assessments.announce(change)  # views subscribed to the service
             self.changed.emit(change)
 
     def _close_current(self, keep: Services | None) -> None:

@@ -48,9 +48,16 @@ class CommitTextEdit(QPlainTextEdit):
         self.setAccessibleName(name)
         self.setTabChangesFocus(True)
         self._last = ""
+        self.base = ""  # the saved text the last committed text replaced, as the user saw it
 
     def set_saved_text(self, text: str) -> None:
-        """Show text that is already saved (no commit follows)."""
+        """Show text that is already saved (no commit follows).
+
+        Text being typed (focus here, not yet committed) is left alone, still based on what
+        the user saw: another copy's change then meets it as a conflict, never wipes it.
+        """
+        if self.hasFocus() and self.toPlainText() != self._last:
+            return
         self._last = text
         if self.toPlainText() != text:
             self.setPlainText(text)
@@ -58,6 +65,7 @@ class CommitTextEdit(QPlainTextEdit):
     def commit(self) -> None:
         text = self.toPlainText()
         if text != self._last:
+            self.base = self._last
             self._last = text
             self.committed.emit(text)
 
@@ -232,11 +240,21 @@ class PeerReviewWidget(QWidget):
         self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
         self.stage_group.idClicked.connect(self._on_stage_group_idClicked)
         self.position_group.idClicked.connect(self._on_position_group_idClicked)
-        self.comment.committed.connect(lambda t: self._edit_rating(review_comment=t))
-        self.suggestions.committed.connect(lambda t: self._edit_rating(review_suggestions=t))
-        self.strengths.committed.connect(lambda t: self._edit_details(strengths=t))
-        self.areas.committed.connect(lambda t: self._edit_details(areas_to_develop=t))
-        self.recommendations.committed.connect(lambda t: self._edit_details(recommendations=t))
+        for box, name in (
+            (self.comment, "review_comment"),
+            (self.suggestions, "review_suggestions"),
+        ):
+            box.committed.connect(
+                lambda t, box=box, name=name: self._edit_rating({name: box.base}, **{name: t})
+            )
+        for box, name in (
+            (self.strengths, "strengths"),
+            (self.areas, "areas_to_develop"),
+            (self.recommendations, "recommendations"),
+        ):
+            box.committed.connect(
+                lambda t, box=box, name=name: self._edit_details({name: box.base}, **{name: t})
+            )
 
     # -- showing ------------------------------------------------------------------------
     @property
@@ -343,7 +361,8 @@ class PeerReviewWidget(QWidget):
         # The committed Change reaches refresh() through the subscription.
         self.message.setText("Saved")
 
-    def _edit_rating(self, **changes: object) -> None:
+    def _edit_rating(self, typed_from: dict | None = None, **changes: object) -> None:
+        """Edit the current domain from what it shows (typed_from: text's starting values)."""
         if self._loading:
             return
         d = self.current
@@ -352,6 +371,7 @@ class PeerReviewWidget(QWidget):
             "review_position": d.position,
             "review_comment": d.comment,
             "review_suggestions": d.suggestions,
+            **(typed_from or {}),
         }
         seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})  # type: ignore[arg-type]
         self._run(
@@ -360,8 +380,8 @@ class PeerReviewWidget(QWidget):
             )
         )
 
-    def _edit_details(self, **changes: object) -> None:
-        review = self.view.review
+    def _edit_details(self, typed_from: dict | None = None, **changes: object) -> None:
+        review = self.view.review.evolve(**(typed_from or {}))
         self._run(
             lambda: self.services.assessments.edit_details(self.review_id, seen=review, **changes)
         )
