@@ -2,96 +2,12 @@
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
 import time
-from pathlib import Path
-
-import pytest
 
 from matrix_desktop.paths import examples_dir
 from matrix_desktop.services.context import open_services
 
-
-def _pg_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found and shutil.which("initdb"):
-        return Path(shutil.which("initdb")).parent  # type: ignore[arg-type]
-    if not found:
-        pytest.fail("PostgreSQL is not installed (make test installs it on Debian: postgresql)")
-    return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-@pytest.fixture(scope="module")
-def server():  # type: ignore[no-untyped-def]
-    """A throwaway PostgreSQL server on 127.0.0.1, stopped at the end."""
-    import tempfile
-
-    bin_dir = _pg_bin()
-    # Not under pytest's private (0700) temp root: the postgres user must reach it.
-    root = Path(tempfile.mkdtemp(prefix="matrix-pg-"))
-    root.chmod(0o755)
-    data = root / "data"
-    data.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-    port = _free_port()
-    subprocess.run(
-        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        _as_postgres(
-            [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-w",
-                "-l",
-                str(data / "log"),
-                "-o",
-                f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield port
-    finally:
-        subprocess.run(
-            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture
-def pg_url(server, request):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
-    with psycopg.connect(
-        f"host=127.0.0.1 port={server} user=postgres dbname=postgres", autocommit=True
-    ) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        con.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:{server}/{name}"
+# The server and pg_url fixtures are in conftest.py (server start/stop: benchmarks/_pgserver.py).
 
 
 def test_postgres_database_migrates_imports_and_edits_with_undo(pg_url):

@@ -7,13 +7,19 @@ import sys
 from collections.abc import Sequence
 
 from matrix_desktop import APP_NAME, __version__
-from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.errors import MatrixError, ValidationFailed
+
+
+class UsageError(ValidationFailed):
+    """A bad argument or value on the command line (exit status 2, like argparse's own)."""
+
 
 # Each module has register(subparsers) adding its commands with a `run(args) -> int` default.
 COMMAND_MODULES = (
     "matrix_desktop.cli.basic",
     "matrix_desktop.cli.backup",
     "matrix_desktop.cli.reports",
+    "matrix_desktop.cli.edits",
 )
 
 
@@ -82,6 +88,9 @@ def run_cli(argv: Sequence[str]) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
+    except UsageError as exc:
+        print(f"{APP_NAME}: error: {exc}", file=sys.stderr)
+        return 2
     except MatrixError as exc:
         print(f"{APP_NAME}: error: {exc}", file=sys.stderr)
         return 1
