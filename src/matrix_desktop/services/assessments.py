@@ -121,6 +121,8 @@ class AssessmentService:
         carry_forward_from: str | None = None,
     ) -> Assessment:
         """Create a draft self-assessment; optionally copy an earlier one's ratings forward."""
+        if self.db.read_only:
+            raise ValidationFailed("This database is open read-only; changes cannot be saved.")
         for label, value in (("Facilitator", facilitator), ("Title", title)):
             check_text(label, value, 300)
         if assessed_on:
