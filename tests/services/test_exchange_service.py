@@ -13,7 +13,6 @@ from matrix_desktop.exchange.codec import ExchangeError
 from matrix_desktop.services.exchange import (
     Outcome,
     Resolution,
-    UnresolvedConflicts,
 )
 
 STAMP = "2024-01-01T00:00:00+00:00"
@@ -115,18 +114,19 @@ def test_same_edit_on_both_sides_is_unchanged(pair) -> None:  # type: ignore[no-
     assert item.outcome is Outcome.UNCHANGED and item.reason == "identical"
 
 
-def test_disjoint_edits_on_both_sides_are_a_conflict(pair) -> None:  # type: ignore[no-untyped-def]
-    # Whole-assessment granularity: edits to different domains still need a decision, so
-    # neither side's edit is silently lost.
+def test_disjoint_edits_on_both_sides_merge(pair) -> None:  # type: ignore[no-untyped-def]
+    # Field-level granularity: edits to different domains merge without a decision, and
+    # neither side's edit is lost.
     mine, theirs, aid, path = pair
     set_stage(mine, aid, "d1", "thriving")
     set_stage(theirs, aid, "d2", "thriving")
     item, plan = _send(theirs, mine, aid, path, "both.mdx.json")
-    assert item.outcome is Outcome.CONFLICT
-    assert item.choices == tuple(Resolution)
-    assert item.local is not None and item.local.id == aid
-    with pytest.raises(UnresolvedConflicts):
-        mine.exchange.apply(plan)
+    assert item.outcome is Outcome.MERGED
+    assert item.choices == () and item.field_conflicts == ()
+    assert "1 domain from the file, 1 domain kept here" in item.reason
+    result = mine.exchange.apply(plan)
+    assert result.changed == (aid,)
+    assert _stage(mine, aid, "d1") == "thriving" and _stage(mine, aid, "d2") == "thriving"
 
 
 @pytest.mark.parametrize("choice", list(Resolution))
@@ -176,8 +176,12 @@ def test_three_laptops_do_not_lose_an_edit(pair) -> None:  # type: ignore[no-unt
     set_stage(theirs, aid, "d2", "thriving")  # theirs -> third
     third.exchange.import_paths([theirs.exchange.export([aid], path / "t.mdx.json")])
     set_stage(mine, aid, "d3", "thriving")  # mine -> third, never having seen theirs' edit
-    item, _ = _send(mine, third, aid, path, "m.mdx.json")
-    assert item.outcome is Outcome.CONFLICT
+    item, plan = _send(mine, third, aid, path, "m.mdx.json")
+    # Merged from the content all three shared first (third's newest base is theirs' edit,
+    # which mine's file never saw, so the older shared one is the base).
+    assert item.outcome is Outcome.MERGED
+    third.exchange.apply(plan)
+    assert _stage(third, aid, "d2") == "thriving" and _stage(third, aid, "d3") == "thriving"
     third.close()
 
 

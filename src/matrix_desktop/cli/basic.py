@@ -45,10 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "import",
         help="import exchange files or folders of them (previewed; all or nothing)",
-        description="Import exchange files: each assessment is new, updated, unchanged or in "
-        "conflict (changed on both sides since they last shared a revision). Conflicts need "
-        "a decision: --resolve for all of them, or --decide for one. A backup of the database "
-        "is taken first; if anything fails, nothing is imported.",
+        description="Import exchange files: each assessment is new, updated, unchanged, merged "
+        "or in conflict. An assessment changed on both sides since they last shared it is "
+        "merged field by field; only a field changed differently on both sides is a conflict "
+        "and needs a decision: --resolve for all of them, --decide for one assessment, "
+        "--field-choice for one field (mine = this database, theirs = the file). An "
+        "assessment shared before field-level merging is decided whole. A backup of the "
+        "database is taken first; if anything fails, nothing is imported.",
     )
     p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
@@ -57,14 +60,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--resolve",
         choices=choices,
         metavar="CHOICE",
-        help=f"decide every conflict the same way: {', '.join(choices)}",
+        help=f"decide every conflict the same way: {', '.join(choices)} (keep-mine and "
+        "take-theirs decide every conflicting field; keep-both keeps the whole assessment "
+        "and imports the file's as a separate copy)",
     )
     p.add_argument(
         "--decide",
         action="append",
         default=[],
         metavar="ID=CHOICE",
-        help="decide one conflict by assessment id (repeatable; overrides --resolve)",
+        help="decide one conflicting assessment by id (repeatable; overrides --resolve)",
+    )
+    p.add_argument(
+        "--field-choice",
+        action="append",
+        default=[],
+        metavar="ID:DOMAIN:FIELD=mine|theirs",
+        help="decide one conflicting field, as the preview lists it (DOMAIN '-' for the "
+        "details); repeatable; overrides --resolve and --decide for that field",
     )
     p.add_argument(
         "--take-theirs",
@@ -187,15 +200,40 @@ def _resolutions():  # type: ignore[no-untyped-def]
     return tuple(Resolution)
 
 
-def _decisions(args: argparse.Namespace, plan) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Return the decision per conflicting assessment id from --resolve/--take-theirs/--decide."""
+def _decisions(args: argparse.Namespace, plan) -> dict[object, str]:  # type: ignore[no-untyped-def]
+    """Return the decisions from --resolve/--take-theirs/--decide/--field-choice.
+
+    Keys are assessment ids (a whole-assessment choice) and FieldKeys (one field's choice).
+    """
+    from matrix_desktop.exchange.fields import FieldKey
+
+    fields: dict[object, str] = {}
+    for text in args.field_choice:
+        key_text, sep, choice = text.rpartition("=")
+        if not sep:
+            raise MatrixError(
+                f"--field-choice {text!r}: expected ASSESSMENT_ID:DOMAIN:FIELD=mine|theirs"
+            )
+        try:
+            key = FieldKey.parse(key_text)
+        except ValueError as exc:
+            raise MatrixError(f"--field-choice {text!r}: {exc}") from None
+        fields[key] = choice.strip()
     default = "take_theirs" if args.take_theirs else (args.resolve or "").replace("-", "_")
-    decisions = {i.assessment_id: default for i in plan.conflicts} if default else {}
+    decisions: dict[object, str] = {}
+    if default:
+        with_fields = {k.assessment_id for k in fields}  # type: ignore[attr-defined]
+        for i in plan.conflicts:
+            # Keep both is whole-assessment: an assessment given field choices is decided
+            # by them (with keep mine / take theirs for the rest) instead.
+            if not (default == "keep_both" and i.assessment_id in with_fields):
+                decisions[i.assessment_id] = default
     for text in args.decide:
         aid, sep, choice = text.partition("=")
         if not sep:
             raise MatrixError(f"--decide {text!r}: expected ID=CHOICE, e.g. {aid}=keep-both")
         decisions[aid.strip()] = choice.strip().replace("-", "_")
+    decisions.update(fields)
     return decisions
 
 
@@ -215,7 +253,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         except UnresolvedConflicts as exc:
             print(f"matrix-desktop: {exc}", file=sys.stderr)
             print(
-                "  rerun with --resolve keep-mine|take-theirs|keep-both, or --decide ID=CHOICE",
+                "  rerun with --resolve keep-mine|take-theirs|keep-both, --decide ID=CHOICE, "
+                "or --field-choice ID:DOMAIN:FIELD=mine|theirs (fields as listed above)",
                 file=sys.stderr,
             )
             return 3

@@ -34,6 +34,7 @@ from matrix_desktop.core.model import (
 from matrix_desktop.exchange.schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    AssessmentDoc,
 )
 
 
@@ -55,6 +56,8 @@ class Bundle:
     ancestry: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Per assessment id: its content hash, when the reader has already worked it out.
     hashes: Mapping[str, str] = field(default_factory=dict)
+    # Per assessment id: its content_body bytes (hashed above), kept as an import's merge base.
+    bodies: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def canonical_json(data: Any) -> bytes:
@@ -77,11 +80,38 @@ def content_checksum(doc: dict[str, Any]) -> str:
 _NOT_CONTENT = ("modified_at", "revision", "content_hash", "shared_hashes", "entity_id", "round_id")
 
 
+def content_body(record: AssessmentRecord) -> bytes:
+    """Return an assessment's content as canonical JSON: what content_hash hashes.
+
+    A merge base is stored in this form, so its hash is the hash of the stored bytes.
+    """
+    doc = _assessment_doc(record)
+    return canonical_json({k: v for k, v in doc.items() if k not in _NOT_CONTENT})
+
+
+def digest_of(body: bytes) -> str:
+    """Return 'sha256:<hex>' of content_body bytes (the content hash)."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
 def content_hash(record: AssessmentRecord) -> str:
     """Return 'sha256:<hex>' of an assessment's content, the same on every laptop."""
-    doc = _assessment_doc(record)
-    body = {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
-    return "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+    return digest_of(content_body(record))
+
+
+def record_from_content(
+    body: bytes | str, entity_id: str, round_id: str, modified_at: str, revision: int = 1
+) -> AssessmentRecord:
+    """Return the assessment in content_body bytes, checked against the file schema.
+
+    The content leaves out the entity, the round and the bookkeeping; the caller supplies
+    them (those of the local copy). Raises ValueError when the bytes are not such content.
+    """
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("merge base: not an object")
+    data.update(entity_id=entity_id, round_id=round_id, modified_at=modified_at, revision=revision)
+    return _record_from_doc(AssessmentDoc.model_validate(data))
 
 
 def _rating_doc(r: Rating) -> dict[str, Any]:

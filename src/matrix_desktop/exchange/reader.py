@@ -24,8 +24,9 @@ from matrix_desktop.exchange.codec import (
     ExchangeError,
     _record_from_doc,
     canonical_json,
+    content_body,
     content_checksum,
-    content_hash,
+    digest_of,
 )
 from matrix_desktop.exchange.schema import (
     FORMAT_NAME,
@@ -343,8 +344,10 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
     _check_ids(doc, frameworks, fail)
     records = tuple(_record_from_doc(a) for a in doc.assessments)
     hashes = {}
+    bodies = {}
     for i, (rec, a) in enumerate(zip(records, doc.assessments, strict=True)):
-        hashes[a.id] = content_hash(rec)
+        bodies[a.id] = content_body(rec)
+        hashes[a.id] = digest_of(bodies[a.id])
         if a.content_hash is not None and a.content_hash != hashes[a.id]:
             raise fail(f"assessments[{i}].content_hash: does not match the assessment's content")
     return Bundle(
@@ -361,6 +364,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
             {a.id: tuple(sorted(set(a.shared_hashes))) for a in doc.assessments}
         ),
         hashes=MappingProxyType(hashes),
+        bodies=MappingProxyType(bodies),
     )
 
 

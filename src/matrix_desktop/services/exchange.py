@@ -4,7 +4,14 @@ The import API, for the CLI and the GUI alike:
 
     plan = service.preview(paths)            # reads and checks every file; changes nothing
     for item in plan.conflicts: ...          # item.choices, item.local, item.record, item.reason
-    result = service.apply(plan, {assessment_id: Resolution.KEEP_BOTH, ...})
+    for c in plan.field_conflicts: ...       # c.key, c.label, c.base, c.mine, c.theirs
+    result = service.apply(plan, {assessment_id: Resolution.KEEP_BOTH,
+                                  field_key: FieldChoice.THEIRS, ...})
+
+Assessments changed on both sides are merged field by field from the content both copies
+last shared (each export and import keeps it); only fields changed differently on both sides
+need a decision, per field (FieldKey -> FieldChoice) or for the whole assessment (its id ->
+Resolution). Without a shared base the whole assessment needs a Resolution, as before.
 
 apply() refuses a plan with an undecided conflict, re-checks the plan against the database
 inside its one transaction (a stale plan is refused), backs up a SQLite database first, and
@@ -27,10 +34,13 @@ from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
     build_document,
-    content_hash,
+    content_body,
+    digest_of,
     dumps_document,
 )
+from matrix_desktop.exchange.fields import ConflictingField, FieldChoice, FieldKey
 from matrix_desktop.exchange.merge import (
+    Decisions,
     ImportPlan,
     ImportResult,
     Outcome,
@@ -41,15 +51,19 @@ from matrix_desktop.exchange.reader import read_file
 from matrix_desktop.exchange.schema import MAX_SHARED_HASHES
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
-from matrix_desktop.services.exchange_import import Planner, Writer, plan_signature
+from matrix_desktop.services.exchange_import import KEEP_BASES, Planner, Writer, plan_signature
 from matrix_desktop.storage import repository as repo
+from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
 from matrix_desktop.storage.database import Database, WriteFailed
 
 __all__ = [
     "EXCHANGE_SUFFIX",
+    "ConflictingField",
     "ExchangeError",
     "ExchangeService",
+    "FieldChoice",
+    "FieldKey",
     "ImportPlan",
     "ImportResult",
     "Outcome",
@@ -66,13 +80,25 @@ _EXPORT_ANCESTRY = MAX_SHARED_HASHES // 2  # most recent shared hashes written p
 class UnresolvedConflicts(ExchangeError):
     """apply() was given a plan with conflicts that have no decision."""
 
-    def __init__(self, items: Sequence[PlannedAssessment]):
+    def __init__(self, items: Sequence[PlannedAssessment], decisions: Decisions | None = None):
         self.items = tuple(items)
-        names = "; ".join(f"{i.label} [{i.assessment_id}]" for i in self.items[:5])
+        chosen = decisions.fields if decisions else {}
+        self.fields: tuple[ConflictingField, ...] = tuple(
+            c for i in self.items for c in i.field_conflicts if c.key not in chosen
+        )
+
+        def name(i: PlannedAssessment) -> str:
+            open_fields = [c.label for c in i.field_conflicts if c.key not in chosen]
+            return f"{i.label} [{i.assessment_id}]" + (
+                f" ({', '.join(open_fields)})" if open_fields else ""
+            )
+
+        names = "; ".join(name(i) for i in self.items[:5])
         more = f" and {len(self.items) - 5} more" if len(self.items) > 5 else ""
         super().__init__(
             f"{len(self.items)} assessment(s) changed on both sides need a decision "
-            f"(keep mine, take theirs or keep both): {names}{more}. Nothing was imported."
+            f"(keep mine or take theirs, per field or for the whole assessment, or keep "
+            f"both): {names}{more}. Nothing was imported."
         )
 
 
@@ -185,16 +211,30 @@ class ExchangeService:
                 for r in records.values()
             }
             known = repo.sync_hashes(s, list(records))
+            bases = sync_base.base_hashes(s, list(records)) if record_sharing else {}
             now = utcnow()
             ancestry: dict[str, tuple[str, ...]] = {}
+            new_bases: list[tuple[str, str, str, str]] = []
             for aid, rec in records.items():
-                current = content_hash(rec)
+                body = content_body(rec)
+                current = digest_of(body)
                 hashes = known.get(aid, set())
                 if len(hashes) >= _EXPORT_ANCESTRY:
                     hashes = set(repo.recent_sync_hashes(s, aid, _EXPORT_ANCESTRY - 1))
                 ancestry[aid] = tuple(sorted(hashes | {current}))
                 if record_sharing and current not in known.get(aid, set()):
                     repo.add_sync_hashes(s, aid, {current}, now, known=known.get(aid, set()))
+                if record_sharing and current not in bases.get(aid, ()):
+                    # What is exported is shared: the base a later import merges from.
+                    new_bases.append((aid, current, body.decode("utf-8"), now))
+            if new_bases:
+                sync_base.insert_bases(s, new_bases)
+                over = {
+                    aid: [digest]
+                    for aid, digest, _body, _at in new_bases
+                    if len(bases.get(aid, ())) + 1 > KEEP_BASES
+                }
+                sync_base.prune_bases(s, bases, over, KEEP_BASES)
         frameworks = {
             (a.framework_key, a.framework_version): self.catalog.framework(
                 a.framework_key, a.framework_version
@@ -252,21 +292,24 @@ class ExchangeService:
     def apply(
         self,
         plan: ImportPlan,
-        decisions: Mapping[str, Resolution | str] | None = None,
+        decisions: Mapping[str | FieldKey, Resolution | FieldChoice | str] | None = None,
         *,
         backup: bool = True,
     ) -> ImportResult:
         """Apply a previewed plan in one transaction; returns what changed.
 
-        decisions maps each conflicting assessment's id to a Resolution. Raises
-        UnresolvedConflicts if one is missing, ExchangeError if the plan is stale or anything
-        fails; in every failure the database is as it was.
+        decisions maps a conflicting assessment's id to a Resolution (for a field-level
+        merge: keep mine / take theirs for every conflicting field, or keep both copies),
+        and a conflicting field's FieldKey to a FieldChoice (mine = this database's value,
+        theirs = the file's), which wins over its assessment's. Raises UnresolvedConflicts
+        if a choice is missing, ExchangeError if the plan is stale or anything fails; in
+        every failure the database is as it was.
         """
         chosen = self._check_decisions(plan, decisions or {})
         if self.db.read_only:
             raise ExchangeError("this database is open read-only; nothing was imported")
         if not plan.has_changes:
-            return ImportResult(plan, chosen)
+            return ImportResult(plan, chosen.whole, chosen.fields)
         backup_path = None
         if backup and self.db.path is not None and not self.db.read_only:
             # A verified copy first; the rotation keeps repeated imports from piling up.
@@ -293,7 +336,12 @@ class ExchangeService:
         # holds a write transaction, and an empty cache there would wait on its own lock.
         self.catalog.frameworks()
         return ImportResult(
-            plan, chosen, tuple(changed), copies, str(backup_path) if backup_path else None
+            plan,
+            chosen.whole,
+            chosen.fields,
+            tuple(changed),
+            copies,
+            str(backup_path) if backup_path else None,
         )
 
     def import_paths(
@@ -303,26 +351,55 @@ class ExchangeService:
     ) -> ImportResult:
         """Preview and apply in one go; conflicts all get resolve_all (else they are refused)."""
         plan = self.preview(paths)
-        decisions = {i.assessment_id: resolve_all for i in plan.conflicts} if resolve_all else {}
+        decisions: dict[str | FieldKey, Resolution | FieldChoice | str] = (
+            {i.assessment_id: resolve_all for i in plan.conflicts} if resolve_all else {}
+        )
         return self.apply(plan, decisions)
 
     @staticmethod
     def _check_decisions(
-        plan: ImportPlan, decisions: Mapping[str, Resolution | str]
-    ) -> dict[str, Resolution]:
+        plan: ImportPlan, decisions: Mapping[str | FieldKey, Resolution | FieldChoice | str]
+    ) -> Decisions:
         conflicts = {i.assessment_id: i for i in plan.conflicts}
-        chosen: dict[str, Resolution] = {}
-        for aid, value in decisions.items():
-            if aid not in conflicts:
+        fields = {c.key: c for c in plan.field_conflicts}
+        whole: dict[str, Resolution] = {}
+        chosen: dict[FieldKey, FieldChoice] = {}
+        for key, value in decisions.items():
+            if isinstance(key, FieldKey):
+                if key not in fields:
+                    raise ExchangeError(
+                        f"{key.text()}: not a field changed differently on both sides in this "
+                        "import, so it takes no decision"
+                    )
+                chosen[key] = _field_choice(key.text(), value)
+                continue
+            if key not in conflicts:
                 raise ExchangeError(
-                    f"{aid}: not a conflict in this import, so it takes no decision"
+                    f"{key}: not a conflict in this import, so it takes no decision"
                 )
             try:
-                chosen[aid] = Resolution(value)
+                whole[key] = Resolution(str(value).replace("-", "_"))
             except ValueError:
                 options = ", ".join(r.value for r in Resolution)
-                raise ExchangeError(f"{aid}: {value!r} is not one of {options}") from None
-        missing = [i for aid, i in conflicts.items() if aid not in chosen]
+                raise ExchangeError(f"{key}: {value!r} is not one of {options}") from None
+        for key in chosen:
+            if whole.get(key.assessment_id) is Resolution.KEEP_BOTH:
+                raise ExchangeError(
+                    f"{key.text()}: keep both keeps this database's copy as it is and imports "
+                    "the file's as a separate copy, so no field of it takes a choice"
+                )
+        result = Decisions(whole, chosen)
+        missing = [i for i in conflicts.values() if not result.decided(i)]
         if missing:
-            raise UnresolvedConflicts(missing)
-        return chosen
+            raise UnresolvedConflicts(missing, result)
+        return result
+
+
+def _field_choice(where: str, value: object) -> FieldChoice:
+    """Return the FieldChoice a value names: mine/theirs (or keep-mine/take-theirs)."""
+    text = str(getattr(value, "value", value)).replace("-", "_")
+    aliases = {"keep_mine": "mine", "take_theirs": "theirs"}
+    try:
+        return FieldChoice(aliases.get(text, text))
+    except ValueError:
+        raise ExchangeError(f"{where}: {value!r} is not one of mine, theirs") from None

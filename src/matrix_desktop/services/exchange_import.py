@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -10,8 +12,21 @@ from sqlalchemy.orm import Session
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.model import AssessmentRecord, AuditEvent, Entity, Round, System, utcnow
 from matrix_desktop.core.model import new_id as make_id
-from matrix_desktop.exchange.codec import Bundle, ExchangeError, content_hash
+from matrix_desktop.exchange.codec import (
+    Bundle,
+    ExchangeError,
+    content_body,
+    content_hash,
+    digest_of,
+    record_from_content,
+)
+from matrix_desktop.exchange.fields import identity_differs, merge_records
 from matrix_desktop.exchange.merge import (
+    BASE_NOT_SHARED,
+    FINALISED_WHILE_EDITED,
+    IDENTITY_DIFFERS,
+    NO_BASE,
+    Decisions,
     ImportPlan,
     Outcome,
     PlannedAssessment,
@@ -21,6 +36,13 @@ from matrix_desktop.exchange.merge import (
 )
 from matrix_desktop.storage import frameworks_repo as fw_repo
 from matrix_desktop.storage import repository as repo
+from matrix_desktop.storage import sync_base
+
+KEEP_BASES = 12  # merge bases kept per assessment, the newest (older ones merge no better)
+_BASES_PER_INSERT = 200
+# Placeholders for what a stored base leaves out (not content; never written anywhere).
+_BASE_ID = "00000000-0000-4000-8000-000000000000"
+_BASE_STAMP = "2000-01-01T00:00:00+00:00"
 
 
 def plan_signature(plan: ImportPlan) -> tuple[object, ...]:
@@ -53,6 +75,7 @@ class Planner:
 
     def plan(self) -> ImportPlan:
         incoming: list[tuple[str, int, AssessmentRecord, str, frozenset[str]]] = []
+        bodies: dict[str, bytes] = {}
         first_seen: dict[str, tuple[str, str]] = {}
         skipped: list[str] = []
         for source, bundle in self.files:
@@ -79,12 +102,16 @@ class Planner:
                     skipped.append(f"repeat      {aid} in {source}: same as in {other}, skipped")
                     continue
                 first_seen[aid] = (source, digest)
+                body = bundle.bodies.get(aid)
+                if body is not None and aid in bundle.hashes:
+                    bodies[aid] = body
                 ancestry = frozenset(bundle.ancestry.get(aid, ()))
                 incoming.append((source, i, rec, digest, ancestry))
         ids = [rec.assessment.id for _, _, rec, _, _ in incoming]
         self._check_reviews(incoming, set(ids))
         local = repo.get_records(self.s, ids)
         local_ancestry = repo.sync_hashes(self.s, ids)
+        local_bases = sync_base.base_hashes(self.s, [i for i in ids if i in local])
         items = []
         for source, i, rec, digest, ancestry in incoming:
             aid = rec.assessment.id
@@ -105,8 +132,11 @@ class Planner:
                     local=mine.assessment if mine else None,
                     local_hash=mine_hash,
                     local_ancestry=mine_ancestry,
+                    local_bases=tuple(local_bases.get(aid, ())),
+                    body=bodies.get(aid),
                 )
             )
+        items = self._merge_fields(items, local)
         return ImportPlan(
             files=self.files,
             items=tuple(items),
@@ -116,6 +146,59 @@ class Planner:
             new_rounds=tuple(self.new_rounds),
             skipped=tuple(skipped),
         )
+
+    def _merge_fields(
+        self, items: list[PlannedAssessment], local: dict[str, AssessmentRecord]
+    ) -> list[PlannedAssessment]:
+        """Merge field by field every assessment changed on both sides that has a base.
+
+        The base is the newest one kept here whose hash is in the file's ancestry: content
+        both copies held. Only these few assessments read a stored base's content.
+        """
+        wanted: dict[str, str] = {}
+        for item in items:
+            if item.outcome is Outcome.CONFLICT:
+                shared = item.ancestry | {item.content_hash}
+                base = next((h for h in item.local_bases if h in shared), None)
+                if base is not None:
+                    wanted[item.assessment_id] = base
+        contents = sync_base.base_contents(self.s, wanted.items()) if wanted else {}
+        out = []
+        for item in items:
+            if item.outcome is not Outcome.CONFLICT:
+                out.append(item)
+                continue
+            aid = item.assessment_id
+            text = contents.get((aid, wanted.get(aid, "")))
+            if text is None:
+                why = BASE_NOT_SHARED if item.local_bases else NO_BASE
+                out.append(replace(item, reason=f"{item.reason}; {why}"))
+                continue
+            try:
+                base = record_from_content(text, _BASE_ID, _BASE_ID, _BASE_STAMP)
+            except ValueError:
+                out.append(replace(item, reason=f"{item.reason}; {NO_BASE}"))
+                continue
+            mine = local[aid]
+            if identity_differs(base, item.record, mine):
+                out.append(replace(item, reason=f"{item.reason}; {IDENTITY_DIFFERS}"))
+                continue
+            a = mine.assessment
+            fw = self.frameworks.get((a.framework_key, a.framework_version))
+            titles = {d.key: d.title for d in fw.domains} if fw else {}
+            merge = merge_records(base, item.record, mine, titles)
+            if merge.finalised_while_edited:
+                out.append(replace(item, reason=f"{item.reason}; {FINALISED_WHILE_EDITED}"))
+                continue
+            outcome = Outcome.CONFLICT if merge.conflicts else Outcome.MERGED
+            reason = f"{item.reason}; merged field by field: {merge.describe()}"
+            dropped = merge.dropped_views()
+            if dropped:
+                reason += f"; {dropped} view(s) of participants removed on one side dropped"
+            out.append(
+                replace(item, outcome=outcome, reason=reason, base_hash=wanted[aid], merge=merge)
+            )
+        return out
 
     def _systems(self, source: str, bundle: Bundle) -> dict[str, str]:
         out = {}
@@ -254,11 +337,14 @@ class Writer:
         self.user = user
         self.backup = backup
         self.now = utcnow()
+        # A file's content that is not what this database ends up holding is recorded as a
+        # base just before the result, so the result is the newer base of the two.
+        self.earlier = _just_before(self.now)
         self.events: list[AuditEvent] = []
+        # (id, hash) -> (content_body bytes, shared at): decoded only as they are written.
+        self.bases: dict[tuple[str, str], tuple[bytes, str]] = {}
 
-    def write(
-        self, plan: ImportPlan, decisions: Mapping[str, Resolution]
-    ) -> tuple[list[str], dict[str, str]]:
+    def write(self, plan: ImportPlan, decisions: Decisions) -> tuple[list[str], dict[str, str]]:
         s = self.s
         for fw in plan.new_frameworks:
             fw_repo.add_framework(s, fw)
@@ -271,6 +357,7 @@ class Writer:
         store = repo.SqlAssessmentStore(s)
         changed: list[str] = []
         copies: dict[str, str] = {}
+        sync_rows: list[tuple[str, str]] = []
         # The assessments peer reviews point at go first (foreign keys are checked at once).
         items = sorted(plan.items, key=lambda i: i.record.assessment.reviews_id is not None)
         new = [i for i in items if i.outcome is Outcome.NEW]
@@ -281,12 +368,20 @@ class Writer:
         for item in items:
             aid = item.assessment_id
             where = f"from {_file_name(item.source)}"
+            extra: set[str] = set()
+            choice = decisions.whole.get(aid)
+            merged_here = item.merge is not None and choice is not Resolution.KEEP_BOTH
             if item.outcome is Outcome.UPDATED:
                 store.put_record(_over_local(item))
                 changed.append(aid)
                 self._audit(aid, f"updated {where}: {item.reason}{self._replaced(item)}")
+            elif merged_here:
+                result = self._merge(item, decisions, store, where)  # records its bases
+                if result is not None:
+                    changed.append(aid)
+                    extra.add(result)
             elif item.outcome is Outcome.CONFLICT:
-                choice = decisions[aid]
+                assert choice is not None
                 detail = f"conflict {where} ({item.reason}); decision: {choice.label}"
                 if choice is Resolution.TAKE_THEIRS:
                     store.put_record(_over_local(item))
@@ -300,9 +395,14 @@ class Writer:
                     detail += f"; their copy imported as {copy.assessment.id}"
                     self._audit(copy.assessment.id, f"created as their copy of {aid} {where}")
                 self._audit(aid, detail)
-        repo.insert_sync_hashes(
-            s, [(i.assessment_id, h) for i in items for h in sorted(i.new_sync_hashes)], self.now
-        )
+            if item.takes_file_as_base and not merged_here:
+                # New, updated, identical or taken whole: this database holds the file's
+                # content now; otherwise (kept mine or both) it is the older shared base.
+                held = item.outcome is not Outcome.CONFLICT or choice is Resolution.TAKE_THEIRS
+                self._base(item, item.record, item.content_hash, self.now if held else None)
+            sync_rows += [(aid, h) for h in sorted(item.new_sync_hashes | extra)]
+        repo.insert_sync_hashes(s, _not_known(sync_rows, plan), self.now)
+        self._write_bases(plan)
         names = ", ".join(sorted({_file_name(src) for src, _ in plan.files}))
         summary = f"{len(plan.files)} file(s) ({names}): {plan.summary()}"
         if self.backup:
@@ -310,6 +410,76 @@ class Writer:
         self._audit(None, summary)
         repo.append_audits(s, self.events)
         return changed, copies
+
+    def _merge(
+        self,
+        item: PlannedAssessment,
+        decisions: Decisions,
+        store: repo.SqlAssessmentStore,
+        where: str,
+    ) -> str | None:
+        """Write a field-level merge; returns the merged content's hash if it changed here."""
+        assert item.merge is not None and item.local is not None
+        aid = item.assessment_id
+        choices = decisions.field_choices(item)
+        merged = item.merge.record(choices, revision=item.local.revision + 1, modified_at=self.now)
+        body = content_body(merged)
+        digest = digest_of(body)
+        verb = "merged" if item.outcome is Outcome.MERGED else "conflict"
+        detail = f"{verb} {where} ({item.reason})"
+        whole = decisions.whole.get(aid)
+        if whole is not None:
+            detail += f"; decision for the whole assessment: {whole.label}"
+        if choices:
+            detail += "; decisions: " + "; ".join(
+                f"{c.label}: {choices[c.key].label}" for c in item.field_conflicts
+            )
+        held = digest == item.content_hash  # the file's content is what this database holds
+        self._base(item, item.record, item.content_hash, self.now if held else None)
+        if digest not in item.local_bases:
+            self.bases.setdefault((aid, digest), (body, self.now))
+        if digest == item.local_hash:
+            self._audit(aid, detail + "; nothing here changed")
+            return None
+        store.put_record(merged)
+        self._audit(aid, detail + self._replaced(item))
+        return digest
+
+    def _base(
+        self, item: PlannedAssessment, record: AssessmentRecord, digest: str, at: str | None
+    ) -> None:
+        """Record a content as a base of the item's assessment (at None: just before now)."""
+        if digest in item.local_bases or (item.assessment_id, digest) in self.bases:
+            return
+        body = item.body if digest == item.content_hash else None
+        self.bases[(item.assessment_id, digest)] = (
+            body if body is not None else content_body(record),
+            at or self.earlier,
+        )
+
+    def _write_bases(self, plan: ImportPlan) -> None:
+        if not self.bases:
+            return
+        rows = list(self.bases.items())
+        for start in range(0, len(rows), _BASES_PER_INSERT):  # a few MB of text at a time
+            sync_base.insert_bases(
+                self.s,
+                [
+                    (a, h, body.decode("utf-8"), at)
+                    for (a, h), (body, at) in rows[start : start + _BASES_PER_INSERT]
+                ],
+            )
+        added: dict[str, list[tuple[str, str]]] = {}
+        for (a, h), (_body, at) in rows:
+            added.setdefault(a, []).append((at, h))
+        known = {i.assessment_id: list(i.local_bases) for i in plan.items}
+        over = {
+            a: [h for _at, h in sorted(new, reverse=True)]
+            for a, new in added.items()
+            if len(new) + len(known.get(a, ())) > KEEP_BASES
+        }
+        if over:
+            sync_base.prune_bases(self.s, known, over, KEEP_BASES)
 
     def _replaced(self, item: PlannedAssessment) -> str:
         if item.local is None:
@@ -321,6 +491,22 @@ class Writer:
         self.events.append(
             AuditEvent(None, self.now, self.user, "import", assessment_id, None, detail)
         )
+
+
+def _just_before(stamp: str) -> str:
+    """Return an ISO timestamp one microsecond before stamp (same format)."""
+    when = _dt.datetime.fromisoformat(stamp) - _dt.timedelta(microseconds=1)
+    return when.isoformat(timespec="microseconds")
+
+
+def _not_known(rows: list[tuple[str, str]], plan: ImportPlan) -> list[tuple[str, str]]:
+    """Return the (id, hash) rows not yet in the local ancestry, each once."""
+    known = {i.assessment_id: i.local_ancestry for i in plan.items}
+    out = []
+    for aid, digest in dict.fromkeys(rows):
+        if digest not in known.get(aid, ()):
+            out.append((aid, digest))
+    return out
 
 
 def _over_local(item: PlannedAssessment) -> AssessmentRecord:

@@ -157,3 +157,22 @@ class SyncHashRow(SQLModel, table=True):
     )
     content_hash: str = Field(primary_key=True, max_length=80)
     shared_at: str
+
+
+class SyncBaseRow(SQLModel, table=True):
+    """The content an assessment had when it was exported or imported: a base for merging.
+
+    content_json is the canonical content (exchange.codec.content_body) whose hash is
+    content_hash. An import whose copy and this database's both changed merges them field by
+    field from the newest base here that is also in the file's ancestry. A few of the most
+    recent bases are kept per assessment (services.exchange_import.KEEP_BASES).
+    """
+
+    __tablename__ = "sync_base"
+
+    assessment_id: str = Field(
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    )
+    content_hash: str = Field(primary_key=True, max_length=80)
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    shared_at: str
