@@ -238,9 +238,7 @@ class Database:
         if not location.is_sqlite:
             # A record is read in several statements: one snapshot, so its revision and
             # its ratings are of the same moment (SQLite's read transaction already is).
-            self.read_engine = self.read_engine.execution_options(
-                isolation_level="REPEATABLE READ"
-            )
+            self.read_engine = self.read_engine.execution_options(isolation_level="REPEATABLE READ")
         # Set when a check finds damage: every later write is refused (see session()).
         self.refuse_writes: str | None = None
 
