@@ -7,7 +7,15 @@ import math
 
 import numpy as np
 import pytest
-from chart_samples import STAGES, SYB_DOMAINS, THRESHOLD_LABEL, all_text, rendered, syb_radar
+from chart_samples import (
+    STAGES,
+    SYB_DOMAINS,
+    THRESHOLD_LABEL,
+    all_text,
+    band_polygons,
+    rendered,
+    syb_radar,
+)
 from matplotlib.transforms import Bbox
 
 from matrix_desktop.charts import radar
@@ -82,7 +90,7 @@ def test_band_spans_low_to_high(radar_chart):
     artists = radar.draw_radar(radar.style.new_figure(9, 9), radar_chart)
     band = artists.bands[0]
     assert band is not None and artists.bands[1] is None
-    radii = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
+    radii = np.concatenate([p[:, 1] for p in band_polygons(band)])
     assert radii.min() == pytest.approx(1.0) and radii.max() == pytest.approx(3.0)
 
 
@@ -254,12 +262,12 @@ def test_live_update_moves_the_band_only_when_it_changes():
         (RadarSeries("s", (1.0, 2.0, 3.0), ((1.0, 2.0), (1.0, 3.0), (2.0, 4.0))),),
     )
     artists = draw_radar(style.new_figure(6, 6), chart)
-    before = [p.vertices.copy() for p in artists.bands[0].get_paths()]
+    before = [p.copy() for p in band_polygons(artists.bands[0])]
     update_series(artists, 0, (2.0, 2.0, 3.0), chart.series[0].band)
-    same = [p.vertices for p in artists.bands[0].get_paths()]
+    same = band_polygons(artists.bands[0])
     assert all(np.array_equal(a, b) for a, b in zip(before, same, strict=True))
     update_series(artists, 0, (2.0, 2.0, 3.0), ((2.0, 4.0), (1.0, 3.0), (2.0, 4.0)))
-    moved = [p.vertices for p in artists.bands[0].get_paths()]
+    moved = band_polygons(artists.bands[0])
     assert not all(np.array_equal(a, b) for a, b in zip(before, moved, strict=True))
     assert artists.band_data[0][0] == (2.0, 4.0)
 
@@ -305,7 +313,7 @@ def _band_polygons(artists, series: int = 0) -> list[np.ndarray]:
     """Return each band polygon in display pixels, as drawn."""
     band = artists.bands[series]
     transform = band.get_transform()
-    return [transform.transform(p.vertices) for p in band.get_paths() if len(p.vertices)]
+    return [transform.transform(p) for p in band_polygons(band)]
 
 
 def _area(polygon: np.ndarray) -> float:
@@ -324,7 +332,7 @@ def test_one_domain_with_views_shows_its_spread_on_its_own_axis(domain, band):
     (polygon,) = _band_polygons(artists)
     assert _area(polygon) > 30  # square pixels: a visible wedge (or arc), not a zero-width sliver
     # it sits on this domain's axis, reaching from the lowest view to the highest
-    (shape,) = [p.vertices for p in artists.bands[0].get_paths() if len(p.vertices)]
+    (shape,) = band_polygons(artists.bands[0])
     axis = radar.thetas(13)[domain]
     off_axis = np.angle(np.exp(1j * (shape[:, 0] - axis)))
     assert np.abs(off_axis).max() < math.pi / 13  # inside the gap to either neighbour
@@ -347,7 +355,7 @@ def test_a_band_on_a_neighbour_does_not_merge_with_this_domains_spread():
     artists = radar.draw_radar(radar.style.new_figure(4.0, 4.3), chart)
     radar.update_series(artists, 0, chart.series[0].values, bands)
     rendered(artists.axes.figure)
-    polygons = [p.vertices for p in artists.bands[0].get_paths() if len(p.vertices)]
+    polygons = band_polygons(artists.bands[0])
     assert len(polygons) == 2  # one sector per domain with views
     wrapped = [np.angle(np.exp(1j * p[:, 0])) for p in polygons]
     centres = sorted(float(a.min() + a.max()) / 2 for a in wrapped)
@@ -360,8 +368,8 @@ def test_legend_swatch_is_the_colour_of_the_band(radar_chart):
     entries = dict(zip(legend_texts(fig), legend.legend_handles, strict=True))
     swatch = next(h for t, h in entries.items() if "range of participants" in t)
     (band,) = fig.findobj(lambda a: a.get_gid() == "band-0")
-    assert np.allclose(swatch.get_facecolor(), band.get_facecolor()[0])
-    assert np.allclose(swatch.get_edgecolor(), band.get_edgecolor()[0])
+    assert np.allclose(swatch.get_facecolor(), band.get_facecolor())
+    assert np.allclose(swatch.get_edgecolor(), band.get_edgecolor())
     series_rgb = _rgb(radar.style.series_style(0).colour) / 255
     assert np.allclose(swatch.get_facecolor()[:3], series_rgb)
 
@@ -428,11 +436,11 @@ def test_band_sectors_follow_a_live_update():
     bands[4] = (2.0, 4.0)
     changed = radar.update_series(artists, 0, chart.series[0].values, bands)
     assert artists.bands[0] in changed
-    (shape,) = [p.vertices for p in artists.bands[0].get_paths() if len(p.vertices)]
+    (shape,) = band_polygons(artists.bands[0])
     assert np.angle(np.exp(1j * (shape[:, 0] - radar.thetas(13)[4]))).max() < math.pi / 13
     assert (shape[:, 1].min(), shape[:, 1].max()) == pytest.approx((2.0, 4.0))
     radar.update_series(artists, 0, chart.series[0].values, [None] * 13)
-    assert not [p for p in artists.bands[0].get_paths() if len(p.vertices)]
+    assert not band_polygons(artists.bands[0])
 
 
 # -- full names where there is room; never a bare number and an ellipsis -----------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from chart_samples import rendered
+from chart_samples import band_polygons, rendered
 
 from matrix_desktop.charts import radar, style
 from matrix_desktop.charts.heatmap import build_heatmap
@@ -41,7 +41,7 @@ def test_workshop_radar_while_the_first_domain_is_discussed():
     artists = radar.draw_radar(fig, chart)
     rendered(fig)
     # the spread of views on domain 1 shows, on domain 1's axis
-    shapes = [p.vertices for p in artists.bands[0].get_paths() if len(p.vertices)]
+    shapes = band_polygons(artists.bands[0])
     assert len(shapes) == 1
     assert np.abs(np.angle(np.exp(1j * shapes[0][:, 0]))).max() < math.pi / 13
     assert (shapes[0][:, 1].min(), shapes[0][:, 1].max()) == (1.0, 3.0)
@@ -54,7 +54,7 @@ def test_workshop_radar_while_the_first_domain_is_discussed():
     # the legend's swatch is the band's colour
     (legend,) = fig.legends
     swatch = legend.legend_handles[-1]
-    assert np.allclose(swatch.get_facecolor(), artists.bands[0].get_facecolor()[0])
+    assert np.allclose(swatch.get_facecolor(), artists.bands[0].get_facecolor())
 
 
 def test_self_vs_peer_radar_under_its_table_names_the_domains(examples_copy):

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
 from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
@@ -33,8 +34,7 @@ from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, Stag
 
 WIDTH_IN = 9.0
 HEIGHT_IN = 9.0
-BAND_ALPHA = 0.22
-BAND_EDGE_ALPHA = 0.6  # each sector's outline, so a narrow one still reads
+BAND_ALPHA = 0.28  # no outline: stroking the sectors doubled the cost of a live update
 BAND_WIDTH = 0.5  # a sector spans this share of the angle between two spokes...
 BAND_MAX_HALF_ANGLE = math.radians(14)  # ...but never wider than this either side of its axis
 BAND_MIN_DEPTH = 0.12  # stages: views that all agree still show as a thin arc
@@ -82,7 +82,7 @@ class RadarArtists:
     chart: RadarChart
     axes: Axes | None = None
     lines: list[Line2D] = field(default_factory=list)
-    bands: list[PolyCollection | None] = field(default_factory=list)
+    bands: list[PathPatch | None] = field(default_factory=list)
     threshold: Line2D | None = None
     legend: Legend | None = None
     domain_labels: list = field(default_factory=list)
@@ -158,6 +158,18 @@ def band_sectors(band: Sequence[Band] | None, domain_count: int, top: int) -> li
     return list(np.stack([angles, radii], axis=-1))
 
 
+def band_path(band: Sequence[Band] | None, domain_count: int, top: int) -> Path:
+    """Return every band sector as one compound path (one draw call, however many domains)."""
+    sectors = band_sectors(band, domain_count, top)
+    if not sectors:
+        return Path(np.zeros((0, 2)))
+    size = len(sectors[0])
+    codes = np.full(size + 1, Path.LINETO, dtype=Path.code_type)
+    codes[0], codes[-1] = Path.MOVETO, Path.CLOSEPOLY
+    vertices = np.concatenate([np.vstack([s, s[:1]]) for s in sectors])
+    return Path(vertices, np.tile(codes, len(sectors)))
+
+
 def thetas(domain_count: int) -> np.ndarray:
     """Return the angle of each domain axis plus a closing angle (clockwise from the top)."""
     return np.linspace(0.0, 2.0 * math.pi, domain_count + 1)
@@ -201,7 +213,7 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
                 artists.band_data[index] = tuple(series.band)
                 banded.append(index)
             handles.append(line)
-        for index in banded:  # the swatch is the band's own colour and outline
+        for index in banded:  # the swatch is the band's own colour
             look = style.series_style(index)
             note = "shaded: range of participants' views"
             if len(banded) > 1:
@@ -209,8 +221,7 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
             handles.append(
                 Patch(
                     facecolor=_rgba(look.colour, BAND_ALPHA),
-                    edgecolor=_rgba(look.colour, BAND_EDGE_ALPHA),
-                    linewidth=0.8,
+                    edgecolor="none",
                     label=_legend_label(note),
                 )
             )
@@ -407,18 +418,16 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
 
 def _draw_series(
     ax: Axes, chart: RadarChart, index: int, series: RadarSeries, radial: Transform
-) -> tuple[Line2D, PolyCollection | None]:
+) -> tuple[Line2D, PathPatch | None]:
     k, n = len(chart.domains), len(chart.stages)
     look = style.series_style(index)
     angle = thetas(k)
     band = None
     if series.band is not None:
-        band = PolyCollection(
-            band_sectors(series.band, k, n),
-            closed=True,
-            facecolors=[_rgba(look.colour, BAND_ALPHA)],
-            edgecolors=[_rgba(look.colour, BAND_EDGE_ALPHA)],
-            linewidths=0.8,
+        band = PathPatch(
+            band_path(series.band, k, n),
+            facecolor=_rgba(look.colour, BAND_ALPHA),
+            edgecolor="none",
             zorder=2,
             gid=f"band-{index}",
             transform=radial,
@@ -469,14 +478,14 @@ def update_series(
     line = artists.lines[index]
     line.set_ydata(closed_values(values, k, n))
     changed: list[Artist] = [line]
-    collection = artists.bands[index]
-    if collection is not None and band is not None:
+    patch = artists.bands[index]
+    if patch is not None and band is not None:
         # The room's views rarely change with a stage key: only rebuild the sectors when they do.
         wanted = tuple(band)
         if artists.band_data.get(index) != wanted:
-            collection.set_verts(band_sectors(band, k, n), closed=True)
+            patch.set_path(band_path(band, k, n))
             artists.band_data[index] = wanted
-        changed.insert(0, collection)
+        changed.insert(0, patch)
     return changed
 
 
