@@ -48,3 +48,8 @@ def all_text(fig: Figure) -> list[str]:
     for batch in fig.findobj(LabelBatch):
         texts.extend(t for t in batch.get_texts() if t)
     return texts
+
+
+def band_polygons(band) -> list:  # type: ignore[no-untyped-def]
+    """Return each sector of a radar's spread band as an (angle, stage) polygon, as drawn."""
+    return band.get_path().to_polygons(closed_only=False)

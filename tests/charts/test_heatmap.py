@@ -118,3 +118,43 @@ def test_cell_labels_are_pixels_on_png_and_text_in_svg(tmp_path):
     with_labels = np.asarray(Image.open(io.BytesIO(export.figure_to_png(fig, 100))))
     without = np.asarray(Image.open(io.BytesIO(export.figure_to_png(blank, 100))))
     assert (with_labels != without).any()
+
+
+def _row_boxes(fig):
+    return labels(fig, "row-labels").label_extents()
+
+
+def test_two_rounds_of_one_place_have_whole_distinct_row_names():
+    # The compare screen's rows when one place is ticked in two rounds beside another place.
+    names = [
+        "Barnsley Place Partnership, 2020/21 Q4",
+        "Barnsley Place Partnership, 2021/22 Q2",
+        "Doncaster Place Partnership, 2021/22 Q2",
+        "System Children\u2019s and Young People Collaborative, 2021/22 Q2 (peer review)",
+    ]
+    rows = tuple(HeatmapRow(n, "Place", (1,) * 13) for n in names)
+    fig = rendered(build_heatmap(Heatmap("Comparison", SYB_DOMAINS, rows, STAGES)))
+    shown = labels(fig, "row-labels").get_texts()
+    assert not any("\u2026" in t for t in shown)
+    assert [t.replace("\n", " ") for t in shown] == names  # whole, so each row is told apart
+    assert len(set(shown)) == len(names)
+    (ax,) = fig.axes
+    cells = ax.get_window_extent()
+    boxes = _row_boxes(fig)
+    for i, box in enumerate(boxes):
+        row_y = ax.transData.transform((0, i))[1]
+        assert 0 <= box.x0 and box.x1 < cells.x0  # inside the figure, left of the cells
+        assert box.y0 < row_y < box.y1
+        row_h = abs(ax.transData.transform((0, 1))[1] - ax.transData.transform((0, 0))[1])
+        assert box.height <= row_h  # a wrapped name stays within its own row
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.y0 >= b.y1 or b.y0 >= a.y1  # rows do not run into each other
+
+
+def test_a_very_long_row_name_widens_its_column_rather_than_losing_its_end():
+    name = "An entity with a remarkably long name that goes on and on, 2021/22 Q2 " * 3
+    rows = (HeatmapRow(name, "Place", (1, 2)), HeatmapRow("Short", "Place", (2, 3)))
+    fig = rendered(build_heatmap(Heatmap("t", SYB_DOMAINS[:2], rows, STAGES)))
+    shown = labels(fig, "row-labels").get_texts()
+    assert shown[0].replace("\n", " ") == " ".join(name.split())
+    assert all(b.x0 >= 0 for b in _row_boxes(fig))

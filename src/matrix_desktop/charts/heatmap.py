@@ -23,6 +23,23 @@ CELL_WIDTH_IN = 0.82
 CELL_HEIGHT_IN = 0.3
 MAX_WIDTH_IN = 40.0
 LABEL_PAD_PT = 3.5  # gap between the cells and the row and column names, as tick labels had
+ROW_LABEL_PT = 8.0
+ROW_LABEL_CHARS = 40  # a row name longer than this wraps onto more lines; it is never cut
+ROW_LABEL_MAX_CHARS = 60  # very long names widen the label column up to this before a 4th line
+ROW_LABEL_LINES = 3
+CHAR_IN = 0.075  # a generous average character width of the 8 pt labels, in inches
+
+
+def row_labels(labels: Sequence[str]) -> list[str]:
+    """Return the row names wrapped to fit the label column, whole: never cut or ellipsised.
+
+    Rows must stay distinguishable ("Barnsley Place Partnership, 2021/22 Q1" and "..., Q2"),
+    so a long name wraps onto up to ROW_LABEL_LINES lines (the column widening for longer
+    ones) rather than losing its end.
+    """
+    longest = max((len(" ".join(t.split())) for t in labels), default=0)
+    width = min(max(ROW_LABEL_CHARS, math.ceil(longest / ROW_LABEL_LINES)), ROW_LABEL_MAX_CHARS)
+    return [style.wrap(t, width) for t in labels]
 
 
 def _row_values(row: HeatmapRow, count: int) -> list[float]:
@@ -79,7 +96,10 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         cmap = ListedColormap(colours).with_extremes(bad=style.NOT_ASSESSED_COLOUR)
         norm = BoundaryNorm(bounds, cmap.N)
 
-        label_in = min(max(len(r.label) for r in rows), 32) * 0.075 + 0.3
+        names = row_labels([r.label for r in rows])
+        label_lines = max(t.count("\n") + 1 for t in names)
+        label_in = max(len(line) for t in names for line in t.split("\n")) * CHAR_IN + 0.3
+        row_in = max(CELL_HEIGHT_IN, label_lines * ROW_LABEL_PT * 1.2 / 72 + 0.06)
         groups = [r.group for r in rows]
         show_groups = len(set(groups)) > 1
         group_in = (min(max(len(g) for g in groups), 24) * 0.075 + 0.4) if show_groups else 0.25
@@ -87,7 +107,7 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         width = max(min(label_in + group_in + k * cell_w, MAX_WIDTH_IN), 5.0)
         title = style.wrap(heatmap.title, int(width * 11), 2)
         header_in = 0.75 + 0.22 * (title.count("\n") + 1)
-        height = header_in + 0.25 + len(rows) * CELL_HEIGHT_IN + 0.55
+        height = header_in + 0.25 + len(rows) * row_in + 0.55
         fig = style.new_figure(width, height)
         adopt(fig.suptitle(title, fontsize=11, y=1 - 0.1 / height, va="top"))
         ax = fig.add_axes(
@@ -134,7 +154,7 @@ def build_heatmap(heatmap: Heatmap) -> Figure:
         )
         cells.set_gid("cell-labels")
         ax.add_artist(cells)
-        _draw_headers(fig, ax, heatmap.domains, [r.label for r in rows])
+        _draw_headers(fig, ax, heatmap.domains, names)
         # White gaps between cells keep them readable when neighbours share a colour: one line
         # broken by NaNs (one path), not a Tick per cell edge or a Path per segment.
         ax.add_artist(
@@ -169,7 +189,7 @@ def _rules(
 
 
 def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequence[str]) -> None:
-    """Write domain names above the columns and entity names left of the rows (no ticks)."""
+    """Write domain names above the columns and entity names (wrapped) left of the rows."""
     k = len(domains)
     ax.add_artist(
         LabelBatch(
@@ -188,8 +208,8 @@ def _draw_headers(fig: Figure, ax: Axes, domains: Sequence[str], labels: Sequenc
         LabelBatch(
             np.full(len(labels), -0.5),
             np.arange(len(labels)),
-            [style.wrap(t, 32, 1) for t in labels],
-            fontsize=8,
+            list(labels),
+            fontsize=ROW_LABEL_PT,
             ha="right",
             va="center",
             transform=offset_copy(ax.transData, fig=fig, x=-LABEL_PAD_PT, units="points"),

@@ -4,6 +4,11 @@ Drawn on a plain Axes with the axis off: a polar Axes builds and lays out a Tick
 two texts) per spoke and ring, which cost most of a render.  Series, bands and the threshold
 ring keep their data as (angle, stage position) pairs and are drawn through RadialTransform,
 so update_series changes them in place for blitting.
+
+A spread band is drawn as one sector per domain, centred on that domain's axis and running
+from the lowest to the highest view: a domain shows its spread as soon as it has views,
+whatever its neighbours have.  The first series (this assessment, the latest round) is drawn
+on top of the others, and the stage names on the rings sit under every series and band.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import FillBetweenPolyCollection, LineCollection
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
 from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
@@ -28,7 +34,14 @@ from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, Stag
 
 WIDTH_IN = 9.0
 HEIGHT_IN = 9.0
-BAND_ALPHA = 0.18
+BAND_ALPHA = 0.28  # no outline: stroking the sectors doubled the cost of a live update
+BAND_WIDTH = 0.5  # a sector spans this share of the angle between two spokes...
+BAND_MAX_HALF_ANGLE = math.radians(14)  # ...but never wider than this either side of its axis
+BAND_MIN_DEPTH = 0.12  # stages: views that all agree still show as a thin arc
+BAND_ARC_POINTS = 9  # straight pieces per sector edge (the transform maps vertices only)
+SERIES_ZORDER = 3.5  # series 0 on top; each later series a little lower
+RING_LABEL_ZORDER = 1.9  # above rings, spokes and the threshold ring; below bands and series
+WIDE_ASPECT = 1.6  # a figure this many times wider than tall lays its legend out in one row
 RING_SEGMENTS = 240  # straight pieces per ring: smooth even at 200 dpi
 
 
@@ -69,7 +82,7 @@ class RadarArtists:
     chart: RadarChart
     axes: Axes | None = None
     lines: list[Line2D] = field(default_factory=list)
-    bands: list[FillBetweenPolyCollection | None] = field(default_factory=list)
+    bands: list[PathPatch | None] = field(default_factory=list)
     threshold: Line2D | None = None
     legend: Legend | None = None
     domain_labels: list = field(default_factory=list)
@@ -115,6 +128,48 @@ def closed_band(
     return closed_values(lows, domain_count, top), closed_values(highs, domain_count, top)
 
 
+def band_half_angle(domain_count: int) -> float:
+    """Return how far a band sector reaches either side of its domain's axis (radians)."""
+    return min(BAND_WIDTH * math.pi / max(domain_count, 1), BAND_MAX_HALF_ANGLE)
+
+
+def band_sectors(band: Sequence[Band] | None, domain_count: int, top: int) -> list[np.ndarray]:
+    """Return one closed (angle, radius) polygon per domain with views: low to high, on its axis.
+
+    A domain whose views all agree gets a thin arc (BAND_MIN_DEPTH deep) at that stage.
+    """
+    low, high = closed_band(band, domain_count, top)
+    wanted = ~(np.isnan(low[:-1]) | np.isnan(high[:-1]))
+    if not wanted.any():
+        return []
+    half = band_half_angle(domain_count)
+    centres = thetas(domain_count)[:-1][wanted]
+    lo, hi = low[:-1][wanted], high[:-1][wanted]
+    thin = hi - lo < BAND_MIN_DEPTH
+    middle = (lo + hi) / 2
+    lo = np.where(thin, middle - BAND_MIN_DEPTH / 2, lo)
+    hi = np.where(thin, middle + BAND_MIN_DEPTH / 2, hi)
+    arc = np.linspace(-half, half, BAND_ARC_POINTS)
+    angles = centres[:, None] + np.concatenate([arc, arc[::-1]])[None, :]
+    radii = np.concatenate(
+        [np.repeat(hi[:, None], len(arc), axis=1), np.repeat(lo[:, None], len(arc), axis=1)],
+        axis=1,
+    )
+    return list(np.stack([angles, radii], axis=-1))
+
+
+def band_path(band: Sequence[Band] | None, domain_count: int, top: int) -> Path:
+    """Return every band sector as one compound path (one draw call, however many domains)."""
+    sectors = band_sectors(band, domain_count, top)
+    if not sectors:
+        return Path(np.zeros((0, 2)))
+    size = len(sectors[0])
+    codes = np.full(size + 1, Path.LINETO, dtype=Path.code_type)
+    codes[0], codes[-1] = Path.MOVETO, Path.CLOSEPOLY
+    vertices = np.concatenate([np.vstack([s, s[:1]]) for s in sectors])
+    return Path(vertices, np.tile(codes, len(sectors)))
+
+
 def thetas(domain_count: int) -> np.ndarray:
     """Return the angle of each domain axis plus a closing angle (clockwise from the top)."""
     return np.linspace(0.0, 2.0 * math.pi, domain_count + 1)
@@ -149,18 +204,26 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
         handles: list[Artist] = []
         if artists.threshold is not None:
             handles.append(artists.threshold)
-        any_band = False
+        banded: list[int] = []
         for index, series in enumerate(chart.series):
             line, band = _draw_series(ax, chart, index, series, radial)
             artists.lines.append(line)
             artists.bands.append(band)
             if band is not None and series.band is not None:
                 artists.band_data[index] = tuple(series.band)
-            any_band = any_band or band is not None
+                banded.append(index)
             handles.append(line)
-        if any_band:
+        for index in banded:  # the swatch is the band's own colour
+            look = style.series_style(index)
+            note = "shaded: range of participants' views"
+            if len(banded) > 1:
+                note += f" ({chart.series[index].label or f'Series {index + 1}'})"
             handles.append(
-                Patch(facecolor=(0.3, 0.3, 0.3, 0.25), label="shaded: range of participants' views")
+                Patch(
+                    facecolor=_rgba(look.colour, BAND_ALPHA),
+                    edgecolor="none",
+                    label=_legend_label(note),
+                )
             )
         if not chart.series:
             ax.add_artist(
@@ -191,7 +254,7 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
         return
     width, height = fig.get_size_inches()
     left, right, top, bottom = artists.margins_in
-    bottom += _fit_legend(artists, width, fig.dpi)
+    bottom += _fit_legend(artists, width, height, fig.dpi)
     title_lines = artists.chart.title and style.wrap(artists.chart.title, 80, 3).count("\n") + 1
     top += 0.22 * (title_lines or 0)
     fit = radar_labels.fit_labels(
@@ -228,7 +291,7 @@ def _make_legend(fig: Figure, artists: RadarArtists, columns: int) -> None:
         adopt(text)
 
 
-def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
+def _fit_legend(artists: RadarArtists, width_in: float, height_in: float, dpi: float) -> float:
     """Use as many legend columns as fit the figure's width; return the legend's height."""
     legend = artists.legend
     if legend is None:
@@ -243,6 +306,8 @@ def _fit_legend(artists: RadarArtists, width_in: float, dpi: float) -> float:
         for t in texts
     ]
     columns = max(artists.legend_columns, 1)
+    if width_in >= WIDE_ASPECT * height_in:  # a wide, short radar: every row of legend costs
+        columns = max(columns, len(entries))  # the rings height, so fill the width
     while columns > 1:
         rows = math.ceil(len(entries) / columns)
         widest = [max(entries[c * rows : (c + 1) * rows], default=0.0) for c in range(columns)]
@@ -309,8 +374,8 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
             va="center",
             fontsize=7.5,
             color="#444444",
-            zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            zorder=RING_LABEL_ZORDER,  # the data is drawn over the stage names, never under
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.75},
             gid=f"ring-label-{i}",
             clip_on=False,
         )
@@ -353,20 +418,14 @@ def _draw_frame(ax: Axes, chart: RadarChart, artists: RadarArtists, radial: Tran
 
 def _draw_series(
     ax: Axes, chart: RadarChart, index: int, series: RadarSeries, radial: Transform
-) -> tuple[Line2D, FillBetweenPolyCollection | None]:
+) -> tuple[Line2D, PathPatch | None]:
     k, n = len(chart.domains), len(chart.stages)
     look = style.series_style(index)
     angle = thetas(k)
     band = None
     if series.band is not None:
-        low, high = closed_band(series.band, k, n)
-        band = FillBetweenPolyCollection(
-            "x",
-            angle,
-            low,
-            high,
-            where=~(np.isnan(low) | np.isnan(high)),
-            interpolate=False,
+        band = PathPatch(
+            band_path(series.band, k, n),
             facecolor=_rgba(look.colour, BAND_ALPHA),
             edgecolor="none",
             zorder=2,
@@ -386,13 +445,18 @@ def _draw_series(
         linewidth=2.0,
         markeredgecolor="white",
         markeredgewidth=0.8,
-        zorder=3 + index * 0.01,
+        zorder=series_zorder(index),
         label=_legend_label(series.label or f"Series {index + 1}"),
         gid=f"series-{index}",
         clip_on=False,
     )
     ax.add_artist(line)
     return line, band
+
+
+def series_zorder(index: int) -> float:
+    """Return the drawing order of a series: the first (the current round) over the rest."""
+    return SERIES_ZORDER - 0.01 * min(index, 99)
 
 
 def _rgba(colour: str, alpha: float) -> tuple[float, float, float, float]:
@@ -414,16 +478,14 @@ def update_series(
     line = artists.lines[index]
     line.set_ydata(closed_values(values, k, n))
     changed: list[Artist] = [line]
-    collection = artists.bands[index]
-    if collection is not None and band is not None:
-        # The room's views rarely change with a stage key; rebuilding the band's polygons
-        # (masked-array work) is most of an update's cost, so only do it when they differ.
+    patch = artists.bands[index]
+    if patch is not None and band is not None:
+        # The room's views rarely change with a stage key: only rebuild the sectors when they do.
         wanted = tuple(band)
         if artists.band_data.get(index) != wanted:
-            low, high = closed_band(band, k, n)
-            collection.set_data(thetas(k), low, high, where=~(np.isnan(low) | np.isnan(high)))
+            patch.set_path(band_path(band, k, n))
             artists.band_data[index] = wanted
-        changed.insert(0, collection)
+        changed.insert(0, patch)
     return changed
 
 

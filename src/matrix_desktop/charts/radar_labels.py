@@ -1,6 +1,11 @@
 """Fit a radar's domain labels to the figure: the biggest readable type that neither overlaps nor
 leaves the figure, shortened (numbered, with an ellipsis) only when the space is really short.
 
+At each type size every wrap width is tried and the one that leaves the rings biggest wins.
+When no usual wrap fits at any size, long lines are tried before names are cut: a wide, short
+figure (a radar under a table) then writes its labels on fewer, longer lines, so they need
+less height and keep their full names.
+
 Each candidate style is measured with the cached Agg text layout (cached_text.layout), so after
 the first draw a fit costs a few dictionary look-ups per label, fast enough to run on every
 resize of a widget.
@@ -22,6 +27,7 @@ EDGE_IN = 0.06  # keep labels this far inside the figure edge
 SPACE_IN = 0.03  # and this far apart from each other
 MIN_SHARE = 0.42  # the rings span at least this share of the room before type shrinks further
 LINE_SPACING = 1.15
+WIDER_GAIN = 0.03  # a wider wrap is taken only when it makes the rings this much bigger
 
 
 @dataclass(frozen=True)
@@ -35,13 +41,16 @@ class LabelStyle:
     short: int | None = None  # cut to this many characters (with an ellipsis) after the number
 
     def text(self, index: int, name: str) -> str:
+        number = f"{index + 1}"
+        prefix = self.numbered and not name.lstrip().startswith(number)
         if self.short == 0:
-            name = ""
-        elif self.short is not None:
-            name = name if len(name) <= self.short else name[: self.short - 1].rstrip() + "\u2026"
-        if self.numbered and not name.lstrip().startswith(f"{index + 1}"):
-            name = f"{index + 1}. {name}" if name else str(index + 1)
-        return wrap_words(name, self.wrap, self.max_lines)
+            return number if self.numbered else ""
+        if self.short is not None and len(name) > self.short:
+            name = name[: self.short - 1].rstrip() + "\u2026"
+        # The number goes before the first line, not into the wrapping: wrapped with the name
+        # it could push the name's first word past the last line and leave "2.…".
+        body = wrap_words(name, self.wrap, self.max_lines)
+        return f"{number}. {body}" if prefix else body
 
 
 def wrap_words(text: str, width: int, max_lines: int) -> str:
@@ -74,24 +83,31 @@ def alignment(angle: float) -> tuple[str, str]:
     return ha, va
 
 
-def candidates(domain_count: int) -> Iterator[LabelStyle]:
-    """Yield label styles from the most to the least readable, for this many domains."""
+def candidates(domain_count: int) -> Iterator[tuple[LabelStyle, ...]]:
+    """Yield tiers of label styles, from the most to the least readable, for this many domains.
+
+    The styles in one tier are equally readable (one type size, several wrap widths); the
+    fit takes the first tier that fits and, within it, the style that leaves the rings biggest.
+    """
     if domain_count <= 8:
-        sizes, wraps = (9.5, 8.5, 7.5), (22, 16, 12)
+        sizes, wraps, wide = (9.5, 8.5, 7.5), (22, 16, 12), (32, 48)
     elif domain_count <= 14:
-        sizes, wraps = (8.5, 8.0, 7.5, 7.0), (18, 14, 11)
+        sizes, wraps, wide = (8.5, 8.0, 7.5, 7.0), (18, 14, 11), (26, 40)
     elif domain_count <= 24:
-        sizes, wraps = (7.0, 6.5, 6.0), (16, 12)
+        sizes, wraps, wide = (7.0, 6.5, 6.0), (16, 12), (24,)
     else:
-        sizes, wraps = (6.0, 5.5), (22, 16)
+        sizes, wraps, wide = (6.0, 5.5), (22, 16), ()
     for size in sizes:
-        for wrap in wraps:
-            yield LabelStyle(size, wrap)
+        yield tuple(LabelStyle(size, wrap) for wrap in wraps)
+    # Long lines only when the usual wraps do not fit at any size: in a square figure they
+    # would shrink the rings, in a wide short one they are what lets the full names fit.
+    for size in sizes if wide else ():
+        yield tuple(LabelStyle(size, wrap) for wrap in wide)
     smallest = sizes[-1]
     for short in (24, 16):
-        yield LabelStyle(smallest, 12, 2, numbered=True, short=short)
-    yield LabelStyle(smallest, 12, 1, numbered=True, short=10)
-    yield LabelStyle(smallest, 4, 1, numbered=True, short=0)  # the number alone
+        yield (LabelStyle(smallest, 12, 2, numbered=True, short=short),)
+    yield (LabelStyle(smallest, 12, 1, numbered=True, short=10),)
+    yield (LabelStyle(smallest, 4, 1, numbered=True, short=0),)  # the number alone
 
 
 def fit_labels(
@@ -114,24 +130,32 @@ def fit_labels(
     aligns = [alignment(a) for a in angles]
     units = [(math.sin(a), math.cos(a)) for a in angles]
     last: LabelFit | None = None
-    for candidate in candidates(len(names)):
-        texts = tuple(candidate.text(i, n) for i, n in enumerate(names))
-        prop = font.copy()
-        prop.set_size(candidate.fontsize)
-        key = font_key(prop)
-        extents = []
-        for text, (ha, va) in zip(texts, aligns, strict=True):
-            b = layout(text, key, dpi, LINE_SPACING, ha, va, None).bbox
-            extents.append((b.x0 / dpi, b.y0 / dpi, b.x1 / dpi, b.y1 / dpi))
-        radius = _largest_radius(extents, units, centre, box, room)
-        shortened = candidate.short is not None or any(
-            t.replace("\n", " ") != " ".join(n.split()) for t, n in zip(texts, names, strict=True)
-        )
-        last = LabelFit(candidate, texts, centre, max(radius, 0.05), shortened)
-        if shortened and not candidate.numbered:
-            continue  # a plain style must show every name in full; numbered ones may cut
-        if radius >= MIN_SHARE * room and not _any_overlap(extents, units, centre, radius):
-            return last
+    for tier in candidates(len(names)):
+        best: LabelFit | None = None
+        for candidate in tier:
+            texts = tuple(candidate.text(i, n) for i, n in enumerate(names))
+            prop = font.copy()
+            prop.set_size(candidate.fontsize)
+            key = font_key(prop)
+            extents = []
+            for text, (ha, va) in zip(texts, aligns, strict=True):
+                b = layout(text, key, dpi, LINE_SPACING, ha, va, None).bbox
+                extents.append((b.x0 / dpi, b.y0 / dpi, b.x1 / dpi, b.y1 / dpi))
+            radius = _largest_radius(extents, units, centre, box, room)
+            shortened = candidate.short is not None or any(
+                t.replace("\n", " ") != " ".join(n.split())
+                for t, n in zip(texts, names, strict=True)
+            )
+            last = LabelFit(candidate, texts, centre, max(radius, 0.05), shortened)
+            if shortened and not candidate.numbered:
+                continue  # a plain style must show every name in full; numbered ones may cut
+            if radius < MIN_SHARE * room or _any_overlap(extents, units, centre, radius):
+                continue
+            # an earlier (narrower) wrap keeps its place unless a later one is clearly bigger
+            if best is None or radius > best.radius * (1 + WIDER_GAIN):
+                best = last
+        if best is not None:
+            return best
     assert last is not None
     return last
 
