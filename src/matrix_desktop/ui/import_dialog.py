@@ -41,6 +41,7 @@ class ImportDialog(QDialog):
         summary.setWordWrap(True)
         self.table = QTableWidget(len(plan.items), 4)
         self.table.setAccessibleName("Assessments in the files")
+        self.table.setTabKeyNavigation(False)  # Tab leaves for the decisions and the buttons
         self.table.setHorizontalHeaderLabels(["Assessment", "Outcome", "Decision", "File"])
         self._choices: dict[str, QComboBox] = {}
         for row, item in enumerate(plan.items):
