@@ -87,6 +87,9 @@ def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
+    from matrix_desktop.ui import focus
+
+    focus.install(app)  # a thick focus frame, and the focused control scrolled into view
 
 
 def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-def]

@@ -140,8 +140,8 @@ def test_context_menu_saves_and_copies(radar_view, tmp_path, monkeypatch):
 
 def test_widgets_have_accessible_names(radar_view):
     assert radar_view.accessibleName() == "Radar chart"
-    assert radar_view.canvas.accessibleName() == "Radar chart canvas"
-    assert "Peer: 4 of 5 domains assessed" in radar_view.canvas.accessibleDescription()
+    assert radar_view.canvas.accessibleName() == "Radar chart"  # the Tab stop: the chart
+    assert "Leadership: Developing (Peer: Developing" in radar_view.canvas.accessibleDescription()
 
 
 def test_chart_view_shows_a_built_figure_at_natural_size(qtbot, tmp_path):

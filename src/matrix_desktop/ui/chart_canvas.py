@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QScrollArea, QToolTip, QVBoxLa
 
 from matrix_desktop.charts import export, radar, style
 from matrix_desktop.core.chart_models import Band, RadarChart, StageValue
+from matrix_desktop.core.chart_text import describe_radar
 
 PNG_FILTER = "PNG image (*.png)"
 SVG_FILTER = "SVG drawing (*.svg)"
@@ -35,6 +36,7 @@ class ChartView(QWidget):
         self._canvas = self._make_canvas(self._figure)
         self._scroll = QScrollArea(self)
         self._scroll.setAccessibleName(f"{name} scroll area")
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas is the one Tab stop
         self._scroll.setWidgetResizable(fit_to_widget)
         self._scroll.setWidget(self._canvas)
         layout = QVBoxLayout(self)
@@ -54,7 +56,10 @@ class ChartView(QWidget):
         return self._canvas
 
     def set_figure(self, figure: Figure, description: str = "") -> None:
-        """Show a Figure built by one of the chart builders (at its natural size unless fitting)."""
+        """Show a Figure built by one of the chart builders (at its natural size unless fitting).
+
+        description: the chart's values as text (core.chart_text), what a screen reader says.
+        """
         self._figure = figure
         old = self._scroll.takeWidget()
         if old is not None:
@@ -62,12 +67,17 @@ class ChartView(QWidget):
         self._canvas = self._make_canvas(figure)
         self._scroll.setWidget(self._canvas)
         title = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
-        self._canvas.setAccessibleDescription(description or title)
+        self.set_description(description or title)
         self._canvas.draw_idle()
+
+    def set_description(self, text: str) -> None:
+        """Give the chart's text alternative to the canvas (the Tab stop) and the view."""
+        self._canvas.setAccessibleDescription(text)
+        self.setAccessibleDescription(text)
 
     def _make_canvas(self, figure: Figure) -> FigureCanvasQTAgg:
         canvas = FigureCanvasQTAgg(figure)
-        canvas.setAccessibleName(f"{self.accessibleName()} canvas")
+        canvas.setAccessibleName(self.accessibleName())
         canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         canvas.customContextMenuRequested.connect(self._on_canvas_customContextMenuRequested)
@@ -151,6 +161,7 @@ class RadarView(ChartView):
         self._chart: RadarChart | None = None
         self._artists: radar.RadarArtists | None = None
         self._live: int | None = None  # the series drawn over a cached background
+        self._domain_names: tuple[str, ...] | None = None  # for the text when axes are numbered
         self._background = None
         self.full_draws = 0  # counted so tests and benchmarks can see the fast path was taken
         self._connect_canvas()
@@ -169,13 +180,18 @@ class RadarView(ChartView):
         """Not supported: a RadarView owns its figure; use set_chart."""
         raise TypeError("RadarView draws its own figure; call set_chart()")
 
-    def set_chart(self, chart: RadarChart) -> None:
-        """Draw the whole radar for chart (a full, synchronous redraw)."""
+    def set_chart(self, chart: RadarChart, domain_names: Sequence[str] | None = None) -> None:
+        """Draw the whole radar for chart (a full, synchronous redraw).
+
+        domain_names: the domains' full names, for the text alternative when the axes are
+        labelled by number.
+        """
         self._chart = chart
+        self._domain_names = tuple(domain_names) if domain_names else None
         self._live = None
         self._background = None
         self._artists = radar.draw_radar(self._figure, chart)
-        self._canvas.setAccessibleDescription(_describe(chart))
+        self.set_description(describe_radar(chart, self._domain_names))
         self._full_draw()
 
     def update_series(
@@ -192,6 +208,7 @@ class RadarView(ChartView):
         series = list(self._chart.series)
         series[index] = new
         self._chart = dataclasses.replace(self._chart, series=tuple(series))
+        self.set_description(describe_radar(self._chart, self._domain_names))
         if self._live != index:
             self._make_live(index)
         if self._background is None:
@@ -258,12 +275,3 @@ class RadarView(ChartView):
             QToolTip.showText(QCursor.pos(), name, self._canvas)
         else:
             QToolTip.hideText()
-
-
-def _describe(chart: RadarChart) -> str:
-    """Return a short text description of a radar for screen readers."""
-    parts = [chart.title or "Radar chart"]
-    for series in chart.series:
-        scored = sum(v is not None for v in series.values)
-        parts.append(f"{series.label}: {scored} of {len(chart.domains)} domains assessed")
-    return "; ".join(parts)

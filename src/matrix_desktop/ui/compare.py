@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.charts.heatmap import build_heatmap
+from matrix_desktop.core.chart_text import describe_heatmap
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.framework import EntityKind, FrameworkRef
 from matrix_desktop.services.compare import CompareFilter, Comparison
 from matrix_desktop.services.context import Services
 from matrix_desktop.ui.chart_canvas import ChartView, RadarView
 from matrix_desktop.ui.combos import add_items, combo_value
+from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -51,6 +53,7 @@ class CompareWidget(QWidget):
         self.comparison: Comparison = Comparison(())
         self.setAccessibleName("Compare assessments")
         self._build()
+        name_by_labels(self)
         self.reload()
 
     def _build(self) -> None:
@@ -67,8 +70,8 @@ class CompareWidget(QWidget):
         filters = QHBoxLayout()
         for label, box in (
             ("&Kind", self.kind),
-            ("&Framework", self.framework),
-            ("&Round", self.round),
+            ("Frame&work", self.framework),
+            ("R&ound", self.round),
             ("&Status", self.final_only),
         ):
             caption = QLabel(label)
@@ -80,8 +83,8 @@ class CompareWidget(QWidget):
 
         self.choices = QListWidget(accessibleName="Assessments to compare")
         self.choices.itemChanged.connect(self._on_choices_itemChanged)
-        self.select_all = QPushButton("Select &all", accessibleName="Select all assessments")
-        self.clear = QPushButton("C&lear", accessibleName="Clear the selection")
+        self.select_all = QPushButton("Select a&ll", accessibleName="Select all assessments")
+        self.clear = QPushButton("&Clear", accessibleName="Clear the selection")
         self.select_all.clicked.connect(lambda: self._set_all(Qt.CheckState.Checked))
         self.clear.clicked.connect(lambda: self._set_all(Qt.CheckState.Unchecked))
         side = QWidget()
@@ -101,7 +104,7 @@ class CompareWidget(QWidget):
         self.tabs = QTabWidget(accessibleName="Comparison views")
         self.tabs.addTab(self.table, "&Table")
         self.tabs.addTab(self.radar, "Ra&dar")
-        self.tabs.addTab(self.heatmap, "&Heatmap")
+        self.tabs.addTab(self.heatmap, "Heat&map")
         self.tabs.currentChanged.connect(lambda _i: self._draw_charts())
         results = QWidget()
         results_layout = QVBoxLayout(results)
@@ -201,7 +204,8 @@ class CompareWidget(QWidget):
         if self.tabs.currentWidget() is self.radar:
             self.radar.set_chart(self.comparison.radar("Comparison"))
         elif self.tabs.currentWidget() is self.heatmap:
-            self.heatmap.set_figure(build_heatmap(self.comparison.heatmap("Comparison")))
+            heatmap = self.comparison.heatmap("Comparison")
+            self.heatmap.set_figure(build_heatmap(heatmap), describe_heatmap(heatmap))
 
     # -- slots --------------------------------------------------------------------------
     def _on_filter_currentIndexChanged(self, _index: int) -> None:

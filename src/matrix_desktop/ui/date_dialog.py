@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from matrix_desktop.ui.keyboard import literal
+
 
 class DateDialog(QDialog):
     """Pick a date; `initial` (or today) is selected to begin with."""
@@ -31,7 +33,7 @@ class DateDialog(QDialog):
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         start = initial or _dt.date.today()
         self.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
-        caption = QLabel(label, self)
+        caption = QLabel(literal(label), self)  # an action's text may hold an "&"
         caption.setBuddy(self.calendar)
         caption.setWordWrap(True)
         self.buttons = QDialogButtonBox(

@@ -61,6 +61,7 @@ class ImportDialog(QDialog):
         summary.setWordWrap(True)
         self.table = QTableWidget(len(plan.items), 5)
         self.table.setAccessibleName("Assessments in the files")
+        self.table.setTabKeyNavigation(False)  # Tab leaves for the decisions and the buttons
         self.table.setHorizontalHeaderLabels(["Assessment", "Outcome", "Decision", "File", "Why"])
         self._choices: dict[str, QComboBox] = {}
         self._field_choices: dict[FieldKey, QComboBox] = {}

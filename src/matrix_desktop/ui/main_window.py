@@ -139,15 +139,10 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         self.import_folder_action = self._action(
             file, "Import &folder…", self.import_folder, "Ctrl+Shift+I"
         )
-        self.export_action = self._action(
-            file,
-            "&Export…",
-            lambda: self.export_assessments(self.entity_page.selected_ids()),
-            "Ctrl+E",
-        )
+        self.export_action = self._action(file, "&Export…", self._export_shown, "Ctrl+E")
         file.addSeparator()
         self.import_framework_action = self._action(
-            file, "Import &framework…", self.import_framework
+            file, "Import fra&mework…", self.import_framework
         )
         self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
         self.restore_action = self._action(file, "&Restore from backup…", self.restore_from_backup)
@@ -297,6 +292,12 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         assessment_id = start_assessment(self.ctx, self, self.current_entity_id)
         if assessment_id is not None:
             self.open_assessment(assessment_id)
+
+    def _export_shown(self) -> None:
+        """Export what the page shows: an open assessment or review, else the rows chosen."""
+        page = self.stack.currentWidget()
+        shown = getattr(page, "export_ids", None)
+        self.export_assessments(shown() if callable(shown) else self.entity_page.selected_ids())
 
     def show_page(self, widget: QWidget) -> None:
         """Show a page built for one task in the centre, closing the one it replaces."""

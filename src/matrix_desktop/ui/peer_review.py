@@ -33,6 +33,7 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.peer_review import SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
+from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 Apply = Callable[[Command], object]
@@ -96,6 +97,7 @@ class StartReviewForm(QWidget):
         form.addRow("Reviewer &organisation", self.organisation)
         form.addRow(self.start)
         form.addRow(self.message)
+        name_by_labels(self)
         for head in services.compare.candidates(CompareFilter(final_only=True)):
             self.assessment.addItem(head.title or head.entity_name, head.id)
         self.start.clicked.connect(self._on_start_clicked)
@@ -144,6 +146,7 @@ class PeerReviewWidget(QWidget):
         self._loading = False
         self.setAccessibleName("Peer review")
         self._build()
+        name_by_labels(self)
         self._load_domain_list()
         self.domains.setCurrentRow(0)
         ref = weakref.ref(self)
@@ -228,8 +231,8 @@ class PeerReviewWidget(QWidget):
         compare.addWidget(self.table)
         compare.addWidget(self.radar)
         self.tabs = QTabWidget(accessibleName="Peer review views")
-        self.tabs.addTab(editor, "&Review")
-        self.tabs.addTab(compare, "Self &vs peer")
+        self.tabs.addTab(editor, "Revie&w")
+        self.tabs.addTab(compare, "&Self vs peer")
         self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
 
         layout = QVBoxLayout(self)
@@ -349,6 +352,13 @@ class PeerReviewWidget(QWidget):
             return
         self.view = self.services.peer_review.self_vs_peer(self.review_id)
         self._load_domain_list()
+
+    def export_ids(self) -> list[str]:
+        """What File ▸ Export takes from this screen: the review (its self-assessment follows)."""
+        texts = (self.comment, self.suggestions, self.strengths, self.areas, self.recommendations)
+        for box in texts:
+            box.commit()  # text being typed goes too
+        return [self.review_id]
 
     # -- editing ------------------------------------------------------------------------
     def _run(self, command_factory: Callable[[], Command]) -> None:

@@ -35,6 +35,7 @@ class ProgressPanel(QWidget):
         self.table.setAccessibleName("Stages by round and direction of travel")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.radar = None
         self.trend = None
         layout = QVBoxLayout(self)
@@ -50,13 +51,14 @@ class ProgressPanel(QWidget):
 
         self.radar = RadarView(name="Radar: latest round against the one before")
         self.trend = ChartView(name="Trend: each domain's stage by round", fit_to_widget=True)
-        self.tabs.addTab(self.radar, "&Radar")
+        self.tabs.addTab(self.radar, "Ra&dar")
         self.tabs.addTab(self.trend, "&Trend")
 
     def show_entity(self, services: Services, entity_id: str) -> bool:
         """Show an entity's progress; returns False (with a message) if it has none yet."""
         from matrix_desktop.charts.trend import build_trend
         from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+        from matrix_desktop.core.chart_text import describe_trend
         from matrix_desktop.core.errors import NotFound
 
         try:
@@ -90,7 +92,8 @@ class ProgressPanel(QWidget):
                 threshold_label=fw.threshold_label,
             )
         )
-        self.trend.set_figure(build_trend(progress.trend()), "Each domain's stage in every round")
+        trend = progress.trend()
+        self.trend.set_figure(build_trend(trend), describe_trend(trend))
         stage_names = [s.name for s in fw.stages]
         rows = [
             [

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.charts.heatmap import build_heatmap
+from matrix_desktop.core.chart_text import describe_heatmap
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.services.context import Services
 from matrix_desktop.services.single_view import SingleView, SingleViewSection, export_xlsx
 from matrix_desktop.ui.chart_canvas import ChartView
 from matrix_desktop.ui.combos import combo_value, find_value
+from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 
@@ -37,6 +39,7 @@ class SingleViewWidget(QWidget):
         self.view: SingleView | None = None
         self.setAccessibleName("Single view")
         self._build()
+        name_by_labels(self)
         self.reload()
 
     def _build(self) -> None:
@@ -51,9 +54,9 @@ class SingleViewWidget(QWidget):
         self.export = QPushButton("E&xport spreadsheet…", accessibleName="Export the single view")
         bar = QHBoxLayout()
         for label, box in (
-            ("&As of", self.as_of),
-            ("&Version", self.section_box),
-            ("T&hreshold", self.threshold),
+            ("As &of", self.as_of),
+            ("Versio&n", self.section_box),
+            ("Thresho&ld", self.threshold),
             ("Ran&k by", self.ranking),
         ):
             caption = QLabel(label)
@@ -73,12 +76,12 @@ class SingleViewWidget(QWidget):
         self.grid, self.grid_model = text_table("Stages by entity and domain")
         self.tabs = QTabWidget(accessibleName="Single view parts")
         for widget, title in (
-            (self.heatmap, "&Heatmap"),
+            (self.heatmap, "Heat&map"),
             (self.grid, "&Stages"),
             (self.ranked, "&Domains ranked"),
             (self.themes, "&Themes"),
             (self.tags, "Ta&gs"),
-            (self.readiness, "&Readiness"),
+            (self.readiness, "Read&iness"),
         ):
             self.tabs.addTab(widget, title)
         layout = QVBoxLayout(self)
@@ -154,7 +157,8 @@ class SingleViewWidget(QWidget):
         self.tags_model.set_rows(*tables["Tags"])
         self.readiness_model.set_rows(*tables["Readiness"])
         self._show_ranking()
-        self.heatmap.set_figure(build_heatmap(section.heatmap(self.view.system.name)))
+        heatmap = section.heatmap(self.view.system.name)
+        self.heatmap.set_figure(build_heatmap(heatmap), describe_heatmap(heatmap))
 
     def _show_ranking(self) -> None:
         section = self.section

@@ -22,12 +22,20 @@ from matrix_desktop.core.dates import EXAMPLE, DateError, iso_date, parse_date
 from matrix_desktop.core.model import Action, Confidence, Direction, Rating, ThemeItem, new_id
 from matrix_desktop.ui.combos import add_items, item_value, select_value
 from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.keyboard import EntryItem, EntryTable, name_by_labels
 from matrix_desktop.ui.workshop.widgets import CommittingTextEdit
 
 ACTION_COLUMNS = ("What", "Owner", f"Due (e.g. {EXAMPLE})")
 DUE = 2  # the due date's column
 BAD_BACKGROUND = QColor("#fde2e2")
 BAD_FOREGROUND = QColor("#9b1c1c")
+
+Trigger = QTableWidget.EditTrigger
+# Typing, F2 or a double click edit a cell; merely moving to one (Tab, arrows) does not, so the
+# keyboard can pass through the table.
+EDIT_TRIGGERS = (
+    Trigger.DoubleClicked | Trigger.SelectedClicked | Trigger.EditKeyPressed | Trigger.AnyKeyPressed
+)
 
 Row = tuple[str, str, str, str]  # an action as shown: id, what, owner, due as typed
 
@@ -82,16 +90,15 @@ class RatingDetails(QWidget):
         )
         for edit in (self.evidence, self.rationale, self.enablers, self.support):
             edit.setMinimumHeight(48)
-        self.actions = QTableWidget(0, len(ACTION_COLUMNS))
+        self.actions = EntryTable(0, len(ACTION_COLUMNS))
         self.actions.setAccessibleName("Actions: what, owner, due date")
         self.actions.setHorizontalHeaderLabels(ACTION_COLUMNS)
         header = self.actions.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.actions.verticalHeader().setVisible(False)
-        self.actions.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside
         self.actions.setMinimumHeight(80)
-        self.add_action = QPushButton("&Add action")
+        self.add_action = QPushButton("Add ac&tion")
         self.add_action.setAccessibleName("Add action")
         self.remove_action = QPushButton("Remove action")
         self.remove_action.setAccessibleName("Remove the selected action")
@@ -99,7 +106,7 @@ class RatingDetails(QWidget):
         self.pick_due.setAccessibleName("Pick the selected action's due date from a calendar")
 
         top = QHBoxLayout()
-        for text, box in (("&Confidence", self.confidence), ("Di&rection", self.direction)):
+        for text, box in (("&Confidence", self.confidence), ("&Direction", self.direction)):
             label = QLabel(text)
             label.setBuddy(box)
             top.addWidget(label)
@@ -109,9 +116,9 @@ class RatingDetails(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         for n, (text, edit) in enumerate(
             (
-                ("&Evidence", self.evidence),
+                ("Ev&idence", self.evidence),
                 ("Rationa&le for the agreed stage", self.rationale),
-                ("Key e&nablers (one per line)", self.enablers),
+                ("Key ena&blers (one per line)", self.enablers),
                 ("Re&quests for support (one per line)", self.support),
             )
         ):
@@ -135,6 +142,7 @@ class RatingDetails(QWidget):
         layout.addWidget(self.actions)
         layout.addLayout(buttons)
 
+        name_by_labels(self)
         self.confidence.activated.connect(self._on_confidence_activated)
         self.direction.activated.connect(self._on_direction_activated)
         self.actions.itemChanged.connect(self._on_actions_itemChanged)
@@ -181,11 +189,7 @@ class RatingDetails(QWidget):
             box.setEnabled(editable)
         for edit in (self.evidence, self.rationale, self.enablers, self.support):
             edit.setReadOnly(not editable)
-        self.actions.setEditTriggers(
-            QTableWidget.EditTrigger.AllEditTriggers
-            if editable
-            else QTableWidget.EditTrigger.NoEditTriggers
-        )
+        self.actions.setEditTriggers(EDIT_TRIGGERS if editable else Trigger.NoEditTriggers)
 
     def flush(self) -> None:
         """Commit any text typed but not yet committed."""
@@ -216,7 +220,7 @@ class RatingDetails(QWidget):
         row = self.actions.rowCount()
         self.actions.insertRow(row)
         for col, text in enumerate((action.what, action.owner, action.due or "")):
-            item = QTableWidgetItem(text)
+            item = EntryItem(text)
             if col == 0:
                 item.setData(Qt.ItemDataRole.UserRole, action.id)
             self.actions.setItem(row, col, item)
@@ -344,7 +348,7 @@ class RatingDetails(QWidget):
         self.actions.setFocus()
         if item is None:
             self.actions.blockSignals(True)
-            self.actions.setItem(row, DUE, QTableWidgetItem(chosen.isoformat()))
+            self.actions.setItem(row, DUE, EntryItem(chosen.isoformat()))
             self.actions.blockSignals(False)
             self._table_changed()
         else:  # itemChanged follows, which saves it like a typed date

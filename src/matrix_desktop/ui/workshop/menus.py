@@ -32,7 +32,7 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
         menu.addAction(act)
         return act
 
-    present = action("&Presentation mode", screen.toggle_presentation, "F11", "presentation_mode")
+    present = action("Presentation &mode", screen.toggle_presentation, "F11", "presentation_mode")
     menu.addSeparator()
     finalise = action("&Finalise…", screen.finalise, "Ctrl+Shift+F", "finalise")
     reopen = action("&Reopen…", screen.reopen, None, "reopen")

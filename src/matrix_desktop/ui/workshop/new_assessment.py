@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +24,7 @@ from matrix_desktop.core.model import Assessment, AssessmentKind
 from matrix_desktop.ui.combos import combo_value, select_value
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.keyboard import DateField, EntryItem, EntryTable, name_by_labels
 
 
 class NewAssessmentDialog(QDialog):
@@ -54,20 +52,20 @@ class NewAssessmentDialog(QDialog):
         self.round.setEditable(True)
         self.round.setAccessibleName("Round: choose one or type a new name")
         self.round.lineEdit().setPlaceholderText("e.g. 2021/22 Q2")
+        self.round.lineEdit().setAccessibleName("Round")  # the text typed into the box
         self._rounds = {r.name: r.sequence for r in self.services.catalog.rounds()}
         for name in sorted(self._rounds, key=self._rounds.__getitem__, reverse=True):
             self.round.addItem(name)
-        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date = DateField(QDate.currentDate(), self)  # one Tab leaves it
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setAccessibleName("Date of the workshop")
         self.facilitator = QLineEdit(self)
         self.facilitator.setAccessibleName("Facilitator")
-        self.people = QTableWidget(0, 2, self)
+        self.people = EntryTable(0, 2, self)
         self.people.setAccessibleName("Participants: name and organisation")
         self.people.setHorizontalHeaderLabels(["Name (blank: Partner N)", "Organisation"])
         self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.people.setTabKeyNavigation(False)
         self.add_person = QPushButton("&Add participant (Ctrl+Return)", self)
         self.add_person.setAccessibleName("Add participant")
         self.remove_person = QPushButton("Re&move participant", self)
@@ -97,7 +95,7 @@ class NewAssessmentDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(w)
             form.addRow(label, w)
-        people_label = QLabel("Pa&rticipants")
+        people_label = QLabel("Par&ticipants")
         people_label.setBuddy(self.people)
         row = QHBoxLayout()
         row.addWidget(self.add_person)
@@ -112,6 +110,7 @@ class NewAssessmentDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(620, 560)
+        name_by_labels(self)
 
         self.entity.currentIndexChanged.connect(self._on_entity_currentIndexChanged)
         self.round.currentTextChanged.connect(self._on_round_currentTextChanged)
@@ -170,8 +169,8 @@ class NewAssessmentDialog(QDialog):
     def add_participant(self) -> None:
         row = self.people.rowCount()
         self.people.insertRow(row)
-        self.people.setItem(row, 0, QTableWidgetItem(f"Partner {row + 1}"))
-        self.people.setItem(row, 1, QTableWidgetItem(""))
+        self.people.setItem(row, 0, EntryItem(f"Partner {row + 1}"))
+        self.people.setItem(row, 1, EntryItem(""))
         self.people.setCurrentCell(row, 0)
         self.people.setFocus(Qt.FocusReason.OtherFocusReason)
 

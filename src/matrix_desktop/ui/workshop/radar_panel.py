@@ -21,10 +21,10 @@ class RadarPanel(QWidget):
         super().__init__(parent)
         self.view = RadarView(self, name="Live radar")
         self.view.setMinimumSize(240, 260)
-        self.previous = QCheckBox("&Previous round", self)
+        self.previous = QCheckBox("Previo&us round", self)
         self.previous.setAccessibleName("Show previous round on the radar")
         self.previous.setChecked(options.previous)
-        self.spread = QCheckBox("Spread of &views", self)
+        self.spread = QCheckBox("Spread &of views", self)
         self.spread.setAccessibleName("Show the spread of the room's views on the radar")
         self.spread.setChecked(options.spread)
         switches = QHBoxLayout()
@@ -42,15 +42,18 @@ class RadarPanel(QWidget):
     def options(self) -> RadarOptions:
         return RadarOptions(previous=self.previous.isChecked(), spread=self.spread.isChecked())
 
-    def show_chart(self, chart: RadarChart) -> None:
-        """Draw the chart: blit series 0 if nothing else changed, else a full redraw."""
+    def show_chart(self, chart: RadarChart, domain_names: Sequence[str] | None = None) -> None:
+        """Draw the chart: blit series 0 if nothing else changed, else a full redraw.
+
+        domain_names: the full names of the numbered axes, for the chart's text alternative.
+        """
         current = self.view.chart
         if current is not None and _same_frame(current, chart):
             old, new = current.series[0], chart.series[0]
             if old != new:
                 self.move_live(new.values, new.band)
             return
-        self.view.set_chart(chart)  # numbered axes: the domain list beside it names them
+        self.view.set_chart(chart, domain_names)  # numbered axes: the list beside names them
 
     def move_live(self, values: Sequence[StageValue], band: Sequence[Band] | None) -> None:
         """Move this assessment's series at once (blitted)."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.ui.combos import item_value, select_value
+from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.workshop.votes import SpreadModel, VoteSink, VotesModel, VotesTable
 from matrix_desktop.ui.workshop.widgets import CommittingTextEdit, WrappingLabel
 
@@ -75,7 +76,7 @@ class RoomViews(QWidget):
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        grid_label = QLabel("&Participants' views")
+        grid_label = QLabel("Participan&ts' views")
         grid_label.setBuddy(self.grid)
         top_layout.addWidget(grid_label)
         top_layout.addWidget(help_text)
@@ -105,6 +106,7 @@ class RoomViews(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
 
+        name_by_labels(self)
         self.agreed.activated.connect(self._on_agreed_activated)
         self.grid.selectionModel().currentChanged.connect(self._on_grid_currentChanged)
 

@@ -90,9 +90,9 @@ class AssessmentScreen(QWidget):
         self.saved.setMinimumWidth(110)
         self.present_button = QPushButton("Present (F11)", self)
         self.present_button.setAccessibleName("Presentation mode, full screen")
-        self.finalise_button = QPushButton("&Finalise…", self)
+        self.finalise_button = QPushButton("Fi&nalise…", self)
         self.finalise_button.setAccessibleName("Finalise the assessment (read-only)")
-        self.reopen_button = QPushButton("&Reopen…", self)
+        self.reopen_button = QPushButton("Reope&n…", self)  # never shown with Finalise
         self.reopen_button.setAccessibleName("Reopen the final assessment, with a reason")
         self.message = WrappingLabel("", self)
         self.message.setAccessibleName("Message")
@@ -126,6 +126,7 @@ class AssessmentScreen(QWidget):
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
         details_scroll.setAccessibleName("Evidence, rationale, enablers, support and actions")
+        details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it holds
         matrix = QWidget(self)
         matrix_split = QSplitter(Qt.Orientation.Vertical, matrix)
         top = QWidget(matrix)
@@ -145,8 +146,12 @@ class AssessmentScreen(QWidget):
         self.room = RoomViews(fw, self._on_room_vote, self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Matrix or the room's views")
+        # Its tab bar is the Tab stop (tab_order); the widget itself, whose focus goes to the
+        # tab bar, would be a second stop leading back there.
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # passed on to the tab bar, so:
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.tabs.addTab(matrix, "&Matrix")
-        self.tabs.addTab(self.room, "Room's &views")
+        self.tabs.addTab(self.room, "Room's vie&ws")
         self.radar = RadarPanel(self.state.options, self)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -345,6 +350,11 @@ class AssessmentScreen(QWidget):
         self.details.flush()
         self.room.rationale.flush()
 
+    def export_ids(self) -> list[str]:
+        """What File ▸ Export takes from this screen: the assessment shown, as typed so far."""
+        self.flush()
+        return [self.state.assessment_id]
+
     def undo(self) -> None:
         self.flush()
         self.ctx.undo_stack.undo()
@@ -433,6 +443,7 @@ class AssessmentScreen(QWidget):
                 not self.state.record.assessment.is_final and self.state.applies(d)
             )
             self.domain_title.setText(f"{d.number}. {d.title}")
+            self._set_tab_order()  # the new cards would otherwise come last
         suggested = suggested_stage(fw, d.key, rating.statements_met)
         self.cards.set_state(rating.stage, suggested, set(rating.statements_met))
         self.suggestion.setText(self.state.suggestion_text(d, suggested))
@@ -441,6 +452,31 @@ class AssessmentScreen(QWidget):
         self.room.show_domain(
             col, f"{d.number}. {d.title}", self.state.views_text(d), rating.stage, rating.rationale
         )
+
+    def tab_order(self) -> list[QWidget]:
+        """Return the screen's Tab stops in reading order (hidden ones are passed over).
+
+        The domain list, then the stages and their statements, then the details, the room's
+        views, and the rest: tabs, radar, header buttons.
+        """
+        chain: list[QWidget] = [self.domains]
+        for card in self.cards.cards:
+            chain.append(card.header)
+            chain.extend(row.box for row in card.rows)
+        d = self.details
+        chain += [d.confidence, d.direction, d.evidence, d.rationale, d.enablers, d.support]
+        chain += [d.actions, d.add_action, d.remove_action, d.pick_due]
+        room = self.room
+        chain += [room.grid, room.agreed, room.rationale, room.spread_table]
+        chain += [self.tabs.tabBar(), self.radar.view.canvas, self.radar.previous]
+        chain += [self.radar.spread, self.present_button, self.finalise_button]
+        chain.append(self.reopen_button)
+        return chain
+
+    def _set_tab_order(self) -> None:
+        chain = self.tab_order()
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     def _reset_room(self) -> None:
         rec = self.state.record
@@ -456,7 +492,10 @@ class AssessmentScreen(QWidget):
         self.room.spread.set_rows(self.state.spread_rows())
 
     def _show_radar(self) -> None:
-        self.radar.show_chart(self.state.radar_chart(self.radar.options))
+        self.radar.show_chart(
+            self.state.radar_chart(self.radar.options),
+            [f"{d.number}. {d.title}" for d in self.state.scored],
+        )
 
     # -- change signals --------------------------------------------------------------------
     def _on_ctx_changed(self, change: Change) -> None:

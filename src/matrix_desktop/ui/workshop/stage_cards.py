@@ -94,6 +94,7 @@ class StageCards(QScrollArea):
         self.setAccessibleName("Stages and descriptor statements")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a container: Tab goes to what it holds
         self.setStyleSheet(STYLE)
         self.cards: list[StageCard] = []
         self._domain: Domain | None = None

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from matrix_desktop.ui.keyboard import literal
+
 IDLE_MS = 600  # typing pauses this long before the text is committed
 
 
@@ -111,9 +113,11 @@ class StatementRow(QWidget):
         super().__init__(parent)
         self.statement_id = statement_id
         self.box = QCheckBox(self)
-        self.box.setAccessibleName(f"Met: {text}")
+        # Named by its statement, as the label reads; ticked or not says whether it is met.
+        self.box.setAccessibleName(text)
+        self.box.setAccessibleDescription("Tick when the room judges this statement met")
         self.box.setToolTip("Tick when the room judges this statement met")
-        self.label = _ClickLabel(text, self)
+        self.label = _ClickLabel(literal(text), self)  # an '&' in a statement is text
         self.label.setBuddy(self.box)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
