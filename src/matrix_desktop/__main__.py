@@ -15,6 +15,12 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
+def _is_exchange_file(arg: str) -> bool:
+    """Return True for an exchange file given as the first argument (the file association:
+    double-clicking a .mdx.json file starts `matrix-desktop FILE`), which the GUI imports."""
+    return arg.lower().endswith(".json") and os.path.isfile(arg)
+
+
 def _has_command(args: Sequence[str]) -> bool:
     """Return True if the arguments name a CLI command (or ask for help/version/self-check)."""
     skip = False
@@ -23,8 +29,10 @@ def _has_command(args: Sequence[str]) -> bool:
             skip = False
         elif a == "--database":
             skip = True
-        elif a in ("-h", "--help", "--version", "--self-check") or not a.startswith("-"):
+        elif a in ("-h", "--help", "--version", "--self-check"):
             return True
+        elif not a.startswith("-"):
+            return not _is_exchange_file(a)
     return False
 
 
@@ -45,14 +53,20 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     database = os.environ.get("MATRIX_DESKTOP_DATABASE")
     read_only = "--read-only" in args
+    files = []
     for i, a in enumerate(args):
         if a == "--database" and i + 1 < len(args):
             database = args[i + 1]
         elif a.startswith("--database="):
             database = a.split("=", 1)[1]
+        elif _is_exchange_file(a) and (i == 0 or args[i - 1] != "--database"):
+            files.append(os.path.abspath(a))
+    from matrix_desktop.paths import settle_gui_working_folder
+
+    settle_gui_working_folder()  # file dialogs open in Documents, not the program folder
     from matrix_desktop.app import run_gui
 
-    return run_gui(database, read_only=read_only)
+    return run_gui(database, read_only=read_only, import_files=files)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Sequence
 
 _T0 = time.monotonic()
 
@@ -129,14 +130,43 @@ def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-d
         app.processEvents()
 
 
+def text_services_self_check() -> str:
+    """Check the Qt text services a lean bundle could lose (on Linux: the trimmed ICU data).
+
+    Sorting in file dialogs (QCollator, numeric), a Windows code page and the time-zone
+    tables; used by `--self-check`. Returns what it saw; raises RuntimeError on a failure.
+    """
+    import functools
+
+    from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+
+    collator = QCollator(QLocale("en_GB"))
+    collator.setNumericMode(True)
+    words = ["item 10", "Zoë", "item 2", "apple", "Äpfel"]
+    ordered = sorted(words, key=functools.cmp_to_key(collator.compare))
+    if ordered != ["Äpfel", "apple", "item 2", "item 10", "Zoë"]:  # accents ignored, f < p
+        raise RuntimeError(f"collation sorted {words} as {ordered}")
+    if not QStringDecoder("windows-1252").isValid():
+        raise RuntimeError("the windows-1252 converter is missing")
+    if not QTimeZone(b"Europe/London").isValid():
+        raise RuntimeError("the time-zone Europe/London is unknown")
+    return "collation (numeric, accents), windows-1252, time zones"
+
+
 def _qt_version() -> str:
     from PySide6.QtCore import qVersion
 
     return str(qVersion())
 
 
-def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
-    """Show the main window at once, then open the database; returns the exit status."""
+def run_gui(
+    database: str | None = None, *, read_only: bool = False, import_files: Sequence[str] = ()
+) -> int:
+    """Show the main window at once, then open the database; returns the exit status.
+
+    import_files (exchange files opened from Explorer or Finder) go through the import
+    preview once the database is open.
+    """
     problem = _check_display()
     if problem:
         print(problem, file=sys.stderr)
@@ -185,6 +215,8 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
         if not data_shown:
             _probe("data")
         _probe("services")
+        if import_files and window.services is not None:
+            QTimer.singleShot(0, lambda: window.import_paths(list(import_files)))
         if os.environ.get("MATRIX_DESKTOP_EXIT_AFTER_STARTUP"):
             if window.entity_page.progress.progress is not None or window.current_entity_id is None:
                 QTimer.singleShot(0, app.quit)

@@ -56,6 +56,7 @@ from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
 from matrix_desktop.storage.database import Database, WriteFailed
+from matrix_desktop.storage.files import replace_file
 
 __all__ = [
     "EXCHANGE_SUFFIX",
@@ -129,7 +130,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # retried while Windows has the old file open (a viewer)
     finally:
         tmp.unlink(missing_ok=True)
 

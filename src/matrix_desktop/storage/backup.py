@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import re
 import shutil
@@ -12,6 +13,13 @@ from pathlib import Path
 
 from matrix_desktop.core.errors import StorageError
 from matrix_desktop.core.retention import DEFAULT_POLICY, RetentionPolicy, backups_to_keep
+from matrix_desktop.storage.files import remove_file, replace_file
+
+log = logging.getLogger(__name__)
+
+# Rotation runs often and is never urgent: a short wait for a file Windows holds open, then
+# the file is left for next time.
+ROTATION_DELAYS = (0.05, 0.2)
 
 CHANGE_COUNTER_KEY = "change_counter"
 BACKUP_SUFFIX = ".sqlite3"
@@ -78,7 +86,7 @@ def backup_database(source: Path, destination: Path) -> Path:
             raise StorageError(f"backup of {source} failed its integrity check: {message}")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, destination)
+        replace_file(tmp, destination)  # retried while Windows has either file open
         fsync_folder(destination.parent)
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"could not back up {source} to {destination}: {exc}") from exc
@@ -183,17 +191,26 @@ def prune_backups(
     keep = backups_to_keep((b.created for b in backups), now, policy)
     removed = []
     for info in backups:
-        if info.created not in keep:
-            info.path.unlink(missing_ok=True)
+        if info.created not in keep and _remove(info.path):
             removed.append(info.path)
     folder = database.parent / "backups"
     if folder.is_dir():
         for path in folder.glob(f"{database.stem}-*{PARTIAL_SUFFIX}*"):
             # A .partial is only left by a killed backup; one older than an hour is dead.
-            if now.timestamp() - path.stat().st_mtime > 3600:
-                path.unlink(missing_ok=True)
+            if now.timestamp() - path.stat().st_mtime > 3600 and _remove(path):
                 removed.append(path)
     return removed
+
+
+def _remove(path: Path) -> bool:
+    """Delete a backup the rotation drops; one that cannot be deleted now (Windows: open in
+    another program) is left for the next rotation rather than failing this one."""
+    try:
+        remove_file(path, delays=ROTATION_DELAYS)
+    except OSError as exc:  # FileInUse is an OSError too
+        log.warning("backup rotation: %s is kept for now: %s", path, exc)
+        return False
+    return True
 
 
 def read_change_counter(path: Path) -> int | None:
@@ -258,7 +275,7 @@ def restore_backup(database: Path, backup: Path) -> Path:
         backup_database(backup, staging)
         for suffix in ("-wal", "-shm", "-journal"):
             database.with_name(database.name + suffix).unlink(missing_ok=True)
-        os.replace(staging, database)
+        replace_file(staging, database)  # e.g. a viewer or OneDrive still has it open
         fsync_folder(database.parent)
     ok, message = integrity_ok(database)
     if not ok:

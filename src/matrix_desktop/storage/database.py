@@ -88,6 +88,11 @@ def ensure_folder(path: Path) -> Path:
 
 
 def _check_sqlite_file(path: Path, read_only: bool) -> None:
+    from matrix_desktop.paths import windows_path_problem
+
+    too_long = windows_path_problem(path)
+    if too_long:
+        raise StorageError(too_long)
     if path.is_dir():
         raise StorageError(f"{path}: is a folder, not a database file")
     if path.exists():

@@ -11,8 +11,10 @@ import socket
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from matrix_desktop.core.errors import StorageError
+from matrix_desktop.storage.files import replace_file
 
 
 @dataclass(frozen=True)
@@ -67,21 +69,74 @@ def this_process() -> LockHolder:
     )
 
 
+# Windows: OpenProcess / GetExitCodeProcess (kernel32).
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+STILL_ACTIVE = 259
+ERROR_ACCESS_DENIED = 5  # the process exists but belongs to someone else (another user)
+ERROR_INVALID_PARAMETER = 87  # no process has this id
+
+
+class _Kernel32:
+    """The three kernel32 calls pid_alive needs, with the thread's last error beside them.
+
+    kernel32 must be loaded with use_last_error=True: ctypes.get_last_error() reads ctypes'
+    private copy of GetLastError, which only such a library fills in (with ctypes.windll it
+    is always 0, so a process of another user looked dead and its lock was broken).
+    """
+
+    def __init__(self, ctypes_module: Any = None):
+        import ctypes
+
+        ct = ctypes_module or ctypes
+        dll = ct.WinDLL("kernel32", use_last_error=True)
+        handle, dword, bool_ = ct.c_void_p, ct.c_ulong, ct.c_int
+        dll.OpenProcess.argtypes = (dword, bool_, dword)
+        dll.OpenProcess.restype = handle
+        dll.GetExitCodeProcess.argtypes = (handle, ct.POINTER(dword))
+        dll.GetExitCodeProcess.restype = bool_
+        dll.CloseHandle.argtypes = (handle,)
+        dll.CloseHandle.restype = bool_
+        self.dll = dll
+        self.last_error = ct.get_last_error
+        self.dword = dword
+
+
+_kernel32_cache: list[_Kernel32] = []
+
+
+def _kernel32() -> _Kernel32:
+    if not _kernel32_cache:
+        _kernel32_cache.append(_Kernel32())
+    return _kernel32_cache[0]
+
+
+def _pid_alive_windows(pid: int, api: _Kernel32) -> bool:
+    """Return True unless Windows says no process has this id, or that it has exited.
+
+    In doubt (an unexpected error) the process counts as alive: a lock wrongly kept is
+    broken by the user in one click; a lock wrongly broken lets two copies write.
+    """
+    handle = api.dll.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        error = api.last_error()
+        if error == ERROR_ACCESS_DENIED:  # someone else's process: it exists
+            return True
+        return error != ERROR_INVALID_PARAMETER
+    try:
+        code = api.dword()
+        if not api.dll.GetExitCodeProcess(handle, code):
+            return True
+        return code.value == STILL_ACTIVE
+    finally:
+        api.dll.CloseHandle(handle)
+
+
 def pid_alive(pid: int) -> bool:
     """Return True if a process with this id exists on this machine."""
     if pid <= 0:
         return False
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # access denied: it exists
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
+    if sys.platform == "win32":
+        return _pid_alive_windows(pid, _kernel32())
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -180,7 +235,7 @@ class DatabaseLock:
         # Rename first so two processes recovering at once cannot both delete a fresh lock.
         grave = self.path.with_name(f"{self.path.name}.stale-{os.getpid()}")
         try:
-            os.replace(self.path, grave)
+            replace_file(self.path, grave, in_use=self.path)  # retried while Windows has it open
         except FileNotFoundError:
             return
         if read_holder(grave) != stale:  # someone else's fresh lock: put it back

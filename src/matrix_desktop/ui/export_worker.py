@@ -35,8 +35,14 @@ Opener = Callable[[Path], object]
 
 
 def open_file(path: Path) -> bool:
-    """Open a file with the desktop's default application; returns False if none could."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    """Open a file with the desktop's default application; returns False if none could.
+
+    matrix_desktop.opener starts it the system's own way (os.startfile, open, xdg-open)
+    without the bundle's library and Qt plugin paths; Qt's opener is the fallback.
+    """
+    from matrix_desktop.opener import open_path
+
+    return open_path(path) or QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class ExportJob(QObject):
