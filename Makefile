@@ -15,7 +15,7 @@ DEB_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 \
 	libxcb-xkb1 poppler-utils qpdf postgresql binutils
 
-.PHONY: run test bench lint dist dist-check clean system-deps venv check
+.PHONY: run test bench lint lint-workflows dist dist-archive dist-check clean system-deps venv check
 
 run: venv
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = "Linux" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
@@ -35,21 +35,29 @@ bench: venv
 		echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b --json || exit 1; \
 	done
 
-lint: venv
+lint: venv lint-workflows
 	$(VENV)/bin/ruff check src tests benchmarks build
 	$(VENV)/bin/ruff format --check src tests benchmarks build
+
+# The GitHub workflows (.github/workflows): actionlint when it can be had (build/check_workflows.py).
+lint-workflows: venv
+	$(PY) build/check_workflows.py .github/workflows
 
 check: venv
 	$(PY) -m matrix_desktop check
 
 # The one-folder bundle (build/pyinstaller.spec). `make dist` always rebuilds from scratch;
 # `make dist-check` rebuilds only when a source, resource or build file is newer than the
-# bundle, then runs the frozen app's --self-check offscreen and checks the size budget.
+# bundle, then runs the frozen app's --self-check offscreen and checks the size budgets:
+# the installed folder (MiB, as du counts) and the release archive (.tar.xz, MB).
 BUNDLE     := build/dist/matrix-desktop
 BUNDLE_EXE := $(BUNDLE)/matrix-desktop
-BUNDLE_MAX_MB ?= 200
+BUNDLE_MAX_MB ?= 170
+ARCHIVE_MAX_MB ?= 55
+VERSION    := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' src/matrix_desktop/__init__.py)
+ARCHIVE    := build/dist/matrix-desktop-$(VERSION)-linux-$(shell uname -m).tar.xz
 BUNDLE_INPUTS := $(shell find src resources assessments -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
-	build/pyinstaller.spec build/entry.py pyproject.toml
+	build/pyinstaller.spec build/entry.py build/lean_icu.py pyproject.toml
 
 dist: venv
 	$(PY) -m pip install -q -e '.[test,dist]'
@@ -59,12 +67,26 @@ dist: venv
 $(BUNDLE_EXE): $(BUNDLE_INPUTS) | venv
 	$(MAKE) dist
 
+# The Linux release archive: the bundle folder as .tar.xz (xz -6, as released).
+$(ARCHIVE): $(BUNDLE_EXE)
+	rm -f $@ $@.partial
+	tar -cf - -C build/dist matrix-desktop | xz -6 -T0 > $@.partial
+	mv $@.partial $@
+
+dist-archive: $(ARCHIVE)
+	@wc -c < $(ARCHIVE) | awk '{printf "archive: $(ARCHIVE) %.1f MB (budget $(ARCHIVE_MAX_MB) MB)\n", $$1 / 1e6}'
+
 dist-check: $(BUNDLE_EXE)
 	QT_QPA_PLATFORM=offscreen $(BUNDLE_EXE) --self-check
 	@size=$$(du -sm $(BUNDLE) | cut -f1); echo "bundle size: $$size MB (budget $(BUNDLE_MAX_MB) MB)"; \
 	if [ "$$size" -gt "$(BUNDLE_MAX_MB)" ]; then \
 		echo "matrix-desktop: the bundle is $$size MB, over the $(BUNDLE_MAX_MB) MB budget;" \
 			"see the prune lists in build/pyinstaller.spec"; exit 1; fi
+	@$(MAKE) --no-print-directory dist-archive
+	@bytes=$$(wc -c < $(ARCHIVE)); \
+	if [ "$$bytes" -gt "$$(( $(ARCHIVE_MAX_MB) * 1000000 ))" ]; then \
+		echo "matrix-desktop: the release archive is $$((bytes / 1000000)) MB, over the" \
+			"$(ARCHIVE_MAX_MB) MB budget; see README.md, 'What the bundle carries'"; exit 1; fi
 
 venv: $(STAMP)
 

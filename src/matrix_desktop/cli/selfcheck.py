@@ -167,6 +167,14 @@ def _step_gui(check: SelfCheck) -> str:
     return gui_self_check(check.found["database"], check.workdir / "settings.ini")
 
 
+def _step_text(check: SelfCheck) -> str:
+    if not check.gui:
+        return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
+    from matrix_desktop.app import text_services_self_check
+
+    return text_services_self_check()
+
+
 STEPS: tuple[tuple[str, Step], ...] = (
     ("resources", _step_resources),
     ("database and migrations", _step_database),
@@ -175,6 +183,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("radar PNG/SVG", _step_radar),
     ("PDF", _step_pdf),
     ("window", _step_gui),
+    ("text services", _step_text),
 )
 
 
