@@ -192,6 +192,9 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
                 window.radar_shown.connect(lambda: QTimer.singleShot(0, app.quit))
 
     window.radar_shown.connect(lambda: _probe("radar"))
+    from matrix_desktop.ui import shutdown
+
+    shutdown.install(app, window)  # SIGTERM, a logout and quitting all close the database
     watch = _PaintWatch()
     window.installEventFilter(watch)
     window.show()

@@ -38,6 +38,7 @@ MARGIN = 18 * mm
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
+DRAFT_INK = colors.HexColor("#9b1c1c")  # the draft mark: dark red, readable in grey print
 SHADE = colors.HexColor("#eef2f6")
 ACCENT = colors.HexColor("#0b4f8a")
 TICK = "\u2611"  # ballot box with check
@@ -291,6 +292,9 @@ class Running:
     header_left: str
     header_right: str
     footer_left: str
+    # Printed across every page, faintly, and as a line at its head (e.g. "DRAFT"); "" for none.
+    watermark: str = ""
+    watermark_note: str = ""  # the line at the head of each page, e.g. why it is a draft
 
 
 def page_size(options: DocumentOptions) -> tuple[float, float]:
@@ -400,6 +404,21 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
             self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)
             self.drawString(MARGIN, y, _fit(running.footer_left, 80))
             self.drawRightString(w - MARGIN, y, f"Page {number} of {total}")
+            self.restoreState()
+            if running.watermark:
+                self._watermark(w, h)
+
+        def _watermark(self, w: float, h: float) -> None:
+            self.saveState()
+            self.setFillColor(DRAFT_INK)
+            self.setFont(FONT_BOLD, 9)
+            note = running.watermark_note or running.watermark
+            self.drawCentredString(w / 2, h - MARGIN + 5 * mm, _fit(note, 110))
+            self.setFillAlpha(0.10)  # faint: the page stays readable under it
+            self.setFont(FONT_BOLD, 110)
+            self.translate(w / 2, h / 2)
+            self.rotate(45)
+            self.drawCentredString(0, -40, running.watermark)
             self.restoreState()
 
     return NumberedCanvas

@@ -191,6 +191,7 @@ def peer_review(
         has_peer_review=peer is not None,
         previous_round=rounds[prev.round_id].name if prev_rec and prev else "",
         status=own.status.value.capitalize(),
+        review_status=peer.status.value.capitalize() if peer else "",
         sections=sections,
         threshold=fw.stage(threshold).name if threshold else "",
         at_threshold=tuple(at),

@@ -6,7 +6,7 @@ import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,6 +33,8 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.peer_review import SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
+from matrix_desktop.ui.finalise import finalise_question
+from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
@@ -156,6 +158,14 @@ class PeerReviewWidget(QWidget):
     def _build(self) -> None:
         fw = self.view.framework
         self.heading = QLabel(accessibleName="Review heading")
+        # One of the two shows at a time (draft: Finalise; final: Reopen), so they share Alt+N.
+        self.finalise_button = QPushButton(
+            "Fi&nalise review…", accessibleName="Finalise the peer review (read-only)"
+        )
+        self.reopen_button = QPushButton(
+            "Reope&n review…", accessibleName="Reopen the final peer review, with a reason"
+        )
+        self.finalise_button.setToolTip("Ctrl+Shift+F")
         self.message = QLabel(accessibleName="Peer review message")
         self.message.setWordWrap(True)
         self.domains = QListWidget(accessibleName="Domains")
@@ -235,11 +245,20 @@ class PeerReviewWidget(QWidget):
         self.tabs.addTab(compare, "&Self vs peer")
         self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
 
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.finalise_button)
+        header.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(header)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs)
 
+        self.finalise_button.clicked.connect(self.finalise)
+        self.reopen_button.clicked.connect(self.reopen)
+        finalise_key = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
+        finalise_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        finalise_key.activated.connect(self.finalise)
         self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
         self.stage_group.idClicked.connect(self._on_stage_group_idClicked)
         self.position_group.idClicked.connect(self._on_position_group_idClicked)
@@ -280,7 +299,12 @@ class PeerReviewWidget(QWidget):
         self.domains.addItems([self._domain_text(d) for d in self.view.domains])
         self.domains.setCurrentRow(row)
         self.domains.blockSignals(False)
-        editable = not r.is_final
+        read_only_db = self.services.db.read_only
+        editable = not r.is_final and not read_only_db
+        self.finalise_button.setVisible(not r.is_final)
+        self.reopen_button.setVisible(r.is_final)
+        self.finalise_button.setEnabled(not read_only_db)
+        self.reopen_button.setEnabled(not read_only_db)
         for w in (
             *self.stage_group.buttons(),
             self.agree,
@@ -292,8 +316,14 @@ class PeerReviewWidget(QWidget):
             self.recommendations,
         ):
             w.setEnabled(editable)
-        if not editable:
-            self.message.setText("This review is final and read-only.")
+        if r.is_final:
+            self.message.setText(
+                "This review is final and read-only. Reopen it (with a reason) to change it."
+            )
+        elif read_only_db:
+            self.message.setText("This database is open read-only; the review cannot be changed.")
+        elif self.message.text().startswith("This review is final"):
+            self.message.setText("")
         self.strengths.set_saved_text(r.strengths)
         self.areas.set_saved_text(r.areas_to_develop)
         self.recommendations.set_saved_text(r.recommendations)
@@ -361,15 +391,66 @@ class PeerReviewWidget(QWidget):
         return [self.review_id]
 
     # -- editing ------------------------------------------------------------------------
-    def _run(self, command_factory: Callable[[], Command]) -> None:
+    def _run(self, command_factory: Callable[[], Command], done: str = "Saved") -> bool:
         try:
-            self.apply(command_factory())
+            result = self.apply(command_factory())
         except MatrixError as exc:
             self.message.setText(str(exc))
             self.refresh()
-            return
+            return False
+        if result is False:  # refused by the window's stack (it told the user why)
+            self.refresh()
+            return False
         # The committed Change reaches refresh() through the subscription.
-        self.message.setText("Saved")
+        self.message.setText(done)
+        return True
+
+    def flush(self) -> None:
+        """Commit text typed but not yet committed (before finalising, or leaving the page)."""
+        for box in (
+            self.comment,
+            self.suggestions,
+            self.strengths,
+            self.areas,
+            self.recommendations,
+        ):
+            if box.isEnabled():
+                box.commit()
+
+    def finalise(self) -> bool:
+        """Ask, naming any domain the reviewer has not scored, then finalise; True if done."""
+        if self.view.review.is_final:
+            self.message.setText("This review is already final.")
+            return False
+        if self.services.db.read_only:
+            self.message.setText("This database is open read-only; the review cannot be changed.")
+            return False
+        self.flush()
+        unscored = [f"{d.number}. {d.title}" for d in self.view.domains if d.peer_stage is None]
+        question, ok_text = finalise_question(unscored, len(self.view.domains), "review")
+        if not interaction.confirm(self, "Finalise peer review", question, ok_text):
+            return False
+        review = self.view.review
+        return self._run(
+            lambda: self.services.assessments.finalise(self.review_id, review.revision),
+            "Finalised: the review is read-only.",
+        )
+
+    def reopen(self) -> bool:
+        """Ask why, then reopen the final review (the reason goes in the audit trail)."""
+        if not self.view.review.is_final:
+            self.message.setText("This review is a draft; there is nothing to reopen.")
+            return False
+        reason = interaction.ask_text(self, "Reopen peer review", "Why is it being reopened?")
+        if reason is None:
+            return False
+        if not reason.strip():
+            self.message.setText("Not reopened: say why it is being reopened.")
+            return False
+        return self._run(
+            lambda: self.services.assessments.reopen(self.review_id, reason),
+            "Reopened: the review can be changed again.",
+        )
 
     def _edit_rating(self, typed_from: dict | None = None, **changes: object) -> None:
         """Edit the current domain from what it shows (typed_from: text's starting values)."""

@@ -57,6 +57,9 @@ class ReportActions:
         job = export_worker.run_export(
             self.window, title, func, path, opener=export_worker.open_file
         )
+        job.finished.connect(
+            lambda written: self.window.status_label.setText(f"{title} saved to {written}")
+        )
         self.jobs = [*self.jobs[-4:], job]
 
     def _entity_and_round(self) -> tuple[str, str] | None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -174,7 +173,9 @@ class SingleViewWidget(QWidget):
     # -- export -------------------------------------------------------------------------
     def ask_save_path(self) -> Path | None:
         """Ask where to save (a port tests replace)."""
-        name, _ = QFileDialog.getSaveFileName(
+        from matrix_desktop.ui.interaction import interaction
+
+        name = interaction.save_file(
             self, "Export the single view", "single-view.xlsx", "Spreadsheet (*.xlsx)"
         )
         return Path(name) if name else None

@@ -9,6 +9,11 @@ from matrix_desktop.ui.interaction import interaction
 
 log = logging.getLogger(__name__)
 
+READ_ONLY_NOTE = (
+    "This database is open read-only (another copy of Matrix Desktop may be using it): "
+    "you can look and export, but nothing can be added or changed here."
+)
+
 
 class DatabaseActions:
     """Mixed into MainWindow: needs ctx, status_label, banner, banner_box, _backup_timer."""
@@ -51,6 +56,7 @@ class DatabaseActions:
                 self.status_label.setText("No database open")
                 interaction.error(self, "Cannot open the database", str(exc))
                 return False
+        self._shut_down = False  # a database open again: closing must close it cleanly
         self.ctx.set_opened(opened)
         self._show_warnings([w.message for w in opened.warnings])
         where = str(opened.services.db.location)

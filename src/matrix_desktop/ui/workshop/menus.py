@@ -39,8 +39,9 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
 
     def _on_menu_aboutToShow() -> None:
         final = screen.state.record.assessment.is_final
-        finalise.setEnabled(not final)
-        reopen.setEnabled(final)
+        writable = not screen.ctx.read_only
+        finalise.setEnabled(not final and writable)
+        reopen.setEnabled(final and writable)
 
     menu.aboutToShow.connect(_on_menu_aboutToShow)
     window.menuBar().insertMenu(view_menu.menuAction(), menu)

@@ -23,6 +23,7 @@ from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import Vote
 from matrix_desktop.core.rules import suggested_stage
 from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.finalise import finalise_question
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.workshop.details import RatingDetails
 from matrix_desktop.ui.workshop.radar_panel import RadarPanel
@@ -324,8 +325,9 @@ class AssessmentScreen(QWidget):
         self.edit({"rationale": self.room.rationale.last_base}, rationale=text)
 
     def _on_room_vote(self, participant_id: str, domain_key: str, stage: str | None) -> bool:
-        if self.state.record.assessment.is_final:
-            self.show_message(self.state.refusal(self.current_domain) or "")
+        problem = self.state.refusal(self.current_domain, staging=False)
+        if problem:
+            self.show_message(problem)
             return False
         return self.ctx.push(
             self.state.services.assessments.set_vote(
@@ -367,20 +369,27 @@ class AssessmentScreen(QWidget):
         if self.state.record.assessment.is_final:
             self.show_message("This assessment is already final.")
             return
+        if self.ctx.read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
+            return
         self.flush()
-        if interaction.confirm(
-            self,
-            "Finalise assessment",
-            "Finalise this assessment? It becomes read-only; reopening it "
-            "later needs a reason, recorded in the audit trail.",
-            "Finalise",
-        ):
+        applicable = [d for d in self.state.framework.domains if self.state.applies(d)]
+        unscored = [
+            f"{d.number}. {d.title}"
+            for d in applicable
+            if self.state.record.rating(d.key).stage is None
+        ]
+        question, ok_text = finalise_question(unscored, len(applicable), "assessment")
+        if interaction.confirm(self, "Finalise assessment", question, ok_text):
             a = self.state.record.assessment
             self.ctx.push(self.state.services.assessments.finalise(a.id, a.revision))
 
     def reopen(self) -> None:
         if not self.state.record.assessment.is_final:
             self.show_message("This assessment is a draft; there is nothing to reopen.")
+            return
+        if self.ctx.read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
             return
         reason = interaction.ask_text(self, "Reopen assessment", "Why is it being reopened?")
         if reason is None:
@@ -416,16 +425,24 @@ class AssessmentScreen(QWidget):
         a = self.state.record.assessment
         self.title.setText(self.state.heading)
         final = a.is_final
-        self.status.setText("FINAL (read-only)" if final else "Draft")
+        read_only = self.ctx.read_only  # another copy has the database, or it is read-only
+        self.status.setText(
+            "FINAL (read-only)" if final else "Draft (read-only)" if read_only else "Draft"
+        )
         self.finalise_button.setVisible(not final)
         self.reopen_button.setVisible(final)
-        self.cards.set_editable(not final)
-        self.details.set_editable(not final)
-        self.room.set_editable(not final)
+        self.finalise_button.setEnabled(not read_only)
+        self.reopen_button.setEnabled(not read_only)
+        editable = not final and not read_only
+        self.cards.set_editable(editable)
+        self.details.set_editable(editable)
+        self.room.set_editable(editable)
         if final:
             self.show_message(
                 "This assessment is final and read-only. Reopen it (with a reason) to change it."
             )
+        elif read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
         elif self.message.text().startswith("This assessment is final"):
             self.show_message("")
 
@@ -440,7 +457,9 @@ class AssessmentScreen(QWidget):
         if rebuild:
             self.cards.show_domain(fw, d)
             self.cards.set_editable(
-                not self.state.record.assessment.is_final and self.state.applies(d)
+                not self.state.record.assessment.is_final
+                and not self.ctx.read_only
+                and self.state.applies(d)
             )
             self.domain_title.setText(f"{d.number}. {d.title}")
             self._set_tab_order()  # the new cards would otherwise come last

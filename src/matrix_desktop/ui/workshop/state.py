@@ -100,6 +100,11 @@ class WorkshopState:
         """Return why the domain cannot be changed now, or None when it can."""
         if self.record.assessment.is_final:
             return "This assessment is final and read-only. Reopen it (with a reason) to change it."
+        if self.ctx.read_only:
+            return (
+                "This database is open read-only (another copy of Matrix Desktop may be using "
+                "it): you can look and export, but changes cannot be saved."
+            )
         if staging and not self.applies(domain):
             return (
                 f"'{domain.title}' does not apply to a "
