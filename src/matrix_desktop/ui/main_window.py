@@ -25,6 +25,7 @@ from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
 from matrix_desktop.ui.window_database import DatabaseActions
+from matrix_desktop.ui.window_layout import WindowLayout
 from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class MainWindow(DatabaseActions, TransferActions, QMainWindow):
+class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
     """The application window. It paints first; the database is opened just after."""
 
     data_loaded = Signal()
@@ -45,7 +46,6 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.parent_widget = self
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setAccessibleName("Matrix Desktop main window")
-        self.resize(1280, 800)
         self.setAcceptDrops(True)  # exchange files dropped on the window are imported
         self.current_entity_id: str | None = None
 
@@ -115,6 +115,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.changed.connect(self._on_ctx_changed)
         ctx.reloaded.connect(self.refresh)
         self._build_menus()
+        self._init_window_layout()
         self._restore_geometry()
 
     # -- menus -------------------------------------------------------------------------
@@ -173,7 +174,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
         self.reports = ReportActions(self, bar.addMenu("Re&ports"))
         self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self.nav_dock.toggleViewAction())
+        self.view_menu.addAction(self.nav_dock.toggleViewAction())  # Ctrl+B: window_layout
         self.nav_focus_action = self._action(
             self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L"
         )
@@ -184,15 +185,16 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("main_window/geometry")
         state = self.ctx.settings.value("main_window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.fit_to_screen(restored)  # a saved size may be too big for this screen
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         focus = self.focusWidget()
         if focus is not None:
             focus.clearFocus()  # let editors commit what is typed before closing
+        self.restore_navigator()  # hidden only to make room: not the user's choice to keep
         self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("main_window/state", self.saveState())
         self.ctx.settings.sync()

@@ -60,6 +60,8 @@ class DomainList(QListWidget):
 class AssessmentScreen(QWidget):
     """Score one assessment with the room; every edit goes through ctx.push (committed, undone)."""
 
+    needs_room = True  # a narrow main window hides its navigator for the stage cards
+
     def __init__(
         self,
         ctx: AppContext,
