@@ -25,6 +25,7 @@ from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
 from matrix_desktop.ui.window_database import READ_ONLY_NOTE, DatabaseActions
+from matrix_desktop.ui.window_layout import WindowLayout
 from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 OPEN_ASSESSMENT_KEY = "main_window/assessment"  # reopened on start, where the user left off
 
 
-class MainWindow(DatabaseActions, TransferActions, QMainWindow):
+class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
     """The application window. It paints first; the database is opened just after."""
 
     data_loaded = Signal()
@@ -47,7 +48,6 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.parent_widget = self
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setAccessibleName("Matrix Desktop main window")
-        self.resize(1280, 800)
         self.setAcceptDrops(True)  # exchange files dropped on the window are imported
         self.current_entity_id: str | None = None
 
@@ -119,6 +119,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.reloaded.connect(self._on_ctx_reloaded_writable)
         interaction.settings = ctx.settings  # file dialogs start in the folder used last
         self._build_menus()
+        self._init_window_layout()
         self._restore_geometry()
         # The assessment open when the app last closed: read now, before pages replace it.
         resume = ctx.settings.value(OPEN_ASSESSMENT_KEY)
@@ -184,7 +185,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
         self.reports = ReportActions(self, bar.addMenu("Re&ports"))
         self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self.nav_dock.toggleViewAction())
+        self.view_menu.addAction(self.nav_dock.toggleViewAction())  # Ctrl+B: window_layout
         self.nav_focus_action = self._action(
             self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L"
         )
@@ -195,10 +196,10 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("main_window/geometry")
         state = self.ctx.settings.value("main_window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.fit_to_screen(restored)  # a saved size may be too big for this screen
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.shutdown()
@@ -215,6 +216,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
                 page.flush()
             except RuntimeError:  # its Qt side is already gone
                 pass
+        self.restore_navigator()  # hidden only to make room: not the user's choice to keep
         self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("main_window/state", self.saveState())
         self.ctx.settings.sync()

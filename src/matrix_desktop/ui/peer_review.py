@@ -34,11 +34,25 @@ from matrix_desktop.services.peer_review import SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
 from matrix_desktop.ui.finalise import finalise_question
+from matrix_desktop.ui.flow_layout import FlowLayout
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 Apply = Callable[[Command], object]
+MIN_READABLE_PX = 260  # the self-assessment's evidence: several words to a line, even at 1024 px
+
+
+def _caption_above(layout: QFormLayout | QVBoxLayout, caption: str, box: QWidget) -> None:
+    """A caption over its text box, so the text gets the whole width."""
+    label = QLabel(caption)
+    label.setBuddy(box)
+    if isinstance(layout, QFormLayout):
+        layout.addRow(label)
+        layout.addRow(box)
+    else:
+        layout.addWidget(label)
+        layout.addWidget(box, 1)
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -180,13 +194,14 @@ class PeerReviewWidget(QWidget):
         mine = QGroupBox("Self-assessment")
         left = QFormLayout(mine)
         left.addRow("Stage", self.self_stage)
-        left.addRow("Evidence", self.self_evidence)
-        left.addRow("Rationale", self.self_rationale)
+        for caption, box in (("Evidence", self.self_evidence), ("Rationale", self.self_rationale)):
+            _caption_above(left, caption, box)
 
         theirs = QGroupBox("Peer review")
-        right = QFormLayout(theirs)
+        right = QVBoxLayout(theirs)  # a box, not a form: the wrapping stage row gets its height
         self.stage_group = QButtonGroup(self)
-        stage_row = QHBoxLayout()
+        stages = QWidget()
+        stage_row = FlowLayout(stages)  # wraps on a narrow window instead of squeezing the rest
         for i, stage in enumerate(fw.stages, start=1):
             button = QRadioButton(f"&{i} {stage.name}", accessibleName=f"Peer stage {stage.name}")
             self.stage_group.addButton(button, i)
@@ -194,7 +209,8 @@ class PeerReviewWidget(QWidget):
         none = QRadioButton("&0 Not assessed", accessibleName="Peer stage not assessed")
         self.stage_group.addButton(none, 0)
         stage_row.addWidget(none)
-        right.addRow("Stage (keys 1-4)", stage_row)
+        right.addWidget(QLabel("Stage (keys 1-4)"))
+        right.addWidget(stages)
         self.position_group = QButtonGroup(self)
         self.agree = QRadioButton("A&gree", accessibleName="Agree with the self-assessed stage")
         self.challenge = QRadioButton(
@@ -203,13 +219,15 @@ class PeerReviewWidget(QWidget):
         self.position_group.addButton(self.agree, 1)
         self.position_group.addButton(self.challenge, 2)
         position_row = QHBoxLayout()
+        position_row.addWidget(QLabel("Position"))
         position_row.addWidget(self.agree)
         position_row.addWidget(self.challenge)
-        right.addRow("Position", position_row)
+        position_row.addStretch(1)
+        right.addLayout(position_row)
         self.comment = CommitTextEdit("Reviewer comment")
         self.suggestions = CommitTextEdit("Reviewer suggestions")
-        right.addRow("Co&mment", self.comment)
-        right.addRow("S&uggestions", self.suggestions)
+        for caption, box in (("Co&mment", self.comment), ("S&uggestions", self.suggestions)):
+            _caption_above(right, caption, box)
 
         split = QSplitter()
         split.addWidget(self.domains)
@@ -218,6 +236,9 @@ class PeerReviewWidget(QWidget):
         split.setStretchFactor(1, 2)
         split.setStretchFactor(2, 2)
         split.setSizes([220, 420, 620])  # the self-assessment's text must stay readable
+        for i in range(split.count()):
+            split.setCollapsible(i, False)
+        mine.setMinimumWidth(MIN_READABLE_PX)
         self.domains.setWordWrap(True)  # long key areas wrap rather than hide their status
         self.domains.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -229,6 +250,9 @@ class PeerReviewWidget(QWidget):
         narrative.addRow("Strengths", self.strengths)
         narrative.addRow("Areas to develop", self.areas)
         narrative.addRow("Recommendations", self.recommendations)
+        for box in (self.strengths, self.areas, self.recommendations):
+            # three lines each, so the domain being scored keeps its room on a 768 px screen
+            box.setMinimumHeight(3 * box.fontMetrics().lineSpacing() + 12)
 
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
