@@ -241,6 +241,7 @@ class Database:
             self.read_engine = self.read_engine.execution_options(isolation_level="REPEATABLE READ")
         # Set when a check finds damage: every later write is refused (see session()).
         self.refuse_writes: str | None = None
+        self.closed = False
 
     @property
     def path(self) -> Path | None:
@@ -306,6 +307,7 @@ class Database:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
 

@@ -118,6 +118,9 @@ class AppContext(QObject):
         """Apply changes other copies committed since the last look (a timer calls this)."""
         if self.feed is None or self.services is None:
             return
+        if self.services.db.closed:  # closed behind this context's back: stop following it
+            self._stop_feed()
+            return
         try:
             changes = self.feed.poll()
         except Exception as exc:  # noqa: BLE001 - a passing failure; try on the next tick
