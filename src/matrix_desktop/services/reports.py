@@ -21,7 +21,7 @@ from matrix_desktop.reports.models import (
 )
 from matrix_desktop.services import report_data
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.exchange import write_atomically
+from matrix_desktop.services.files import write_atomically
 
 Progress = Callable[[float, str], None]
 

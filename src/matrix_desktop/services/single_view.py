@@ -28,6 +28,7 @@ from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
+from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import views_repo
 from matrix_desktop.storage.database import Database
 
@@ -312,8 +313,6 @@ class SingleViewService:
 def export_xlsx(section: SingleViewSection, path: str | Path, threshold: str | None = None) -> Path:
     """Write every table of a single-view section to one spreadsheet; returns the path."""
     from openpyxl import Workbook
-
-    from matrix_desktop.services.exchange import write_atomically
 
     book = Workbook()
     book.remove(book.active)
