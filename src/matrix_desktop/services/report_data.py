@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from matrix_desktop.core.chart_models import (
     Heatmap,
     HeatmapRow,
-    RadarChart,
     RadarSeries,
+    ThresholdCaption,
     VoteSpread,
+    radar_for,
 )
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain, Framework
@@ -23,7 +24,7 @@ from matrix_desktop.core.model import (
     Round,
     System,
 )
-from matrix_desktop.core.rules import spread
+from matrix_desktop.core.rules import readiness, spread
 from matrix_desktop.reports.models import (
     ActionLine,
     DataTable,
@@ -143,14 +144,8 @@ def peer_review(
                 _values(fw, prev_rec, domains),
             )
         )
-    threshold = fw.threshold_stage
-    radar = RadarChart(
-        f"{entity.name}: {rnd.name}",
-        titles,
-        stage_names,
-        tuple(series),
-        threshold=fw.threshold_position,
-        threshold_label=f"{fw.stage(threshold).name}: threshold" if threshold else None,
+    radar = radar_for(
+        fw, titles, series, title=f"{entity.name}: {rnd.name}", caption=ThresholdCaption.STAGE
     )
     votes = VoteSpread(
         "Participants' views and the agreed stage",
@@ -166,11 +161,7 @@ def peer_review(
             if a is not None and b is not None and a != b:
                 diffs.append(Difference(d.title, s.stage, s.peer_stage, a - b))
         diffs.sort(key=lambda x: -abs(x.steps))
-    at, below = [], []
-    if fw.threshold_position is not None:
-        for s in sections:
-            ok = s.stage_position is not None and s.stage_position >= fw.threshold_position
-            (at if ok else below).append(s.title)
+    at, below = readiness(fw, {d.key: own_rec.rating(d.key).stage for d in domains}, domains)
     people = tuple(
         f"{p.name} ({p.organisation})" if p.organisation else p.name for p in own.participants
     )
@@ -192,9 +183,9 @@ def peer_review(
         previous_round=rounds[prev.round_id].name if prev_rec and prev else "",
         status=own.status.value.capitalize(),
         sections=sections,
-        threshold=fw.stage(threshold).name if threshold else "",
-        at_threshold=tuple(at),
-        below_threshold=tuple(below),
+        threshold=fw.stage(fw.threshold_stage).name if fw.threshold_stage else "",
+        at_threshold=tuple(fw.domain(k).title for k in at),
+        below_threshold=tuple(fw.domain(k).title for k in below),
         differences=tuple(diffs[:8]),
         strengths=peer.strengths if peer else "",
         areas_to_develop=peer.areas_to_develop if peer else "",
@@ -332,12 +323,12 @@ def _entity_summary(
         enablers=tuple(t.text for r in ratings for t in r.enablers),
         support_requests=tuple(t.text for r in ratings for t in r.support_requests),
         actions=sum(len(r.actions) for r in ratings),
-        radar=RadarChart(
-            e.name,
-            tuple(d.title for d in domains),
-            stage_names,
+        radar=radar_for(
+            fw,
+            (d.title for d in domains),
             (RadarSeries(e.name, _values(fw, rec, domains)),),
-            threshold=fw.threshold_position,
+            title=e.name,
+            caption=ThresholdCaption.NONE,
         ),
     )
 
