@@ -52,6 +52,7 @@ __all__ = [
     "break_lock",
     "open_for_cli",
     "open_for_gui",
+    "restore_damaged",
 ]
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,17 @@ class OpenResult:
             self.services.close()
             if self.lock is not None:
                 self.lock.release()
+
+
+def restore_damaged(damaged: DatabaseDamaged) -> Path:
+    """Replace a damaged database (not open) with the newest good backup its check named.
+
+    The damaged file is kept beside the backups; returns where. Open the database again
+    afterwards (it is upgraded then if the backup is older).
+    """
+    if damaged.backup is None:
+        raise StorageError(f"{damaged.database}: no good backup was found to restore")
+    return restore_backup(damaged.database, damaged.backup.path)
 
 
 def _filesystem_type(path: Path) -> str | None:
