@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_common_options(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_common_options(sub: argparse._SubParsersAction) -> None:
     """Let --database and --read-only also follow any command (e.g. `import --database X`)."""
     for child in sub.choices.values():
         known = {o for a in child._actions for o in a.option_strings}

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from matrix_desktop.core.chart_models import (
+    Band,
     Heatmap,
     HeatmapRow,
     RadarSeries,
@@ -41,6 +42,7 @@ from matrix_desktop.reports.models import (
 from matrix_desktop.services.context import Services
 
 NOT_ASSESSED = "Not yet assessed"
+Row = tuple[str | int | float | None, ...]  # a data table's row of plain values
 
 
 def _stage_name(fw: Framework, key: str | None) -> str:
@@ -97,8 +99,10 @@ def _section(
     )
 
 
-def _band(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]):  # type: ignore[no-untyped-def]
-    out = []
+def _band(
+    fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]
+) -> tuple[Band, ...] | None:
+    out: list[Band] = []
     for d in domains:
         pos = [p for v in record.votes_for(d.key) if (p := _position(fw, v.stage)) is not None]
         out.append((min(pos), max(pos)) if pos else None)
@@ -121,7 +125,7 @@ def peer_review(
     peer_rec = svc.assessments.record(peer.id) if peer else None
     prev = svc.assessments.previous(own)
     prev_rec = svc.assessments.record(prev.id) if prev else None
-    if prev_rec and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):  # type: ignore[union-attr]
+    if prev and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):
         prev_rec = None  # a different framework version's stages do not line up
     domains = fw.domains_for(entity.kind)
     sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec) for d in domains)
@@ -137,10 +141,10 @@ def peer_review(
     ]
     if peer_rec:
         series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
-    if prev_rec:
+    if prev and prev_rec:
         series.append(
             RadarSeries(
-                f"Self-assessment {rounds[prev.round_id].name}",  # type: ignore[union-attr]
+                f"Self-assessment {rounds[prev.round_id].name}",
                 _values(fw, prev_rec, domains),
             )
         )
@@ -253,17 +257,17 @@ def system_summary(
     ranking = []
     for d in fw.domains:
         scores = per_domain.get(d.key, [])
-        pos = [p for p, _ in scores]
-        median = statistics.median(pos) if pos else None
-        level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
+        placed = [p for p, _ in scores]
+        median = statistics.median(placed) if placed else None
+        level = not placed or min(placed) == max(placed)  # all at one stage: nobody ahead
         ranking.append(
             DomainRank(
                 d.title,
                 median,
                 _median_name(fw, median),
-                len(pos),
-                lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
-                highest="" if level else _names([n for p, n in scores if p == max(pos)]),
+                len(placed),
+                lowest="" if level else _names([n for p, n in scores if p == min(placed)]),
+                highest="" if level else _names([n for p, n in scores if p == max(placed)]),
             )
         )
     ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
@@ -363,7 +367,11 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
     """Return one table each of ratings, votes, actions, enablers and support requests."""
     systems = {s.id: s.name for s in svc.catalog.systems()}
     rounds = {r.id: r for r in svc.catalog.rounds()}
-    ratings, votes, actions, enablers, requests = [], [], [], [], []
+    ratings: list[Row] = []
+    votes: list[Row] = []
+    actions: list[Row] = []
+    enablers: list[Row] = []
+    requests: list[Row] = []
     seen: set[str] = set()
     for e in entities:
         if e.id in seen:

@@ -24,7 +24,7 @@ from matrix_desktop.core.comparison import (
     tag_summaries,
 )
 from matrix_desktop.core.errors import NotFound, ValidationFailed
-from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
@@ -244,12 +244,12 @@ class SingleViewService:
             ids = [h.id for h in chosen]
             stages = views_repo.stages_of(s, ids)
             raised = views_repo.themes_of(s, {h.id: h.entity_name for h in chosen})
-        by_version: dict[object, list[AssessmentHead]] = {}
+        by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)
         sections = []
         for ref, members in by_version.items():
-            fw = self.catalog.framework(ref.key, ref.version)  # type: ignore[attr-defined]
+            fw = self.catalog.framework(ref.key, ref.version)
             kinds = {h.entity_kind for h in members}
             keys = tuple(d.key for d in fw.domains if any(d.applies(k) for k in kinds))
             items = tuple(
