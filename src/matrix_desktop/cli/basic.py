@@ -195,7 +195,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def _resolutions():
-    from matrix_desktop.exchange.merge import Resolution
+    from matrix_desktop.services.exchange import Resolution
 
     return tuple(Resolution)
 
@@ -205,7 +205,7 @@ def _decisions(args: argparse.Namespace, plan) -> dict[object, str]:
 
     Keys are assessment ids (a whole-assessment choice) and FieldKeys (one field's choice).
     """
-    from matrix_desktop.exchange.fields import FieldKey
+    from matrix_desktop.services.exchange import FieldKey
 
     fields: dict[object, str] = {}
     for text in args.field_choice:

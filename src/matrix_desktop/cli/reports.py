@@ -9,7 +9,7 @@ from matrix_desktop.core.errors import ValidationFailed
 
 
 def _options(args: argparse.Namespace):
-    from matrix_desktop.reports.models import DocumentOptions
+    from matrix_desktop.services.reports import DocumentOptions
 
     deterministic = args.deterministic or bool(os.environ.get("SOURCE_DATE_EPOCH"))
     return DocumentOptions(
