@@ -38,6 +38,8 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks build
 	$(VENV)/bin/ruff format --check src tests benchmarks build
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 check: venv
 	$(PY) -m matrix_desktop check

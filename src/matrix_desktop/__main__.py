@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -36,8 +37,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wants_cli:
         from matrix_desktop.cli.main import run_cli
 
-        return run_cli(args)
+        return run_cli(args, window_check=_window_check)
     return gui_main(args)
+
+
+def _window_check(database: Path, settings_file: Path) -> str:
+    """The self-check's window step: the desktop application, imported only when it runs."""
+    from matrix_desktop.app import gui_self_check
+
+    return gui_self_check(database, settings_file)
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:

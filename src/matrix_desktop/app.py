@@ -29,7 +29,7 @@ def _check_display() -> str | None:
     return None
 
 
-def _quick_navigation(database: str | None):  # type: ignore[no-untyped-def]
+def _quick_navigation(database: str | None):
     """Return the navigator's data read with stdlib sqlite3, or None to take the full path."""
     from pathlib import Path
 
@@ -42,7 +42,7 @@ def _quick_navigation(database: str | None):  # type: ignore[no-untyped-def]
     return read_navigation(Path(target).expanduser())
 
 
-def _make_background_import():  # type: ignore[no-untyped-def]
+def _make_background_import():
     import threading
 
     from PySide6.QtCore import QObject, Signal
@@ -66,7 +66,7 @@ def _make_background_import():  # type: ignore[no-untyped-def]
     return BackgroundImport()
 
 
-def _window_icon():  # type: ignore[no-untyped-def]
+def _window_icon():
     """Return the application icon (a cheap file read: no heavy imports before the first paint)."""
     from PySide6.QtGui import QIcon
 
@@ -80,7 +80,7 @@ def _window_icon():  # type: ignore[no-untyped-def]
     return icon
 
 
-def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
+def _configure_application(app) -> None:
     from matrix_desktop import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
 
     app.setOrganizationName(ORG_NAME)
@@ -92,7 +92,7 @@ def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
     focus.install(app)  # a thick focus frame, and the focused control scrolled into view
 
 
-def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-def]
+def gui_self_check(database: os.PathLike[str], settings_file: os.PathLike[str]) -> str:
     """Build the main window on a database, render it off screen; returns what it saw.
 
     Used by `--self-check`: proves the Qt libraries and platform plugins load, which a
@@ -160,7 +160,7 @@ def run_gui(database: str | None = None, *, read_only: bool = False) -> int:
     window = MainWindow(ctx)
 
     class _PaintWatch(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+        def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint:
                 obj.removeEventFilter(self)
                 _probe("painted")

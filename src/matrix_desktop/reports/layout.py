@@ -147,7 +147,7 @@ def heading(text: str, level: int = 0, toc: bool = True) -> Paragraph:
     st = styles()
     p = Paragraph(markup(text), (st.h1, st.h2, st.h3)[min(level, 2)])
     if level < 2:  # sub-headings inside a section are not bookmarked
-        p._outline = (level, text, toc)  # type: ignore[attr-defined]
+        p._outline = (level, text, toc)
     return p
 
 
@@ -245,7 +245,7 @@ class Contents(Flowable):
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
         width, height = self._box
-        canvas._contents_box = (canvas.getPageNumber(), x, y + 12, width, height)  # type: ignore[attr-defined]
+        canvas._contents_box = (canvas.getPageNumber(), x, y + 12, width, height)
 
 
 def contents() -> Contents:
@@ -254,7 +254,7 @@ def contents() -> Contents:
 
 
 def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> None:
-    _page, x, top, width, height = canvas._contents_box  # type: ignore[attr-defined]
+    _page, x, top, width, height = canvas._contents_box
     line = 15.0
     room = int(height // line)
     if len(entries) > room:  # too many: keep the top level
@@ -359,7 +359,7 @@ class _Doc(BaseDocTemplate):
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
         if toc:
-            self.canv._toc_entries.append((level, text, self.page, key))  # type: ignore[attr-defined]
+            self.canv._toc_entries.append((level, text, self.page, key))
 
 
 def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
@@ -367,7 +367,7 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
         """Holds each page until the end so the footer can say 'page X of Y'."""
 
         def __init__(self, *args: object, **kwargs: object):
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, **kwargs)
             self._pages: list[dict[str, object]] = []
             self._toc_entries: list[tuple[int, str, int, str]] = []
             self._contents_box: tuple[int, float, float, float, float] | None = None

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
+from matrix_desktop.core.chart_models import (
+    Heatmap,
+    RadarChart,
+    StageComparison,
+    Trend,
+    VoteSpread,
+)
 from matrix_desktop.core.framework import Framework
 
 PageSize = Literal["a4", "letter"]
-
-
-@dataclass(frozen=True)
-class StageComparison:
-    """The radar's series drawn as a dot plot, one row per domain (easier to read in print)."""
-
-    chart: RadarChart
 
 
 ChartModel = RadarChart | Heatmap | Trend | VoteSpread | StageComparison

@@ -60,6 +60,7 @@ __all__ = [
     "break_lock",
     "open_for_cli",
     "open_for_gui",
+    "restore_damaged",
 ]
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,17 @@ def _other_copy_message(holder: LockHolder) -> str:
         f"since {since_text(holder.started_at)}); opened read-only: you can look and export, "
         "but changes cannot be saved here until that copy is closed."
     )
+
+
+def restore_damaged(damaged: DatabaseDamaged) -> Path:
+    """Replace a damaged database (not open) with the newest good backup its check named.
+
+    The damaged file is kept beside the backups; returns where. Open the database again
+    afterwards (it is upgraded then if the backup is older).
+    """
+    if damaged.backup is None:
+        raise StorageError(f"{damaged.database}: no good backup was found to restore")
+    return restore_backup(damaged.database, damaged.backup.path)
 
 
 def _filesystem_type(path: Path) -> str | None:

@@ -24,10 +24,11 @@ from matrix_desktop.core.comparison import (
     tag_summaries,
 )
 from matrix_desktop.core.errors import NotFound, ValidationFailed
-from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
+from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import views_repo
 from matrix_desktop.storage.database import Database
 
@@ -250,12 +251,12 @@ class SingleViewService:
             ids = [h.id for h in chosen]
             stages = views_repo.stages_of(s, ids)
             raised = views_repo.themes_of(s, {h.id: h.entity_name for h in chosen})
-        by_version: dict[object, list[AssessmentHead]] = {}
+        by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)
         sections = []
         for ref, members in by_version.items():
-            fw = self.catalog.framework(ref.key, ref.version)  # type: ignore[attr-defined]
+            fw = self.catalog.framework(ref.key, ref.version)
             kinds = {h.entity_kind for h in members}
             keys = tuple(d.key for d in fw.domains if any(d.applies(k) for k in kinds))
             items = tuple(
@@ -329,8 +330,6 @@ class SingleViewService:
 def export_xlsx(section: SingleViewSection, path: str | Path, threshold: str | None = None) -> Path:
     """Write every table of a single-view section to one spreadsheet; returns the path."""
     from openpyxl import Workbook
-
-    from matrix_desktop.services.exchange import write_atomically
 
     book = Workbook()
     book.remove(book.active)

@@ -222,7 +222,7 @@ class AppContext(QObject):
         self.changed.emit(change)
         return command
 
-    def _resolve(self, command: Command, exc, *, undo: bool) -> Command | None:  # type: ignore[no-untyped-def]
+    def _resolve(self, command: Command, exc, *, undo: bool) -> Command | None:
         """Show theirs and mine for a conflict and apply the user's choice."""
         from matrix_desktop.core.errors import MatrixError
 

@@ -23,7 +23,7 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
     menu = QMenu("&Assessment", window)
     menu.setObjectName("assessment_menu")
 
-    def action(text: str, slot, shortcut: str | None, name: str) -> QAction:  # type: ignore[no-untyped-def]
+    def action(text: str, slot, shortcut: str | None, name: str) -> QAction:
         act = QAction(text, menu)
         act.setObjectName(name)
         if shortcut:
