@@ -38,6 +38,8 @@ bench: venv
 lint: venv lint-workflows
 	$(VENV)/bin/ruff check src tests benchmarks build
 	$(VENV)/bin/ruff format --check src tests benchmarks build
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # The GitHub workflows (.github/workflows): actionlint when it can be had (build/check_workflows.py).
 lint-workflows: venv

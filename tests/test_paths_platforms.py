@@ -1,13 +1,12 @@
 """Where the data lives on Windows, macOS and Linux, and the bad cases of managed laptops.
 
 The Windows and macOS paths run here by standing in for sys.platform, the environment and
-the shell calls: roaming AppData redirected to a file server, OneDrive's "known folder
-move" of Documents, paths too long for Windows, no user folder at all.
+the system calls: roaming AppData redirected to a file server, a OneDrive-redirected
+profile too deep for Windows' path limit, no user folder at all.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -153,59 +152,3 @@ def test_long_paths_policy_is_read_from_ntdll():
     assert paths.long_paths_enabled(FakeNtdll(1)) is True
     assert paths.long_paths_enabled(FakeNtdll(0)) is False
     assert paths.long_paths_enabled(FakeNtdll(None)) is False
-
-
-# -- Documents and the GUI's working folder ----------------------------------------------------
-
-
-def test_documents_follow_onedrive_known_folder_move(tmp_path):
-    onedrive_docs = tmp_path / "OneDrive - NHS Trust" / "Documents"
-    found = paths.documents_dir({"USERPROFILE": str(tmp_path)}, known_folder=lambda: onedrive_docs)
-    assert found == onedrive_docs
-
-
-def test_documents_without_the_shell_answer_try_onedrive_then_profile(tmp_path):
-    profile = tmp_path / "ann"
-    (profile / "Documents").mkdir(parents=True)
-    onedrive = tmp_path / "OneDrive - NHS Trust"
-    env = {"USERPROFILE": str(profile), "OneDriveCommercial": str(onedrive)}
-    assert paths.documents_dir(env, known_folder=lambda: None) == profile / "Documents"
-    (onedrive / "Documents").mkdir(parents=True)
-    assert paths.documents_dir(env, known_folder=lambda: None) == onedrive / "Documents"
-
-
-def test_gui_leaves_the_program_folder_and_system_folders(tmp_path):
-    program = tmp_path / "Programs" / "Matrix Desktop"
-    (program / "_internal").mkdir(parents=True)
-    elsewhere = tmp_path / "work"
-    elsewhere.mkdir()
-    assert paths.gui_start_folder(program, program, env={})
-    assert paths.gui_start_folder(program / "_internal", program, env={})
-    assert paths.gui_start_folder(Path("/"), program, env={})  # macOS Finder starts apps in /
-    windir = tmp_path / "Windows"
-    (windir / "System32").mkdir(parents=True)
-    assert paths.gui_start_folder(windir / "System32", None, env={"SystemRoot": str(windir)})
-    assert not paths.gui_start_folder(elsewhere, program, env={})
-
-
-@pytest.mark.skipif(
-    os.name == "nt" or os.geteuid() == 0, reason="root (or Windows) ignores the mode bits"
-)
-def test_gui_leaves_a_read_only_working_folder(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        assert paths.gui_start_folder(folder, None, env={})
-    finally:
-        folder.chmod(0o755)
-
-
-def test_settle_changes_to_documents_only_when_needed(monkeypatch, tmp_path):
-    docs = tmp_path / "Dokumente mit Ümlaut"
-    docs.mkdir()
-    monkeypatch.setattr(paths, "documents_dir", lambda: docs)
-    monkeypatch.chdir(tmp_path)
-    assert paths.settle_gui_working_folder() is None and Path.cwd() == tmp_path
-    monkeypatch.setattr(paths, "gui_start_folder", lambda cwd, program: True)
-    assert paths.settle_gui_working_folder() == docs and Path.cwd() == docs

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -44,8 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wants_cli:
         from matrix_desktop.cli.main import run_cli
 
-        return run_cli(args)
+        return run_cli(args, window_check=_window_check)
     return gui_main(args)
+
+
+def _window_check(database: Path, settings_file: Path) -> str:
+    """The self-check's window step: the desktop application, imported only when it runs."""
+    from matrix_desktop.app import gui_self_check
+
+    return gui_self_check(database, settings_file)
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
@@ -61,9 +69,6 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
             database = a.split("=", 1)[1]
         elif _is_exchange_file(a) and (i == 0 or args[i - 1] != "--database"):
             files.append(os.path.abspath(a))
-    from matrix_desktop.paths import settle_gui_working_folder
-
-    settle_gui_working_folder()  # file dialogs open in Documents, not the program folder
     from matrix_desktop.app import run_gui
 
     return run_gui(database, read_only=read_only, import_files=files)

@@ -30,7 +30,7 @@ def _check_display() -> str | None:
     return None
 
 
-def _quick_navigation(database: str | None):  # type: ignore[no-untyped-def]
+def _quick_navigation(database: str | None):
     """Return the navigator's data read with stdlib sqlite3, or None to take the full path."""
     from pathlib import Path
 
@@ -43,7 +43,7 @@ def _quick_navigation(database: str | None):  # type: ignore[no-untyped-def]
     return read_navigation(Path(target).expanduser())
 
 
-def _make_background_import():  # type: ignore[no-untyped-def]
+def _make_background_import():
     import threading
 
     from PySide6.QtCore import QObject, Signal
@@ -67,7 +67,7 @@ def _make_background_import():  # type: ignore[no-untyped-def]
     return BackgroundImport()
 
 
-def _window_icon():  # type: ignore[no-untyped-def]
+def _window_icon():
     """Return the application icon (a cheap file read: no heavy imports before the first paint)."""
     from PySide6.QtGui import QIcon
 
@@ -81,7 +81,7 @@ def _window_icon():  # type: ignore[no-untyped-def]
     return icon
 
 
-def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
+def _configure_application(app) -> None:
     from matrix_desktop import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
 
     app.setOrganizationName(ORG_NAME)
@@ -93,11 +93,12 @@ def _configure_application(app) -> None:  # type: ignore[no-untyped-def]
     focus.install(app)  # a thick focus frame, and the focused control scrolled into view
 
 
-def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-def]
+def gui_self_check(database: os.PathLike[str], settings_file: os.PathLike[str]) -> str:
     """Build the main window on a database, render it off screen; returns what it saw.
 
     Used by `--self-check`: proves the Qt libraries and platform plugins load, which a
-    pruned bundle could otherwise lose without anyone noticing until a workshop.
+    pruned bundle could otherwise lose without anyone noticing until a workshop, and that
+    Qt's text services work (text_services_self_check: the lean ICU data on Linux).
     """
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -120,9 +121,10 @@ def gui_self_check(database, settings_file) -> str:  # type: ignore[no-untyped-d
         if image.isNull() or image.width() == 0:
             raise RuntimeError("the main window rendered nothing")
         entities = window.nav_model.rowCount()
+        text = text_services_self_check()
         return (
             f"Qt {_qt_version()} on '{app.platformName()}', "
-            f"{image.width()}x{image.height()} window, {entities} system(s) listed"
+            f"{image.width()}x{image.height()} window, {entities} system(s) listed; {text}"
         )
     finally:
         ctx.set_services(None)
@@ -190,7 +192,7 @@ def run_gui(
     window = MainWindow(ctx)
 
     class _PaintWatch(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+        def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint:
                 obj.removeEventFilter(self)
                 _probe("painted")
@@ -224,6 +226,9 @@ def run_gui(
                 window.radar_shown.connect(lambda: QTimer.singleShot(0, app.quit))
 
     window.radar_shown.connect(lambda: _probe("radar"))
+    from matrix_desktop.ui import shutdown
+
+    shutdown.install(app, window)  # SIGTERM, a logout and quitting all close the database
     watch = _PaintWatch()
     window.installEventFilter(watch)
     window.show()

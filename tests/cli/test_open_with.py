@@ -16,7 +16,6 @@ def test_an_exchange_file_starts_the_gui_with_it(monkeypatch, tmp_path):
         "run_gui",
         lambda database, **kw: seen.update(kw, database=database) or 0,
     )
-    monkeypatch.setattr("matrix_desktop.paths.settle_gui_working_folder", lambda: None)
     assert main([str(exchange)]) == 0
     assert seen["import_files"] == [str(exchange)] and seen["read_only"] is False
 

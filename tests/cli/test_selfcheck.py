@@ -21,7 +21,6 @@ STEPS = (
     "radar PNG/SVG",
     "PDF",
     "window",
-    "text services",
 )
 
 
@@ -98,6 +97,17 @@ def test_a_failing_step_stops_the_check_with_exit_1(capsys, monkeypatch):
     captured = capsys.readouterr()
     assert "ok      import example" in captured.out and "PDF" not in captured.out
     assert "FAILED  radar PNG/SVG" in captured.err and "no radar today" in captured.err
+
+
+def test_the_window_step_is_given_by_the_entry_point_not_imported_by_the_cli(tmp_path):
+    from matrix_desktop.cli.selfcheck import SelfCheck, _step_gui
+
+    check = SelfCheck(tmp_path, found={"database": tmp_path / "db.sqlite3"})
+    assert _step_gui(check) == "skipped (this entry point has no desktop application)"
+    seen = []
+    check.window = lambda database, settings: seen.append((database, settings)) or "rendered"
+    assert _step_gui(check) == "rendered"
+    assert seen == [(tmp_path / "db.sqlite3", tmp_path / "settings.ini")]
 
 
 @pytest.mark.slow

@@ -68,3 +68,20 @@ def test_no_hint_to_swap_when_swapping_would_not_help():
     with pytest.raises(DateError) as caught:
         parse_date("2025-13-01")
     assert "day comes first" not in str(caught.value)
+
+
+def test_moments_are_said_as_people_say_them():
+    from matrix_desktop.core.dates import human_moment, since_text
+
+    now = dt.datetime(2026, 11, 29, 9, 0)
+    assert human_moment(dt.datetime(2026, 11, 27, 14, 5), now) == "Friday 27 November at 14:05"
+    assert human_moment("2026-11-29T08:30:00", now) == "today at 08:30"
+    assert human_moment("2026-11-28T23:59:00", now) == "yesterday at 23:59"
+    assert human_moment("2025-11-27T14:05:00", now) == "Thursday 27 November 2025 at 14:05"
+    assert human_moment("not a time", now) == "not a time"
+    assert since_text("2026-11-29T08:30:00", now) == "08:30"
+    assert since_text("2026-11-27T14:05:00", now) == "Friday 27 November at 14:05"
+    # an offset is read in the reader's local time, never shown raw
+    aware = dt.datetime(2026, 11, 27, 14, 5, tzinfo=dt.UTC)
+    local = aware.astimezone().replace(tzinfo=None)
+    assert human_moment(aware.isoformat(), now).endswith(f"at {local:%H:%M}")

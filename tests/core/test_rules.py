@@ -136,3 +136,26 @@ def test_a_replaced_framework_does_not_change_the_original():
     copy = dataclasses.replace(fw, domains=(other,))
     assert copy.domain("d").title == "Changed"
     assert fw.domain("d").title == "Domain"
+
+
+def _with_threshold(stage: str | None, label: str | None = None) -> Framework:
+    fw = SYB_SHAPE
+    domains = (
+        Domain("a", "Alpha", 1, ()),
+        Domain("b", "Beta", 2, ()),
+        Domain("c", "Gamma", 3, ()),
+    )
+    return dataclasses.replace(fw, domains=domains, threshold_stage=stage, threshold_label=label)
+
+
+def test_readiness_is_the_threshold_stage_or_later_over_the_domains_given():
+    from matrix_desktop.core.rules import readiness
+
+    fw = _with_threshold("maturing")
+    stages = {"a": "thriving", "b": "developing", "c": "maturing"}
+    assert readiness(fw, stages) == (["a", "c"], ["b"])
+    gamma, alpha = fw.domain("c"), fw.domain("a")
+    assert readiness(fw, stages, (gamma, alpha)) == (["c", "a"], [])  # in the order given
+    # Not assessed, or a stage the framework does not have: below.
+    assert readiness(fw, {"a": None, "c": "superb"}) == ([], ["a", "b", "c"])
+    assert readiness(_with_threshold(None), stages) == ([], [])  # no threshold, no readiness

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from matrix_desktop.exchange.codec import ExchangeError, parse_document, read_file
+from matrix_desktop.exchange.codec import ExchangeError
+from matrix_desktop.exchange.reader import parse_document, read_file
 from matrix_desktop.paths import examples_dir
 
 

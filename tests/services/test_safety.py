@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from matrix_desktop.core.errors import StorageError
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.services.context import open_services
 from matrix_desktop.services.safety import open_for_gui
@@ -83,6 +84,27 @@ def test_restore_through_the_service_backs_up_first(tmp_path):
     finally:
         opened.close()
     assert not open_for_gui(path).unclean_shutdown  # restore did not leave a stale marker
+
+
+def test_damaged_database_is_restored_from_the_backup_its_check_named(tmp_path):
+    from matrix_desktop.services.safety import DatabaseDamaged, restore_damaged
+    from matrix_desktop.storage.integrity import IntegrityReport
+
+    path = tmp_path / "m.sqlite3"
+    aid = _workshop(path)
+    good = open_for_gui(path)
+    good.close()  # the start-up backup holds the new assessment
+    report = IntegrityReport(quick_ok=False, message="simulated damage")
+    with pytest.raises(StorageError, match="no good backup"):
+        restore_damaged(DatabaseDamaged(path, report, None))
+    (newest,) = list_backups(path)
+    saved = restore_damaged(DatabaseDamaged(path, report, newest))
+    assert saved.exists()
+    opened = open_for_gui(path)
+    try:
+        assert opened.services.assessments.get(aid).id == aid
+    finally:
+        opened.close()
 
 
 def test_import_is_preceded_by_a_backup(tmp_path):

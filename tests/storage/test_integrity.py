@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 
 import pytest
@@ -99,8 +100,12 @@ def test_unclean_shutdown_runs_the_full_checks(workshop):
     opened = open_for_gui(workshop.path)
     try:
         assert opened.integrity.unclean_shutdown and opened.integrity.full_checked
-        kinds = {w.kind for w in opened.warnings}
-        assert {"unclean_shutdown", "lock_recovered"} <= kinds
+        # One crash, one message (not a second one about the lock it left), dated for people
+        crash = [w for w in opened.warnings if w.kind in ("unclean_shutdown", "lock_recovered")]
+        assert [w.kind for w in crash] == ["unclean_shutdown"]
+        assert "did not close properly" in crash[0].message
+        assert re.search(r"opened (today|yesterday) at \d\d:\d\d\)", crash[0].message)
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", crash[0].message)  # no raw ISO time
         rating = opened.services.assessments.record(workshop.assessment_id).rating(workshop.domain)
         assert rating.stage == "developing"
     finally:

@@ -24,8 +24,8 @@ def ctx(tmp_path, qapp):
 
     context = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     yield context
-    if context.services is not None:
-        context.services.close()
+    # As the window does: stop following the database (its change-feed timer), then close.
+    context.close_database()
 
 
 @pytest.fixture

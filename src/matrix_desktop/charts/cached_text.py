@@ -145,14 +145,14 @@ def _stamp(
     renderer: RendererAgg,
     gc,
     block: Block,
-    image: np.ndarray,  # type: ignore[no-untyped-def]
+    image: np.ndarray,
     x: float,
     y: float,
 ) -> None:
     renderer.draw_image(gc, round(x) + block.origin[0], round(y) + block.origin[1], image)
 
 
-def _plain(text: Text, renderer) -> bool:  # type: ignore[no-untyped-def]
+def _plain(text: Text, renderer) -> bool:
     """Return True when text can take the cached bitmap path on this renderer."""
     return (
         isinstance(renderer, RendererAgg)
@@ -169,12 +169,12 @@ class CachedText(Text):
     It is still a ``Text``: extents, legends, findobj and vector output work as usual.
     """
 
-    def _get_layout(self, renderer):  # type: ignore[no-untyped-def]
+    def _get_layout(self, renderer):
         if isinstance(renderer, RendererAgg):
             renderer = _measurer(renderer.dpi)  # matplotlib caches metrics per renderer
         return super()._get_layout(renderer)
 
-    def draw(self, renderer) -> None:  # type: ignore[no-untyped-def]
+    def draw(self, renderer) -> None:
         if not _plain(self, renderer):
             super().draw(renderer)
             return
@@ -289,7 +289,7 @@ class LabelBatch(Artist):
             t._get_multialignment(),
         )
 
-    def label_extents(self, renderer=None) -> list[Bbox]:  # type: ignore[no-untyped-def]
+    def label_extents(self, renderer=None) -> list[Bbox]:
         """Return each label's extent in display pixels (Agg metrics)."""
         figure = self.get_figure(root=True)
         dpi = figure.dpi if figure is not None else 100.0
@@ -298,11 +298,11 @@ class LabelBatch(Artist):
             for (x, y), label in zip(self._points(), self.labels, strict=True)
         ]
 
-    def get_window_extent(self, renderer=None) -> Bbox:  # type: ignore[no-untyped-def]
+    def get_window_extent(self, renderer=None) -> Bbox:
         boxes = self.label_extents(renderer)
         return Bbox.union(boxes) if boxes else Bbox.null()
 
-    def draw(self, renderer) -> None:  # type: ignore[no-untyped-def]
+    def draw(self, renderer) -> None:
         if not self.get_visible() or not self.labels:
             return
         points = self._points()

@@ -56,7 +56,7 @@ class CellLabels(Artist):
         self.fontsize = fontsize
         self.set_zorder(3)
 
-    def draw(self, renderer) -> None:  # type: ignore[no-untyped-def]
+    def draw(self, renderer) -> None:
         if not self.get_visible() or self.axes is None or not self.labels:
             return
         points = self.axes.transData.transform(np.column_stack([self.xs, self.ys]))

@@ -52,7 +52,7 @@ class RadialTransform(Transform):
     is_separable = False
     has_inverse = True
 
-    def transform_non_affine(self, values):  # type: ignore[no-untyped-def]
+    def transform_non_affine(self, values):
         values = np.asarray(values, dtype=float)
         theta, radius = values[..., 0], values[..., 1]
         return np.stack([radius * np.sin(theta), radius * np.cos(theta)], axis=-1)
@@ -66,7 +66,7 @@ class _CartesianToRadial(Transform):
     is_separable = False
     has_inverse = True
 
-    def transform_non_affine(self, values):  # type: ignore[no-untyped-def]
+    def transform_non_affine(self, values):
         values = np.asarray(values, dtype=float)
         x, y = values[..., 0], values[..., 1]
         return np.stack([np.mod(np.arctan2(x, y), 2 * math.pi), np.hypot(x, y)], axis=-1)

@@ -160,7 +160,7 @@ def fit_labels(
     return last
 
 
-def _largest_radius(extents, units, centre, box, room) -> float:  # type: ignore[no-untyped-def]
+def _largest_radius(extents, units, centre, box, room) -> float:
     """Return the largest ring radius at which every label stays inside box (or -1)."""
     radius = room
     cx, cy = centre
@@ -180,7 +180,7 @@ def _largest_radius(extents, units, centre, box, room) -> float:  # type: ignore
     return radius
 
 
-def _any_overlap(extents, units, centre, radius) -> bool:  # type: ignore[no-untyped-def]
+def _any_overlap(extents, units, centre, radius) -> bool:
     boxes = [
         (
             centre[0] + LABEL_GAP * radius * ux + x0,

@@ -33,7 +33,7 @@ class UnsupportedFigure(Exception):
     """The figure holds something this renderer does not draw (e.g. an image)."""
 
 
-def _font(prop) -> str:  # type: ignore[no-untyped-def]
+def _font(prop) -> str:
     weight = prop.get_weight()
     bold = weight in ("bold", "heavy", "extra bold", "black", "semibold", "demibold") or (
         isinstance(weight, int | float) and weight >= 600
@@ -56,7 +56,7 @@ class ReportlabRenderer(RendererBase):
     def get_canvas_width_height(self) -> tuple[float, float]:
         return self.width, self.height
 
-    def points_to_pixels(self, points):  # type: ignore[no-untyped-def]
+    def points_to_pixels(self, points):
         return points
 
     def new_gc(self) -> GraphicsContextBase:
@@ -65,7 +65,7 @@ class ReportlabRenderer(RendererBase):
     def option_image_nocomposite(self) -> bool:
         return True
 
-    def get_text_width_height_descent(self, s, prop, ismath):  # type: ignore[no-untyped-def]
+    def get_text_width_height_descent(self, s, prop, ismath):
         size = prop.get_size_in_points()
         name = _font(prop)
         face = pdfmetrics.getFont(name).face
@@ -75,7 +75,7 @@ class ReportlabRenderer(RendererBase):
         return width, height, descent
 
     # -- drawing -------------------------------------------------------------------------
-    def draw_path(self, gc, path, transform, rgbFace=None):  # type: ignore[no-untyped-def]  # noqa: N803
+    def draw_path(self, gc, path, transform, rgbFace=None):  # noqa: N803
         # "svg" fills an open path as matplotlib does (reportlab's default leaves it empty);
         # non-zero winding is matplotlib's fill rule too.
         shape = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
@@ -106,7 +106,7 @@ class ReportlabRenderer(RendererBase):
         self._paint(shape, gc, rgbFace)
         self.drawing.add(shape)
 
-    def _paint(self, shape: Path, gc, rgbFace) -> None:  # type: ignore[no-untyped-def]  # noqa: N803
+    def _paint(self, shape: Path, gc, rgbFace) -> None:  # noqa: N803
         forced = gc.get_forced_alpha()
         alpha = gc.get_alpha()
         if rgbFace is not None and len(rgbFace) >= 3:
@@ -129,7 +129,7 @@ class ReportlabRenderer(RendererBase):
         if gc.get_hatch():
             raise UnsupportedFigure("hatched patches")
 
-    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # type: ignore[no-untyped-def]  # noqa: N803, E501
+    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # noqa: N803, E501
         for vertices, _code in path.iter_segments(trans, simplify=False):
             if len(vertices) < 2 or not np.all(np.isfinite(vertices[-2:])):
                 continue
@@ -137,7 +137,7 @@ class ReportlabRenderer(RendererBase):
             offset = marker_trans + _translate(x, y)
             self.draw_path(gc, marker_path, offset, rgbFace)
 
-    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # type: ignore[no-untyped-def]  # noqa: E501
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # noqa: E501
         if not s.strip():
             return
         text = s.replace("$", "") if ismath else s
@@ -157,11 +157,11 @@ class ReportlabRenderer(RendererBase):
         group.transform = (c, s_, -s_, c, x, y)
         self.drawing.add(group)
 
-    def draw_image(self, gc, x, y, im, transform=None):  # type: ignore[no-untyped-def]
+    def draw_image(self, gc, x, y, im, transform=None):
         raise UnsupportedFigure("images")
 
 
-def _translate(x: float, y: float):  # type: ignore[no-untyped-def]
+def _translate(x: float, y: float):
     from matplotlib.transforms import Affine2D
 
     return Affine2D().translate(x, y)

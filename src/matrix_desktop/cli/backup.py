@@ -8,7 +8,7 @@ from pathlib import Path
 from matrix_desktop.core.errors import NotFound, StorageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="create, list or restore verified backups")
     b_sub = p.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
     c = b_sub.add_parser("create", help="write a verified backup of the database now")

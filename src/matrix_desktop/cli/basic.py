@@ -8,7 +8,7 @@ import sys
 from matrix_desktop.core.errors import MatrixError, NotFound
 
 
-def _services(args: argparse.Namespace, read_only: bool | None = None):  # type: ignore[no-untyped-def]
+def _services(args: argparse.Namespace, read_only: bool | None = None):
     from matrix_desktop.services.safety import open_for_cli
 
     # Writing commands take the database's lock (refused, naming the holder, while another
@@ -22,7 +22,7 @@ def _services(args: argparse.Namespace, read_only: bool | None = None):  # type:
     return open_for_cli(args.database, read_only=ro)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     fw = sub.add_parser("frameworks", help="list or import frameworks")
     fw_sub = fw.add_subparsers(dest="frameworks_command", metavar="ACTION", required=True)
     p = fw_sub.add_parser("list", help="list framework versions in the database")
@@ -194,18 +194,18 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolutions():  # type: ignore[no-untyped-def]
-    from matrix_desktop.exchange.merge import Resolution
+def _resolutions():
+    from matrix_desktop.services.exchange import Resolution
 
     return tuple(Resolution)
 
 
-def _decisions(args: argparse.Namespace, plan) -> dict[object, str]:  # type: ignore[no-untyped-def]
+def _decisions(args: argparse.Namespace, plan) -> dict[object, str]:
     """Return the decisions from --resolve/--take-theirs/--decide/--field-choice.
 
     Keys are assessment ids (a whole-assessment choice) and FieldKeys (one field's choice).
     """
-    from matrix_desktop.exchange.fields import FieldKey
+    from matrix_desktop.services.exchange import FieldKey
 
     fields: dict[object, str] = {}
     for text in args.field_choice:

@@ -50,7 +50,7 @@ def _lower_dash(text: str) -> str:
     return text.strip().lower().replace("-", "_")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     a = sub.add_parser("assessment", help="create, list, show, finalise or reopen assessments")
     a_sub = a.add_subparsers(dest="assessment_command", metavar="ACTION", required=True)
 
@@ -165,25 +165,25 @@ def _conflict_options(p: argparse.ArgumentParser, fields: tuple[str, ...]) -> No
 
 
 # -- opening and finding ---------------------------------------------------------------
-def _open(args: argparse.Namespace, read_only: bool = False):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, read_only: bool = False):
     # Writing commands take the lock of a SQLite database, like every writing command.
     from matrix_desktop.cli.basic import _services
 
     return _services(args, read_only=read_only)
 
 
-def _find_assessment(svc, text: str) -> Assessment:  # type: ignore[no-untyped-def]
+def _find_assessment(svc, text: str) -> Assessment:
     """Return the assessment with this id, or the one whose id starts with it."""
     text = text.strip()
     if not text:
         raise UsageError("name an assessment by its id")
     try:
-        return svc.assessments.get(text)  # type: ignore[no-any-return]
+        return svc.assessments.get(text)
     except NotFound:
         pass
     found = [a for a in svc.assessments.assessments() if a.id.startswith(text)]
     if len(found) == 1 and len(text) >= 4:
-        return found[0]  # type: ignore[no-any-return]
+        return found[0]
     if len(found) > 1:
         raise UsageError(f"{text!r} starts several assessment ids; give more of it")
     raise UsageError(f"no assessment with id {text!r} (`assessment list` shows the ids)")
@@ -316,7 +316,7 @@ def _print_conflict(exc: EditConflict) -> None:
         print(f"    mine:   {_shown(c.field, c.mine)}", file=sys.stderr)
 
 
-def _execute_edit(svc, command, keep_mine: bool, where: str) -> int:  # type: ignore[no-untyped-def]
+def _execute_edit(svc, command, keep_mine: bool, where: str) -> int:
     """Apply an edit; on a conflict print it and exit 3, or with keep_mine write mine."""
     try:
         try:
@@ -396,7 +396,7 @@ def cmd_assessment_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _domains_of(svc, record: AssessmentRecord, fw: Framework) -> list[Domain]:  # type: ignore[no-untyped-def]
+def _domains_of(svc, record: AssessmentRecord, fw: Framework) -> list[Domain]:
     kind = svc.catalog.entity(record.assessment.entity_id).kind
     rated = {r.domain_key for r in record.ratings} | {v.domain_key for v in record.votes}
     return [d for d in fw.domains if d.applies(kind) or d.key in rated]
@@ -485,7 +485,7 @@ def cmd_assessment_show(args: argparse.Namespace) -> int:
         print(f"  facilitator: {a.facilitator or '—'}   date: {a.assessed_on or '—'}")
     for p in a.participants:
         print(f"  participant: {p.name}" + (f" ({p.organisation})" if p.organisation else ""))
-    for d, item in zip(domains, data["domains"], strict=True):  # type: ignore[arg-type]
+    for d, item in zip(domains, data["domains"], strict=True):
         print(f"{d.number:>2} {d.key}: {item['stage'] or 'not assessed'}")
         for name in ("confidence", "direction", "evidence", "rationale"):
             if item[name]:
@@ -596,7 +596,7 @@ def cmd_rating_set(args: argparse.Namespace) -> int:
         svc.close()
 
 
-def _enum(kind, text: str):  # type: ignore[no-untyped-def]
+def _enum(kind, text: str):
     try:
         return kind(_lower_dash(text))
     except ValueError:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from matrix_desktop import APP_NAME, __version__
 from matrix_desktop.core.errors import MatrixError, ValidationFailed
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_common_options(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_common_options(sub: argparse._SubParsersAction) -> None:
     """Let --database and --read-only also follow any command (e.g. `import --database X`)."""
     for child in sub.choices.values():
         known = {o for a in child._actions for o in a.option_strings}
@@ -75,14 +76,18 @@ def _add_common_options(sub: argparse._SubParsersAction) -> None:  # type: ignor
                 _add_common_options(action)
 
 
-def run_cli(argv: Sequence[str]) -> int:
-    """Run a CLI command; returns the exit status (non-zero on any failure)."""
+def run_cli(argv: Sequence[str], *, window_check: Callable[[Path, Path], str] | None = None) -> int:
+    """Run a CLI command; returns the exit status (non-zero on any failure).
+
+    window_check lets `--self-check` render the main window too; the entry point passes it,
+    since the command line does not import the GUI.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_check:
         from matrix_desktop.cli.selfcheck import run_self_check
 
-        return run_self_check(args)
+        return run_self_check(args, window=window_check)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2

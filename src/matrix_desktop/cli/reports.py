@@ -8,8 +8,8 @@ import os
 from matrix_desktop.core.errors import ValidationFailed
 
 
-def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from matrix_desktop.reports.models import DocumentOptions
+def _options(args: argparse.Namespace):
+    from matrix_desktop.services.reports import DocumentOptions
 
     deterministic = args.deterministic or bool(os.environ.get("SOURCE_DATE_EPOCH"))
     return DocumentOptions(
@@ -20,7 +20,7 @@ def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     )
 
 
-def _reports(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _reports(args: argparse.Namespace):
     from matrix_desktop.services.context import open_services
     from matrix_desktop.services.reports import ReportService
 
@@ -28,7 +28,7 @@ def _reports(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return svc, ReportService(svc)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser(
         "report", help="write a peer-review report, system summary or worksheets"
     )

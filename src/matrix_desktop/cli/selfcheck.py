@@ -33,9 +33,13 @@ class SelfCheck:
     workdir: Path
     gui: bool = True
     found: dict[str, Any] = field(default_factory=dict)
+    # Builds and renders the main window on (database, settings file); returns what it saw.
+    # The entry point supplies it (matrix_desktop.app.gui_self_check): cli never imports ui.
+    window: WindowCheck | None = None
 
 
 Step = Callable[[SelfCheck], str]
+WindowCheck = Callable[[Path, Path], str]
 
 
 def _step_resources(check: SelfCheck) -> str:
@@ -99,7 +103,7 @@ def _step_import(check: SelfCheck) -> str:
 def _step_radar(check: SelfCheck) -> str:
     from matrix_desktop.charts.export import save_png, save_svg
     from matrix_desktop.charts.radar import build_radar
-    from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+    from matrix_desktop.core.chart_models import RadarSeries, radar_for
 
     services = check.found["services"]
     record = check.found["record"]
@@ -108,13 +112,11 @@ def _step_radar(check: SelfCheck) -> str:
     entity = services.catalog.entity(assessment.entity_id)
     domains = framework.domains_for(entity.kind)
     values = tuple(framework.stage_position(record.rating(d.key).stage) for d in domains)
-    chart = RadarChart(
+    chart = radar_for(
+        framework,
+        (d.title for d in domains),
+        (RadarSeries(label=assessment.title or "Self-assessment", values=values),),
         title=entity.name,
-        domains=tuple(d.title for d in domains),
-        stages=tuple(s.name for s in framework.stages),
-        series=(RadarSeries(label=assessment.title or "Self-assessment", values=values),),
-        threshold=framework.threshold_position,
-        threshold_label=framework.threshold_label,
     )
     fig = build_radar(chart)
     png = save_png(fig, check.workdir / "radar.png")
@@ -162,17 +164,9 @@ def _step_pdf(check: SelfCheck) -> str:
 def _step_gui(check: SelfCheck) -> str:
     if not check.gui:
         return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
-    from matrix_desktop.app import gui_self_check
-
-    return gui_self_check(check.found["database"], check.workdir / "settings.ini")
-
-
-def _step_text(check: SelfCheck) -> str:
-    if not check.gui:
-        return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
-    from matrix_desktop.app import text_services_self_check
-
-    return text_services_self_check()
+    if check.window is None:
+        return "skipped (this entry point has no desktop application)"
+    return check.window(check.found["database"], check.workdir / "settings.ini")
 
 
 STEPS: tuple[tuple[str, Step], ...] = (
@@ -183,7 +177,6 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("radar PNG/SVG", _step_radar),
     ("PDF", _step_pdf),
     ("window", _step_gui),
-    ("text services", _step_text),
 )
 
 
@@ -199,8 +192,13 @@ def _temporary_folder() -> tempfile.TemporaryDirectory[str]:
         ) from exc
 
 
-def run_self_check(args: argparse.Namespace | None = None) -> int:
-    """Run every step on a fresh temporary database; returns 0 if all passed, else 1."""
+def run_self_check(
+    args: argparse.Namespace | None = None, window: WindowCheck | None = None
+) -> int:
+    """Run every step on a fresh temporary database; returns 0 if all passed, else 1.
+
+    window checks the desktop application (the `window` step); without it that step is skipped.
+    """
     verbose = bool(getattr(args, "verbose", False))
     # Never show a window during a check; Qt renders offscreen unless the caller chose.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -214,7 +212,7 @@ def run_self_check(args: argparse.Namespace | None = None) -> int:
         print(f"FAILED  temporary folder: {exc}", file=sys.stderr)
         return 1
     with tmp as folder:
-        check = SelfCheck(Path(folder), gui=gui)
+        check = SelfCheck(Path(folder), gui=gui, window=window)
         try:
             for name, step in STEPS:
                 t0 = time.perf_counter()

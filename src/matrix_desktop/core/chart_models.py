@@ -1,5 +1,7 @@
 """Plain, frozen view-models that the chart builders draw: radar, heatmap, trend, vote spread.
 
+A stage comparison is a radar's series drawn as a dot plot (easier to read in print).
+
 Stage values are positions 1..N in the framework's stage order (1 = first stage, e.g.
 Emerging); fractional values are allowed (a mean of views); ``None`` means "not yet assessed".
 Lengths are deliberately not enforced against ``domains``: data arriving from older
@@ -11,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal
+
+from matrix_desktop.core.framework import Framework
 
 StageValue = float | None
 Band = tuple[float, float] | None
@@ -52,6 +57,57 @@ class RadarChart:
     def __post_init__(self) -> None:
         for name in ("domains", "stages", "series"):
             object.__setattr__(self, name, _tuple(getattr(self, name)))
+
+
+class ThresholdCaption(Enum):
+    """How a radar names its threshold ring (without a caption the charts draw a default)."""
+
+    FRAMEWORK = "framework"  # the framework's own label, e.g. "Maturing: minimum for ..."
+    STAGE = "stage"  # "<threshold stage>: threshold"
+    STAGE_AND_FRAMEWORK = "stage and framework"  # "<stage>: <the framework's label>"
+    NONE = "none"  # no caption of its own
+
+
+def threshold_caption(framework: Framework, caption: ThresholdCaption) -> str | None:
+    """Return the threshold ring's caption for a framework, or None (no threshold, no caption)."""
+    if caption is ThresholdCaption.FRAMEWORK:
+        return framework.threshold_label
+    if caption is ThresholdCaption.NONE or not framework.threshold_stage:
+        return None
+    stage = framework.stage(framework.threshold_stage).name
+    if caption is ThresholdCaption.STAGE:
+        return f"{stage}: threshold"
+    return f"{stage}: {framework.threshold_label or 'threshold'}"
+
+
+def radar_for(
+    framework: Framework,
+    axes: Iterable[str],
+    series: Iterable[RadarSeries],
+    *,
+    title: str = "",
+    caption: ThresholdCaption = ThresholdCaption.FRAMEWORK,
+) -> RadarChart:
+    """Return a radar of a framework's stages: one axis per label in axes, series overlaid.
+
+    The rings are the framework's stages and its threshold stage (if any) is drawn as a ring,
+    captioned as caption says. Every radar the app draws is made here.
+    """
+    return RadarChart(
+        title=title,
+        domains=tuple(axes),
+        stages=tuple(s.name for s in framework.stages),
+        series=tuple(series),
+        threshold=framework.threshold_position,
+        threshold_label=threshold_caption(framework, caption),
+    )
+
+
+@dataclass(frozen=True)
+class StageComparison:
+    """The radar's series drawn as a dot plot, one row per domain (easier to read in print)."""
+
+    chart: RadarChart
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ values. Undo applies the inverse patch to those fields only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from matrix_desktop.core.merge import field_label
+from matrix_desktop.core.merge import FieldConflict, field_label
 from matrix_desktop.core.model import Assessment, Rating, Status, Vote
 
 TargetKind = Literal["rating", "assessment", "vote"]
@@ -130,7 +131,7 @@ class Edit(Command):
             who=self.who,
         )
 
-    def keep_mine(self, conflicts: list) -> Edit:  # type: ignore[type-arg]
+    def keep_mine(self, conflicts: Iterable[FieldConflict]) -> Edit:
         """Return this edit re-based on the stored values of the conflicting fields.
 
         The user has seen theirs and chosen to keep their own: compare-and-set now

@@ -73,3 +73,49 @@ def parse_date(text: str) -> _dt.date:
 def iso_date(text: str) -> str:
     """Return the date in `text` (ISO or UK form) as YYYY-MM-DD; raises DateError."""
     return parse_date(text).isoformat()
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _moment(value: _dt.datetime | str) -> _dt.datetime | None:
+    """Return a datetime in local time from a datetime or an ISO 8601 text (None if neither)."""
+    if isinstance(value, str):
+        try:
+            value = _dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if value.tzinfo is not None:
+        value = value.astimezone()  # the reader's clock, not the writer's offset
+    return value.replace(tzinfo=None)
+
+
+def human_moment(value: _dt.datetime | str, now: _dt.datetime | None = None) -> str:
+    """Return a moment as people say it: "today at 14:05", "yesterday at 09:30",
+    "Friday 27 November at 14:05" (with the year when it is not this year).
+
+    value: a datetime or ISO 8601 text (an offset is turned into local time); a text that
+    is not a date is returned as it is.
+    """
+    moment = _moment(value)
+    if moment is None:
+        return str(value)
+    today = (_moment(now) if now is not None else None) or _dt.datetime.now()
+    clock = f"{moment:%H:%M}"
+    if moment.date() == today.date():
+        return f"today at {clock}"
+    if moment.date() == today.date() - _dt.timedelta(days=1):
+        return f"yesterday at {clock}"
+    day = f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
+    if moment.year != today.year:
+        day += f" {moment.year}"
+    return f"{day} at {clock}"
+
+
+def since_text(value: _dt.datetime | str, now: _dt.datetime | None = None) -> str:
+    """Return "14:05" for a moment earlier today, else the human_moment ("Friday 27 ...")."""
+    moment = _moment(value)
+    said = human_moment(value, now)
+    if moment is not None and said.startswith("today at "):
+        return f"{moment:%H:%M}"
+    return said

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: errors imports nothing of the app at load time
+    from matrix_desktop.core.merge import FieldConflict
+
 
 class MatrixError(Exception):
     """Base of all errors the app reports to users as a message."""
@@ -39,7 +45,7 @@ class EditConflict(ValidationFailed):
     `command` is the refused edit, so a caller can offer keep mine / take theirs.
     """
 
-    def __init__(self, where: str, conflicts: list, command: object = None):  # type: ignore[type-arg]
+    def __init__(self, where: str, conflicts: Iterable[FieldConflict], command: object = None):
         from matrix_desktop.core.commands import short
 
         self.where = where

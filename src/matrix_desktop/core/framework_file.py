@@ -110,7 +110,8 @@ class FrameworkSpec(_Strict):
             raise ValueError(f"domain keys must be unique; repeated: {', '.join(dupes)}")
         if self.threshold is not None and self.threshold.stage not in stage_keys:
             raise ValueError(f"threshold stage {self.threshold.stage!r} is not one of the stages")
-        for section in [*self.domains, *self.supporting]:
+        sections: list[DomainSpec | SupportingSpec] = [*self.domains, *self.supporting]
+        for section in sections:
             unknown = sorted(set(section.descriptors) - set(stage_keys))
             if unknown:
                 raise ValueError(

@@ -8,9 +8,9 @@ two people adding actions or ticking statements never conflict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 # List fields and how their items are told apart.
 LIST_KEYS: dict[str, Callable[[Any], Hashable]] = {
@@ -90,10 +90,15 @@ def _item_text(item: object) -> str:
     return str(item)
 
 
+def _items(value: object) -> tuple[object, ...]:
+    """Return a list field's value (a tuple or list of items, or None) as a tuple."""
+    return tuple(cast("Iterable[object]", value or ()))
+
+
 def merge_field(name: str, seen: object, new: object, current: object) -> FieldMerge:
     """Merge the user's change of one field (seen -> new) into its stored value (current)."""
     if name in LIST_KEYS:
-        return _merge_list(name, tuple(seen or ()), tuple(new or ()), tuple(current or ()))  # type: ignore[call-overload]
+        return _merge_list(name, _items(seen), _items(new), _items(current))
     if seen == new or current == new:
         return FieldMerge(name, current, False)
     if current == seen:

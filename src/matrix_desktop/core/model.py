@@ -6,6 +6,7 @@ import datetime as _dt
 import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from matrix_desktop.core.framework import EntityKind
 
@@ -136,8 +137,8 @@ class Rating:
     review_suggestions: str = ""
     carried_forward: bool = False
 
-    def evolve(self, **changes: object) -> Rating:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def evolve(self, **changes: Any) -> Rating:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,8 @@ class Assessment:
     def is_peer_review(self) -> bool:
         return self.kind is AssessmentKind.PEER_REVIEW
 
-    def evolve(self, **changes: object) -> Assessment:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def evolve(self, **changes: Any) -> Assessment:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from matrix_desktop.core.errors import FinalisedError, ValidationFailed
-from matrix_desktop.core.framework import EntityKind, Framework
+from matrix_desktop.core.framework import Domain, EntityKind, Framework
 from matrix_desktop.core.model import MAX_NAME, MAX_TEXT, Assessment, Rating
 
 _TEXT_FIELDS = ("evidence", "rationale", "review_comment", "review_suggestions")
@@ -125,12 +125,25 @@ def spread(framework: Framework, stages: Iterable[str | None]) -> Spread:
     )
 
 
-def readiness(framework: Framework, stages: dict[str, str | None]) -> tuple[list[str], list[str]]:
-    """Return (domains at or above the threshold, domains below or unassessed)."""
-    if framework.threshold_position is None:
+def readiness(
+    framework: Framework,
+    stages: Mapping[str, str | None],
+    domains: Iterable[Domain] | None = None,
+) -> tuple[list[str], list[str]]:
+    """Return (keys of domains at or above the threshold stage, keys of those below it).
+
+    The one readiness rule: a domain is ready when its agreed stage (stages: domain key ->
+    stage key) is the framework's threshold stage or a later one; a domain not assessed, or
+    given a stage the framework does not have, is below. Over domains (by default every
+    domain of the framework), in their order; both lists are empty without a threshold.
+    """
+    threshold = framework.threshold_position
+    if threshold is None:
         return [], []
-    at, below = [], []
-    for d in framework.domains:
-        pos = framework.stage_position(stages.get(d.key))
-        (at if pos is not None and pos >= framework.threshold_position else below).append(d.key)
+    at: list[str] = []
+    below: list[str] = []
+    for d in framework.domains if domains is None else domains:
+        key = stages.get(d.key)
+        position = framework.stage(key).position if key and framework.has_stage(key) else None
+        (at if position is not None and position >= threshold else below).append(d.key)
     return at, below

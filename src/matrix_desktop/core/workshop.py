@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
+from matrix_desktop.core.chart_models import (
+    Band,
+    RadarChart,
+    RadarSeries,
+    StageValue,
+    ThresholdCaption,
+    radar_for,
+)
 from matrix_desktop.core.framework import Domain, EntityKind, Framework
 from matrix_desktop.core.model import AssessmentRecord
 from matrix_desktop.core.rules import Spread, spread
@@ -52,6 +59,18 @@ def vote_bands(
 
 
 @dataclass(frozen=True)
+class SpreadRow:
+    """One domain's line in the spread-of-views table: its views per stage and the agreed stage."""
+
+    domain: str
+    counts: tuple[int, ...]
+    voters: int
+    flagged: bool
+    agreed: str
+    rationale: str
+
+
+@dataclass(frozen=True)
 class RadarOptions:
     """Which series the live radar shows besides this assessment."""
 
@@ -82,16 +101,10 @@ def workshop_radar(
     ]
     if options.previous and previous is not None:
         series.append(RadarSeries(previous_label, stage_values(framework, domains, previous)))
-    return RadarChart(
+    return radar_for(
+        framework,
+        (str(d.number) if numbered else d.title for d in domains),
+        series,
         title=title,
-        domains=tuple(str(d.number) if numbered else d.title for d in domains),
-        stages=tuple(s.name for s in framework.stages),
-        series=tuple(series),
-        threshold=framework.threshold_position,
-        threshold_label=(
-            f"{framework.stage(framework.threshold_stage).name}: "
-            f"{framework.threshold_label or 'threshold'}"
-            if framework.threshold_stage
-            else None
-        ),
+        caption=ThresholdCaption.STAGE_AND_FRAMEWORK,
     )

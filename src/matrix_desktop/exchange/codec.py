@@ -260,12 +260,3 @@ def _record_from_doc(d: Any) -> AssessmentRecord:
     )
     votes = tuple(Vote(d.id, v.participant_id, v.domain, v.stage) for v in d.votes)
     return AssessmentRecord(a, ratings, votes)
-
-
-def __getattr__(name: str) -> Any:
-    # Reading moved to exchange.reader; keep the old import path working.
-    if name in ("parse_document", "read_file"):
-        from matrix_desktop.exchange import reader
-
-        return getattr(reader, name)
-    raise AttributeError(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -153,14 +153,14 @@ class ExchangeDoc(_Strict):
     note: Text = ""
     checksum: Digest
     # Framework files in their own format; validated by the framework schema on import.
-    frameworks: list[dict] = Field(default_factory=list, max_length=50)  # type: ignore[type-arg]
+    frameworks: list[dict[Any, Any]] = Field(default_factory=list, max_length=50)
     systems: list[SystemDoc] = Field(default_factory=list, max_length=10_000)
     entities: list[EntityDoc] = Field(default_factory=list, max_length=100_000)
     rounds: list[RoundDoc] = Field(default_factory=list, max_length=10_000)
     assessments: list[AssessmentDoc] = Field(default_factory=list, max_length=100_000)
 
 
-def json_schema() -> dict:  # type: ignore[type-arg]
+def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of the exchange format."""
     schema = ExchangeDoc.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -38,6 +38,7 @@ MARGIN = 18 * mm
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
+DRAFT_INK = colors.HexColor("#9b1c1c")  # the draft mark: dark red, readable in grey print
 SHADE = colors.HexColor("#eef2f6")
 ACCENT = colors.HexColor("#0b4f8a")
 TICK = "\u2611"  # ballot box with check
@@ -146,7 +147,7 @@ def heading(text: str, level: int = 0, toc: bool = True) -> Paragraph:
     st = styles()
     p = Paragraph(markup(text), (st.h1, st.h2, st.h3)[min(level, 2)])
     if level < 2:  # sub-headings inside a section are not bookmarked
-        p._outline = (level, text, toc)  # type: ignore[attr-defined]
+        p._outline = (level, text, toc)
     return p
 
 
@@ -244,7 +245,7 @@ class Contents(Flowable):
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
         width, height = self._box
-        canvas._contents_box = (canvas.getPageNumber(), x, y + 12, width, height)  # type: ignore[attr-defined]
+        canvas._contents_box = (canvas.getPageNumber(), x, y + 12, width, height)
 
 
 def contents() -> Contents:
@@ -253,7 +254,7 @@ def contents() -> Contents:
 
 
 def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> None:
-    _page, x, top, width, height = canvas._contents_box  # type: ignore[attr-defined]
+    _page, x, top, width, height = canvas._contents_box
     line = 15.0
     room = int(height // line)
     if len(entries) > room:  # too many: keep the top level
@@ -291,6 +292,9 @@ class Running:
     header_left: str
     header_right: str
     footer_left: str
+    # Printed across every page, faintly, and as a line at its head (e.g. "DRAFT"); "" for none.
+    watermark: str = ""
+    watermark_note: str = ""  # the line at the head of each page, e.g. why it is a draft
 
 
 def page_size(options: DocumentOptions) -> tuple[float, float]:
@@ -355,7 +359,7 @@ class _Doc(BaseDocTemplate):
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
         if toc:
-            self.canv._toc_entries.append((level, text, self.page, key))  # type: ignore[attr-defined]
+            self.canv._toc_entries.append((level, text, self.page, key))
 
 
 def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
@@ -363,7 +367,7 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
         """Holds each page until the end so the footer can say 'page X of Y'."""
 
         def __init__(self, *args: object, **kwargs: object):
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, **kwargs)
             self._pages: list[dict[str, object]] = []
             self._toc_entries: list[tuple[int, str, int, str]] = []
             self._contents_box: tuple[int, float, float, float, float] | None = None
@@ -400,6 +404,21 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
             self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)
             self.drawString(MARGIN, y, _fit(running.footer_left, 80))
             self.drawRightString(w - MARGIN, y, f"Page {number} of {total}")
+            self.restoreState()
+            if running.watermark:
+                self._watermark(w, h)
+
+        def _watermark(self, w: float, h: float) -> None:
+            self.saveState()
+            self.setFillColor(DRAFT_INK)
+            self.setFont(FONT_BOLD, 9)
+            note = running.watermark_note or running.watermark
+            self.drawCentredString(w / 2, h - MARGIN + 5 * mm, _fit(note, 110))
+            self.setFillAlpha(0.10)  # faint: the page stays readable under it
+            self.setFont(FONT_BOLD, 110)
+            self.translate(w / 2, h / 2)
+            self.rotate(45)
+            self.drawCentredString(0, -40, running.watermark)
             self.restoreState()
 
     return NumberedCanvas

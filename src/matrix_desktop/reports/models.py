@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
+from matrix_desktop.core.chart_models import (
+    Heatmap,
+    RadarChart,
+    StageComparison,
+    Trend,
+    VoteSpread,
+)
 from matrix_desktop.core.framework import Framework
 
 PageSize = Literal["a4", "letter"]
-
-
-@dataclass(frozen=True)
-class StageComparison:
-    """The radar's series drawn as a dot plot, one row per domain (easier to read in print)."""
-
-    chart: RadarChart
 
 
 ChartModel = RadarChart | Heatmap | Trend | VoteSpread | StageComparison
@@ -104,7 +103,8 @@ class PeerReviewReport:
     reviewer: str = ""
     has_peer_review: bool = False
     previous_round: str = ""
-    status: str = ""
+    status: str = ""  # the self-assessment's: "Draft" or "Final"
+    review_status: str = ""  # the peer review's, empty when there is none
     sections: tuple[DomainSection, ...] = ()
     threshold: str = ""  # threshold stage name, empty when the framework has none
     at_threshold: tuple[str, ...] = ()
@@ -114,6 +114,16 @@ class PeerReviewReport:
     areas_to_develop: str = ""
     recommendations: str = ""
     charts: tuple[ChartModel, ...] = ()
+
+    @property
+    def drafts(self) -> tuple[str, ...]:
+        """What in the report is not final: "self-assessment", "peer review" (or nothing)."""
+        out = []
+        if self.status.casefold() == "draft":
+            out.append("self-assessment")
+        if self.has_peer_review and self.review_status.casefold() == "draft":
+            out.append("peer review")
+        return tuple(out)
 
 
 @dataclass(frozen=True)

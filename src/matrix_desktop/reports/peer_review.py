@@ -49,6 +49,15 @@ def build_peer_review(
     """Return the peer-review report as PDF bytes."""
     width, height = frame_size(options)
     fw = report.framework
+    drafts = report.drafts
+    draft_note = (
+        "DRAFT: the "
+        + " and the ".join(drafts)
+        + (" are" if len(drafts) > 1 else " is")
+        + " not final and may still change."
+        if drafts
+        else ""
+    )
     facts = [
         ("System", report.system),
         ("Entity", f"{report.entity} ({report.entity_kind})"),
@@ -59,13 +68,14 @@ def build_peer_review(
         ("Participants", "\n".join(report.participants) or "Not recorded"),
         ("Peer reviewer", report.reviewer or "No peer review recorded yet"),
         ("Self-assessment status", report.status),
+        ("Peer review status", report.review_status if report.has_peer_review else ""),
     ]
     story: list[Flowable] = cover(
-        "Peer-review report",
+        "Peer-review report" + (" — DRAFT" if drafts else ""),
         f"{report.entity} · {report.round}",
         facts,
         width,
-        note="Prepared with matrix-desktop. Stages are "
+        note=(f"{draft_note} " if drafts else "") + "Prepared with matrix-desktop. Stages are "
         "agreed by the partnership in a facilitated workshop; the peer "
         "review is a critical friend's view.",
     )
@@ -76,11 +86,13 @@ def build_peer_review(
         story += [PageBreak(), *_domain(section, report, width)]
     story += framework_appendix(fw, width)
     running = Running(
-        title=f"Peer-review report: {report.entity}, {report.round}",
-        subject=f"{fw.name} ({fw.version}) peer-review report",
+        title=("DRAFT " if drafts else "") + f"Peer-review report: {report.entity}, {report.round}",
+        subject=f"{fw.name} ({fw.version}) peer-review report" + (" (draft)" if drafts else ""),
         header_left=f"{report.entity} · {report.round}",
-        header_right="Peer-review report",
+        header_right="Peer-review report" + (" — DRAFT" if drafts else ""),
         footer_left=f"{fw.name} ({fw.version})",
+        watermark="DRAFT" if drafts else "",
+        watermark_note=draft_note,
     )
     progress(0.8, "Writing the PDF")
     return build_pdf(story, running, options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from matrix_desktop.core.commands import (
     Change,
@@ -16,7 +17,7 @@ from matrix_desktop.core.commands import (
     vote_edit,
 )
 from matrix_desktop.core.errors import EditConflict, ValidationFailed
-from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.merge import merge_fields
 from matrix_desktop.core.model import (
     Assessment,
@@ -36,6 +37,11 @@ from matrix_desktop.storage import edits
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+_Row = TypeVar("_Row", Assessment, Rating, Vote)  # the stored values an edit changes
+
 ChangeListener = Callable[[Change], None]
 
 
@@ -47,7 +53,7 @@ class AssessmentService:
         self.catalog = catalog
         self.user = user or local_user()
         self._listeners: list[ChangeListener] = []
-        self._kinds: dict[str, object] = {}
+        self._kinds: dict[str, EntityKind] = {}
         self.own_audit_ids: set[int] = set()  # events this copy wrote (the feed skips them)
 
     # -- listening ---------------------------------------------------------------------
@@ -355,7 +361,9 @@ class AssessmentService:
             self._audit_event(s, command.action, aid, target.domain_key, command.detail(), now)
         return change
 
-    def _merge(self, command: Edit, current, where: str):  # type: ignore[no-untyped-def]
+    def _merge(
+        self, command: Edit, current: _Row, where: str
+    ) -> tuple[_Row, dict[str, object], dict[str, object]]:
         """Merge the edit into the stored row; returns (row after, values replaced, written)."""
         stored = {name: getattr(current, name) for name in command.new}
         writes, conflicts = merge_fields(command.seen, command.new, stored)
@@ -364,9 +372,11 @@ class AssessmentService:
             if command.target.kind == "rating":
                 label = f"domain {where}"
             raise EditConflict(label, conflicts, command)
-        return replace(current, **writes) if writes else current, stored, writes
+        # Each value written is the field's own (the user's or the stored one), so any type fits.
+        merged = replace(current, **cast(dict[str, Any], writes)) if writes else current
+        return merged, stored, writes
 
-    def _entity_kind(self, session, entity_id: str):  # type: ignore[no-untyped-def]
+    def _entity_kind(self, session: Session, entity_id: str) -> EntityKind:
         """Return an entity's kind (which decides the domains that apply); kinds never change."""
         kind = self._kinds.get(entity_id)
         if kind is None:
@@ -374,13 +384,18 @@ class AssessmentService:
         return kind
 
     def _audit(
-        self, session, action: str, assessment_id: str | None, domain: str | None, detail: str
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        session: Session,
+        action: str,
+        assessment_id: str | None,
+        domain: str | None,
+        detail: str,
+    ) -> None:
         self._audit_event(session, action, assessment_id, domain, detail, utcnow())
 
     def _audit_event(
         self,
-        session,  # type: ignore[no-untyped-def]
+        session: Session,
         action: str,
         assessment_id: str | None,
         domain: str | None,

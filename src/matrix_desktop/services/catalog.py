@@ -9,6 +9,7 @@ from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import read_framework_file
 from matrix_desktop.core.model import Entity, Round, System, new_id
+from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import frameworks_repo as fw_repo
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
@@ -158,7 +159,6 @@ def write_framework_file(fw: Framework, path: str | os.PathLike[str]) -> Path:
     import yaml
 
     from matrix_desktop.core.framework_file import spec_from_framework
-    from matrix_desktop.services.exchange import write_atomically
 
     target = Path(path)
     text = yaml.safe_dump(spec_from_framework(fw), sort_keys=False, allow_unicode=True, width=100)

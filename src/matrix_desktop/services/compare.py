@@ -6,7 +6,13 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from matrix_desktop.core.chart_models import Heatmap, HeatmapRow, RadarChart, RadarSeries
+from matrix_desktop.core.chart_models import (
+    Heatmap,
+    HeatmapRow,
+    RadarChart,
+    RadarSeries,
+    radar_for,
+)
 from matrix_desktop.core.comparison import AssessmentHead, mixed_versions_message, positions
 from matrix_desktop.core.comparison import stage_name as _stage_name
 from matrix_desktop.core.errors import ValidationFailed
@@ -80,14 +86,11 @@ class ComparisonGroup:
 
     def radar(self, title: str = "") -> RadarChart:
         """Return the overlaid radar of every item in the group."""
-        fw = self.framework
-        return RadarChart(
-            title=title or fw.title,
-            domains=self.domain_titles,
-            stages=self.stage_names,
-            series=tuple(RadarSeries(i.label, i.positions) for i in self.items),
-            threshold=fw.threshold_position,
-            threshold_label=fw.threshold_label,
+        return radar_for(
+            self.framework,
+            self.domain_titles,
+            (RadarSeries(i.label, i.positions) for i in self.items),
+            title=title or self.framework.title,
         )
 
     def heatmap(self, title: str = "") -> Heatmap:

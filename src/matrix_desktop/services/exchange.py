@@ -52,11 +52,11 @@ from matrix_desktop.exchange.schema import MAX_SHARED_HASHES
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.exchange_import import KEEP_BASES, Planner, Writer, plan_signature
+from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
 from matrix_desktop.storage.database import Database, WriteFailed
-from matrix_desktop.storage.files import replace_file
 
 __all__ = [
     "EXCHANGE_SUFFIX",
@@ -119,20 +119,6 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             seen.add(key)
             unique.append(p)
     return unique
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write bytes to a temporary name, fsync, then rename over the final path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        replace_file(tmp, path)  # retried while Windows has the old file open (a viewer)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -43,6 +43,8 @@ _BASES_PER_INSERT = 200
 # Placeholders for what a stored base leaves out (not content; never written anywhere).
 _BASE_ID = "00000000-0000-4000-8000-000000000000"
 _BASE_STAMP = "2000-01-01T00:00:00+00:00"
+# One record read from a file: (source, index in it, record, content hash, ancestry hashes).
+Incoming = tuple[str, int, AssessmentRecord, str, frozenset[str]]
 
 
 def plan_signature(plan: ImportPlan) -> tuple[object, ...]:
@@ -74,7 +76,7 @@ class Planner:
         self.new_rounds: list[Round] = []
 
     def plan(self) -> ImportPlan:
-        incoming: list[tuple[str, int, AssessmentRecord, str, frozenset[str]]] = []
+        incoming: list[Incoming] = []
         bodies: dict[str, bytes] = {}
         first_seen: dict[str, tuple[str, str]] = {}
         skipped: list[str] = []
@@ -159,9 +161,9 @@ class Planner:
         for item in items:
             if item.outcome is Outcome.CONFLICT:
                 shared = item.ancestry | {item.content_hash}
-                base = next((h for h in item.local_bases if h in shared), None)
-                if base is not None:
-                    wanted[item.assessment_id] = base
+                shared_base = next((h for h in item.local_bases if h in shared), None)
+                if shared_base is not None:
+                    wanted[item.assessment_id] = shared_base
         contents = sync_base.base_contents(self.s, wanted.items()) if wanted else {}
         out = []
         for item in items:
@@ -311,7 +313,7 @@ class Planner:
             return rec
         return AssessmentRecord(a.evolve(entity_id=eid, round_id=rid), rec.ratings, rec.votes)
 
-    def _check_reviews(self, incoming: list, ids: set[str]) -> None:  # type: ignore[type-arg]
+    def _check_reviews(self, incoming: list[Incoming], ids: set[str]) -> None:
         for source, i, rec, _digest, _ancestry in incoming:
             target = rec.assessment.reviews_id
             if target and target not in ids and not repo.has_assessment(self.s, target):

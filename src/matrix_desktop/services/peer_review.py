@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matrix_desktop.core.chart_models import Heatmap, HeatmapRow, RadarChart, RadarSeries
+from matrix_desktop.core.chart_models import (
+    Heatmap,
+    HeatmapRow,
+    RadarChart,
+    RadarSeries,
+    radar_for,
+)
 from matrix_desktop.core.errors import ValidationFailed
 from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import (
@@ -96,19 +102,16 @@ class SelfVsPeer:
 
     def radar(self, title: str = "") -> RadarChart:
         """Return the radar overlaying the self-assessment and the peer review."""
-        fw = self.framework
-        return RadarChart(
-            title=title or f"{self.entity.name}: self-assessment and peer review",
-            domains=tuple(d.title for d in self.domains),
-            stages=tuple(s.name for s in fw.stages),
-            series=(
+        return radar_for(
+            self.framework,
+            (d.title for d in self.domains),
+            (
                 RadarSeries("Self-assessment", tuple(d.self_position for d in self.domains)),
                 RadarSeries(
                     f"Peer review: {self.reviewer}", tuple(d.peer_position for d in self.domains)
                 ),
             ),
-            threshold=fw.threshold_position,
-            threshold_label=fw.threshold_label,
+            title=title or f"{self.entity.name}: self-assessment and peer review",
         )
 
     def difference_heatmap(self) -> Heatmap:

@@ -7,11 +7,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from matrix_desktop.core.chart_models import (
+    Band,
     Heatmap,
     HeatmapRow,
-    RadarChart,
     RadarSeries,
+    ThresholdCaption,
     VoteSpread,
+    radar_for,
 )
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain, Framework
@@ -23,7 +25,7 @@ from matrix_desktop.core.model import (
     Round,
     System,
 )
-from matrix_desktop.core.rules import spread
+from matrix_desktop.core.rules import readiness, spread
 from matrix_desktop.reports.models import (
     ActionLine,
     DataTable,
@@ -40,6 +42,7 @@ from matrix_desktop.reports.models import (
 from matrix_desktop.services.context import Services
 
 NOT_ASSESSED = "Not yet assessed"
+Row = tuple[str | int | float | None, ...]  # a data table's row of plain values
 
 
 def _stage_name(fw: Framework, key: str | None) -> str:
@@ -96,8 +99,10 @@ def _section(
     )
 
 
-def _band(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]):  # type: ignore[no-untyped-def]
-    out = []
+def _band(
+    fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]
+) -> tuple[Band, ...] | None:
+    out: list[Band] = []
     for d in domains:
         pos = [p for v in record.votes_for(d.key) if (p := _position(fw, v.stage)) is not None]
         out.append((min(pos), max(pos)) if pos else None)
@@ -120,7 +125,7 @@ def peer_review(
     peer_rec = svc.assessments.record(peer.id) if peer else None
     prev = svc.assessments.previous(own)
     prev_rec = svc.assessments.record(prev.id) if prev else None
-    if prev_rec and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):  # type: ignore[union-attr]
+    if prev and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):
         prev_rec = None  # a different framework version's stages do not line up
     domains = fw.domains_for(entity.kind)
     sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec) for d in domains)
@@ -136,21 +141,15 @@ def peer_review(
     ]
     if peer_rec:
         series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
-    if prev_rec:
+    if prev and prev_rec:
         series.append(
             RadarSeries(
-                f"Self-assessment {rounds[prev.round_id].name}",  # type: ignore[union-attr]
+                f"Self-assessment {rounds[prev.round_id].name}",
                 _values(fw, prev_rec, domains),
             )
         )
-    threshold = fw.threshold_stage
-    radar = RadarChart(
-        f"{entity.name}: {rnd.name}",
-        titles,
-        stage_names,
-        tuple(series),
-        threshold=fw.threshold_position,
-        threshold_label=f"{fw.stage(threshold).name}: threshold" if threshold else None,
+    radar = radar_for(
+        fw, titles, series, title=f"{entity.name}: {rnd.name}", caption=ThresholdCaption.STAGE
     )
     votes = VoteSpread(
         "Participants' views and the agreed stage",
@@ -166,11 +165,7 @@ def peer_review(
             if a is not None and b is not None and a != b:
                 diffs.append(Difference(d.title, s.stage, s.peer_stage, a - b))
         diffs.sort(key=lambda x: -abs(x.steps))
-    at, below = [], []
-    if fw.threshold_position is not None:
-        for s in sections:
-            ok = s.stage_position is not None and s.stage_position >= fw.threshold_position
-            (at if ok else below).append(s.title)
+    at, below = readiness(fw, {d.key: own_rec.rating(d.key).stage for d in domains}, domains)
     people = tuple(
         f"{p.name} ({p.organisation})" if p.organisation else p.name for p in own.participants
     )
@@ -191,10 +186,11 @@ def peer_review(
         has_peer_review=peer is not None,
         previous_round=rounds[prev.round_id].name if prev_rec and prev else "",
         status=own.status.value.capitalize(),
+        review_status=peer.status.value.capitalize() if peer else "",
         sections=sections,
-        threshold=fw.stage(threshold).name if threshold else "",
-        at_threshold=tuple(at),
-        below_threshold=tuple(below),
+        threshold=fw.stage(fw.threshold_stage).name if fw.threshold_stage else "",
+        at_threshold=tuple(fw.domain(k).title for k in at),
+        below_threshold=tuple(fw.domain(k).title for k in below),
         differences=tuple(diffs[:8]),
         strengths=peer.strengths if peer else "",
         areas_to_develop=peer.areas_to_develop if peer else "",
@@ -262,17 +258,17 @@ def system_summary(
     ranking = []
     for d in fw.domains:
         scores = per_domain.get(d.key, [])
-        pos = [p for p, _ in scores]
-        median = statistics.median(pos) if pos else None
-        level = not pos or min(pos) == max(pos)  # everyone at one stage: nobody ahead/behind
+        placed = [p for p, _ in scores]
+        median = statistics.median(placed) if placed else None
+        level = not placed or min(placed) == max(placed)  # all at one stage: nobody ahead
         ranking.append(
             DomainRank(
                 d.title,
                 median,
                 _median_name(fw, median),
-                len(pos),
-                lowest="" if level else _names([n for p, n in scores if p == min(pos)]),
-                highest="" if level else _names([n for p, n in scores if p == max(pos)]),
+                len(placed),
+                lowest="" if level else _names([n for p, n in scores if p == min(placed)]),
+                highest="" if level else _names([n for p, n in scores if p == max(placed)]),
             )
         )
     ranking.sort(key=lambda r: (r.median is None, -(r.median or 0)))
@@ -332,12 +328,12 @@ def _entity_summary(
         enablers=tuple(t.text for r in ratings for t in r.enablers),
         support_requests=tuple(t.text for r in ratings for t in r.support_requests),
         actions=sum(len(r.actions) for r in ratings),
-        radar=RadarChart(
-            e.name,
-            tuple(d.title for d in domains),
-            stage_names,
+        radar=radar_for(
+            fw,
+            (d.title for d in domains),
             (RadarSeries(e.name, _values(fw, rec, domains)),),
-            threshold=fw.threshold_position,
+            title=e.name,
+            caption=ThresholdCaption.NONE,
         ),
     )
 
@@ -372,7 +368,11 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
     """Return one table each of ratings, votes, actions, enablers and support requests."""
     systems = {s.id: s.name for s in svc.catalog.systems()}
     rounds = {r.id: r for r in svc.catalog.rounds()}
-    ratings, votes, actions, enablers, requests = [], [], [], [], []
+    ratings: list[Row] = []
+    votes: list[Row] = []
+    actions: list[Row] = []
+    enablers: list[Row] = []
+    requests: list[Row] = []
     seen: set[str] = set()
     for e in entities:
         if e.id in seen:

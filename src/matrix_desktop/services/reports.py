@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matrix_desktop.core.errors import MatrixError, NotFound, ValidationFailed
 from matrix_desktop.core.model import Assessment, AssessmentKind, Entity, Round
@@ -21,7 +22,10 @@ from matrix_desktop.reports.models import (
 )
 from matrix_desktop.services import report_data
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.exchange import write_atomically
+from matrix_desktop.services.files import write_atomically
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 Progress = Callable[[float, str], None]
 
@@ -184,6 +188,7 @@ class ReportService:
     ) -> Path:
         """Write a chart as PNG (at dpi) or SVG, by the file's suffix: a radar or a heatmap."""
         from matrix_desktop.charts import export
+        from matrix_desktop.charts.figures import build_figure
 
         target = Path(path)
         if target.suffix.lower() not in (".png", ".svg"):
@@ -201,7 +206,7 @@ class ReportService:
                 raise NotFound(f"{system_name} has no assessments to draw")
         else:
             raise ValidationFailed("name an --entity (radar) or a --system (heatmap)")
-        fig = figure_for(model)
+        fig = build_figure(model)
         data = (
             export.figure_to_png(fig, dpi=dpi)
             if target.suffix.lower() == ".png"
@@ -211,115 +216,11 @@ class ReportService:
 
 
 # -- charts as PDF drawings ----------------------------------------------------------------------
-def figure_for(model: object):  # type: ignore[no-untyped-def]
-    """Return the matplotlib Figure for a chart view-model."""
-    from matrix_desktop.charts.compare import build_comparison
-    from matrix_desktop.charts.heatmap import build_heatmap
-    from matrix_desktop.charts.radar import build_radar
-    from matrix_desktop.charts.small_multiples import build_small_multiples
-    from matrix_desktop.charts.trend import build_trend
-    from matrix_desktop.charts.votes import build_votes
-    from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend, VoteSpread
-    from matrix_desktop.reports.models import StageComparison
-
-    if isinstance(model, RadarChart):
-        return build_radar(model)
-    if isinstance(model, StageComparison):
-        return build_comparison(model.chart)
-    if isinstance(model, Heatmap):
-        return build_heatmap(model)
-    if isinstance(model, Trend):
-        return build_trend(model)
-    if isinstance(model, VoteSpread):
-        return build_votes(model)
-    if isinstance(model, tuple) and all(isinstance(m, RadarChart) for m in model):
-        return build_small_multiples(model)
-    raise TypeError(f"no chart for {type(model).__name__}")
-
-
-def pdf_chart(model: object, width: float, max_height: float):  # type: ignore[no-untyped-def]
+def pdf_chart(model: object, width: float, max_height: float) -> Drawing:
     """Return a chart as a vector reportlab Drawing (text stays text) fitting width x max_height."""
-    from reportlab import rl_config
+    from matrix_desktop.charts.pdf import chart_drawing
 
-    from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
-    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure
-    from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
-
-    register_pdf_fonts()
-
-    fig = figure_for(model)
-    _unhatch(fig)
-    _vectorise_images(fig)
-    # Building a Drawing sets thousands of shape attributes; reportlab validating each one
-    # costs much and guards nothing here (the values come from matplotlib or svglib).
-    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
-    try:
-        drawing = direct_drawing(fig, width)
-    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
-        drawing = figure_to_drawing(fig, width)
-    finally:
-        rl_config.shapeChecking = checking
-    if drawing.height > max_height:
-        factor = max_height / drawing.height
-        drawing.width *= factor
-        drawing.height *= factor
-        drawing.scale(factor, factor)
-    return drawing
-
-
-def _vectorise_images(fig) -> None:  # type: ignore[no-untyped-def]
-    """Redraw each image (e.g. the heatmap's cells) as coloured vector cells, for print.
-
-    An image would reach the PDF as a raster; cells as vector rectangles stay sharp at any
-    zoom, and the direct renderer can then draw the whole figure.
-    """
-    import numpy as np
-    from matplotlib.image import AxesImage
-
-    for ax in fig.axes:
-        for image in [a for a in ax.get_children() if isinstance(a, AxesImage)]:
-            data = image.get_array()
-            if data is None or data.ndim != 2:
-                continue  # an RGB picture, not a colour-mapped grid: leave it
-            left, right, bottom, top = image.get_extent()
-            rows, cols = data.shape
-            xs = np.linspace(left, right, cols + 1)
-            ys = (
-                np.linspace(top, bottom, rows + 1)
-                if image.origin == "upper"
-                else np.linspace(bottom, top, rows + 1)
-            )
-            limits = ax.get_xlim(), ax.get_ylim()
-            ax.pcolormesh(
-                xs,
-                ys,
-                data,
-                cmap=image.cmap,
-                norm=image.norm,
-                zorder=image.get_zorder(),
-                edgecolors="face",
-                linewidth=0.0,
-            )
-            ax.set_xlim(limits[0])
-            ax.set_ylim(limits[1])
-            image.remove()
-
-
-def _unhatch(fig) -> None:  # type: ignore[no-untyped-def]
-    """Drop hatching before the SVG -> PDF conversion.
-
-    matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
-    the bar would print white; without the hatch it prints in its colour (and keeps its label).
-    """
-    from matplotlib.patches import Patch
-
-    for artist in fig.findobj(Patch):
-        if artist.get_hatch():
-            artist.set_hatch(None)
-    for legend in fig.legends:
-        for handle in getattr(legend, "legend_handles", []):
-            if isinstance(handle, Patch) and handle.get_hatch():
-                handle.set_hatch(None)
+    return chart_drawing(model, width, max_height)
 
 
 # -- writing files -------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ import datetime as _dt
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, field
+import socket
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from matrix_desktop.core.dates import human_moment, since_text
 from matrix_desktop.core.errors import StorageError
 from matrix_desktop.core.locations import location_warnings
 from matrix_desktop.core.retention import DEFAULT_POLICY, RetentionPolicy
@@ -37,7 +39,13 @@ from matrix_desktop.storage.integrity import (
     mark_open,
     require_healthy,
 )
-from matrix_desktop.storage.lock import DatabaseLock, DatabaseLocked, LockHolder, break_lock
+from matrix_desktop.storage.lock import (
+    DatabaseLock,
+    DatabaseLocked,
+    LockHolder,
+    break_lock,
+    live_holder,
+)
 from matrix_desktop.storage.schema import HEAD_REVISION
 
 __all__ = [
@@ -52,6 +60,7 @@ __all__ = [
     "break_lock",
     "open_for_cli",
     "open_for_gui",
+    "restore_damaged",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,7 +72,7 @@ BACKUP_INTERVAL = _dt.timedelta(minutes=30)
 class OpenWarning:
     """Something the user should know about the database just opened.
 
-    kind: 'cloud', 'network', 'read_only', 'unclean_shutdown', 'lock_recovered'.
+    kind: 'cloud', 'network', 'read_only', 'other_copy', 'unclean_shutdown', 'lock_recovered'.
     """
 
     kind: str
@@ -181,6 +190,26 @@ class OpenResult:
                 self.lock.release()
 
 
+def _other_copy_message(holder: LockHolder) -> str:
+    where = "" if holder.host == socket.gethostname() else f" on {holder.host}"
+    return (
+        f"Another copy of Matrix Desktop is using this database ({holder.user}{where}, "
+        f"since {since_text(holder.started_at)}); opened read-only: you can look and export, "
+        "but changes cannot be saved here until that copy is closed."
+    )
+
+
+def restore_damaged(damaged: DatabaseDamaged) -> Path:
+    """Replace a damaged database (not open) with the newest good backup its check named.
+
+    The damaged file is kept beside the backups; returns where. Open the database again
+    afterwards (it is upgraded then if the backup is older).
+    """
+    if damaged.backup is None:
+        raise StorageError(f"{damaged.database}: no good backup was found to restore")
+    return restore_backup(damaged.database, damaged.backup.path)
+
+
 def _filesystem_type(path: Path) -> str | None:
     """Return the filesystem type holding path (Linux: /proc/mounts; Windows: 'remote')."""
     if os.name == "nt":  # pragma: no cover - Windows only
@@ -250,25 +279,34 @@ def open_for_gui(
     if not read_only:
         ensure_folder(path)
     lock = None if read_only else DatabaseLock(path).acquire()
+    # Opened read-only beside a running copy: its open-session marker is its own, not a crash.
+    other = None if lock is not None or not path.exists() else live_holder(path)
     try:
-        if lock is not None and lock.recovered_from is not None:
-            warnings.append(
-                OpenWarning(
-                    "lock_recovered",
-                    f"The copy of matrix-desktop used by {lock.recovered_from.describe()} "
-                    "ended without closing the database; its lock was cleared.",
-                )
-            )
-        report = check_database(path)
+        report = check_database(path, full=False if other is not None else None)
+        if other is not None and report.unclean_shutdown:
+            report = replace(report, unclean_shutdown=False, previous_session=None)
         require_healthy(path, report)
+        if other is not None:
+            warnings.append(OpenWarning("other_copy", _other_copy_message(other)))
+        recovered = lock.recovered_from if lock is not None else None
         if report.unclean_shutdown:
+            # One message for one event: the crash, and (if it left one) its lock cleared.
             warnings.append(
                 OpenWarning(
                     "unclean_shutdown",
-                    "matrix-desktop did not close properly last time"
+                    "Matrix Desktop did not close properly last time"
                     + (f" ({report.previous_session})" if report.previous_session else "")
                     + ". The database was checked in full and is fine; "
                     "every saved change is there.",
+                )
+            )
+        elif recovered is not None:
+            warnings.append(
+                OpenWarning(
+                    "lock_recovered",
+                    f"The copy of Matrix Desktop used by {recovered.user} on {recovered.host} "
+                    f"(opened {human_moment(recovered.started_at)}) ended without closing the "
+                    "database; its lock was cleared.",
                 )
             )
         db = open_database(target, read_only=read_only)

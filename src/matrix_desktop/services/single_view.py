@@ -24,10 +24,11 @@ from matrix_desktop.core.comparison import (
     tag_summaries,
 )
 from matrix_desktop.core.errors import NotFound, ValidationFailed
-from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
+from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import views_repo
 from matrix_desktop.storage.database import Database
 
@@ -190,15 +191,22 @@ class Progress:
     statuses: tuple[Status, ...]
     domains: tuple[DomainProgress, ...]
     excluded: tuple[str, ...]  # rounds assessed against another framework version
+    # Rounds with more than one self-assessment: (round, how many, title of the one shown).
+    doubled: tuple[tuple[str, int, str], ...] = ()
+    shown_ids: tuple[str, ...] = ()  # the assessment shown for each round, in round order
 
     @property
     def message(self) -> str:
-        if not self.excluded:
-            return ""
-        return (
-            f"Rounds {', '.join(self.excluded)} used another framework version and are not "
-            f"shown; only {self.framework.title} is compared round by round."
-        )
+        notes = [
+            f"{rnd} has {n} self-assessments; shown is “{title}” (final, else the most scored)."
+            for rnd, n, title in self.doubled
+        ]
+        if self.excluded:
+            notes.append(
+                f"Rounds {', '.join(self.excluded)} used another framework version and are "
+                f"not shown; only {self.framework.title} is compared round by round."
+            )
+        return " ".join(notes)
 
     def trend(self, title: str = "") -> Trend:
         return Trend(
@@ -243,12 +251,12 @@ class SingleViewService:
             ids = [h.id for h in chosen]
             stages = views_repo.stages_of(s, ids)
             raised = views_repo.themes_of(s, {h.id: h.entity_name for h in chosen})
-        by_version: dict[object, list[AssessmentHead]] = {}
+        by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)
         sections = []
         for ref, members in by_version.items():
-            fw = self.catalog.framework(ref.key, ref.version)  # type: ignore[attr-defined]
+            fw = self.catalog.framework(ref.key, ref.version)
             kinds = {h.entity_kind for h in members}
             keys = tuple(d.key for d in fw.domains if any(d.applies(k) for k in kinds))
             items = tuple(
@@ -276,17 +284,21 @@ class SingleViewService:
                 kind=AssessmentKind.SELF_ASSESSMENT,
                 status=Status.FINAL if final_only else None,
             )
-            per_round: dict[str, AssessmentHead] = {}
-            for h in heads:  # prefer the final one in a round, then the latest made
-                cur = per_round.get(h.round_id)
-                if cur is None or h.is_final or not cur.is_final:
-                    per_round[h.round_id] = h
-            ordered = sorted(per_round.values(), key=lambda h: h.round_sequence)
+            stages = views_repo.stages_of(s, [h.id for h in heads])
+            # Two self-assessments of one round (a second one started by mistake, say): show
+            # the final one, else the most scored, else the latest made (heads come in order).
+            per_round: dict[str, tuple[tuple[bool, int, int], AssessmentHead]] = {}
+            for order, h in enumerate(heads):
+                scored = sum(1 for stage in stages[h.id].values() if stage)
+                rank = (h.is_final, scored, order)
+                if h.round_id not in per_round or rank > per_round[h.round_id][0]:
+                    per_round[h.round_id] = (rank, h)
+            ordered = sorted((h for _, h in per_round.values()), key=lambda h: h.round_sequence)
             if not ordered:
                 raise NotFound(f"{entity.name} has no self-assessments yet.")
             ref = ordered[-1].framework
             kept = [h for h in ordered if h.framework == ref]
-            stages = views_repo.stages_of(s, [h.id for h in kept])
+            per_round_count = Counter(h.round_id for h in heads)
         fw = self.catalog.framework(ref.key, ref.version)
         keys = tuple(d.key for d in fw.domains_for(entity.kind))
         grid = [positions(fw, keys, stages[h.id]) for h in kept]
@@ -306,14 +318,18 @@ class SingleViewService:
             statuses=tuple(h.status for h in kept),
             domains=domains,
             excluded=tuple(h.round_name for h in ordered if h.framework != ref),
+            doubled=tuple(
+                (h.round_name, per_round_count[h.round_id], h.title)
+                for h in kept
+                if per_round_count[h.round_id] > 1
+            ),
+            shown_ids=tuple(h.id for h in kept),
         )
 
 
 def export_xlsx(section: SingleViewSection, path: str | Path, threshold: str | None = None) -> Path:
     """Write every table of a single-view section to one spreadsheet; returns the path."""
     from openpyxl import Workbook
-
-    from matrix_desktop.services.exchange import write_atomically
 
     book = Workbook()
     book.remove(book.active)

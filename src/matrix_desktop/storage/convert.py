@@ -117,7 +117,7 @@ def assessment_to_row(a: Assessment, row: AssessmentRow | None = None) -> Assess
 
 def _list(raw: str) -> list[Any]:
     """Return a JSON list column's items (most are empty: skip the decoder for those)."""
-    return [] if raw == "[]" else json.loads(raw)  # type: ignore[no-any-return]
+    return [] if raw == "[]" else json.loads(raw)
 
 
 def _themes(raw: str) -> tuple[ThemeItem, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import StorageError
@@ -140,7 +140,7 @@ def _sqlite_revision(path: Path) -> str | None:
 
 def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy (not the driver) issue BEGIN, so DDL is transactional too.
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
@@ -152,7 +152,7 @@ def _install_sqlite_pragmas(engine: Engine, read_only: bool) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock at once (no SQLITE_BUSY half-way through an edit);
         # readers begin deferred, so a read inside a write never waits on the writer.
         deferred = read_only or conn.get_execution_options().get(READ_OPTION, False)
@@ -246,6 +246,7 @@ class Database:
             self.read_engine = self.read_engine.execution_options(isolation_level="REPEATABLE READ")
         # Set when a check finds damage: every later write is refused (see session()).
         self.refuse_writes: str | None = None
+        self.closed = False
 
     @property
     def path(self) -> Path | None:
@@ -273,7 +274,7 @@ class Database:
                     yield session
                     if raw is not None:
                         session.flush()
-                        if raw.total_changes != before:  # type: ignore[union-attr]
+                        if raw.total_changes != before:
                             session.execute(_BUMP_COUNTER, {"key": CHANGE_COUNTER_KEY})
                     else:
                         # Other copies' change feeds listen on this channel (sent at commit).
@@ -311,6 +312,7 @@ class Database:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
 

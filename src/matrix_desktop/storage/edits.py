@@ -8,9 +8,9 @@ finalise racing an edit therefore waits for it and then sees the new revision.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import FinalisedError, NotFound, StaleError, ValidationFailed
@@ -21,12 +21,12 @@ from matrix_desktop.storage.convert import (
     rating_from_row,
     rating_values,
 )
-from matrix_desktop.storage.tables import AssessmentRow, AuditRow, RatingRow, VoteRow
+from matrix_desktop.storage.tables import AssessmentRow, AuditRow, RatingRow, VoteRow, table_of
 
-_A: Any = AssessmentRow.__table__  # type: ignore[attr-defined]
-_R: Any = RatingRow.__table__  # type: ignore[attr-defined]
-_V: Any = VoteRow.__table__  # type: ignore[attr-defined]
-_AU: Any = AuditRow.__table__  # type: ignore[attr-defined]
+_A = table_of(AssessmentRow)
+_R = table_of(RatingRow)
+_V = table_of(VoteRow)
+_AU = table_of(AuditRow)
 
 RATING_COLUMNS = {
     "statements_met": "statements_met_json",
@@ -186,7 +186,9 @@ def append_audit(session: Session, event: AuditEvent) -> int:
             detail=event.detail,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    key = cast("CursorResult[Any]", result).inserted_primary_key
+    assert key is not None, "an insert returns its primary key"
+    return int(key[0])
 
 
 def audit_since(session: Session, after_id: int, limit: int = 500) -> list[AuditEvent]:

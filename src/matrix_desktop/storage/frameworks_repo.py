@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import parse_framework, spec_from_framework
 from matrix_desktop.core.model import utcnow
 from matrix_desktop.storage.tables import FrameworkRow, MetaRow
+
+
+class Sessions(Protocol):
+    """What seeding needs of a Database (which imports this module to seed a new one)."""
+
+    def reader(self) -> AbstractContextManager[Session]: ...
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
 
 _SEEDED_KEY = "bundled_frameworks"
 
@@ -34,9 +46,9 @@ def list_frameworks(session: Session) -> list[Framework]:
 
 def get_framework(session: Session, key: str, version: str | None = None) -> Framework:
     """Return a framework version (the newest published if version is None)."""
-    query = select(FrameworkRow).where(FrameworkRow.key == key)
+    query = select(FrameworkRow).where(col(FrameworkRow.key) == key)
     if version is not None:
-        query = query.where(FrameworkRow.version == version)
+        query = query.where(col(FrameworkRow.version) == version)
     rows = list(session.scalars(query))
     if not rows:
         what = f"{key} version {version}" if version else key
@@ -47,7 +59,9 @@ def get_framework(session: Session, key: str, version: str | None = None) -> Fra
 
 def has_framework(session: Session, key: str, version: str) -> bool:
     row = session.scalar(
-        select(FrameworkRow.id).where(FrameworkRow.key == key, FrameworkRow.version == version)
+        select(col(FrameworkRow.id)).where(
+            col(FrameworkRow.key) == key, col(FrameworkRow.version) == version
+        )
     )
     return row is not None
 
@@ -72,7 +86,7 @@ def add_framework(session: Session, fw: Framework, *, bundled: bool = False) -> 
     return True
 
 
-def seed_bundled_frameworks(db) -> list[str]:  # type: ignore[no-untyped-def]
+def seed_bundled_frameworks(db: Sessions) -> list[str]:
     """Load bundled framework files not yet loaded into this database; returns those added."""
     from matrix_desktop.core.framework_file import read_framework_file
     from matrix_desktop.paths import frameworks_dir

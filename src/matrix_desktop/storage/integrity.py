@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from matrix_desktop.core.dates import human_moment
 from matrix_desktop.core.errors import StorageError
 from matrix_desktop.storage.backup import BackupInfo, integrity_ok, newest_good_backup, ro_uri
 from matrix_desktop.storage.database import Database
@@ -114,8 +115,9 @@ def _describe(marker: str | None) -> str | None:
     try:
         data = json.loads(marker)
         user, host = data.get("user", "?"), data.get("host", "?")
-        return f"{user} on {host} since {data.get('started_at', '?')}"
-    except ValueError:
+        started = data.get("started_at")
+        return f"{user} on {host}" + (f", opened {human_moment(started)}" if started else "")
+    except (ValueError, AttributeError, TypeError):
         return marker
 
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from matrix_desktop.core.dates import since_text
 from matrix_desktop.core.errors import StorageError
 from matrix_desktop.storage.files import replace_file
 
@@ -28,8 +29,8 @@ class LockHolder:
     app: str = "matrix-desktop"
 
     def describe(self) -> str:
-        """Return e.g. "alice on LAPTOP-3 (process 4120) since 2026-11-22 10:15"."""
-        since = self.started_at[:16].replace("T", " ")
+        """Return e.g. "alice on LAPTOP-3 (process 4120) since 10:15" (a day named if not today)."""
+        since = since_text(self.started_at)
         return f"{self.user} on {self.host} (process {self.pid}) since {since}"
 
 
@@ -171,6 +172,15 @@ def is_stale(holder: LockHolder | None) -> bool:
     if holder is None:
         return False
     return holder.host == socket.gethostname() and not pid_alive(holder.pid)
+
+
+def live_holder(database: Path) -> LockHolder | None:
+    """Return the copy of the app holding the database's lock now (None: no running copy).
+
+    A holder on another machine counts as running: its process cannot be checked from here.
+    """
+    holder = read_holder(lock_path_for(Path(database)))
+    return holder if holder is not None and not is_stale(holder) else None
 
 
 class DatabaseLock:

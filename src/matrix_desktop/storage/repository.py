@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import EntityKind
@@ -46,6 +47,7 @@ from matrix_desktop.storage.tables import (
     SyncHashRow,
     SystemRow,
     VoteRow,
+    table_of,
 )
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
@@ -87,7 +89,7 @@ def list_entities(session: Session, system_id: str | None = None) -> list[Entity
     """Return entities (of one system, or all), by kind then name."""
     query = select(EntityRow).order_by(EntityRow.kind, EntityRow.name)
     if system_id is not None:
-        query = query.where(EntityRow.system_id == system_id)
+        query = query.where(col(EntityRow.system_id) == system_id)
     return [entity_from_row(r) for r in session.scalars(query)]
 
 
@@ -121,7 +123,7 @@ def put_entity(session: Session, entity: Entity) -> Entity:
 
 def list_rounds(session: Session) -> list[Round]:
     """Return rounds in order (sequence, then name)."""
-    rows = session.scalars(select(RoundRow).order_by(RoundRow.sequence, RoundRow.name))
+    rows = session.scalars(select(RoundRow).order_by(col(RoundRow.sequence), RoundRow.name))
     return [round_from_row(r) for r in rows]
 
 
@@ -168,20 +170,20 @@ def list_assessments(
     """Return assessments (filtered), by round order then kind."""
     query = (
         select(AssessmentRow)
-        .join(RoundRow, RoundRow.id == AssessmentRow.round_id)
-        .order_by(RoundRow.sequence, AssessmentRow.kind, AssessmentRow.created_at)
+        .join(RoundRow, col(RoundRow.id) == AssessmentRow.round_id)
+        .order_by(col(RoundRow.sequence), AssessmentRow.kind, AssessmentRow.created_at)
     )
     if entity_id is not None:
-        query = query.where(AssessmentRow.entity_id == entity_id)
+        query = query.where(col(AssessmentRow.entity_id) == entity_id)
     if round_id is not None:
-        query = query.where(AssessmentRow.round_id == round_id)
+        query = query.where(col(AssessmentRow.round_id) == round_id)
     return [assessment_from_row(r) for r in session.scalars(query)]
 
 
 def count_assessments_by_entity(session: Session) -> dict[str, int]:
     """Return how many assessments each entity has (entities with none are absent)."""
     rows = session.execute(
-        select(AssessmentRow.entity_id, func.count()).group_by(AssessmentRow.entity_id)
+        select(col(AssessmentRow.entity_id), func.count()).group_by(AssessmentRow.entity_id)
     )
     return {entity_id: int(n) for entity_id, n in rows}
 
@@ -200,8 +202,10 @@ def has_assessment(session: Session, assessment_id: str) -> bool:
 def get_record(session: Session, assessment_id: str) -> AssessmentRecord:
     """Return an assessment with its ratings and votes."""
     assessment = get_assessment(session, assessment_id)
-    ratings = session.scalars(select(RatingRow).where(RatingRow.assessment_id == assessment_id))
-    votes = session.scalars(select(VoteRow).where(VoteRow.assessment_id == assessment_id))
+    ratings = session.scalars(
+        select(RatingRow).where(col(RatingRow.assessment_id) == assessment_id)
+    )
+    votes = session.scalars(select(VoteRow).where(col(VoteRow.assessment_id) == assessment_id))
     return AssessmentRecord(
         assessment,
         tuple(rating_from_row(r) for r in ratings),
@@ -214,24 +218,24 @@ def get_records(session: Session, assessment_ids: list[str]) -> dict[str, Assess
     out: dict[str, AssessmentRecord] = {}
     ids = list(dict.fromkeys(assessment_ids))
     table, ratings_t, votes_t = (
-        AssessmentRow.__table__,  # type: ignore[attr-defined]
-        RatingRow.__table__,  # type: ignore[attr-defined]
-        VoteRow.__table__,  # type: ignore[attr-defined]
+        table_of(AssessmentRow),
+        table_of(RatingRow),
+        table_of(VoteRow),
     )
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         # Plain driver rows, not ORM objects or Core rows: for an import's thousands of
         # records (tens of thousands of votes) building those is the slow part.
-        found = {r.id: assessment_from_row(r) for r in _rows_in(session, table, "id", chunk)}  # type: ignore[arg-type]
+        found = {r.id: assessment_from_row(r) for r in _rows_in(session, table, "id", chunk)}
         if not found:
             continue
         keys = list(found)
         ratings: dict[str, list[Rating]] = {k: [] for k in keys}
         votes: dict[str, list[Vote]] = {k: [] for k in keys}
         for rr in _rows_in(session, ratings_t, "assessment_id", keys):
-            ratings[rr.assessment_id].append(rating_from_row(rr))  # type: ignore[arg-type]
+            ratings[rr.assessment_id].append(rating_from_row(rr))
         for vr in _rows_in(session, votes_t, "assessment_id", keys):
-            votes[vr.assessment_id].append(vote_from_row(vr))  # type: ignore[arg-type]
+            votes[vr.assessment_id].append(vote_from_row(vr))
         for k, a in found.items():
             out[k] = AssessmentRecord(a, tuple(ratings[k]), tuple(votes[k]))
     return out
@@ -253,7 +257,7 @@ def _rows_in(session: Session, table: Table, column: str, values: list[str]) -> 
     names = [c.name for c in table.columns]
     row_type: Any = _ROW_TYPES.get(table.name)
     if row_type is None:
-        row_type = _ROW_TYPES[table.name] = namedtuple(f"{table.name}_row", names)  # type: ignore[misc]
+        row_type = _ROW_TYPES[table.name] = namedtuple(f"{table.name}_row", names)
     mark = _placeholder(session)
     sql = 'SELECT {} FROM "{}" WHERE "{}" IN ({})'.format(
         ", ".join(f'"{n}"' for n in names), table.name, column, ",".join([mark] * len(values))
@@ -324,8 +328,8 @@ class SqlAssessmentStore:
         """Write a whole assessment, replacing its ratings and votes."""
         self.put_assessment(record.assessment)
         aid = record.assessment.id
-        self.session.execute(delete(VoteRow).where(VoteRow.assessment_id == aid))
-        self.session.execute(delete(RatingRow).where(RatingRow.assessment_id == aid))
+        self.session.execute(delete(VoteRow).where(col(VoteRow.assessment_id) == aid))
+        self.session.execute(delete(RatingRow).where(col(RatingRow.assessment_id) == aid))
         self.session.add_all(rating_to_row(r) for r in record.ratings)
         self.session.add_all(
             VoteRow(
@@ -351,12 +355,12 @@ def insert_records(session: Session, records: list[AssessmentRecord]) -> None:
     session.flush()
     _insert_many(
         session,
-        AssessmentRow.__table__,  # type: ignore[attr-defined]
+        table_of(AssessmentRow),
         [assessment_values(r.assessment) for r in records],
     )
     _insert_many(
         session,
-        RatingRow.__table__,  # type: ignore[attr-defined]
+        table_of(RatingRow),
         [rating_values(x, now) for r in records for x in r.ratings],
     )
     votes = [
@@ -370,7 +374,7 @@ def insert_records(session: Session, records: list[AssessmentRecord]) -> None:
         for v in r.votes
         if v.stage is not None
     ]
-    _insert_many(session, VoteRow.__table__, votes)  # type: ignore[attr-defined]
+    _insert_many(session, table_of(VoteRow), votes)
 
 
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -398,7 +402,7 @@ def insert_sync_hashes(session: Session, rows: list[tuple[str, str]], at: str) -
     """Insert (assessment id, content hash) pairs not yet recorded, in one statement."""
     _insert_many(
         session,
-        SyncHashRow.__table__,  # type: ignore[attr-defined]
+        table_of(SyncHashRow),
         [{"assessment_id": a, "content_hash": h, "shared_at": at} for a, h in rows],
     )
 
@@ -421,8 +425,8 @@ def sync_hashes(session: Session, assessment_ids: list[str]) -> dict[str, set[st
     ids = list(dict.fromkeys(assessment_ids))
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        query = select(SyncHashRow.assessment_id, SyncHashRow.content_hash).where(
-            SyncHashRow.assessment_id.in_(chunk)  # type: ignore[attr-defined]
+        query = select(col(SyncHashRow.assessment_id), col(SyncHashRow.content_hash)).where(
+            col(SyncHashRow.assessment_id).in_(chunk)
         )
         for aid, digest in session.execute(query):
             out.setdefault(aid, set()).add(digest)
@@ -432,9 +436,9 @@ def sync_hashes(session: Session, assessment_ids: list[str]) -> dict[str, set[st
 def recent_sync_hashes(session: Session, assessment_id: str, limit: int) -> list[str]:
     """Return up to limit of an assessment's sync hashes, the most recently shared first."""
     query = (
-        select(SyncHashRow.content_hash)
-        .where(SyncHashRow.assessment_id == assessment_id)
-        .order_by(SyncHashRow.shared_at.desc(), SyncHashRow.content_hash)  # type: ignore[attr-defined]
+        select(col(SyncHashRow.content_hash))
+        .where(col(SyncHashRow.assessment_id) == assessment_id)
+        .order_by(col(SyncHashRow.shared_at).desc(), SyncHashRow.content_hash)
         .limit(limit)
     )
     return list(session.scalars(query))
@@ -479,7 +483,7 @@ def append_audits(session: Session, events: list[AuditEvent]) -> None:
     """Append many audit events in one statement (in order)."""
     _insert_many(
         session,
-        AuditRow.__table__,  # type: ignore[attr-defined]
+        table_of(AuditRow),
         [
             {
                 "at": e.at,
@@ -498,9 +502,9 @@ def list_audit(
     session: Session, assessment_id: str | None = None, limit: int = 1000
 ) -> list[AuditEvent]:
     """Return audit events, newest first."""
-    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    query = select(AuditRow).order_by(col(AuditRow.id).desc()).limit(limit)
     if assessment_id is not None:
-        query = query.where(AuditRow.assessment_id == assessment_id)
+        query = query.where(col(AuditRow.assessment_id) == assessment_id)
     return [audit_from_row(r) for r in session.scalars(query)]
 
 

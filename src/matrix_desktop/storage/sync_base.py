@@ -12,9 +12,9 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from matrix_desktop.storage.repository import _CHUNK, _insert_many
-from matrix_desktop.storage.tables import SyncBaseRow
+from matrix_desktop.storage.tables import SyncBaseRow, table_of
 
-_T = SyncBaseRow.__table__  # type: ignore[attr-defined]
+_T = table_of(SyncBaseRow)
 
 
 def base_hashes(session: Session, assessment_ids: Iterable[str]) -> dict[str, list[str]]:

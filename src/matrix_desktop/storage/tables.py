@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """Return a table class's Core Table, for Core statements and driver-level bulk work."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 class FrameworkRow(SQLModel, table=True):

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from matrix_desktop.core.comparison import AssessmentHead, RaisedTheme
 from matrix_desktop.core.framework import EntityKind, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Status, ThemeItem
-from matrix_desktop.storage.tables import AssessmentRow, EntityRow, RatingRow, RoundRow
+from matrix_desktop.storage.tables import AssessmentRow, EntityRow, RatingRow, RoundRow, table_of
 
-_A = AssessmentRow.__table__  # type: ignore[attr-defined]
-_E = EntityRow.__table__  # type: ignore[attr-defined]
-_R = RoundRow.__table__  # type: ignore[attr-defined]
-_RT = RatingRow.__table__  # type: ignore[attr-defined]
+_A = table_of(AssessmentRow)
+_E = table_of(EntityRow)
+_R = table_of(RoundRow)
+_RT = table_of(RatingRow)
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 

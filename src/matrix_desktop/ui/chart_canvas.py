@@ -12,7 +12,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor, QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog, QMenu, QScrollArea, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from matrix_desktop.charts import export, radar, style
 from matrix_desktop.core.chart_models import Band, RadarChart, StageValue
@@ -106,7 +106,9 @@ class ChartView(QWidget):
 
     def ask_save_path(self, caption: str, file_filter: str, suffix: str) -> Path | None:
         """Ask where to save (the one prompt here; tests replace it)."""
-        name, _ = QFileDialog.getSaveFileName(self, caption, "", file_filter)
+        from matrix_desktop.ui.interaction import interaction
+
+        name = interaction.save_file(self, caption, f"chart{suffix}", file_filter)
         if not name:
             return None
         path = Path(name)

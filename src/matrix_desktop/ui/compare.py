@@ -24,6 +24,7 @@ from matrix_desktop.services.compare import CompareFilter, Comparison
 from matrix_desktop.services.context import Services
 from matrix_desktop.ui.chart_canvas import ChartView, RadarView
 from matrix_desktop.ui.combos import add_items, combo_value
+from matrix_desktop.ui.flow_layout import FlowLayout, captioned
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
@@ -67,22 +68,21 @@ class CompareWidget(QWidget):
         self.round = _combo("Round", rounds)
         self.final_only = QComboBox(accessibleName="Status")
         self.final_only.addItems(["Final and draft", "Final only"])
-        filters = QHBoxLayout()
+        filters = QWidget()
+        flow = FlowLayout(filters, spacing=12)  # a second row on a narrow window, not a wider one
         for label, box in (
             ("&Kind", self.kind),
             ("Frame&work", self.framework),
             ("R&ound", self.round),
             ("&Status", self.final_only),
         ):
-            caption = QLabel(label)
-            caption.setBuddy(box)
-            filters.addWidget(caption)
-            filters.addWidget(box)
+            flow.addWidget(captioned(label, box))
             box.currentIndexChanged.connect(self._on_filter_currentIndexChanged)
-        filters.addStretch(1)
 
         self.choices = QListWidget(accessibleName="Assessments to compare")
         self.choices.itemChanged.connect(self._on_choices_itemChanged)
+        self.choices.setWordWrap(True)  # the whole name and round, not cut off at the edge
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.select_all = QPushButton("Select a&ll", accessibleName="Select all assessments")
         self.clear = QPushButton("&Clear", accessibleName="Clear the selection")
         self.select_all.clicked.connect(lambda: self._set_all(Qt.CheckState.Checked))
@@ -117,8 +117,8 @@ class CompareWidget(QWidget):
         split.addWidget(results)
         split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(split)
+        layout.addWidget(filters)
+        layout.addWidget(split, 1)
 
     # -- choosing -----------------------------------------------------------------------
     def current_filter(self) -> CompareFilter:

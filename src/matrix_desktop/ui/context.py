@@ -118,6 +118,9 @@ class AppContext(QObject):
         """Apply changes other copies committed since the last look (a timer calls this)."""
         if self.feed is None or self.services is None:
             return
+        if self.services.db.closed:  # closed behind this context's back: stop following it
+            self._stop_feed()
+            return
         try:
             changes = self.feed.poll()
         except Exception as exc:  # noqa: BLE001 - a passing failure; try on the next tick
@@ -219,7 +222,7 @@ class AppContext(QObject):
         self.changed.emit(change)
         return command
 
-    def _resolve(self, command: Command, exc, *, undo: bool) -> Command | None:  # type: ignore[no-untyped-def]
+    def _resolve(self, command: Command, exc, *, undo: bool) -> Command | None:
         """Show theirs and mine for a conflict and apply the user's choice."""
         from matrix_desktop.core.errors import MatrixError
 

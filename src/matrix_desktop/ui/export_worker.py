@@ -13,7 +13,8 @@ Usage from a window (the menu wiring lives in the main window)::
 writes ``path``; every ``ReportService.write_*`` method fits.  It runs on the global
 QThreadPool and must not touch widgets.  The returned ``ExportJob`` emits ``progress``,
 ``finished(path)`` and ``failed(message)`` on the GUI thread; a progress dialog follows it, and
-the file opens with the desktop's default application when ``open_when_done`` is true.
+the file opens with the desktop's default application when ``open_when_done`` is true (when
+none can open it, a message gives its full path, with Show in folder and Copy path).
 """
 
 from __future__ import annotations
@@ -115,10 +116,13 @@ class _Controller(QObject):
 
     @Slot(str)
     def _on_job_finished(self, written: str) -> None:
+        from matrix_desktop.ui.interaction import interaction
+
         self.dialog.setValue(100)
         self.dialog.close()
-        if self.opener is not None:
-            self.opener(Path(written))
+        if self.opener is not None and self.opener(Path(written)) is False:
+            # Nothing on this computer opens it: say where it is, offer its folder or path.
+            interaction.file_written(self.window, self.dialog.windowTitle(), written, False)
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:

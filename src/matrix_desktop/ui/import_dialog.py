@@ -29,12 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.core.commands import short
-from matrix_desktop.exchange.fields import ConflictingField, FieldChoice, FieldKey
-from matrix_desktop.exchange.merge import Outcome, Resolution
+from matrix_desktop.services.exchange import (
+    ConflictingField,
+    FieldChoice,
+    FieldKey,
+    Outcome,
+    Resolution,
+)
 from matrix_desktop.ui.combos import add_items, combo_value, select_value
 
 if TYPE_CHECKING:
-    from matrix_desktop.exchange.merge import ImportPlan, PlannedAssessment
+    from matrix_desktop.services.exchange import ImportPlan, PlannedAssessment
 
 BY_FIELD = "by_field"  # an assessment's combo: each field decided on its own
 _WHOLE_LABELS = {

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from matrix_desktop.ui.date_dialog import DateDialog
 
+LAST_FOLDER_KEY = "files/last_folder"  # QSettings: the folder a file was last chosen in
+
 
 class Interaction:
     """Message boxes and file choosers behind one patchable port."""
+
+    # Where the last folder used is kept (the main window gives its settings); None: not kept.
+    settings: QSettings | None = None
 
     @staticmethod
     def error(parent: QWidget | None, title: str, message: str) -> None:
@@ -69,24 +77,88 @@ class Interaction:
         finally:
             dialog.deleteLater()
 
-    @staticmethod
-    def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    # -- files: every chooser starts in the folder used last, else Documents -------------
+    def start_folder(self) -> str:
+        """Return the folder a file chooser opens in: the one used last, else Documents."""
+        last = self.settings.value(LAST_FOLDER_KEY) if self.settings is not None else None
+        if isinstance(last, str) and last and os.path.isdir(last):
+            return last
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        return documents if documents and os.path.isdir(documents) else os.path.expanduser("~")
+
+    def remember_folder(self, path: str) -> None:
+        """Remember the folder of a file (or a folder) the user chose, for the next chooser."""
+        if self.settings is None or not path:
+            return
+        folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        self.settings.setValue(LAST_FOLDER_KEY, folder)
+
+    def open_files(self, parent: QWidget | None, title: str, filters: str) -> list[str]:
+        files, _ = QFileDialog.getOpenFileNames(parent, title, self.start_folder(), filters)
+        if files:
+            self.remember_folder(files[0])
         return files
 
-    @staticmethod
-    def open_file(parent: QWidget | None, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, self.start_folder(), filters)
+        if path:
+            self.remember_folder(path)
         return path or None
 
-    @staticmethod
-    def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> str | None:
+        """Ask where to save; suggested is a file name, offered in the folder used last."""
+        start = (
+            suggested if os.path.isabs(suggested) else os.path.join(self.start_folder(), suggested)
+        )
+        path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
+        if path:
+            self.remember_folder(path)
         return path or None
 
-    @staticmethod
-    def open_folder(parent: QWidget | None, title: str) -> str | None:
-        return QFileDialog.getExistingDirectory(parent, title) or None
+    def open_folder(self, parent: QWidget | None, title: str) -> str | None:
+        folder = QFileDialog.getExistingDirectory(parent, title, self.start_folder())
+        if folder:
+            self.remember_folder(folder)
+        return folder or None
+
+    # -- a file just written -----------------------------------------------------------------
+    def file_written(self, parent: QWidget | None, title: str, path: str, opened: bool) -> None:
+        """Say where a file went when it could not be opened; offer its folder or its path."""
+        if opened:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            title,
+            f"Saved to:\n{path}\n\nIt could not be opened automatically on this computer.",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        box.setAccessibleName(f"{title}: saved")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        show = box.addButton("&Show in folder", QMessageBox.ButtonRole.ActionRole)
+        copy = box.addButton("&Copy path", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is show and not show_in_folder(path):
+            copy_path(path)
+            self.info(parent, title, f"No file manager opened; the path is copied:\n{path}")
+        elif box.clickedButton() is copy:
+            copy_path(path)
+
+
+def show_in_folder(path: str) -> bool:
+    """Open the folder holding path in the desktop's file manager; False if none could."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+
+def copy_path(path: str) -> None:
+    """Put the file's full path on the clipboard."""
+    QGuiApplication.clipboard().setText(os.path.abspath(path))
 
 
 interaction = Interaction()

@@ -24,7 +24,8 @@ from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
-from matrix_desktop.ui.window_database import DatabaseActions
+from matrix_desktop.ui.window_database import READ_ONLY_NOTE, DatabaseActions
+from matrix_desktop.ui.window_layout import WindowLayout
 from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+OPEN_ASSESSMENT_KEY = "main_window/assessment"  # reopened on start, where the user left off
 
-class MainWindow(DatabaseActions, TransferActions, QMainWindow):
+
+class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
     """The application window. It paints first; the database is opened just after."""
 
     data_loaded = Signal()
@@ -45,7 +48,6 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.parent_widget = self
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setAccessibleName("Matrix Desktop main window")
-        self.resize(1280, 800)
         self.setAcceptDrops(True)  # exchange files dropped on the window are imported
         self.current_entity_id: str | None = None
 
@@ -114,8 +116,23 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
         ctx.save_failed.connect(self._on_ctx_save_failed)
         ctx.changed.connect(self._on_ctx_changed)
         ctx.reloaded.connect(self.refresh)
+        ctx.reloaded.connect(self._on_ctx_reloaded_writable)
+        interaction.settings = ctx.settings  # file dialogs start in the folder used last
         self._build_menus()
+        self._init_window_layout()
         self._restore_geometry()
+        # The assessment open when the app last closed: read now, before pages replace it.
+        resume = ctx.settings.value(OPEN_ASSESSMENT_KEY)
+        self._resume_assessment_id = resume if isinstance(resume, str) and resume else None
+        self._assessment_page: QWidget | None = None
+        self._shut_down = False
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
+        # Many changes at once (an import seen through the feed) refresh the lists once.
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(0)
+        self._refresh_soon.timeout.connect(self._refresh_in_place)
+        self.data_loaded.connect(self._resume_assessment)
 
     # -- menus -------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
@@ -168,7 +185,7 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
         self.reports = ReportActions(self, bar.addMenu("Re&ports"))
         self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self.nav_dock.toggleViewAction())
+        self.view_menu.addAction(self.nav_dock.toggleViewAction())  # Ctrl+B: window_layout
         self.nav_focus_action = self._action(
             self.view_menu, "Go to &partnerships", self.nav.setFocus, "Ctrl+L"
         )
@@ -179,21 +196,44 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("main_window/geometry")
         state = self.ctx.settings.value("main_window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.fit_to_screen(restored)  # a saved size may be too big for this screen
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.shutdown()
+        super().closeEvent(event)
+
+    def commit_data(self, *_args: object) -> None:
+        """Save what is typed and the window's settings (the session is ending, or quitting)."""
         focus = self.focusWidget()
         if focus is not None:
             focus.clearFocus()  # let editors commit what is typed before closing
+        page = getattr(self, "_task_page", None)
+        if page is not None and hasattr(page, "flush"):
+            try:
+                page.flush()
+            except RuntimeError:  # its Qt side is already gone
+                pass
+        self.restore_navigator()  # hidden only to make room: not the user's choice to keep
         self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("main_window/state", self.saveState())
         self.ctx.settings.sync()
+
+    def shutdown(self) -> None:
+        """Close cleanly, once: commit typed text, save settings, close the database.
+
+        Closing the window, quitting the application (aboutToQuit), a logout and SIGTERM
+        all end here, so the database records a clean close and the next start does not
+        report a crash.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.commit_data()
         self._backup_timer.stop()
         self.ctx.close_database()
-        super().closeEvent(event)
 
     # -- data --------------------------------------------------------------------------
     @property
@@ -287,6 +327,9 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
     def new_assessment(self) -> None:
         if self.services is None:
             return
+        if self.ctx.read_only:
+            interaction.info(self, "New assessment", READ_ONLY_NOTE)
+            return
         from matrix_desktop.ui.workshop.new_assessment import start_assessment
 
         assessment_id = start_assessment(self.ctx, self, self.current_entity_id)
@@ -333,6 +376,54 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
             self.show_page(PeerReviewWidget(svc, assessment_id, apply=self.ctx.push))
         else:
             self.open_self_assessment(assessment_id)
+        self._assessment_page = self.stack.currentWidget()
+        self.ctx.settings.setValue(OPEN_ASSESSMENT_KEY, assessment_id)
+
+    def _on_stack_current_changed(self, _index: int) -> None:
+        # Any other page (entity, compare, single view): the app reopens there, not here.
+        if self.stack.currentWidget() is not self._assessment_page:
+            self._assessment_page = None
+            self.ctx.settings.remove(OPEN_ASSESSMENT_KEY)
+
+    def _resume_assessment(self) -> None:
+        """Reopen the assessment that was open when the app last closed (once, at start)."""
+        from matrix_desktop.core.errors import MatrixError
+
+        assessment_id, self._resume_assessment_id = self._resume_assessment_id, None
+        svc = self.services
+        if assessment_id is None or svc is None:
+            return
+        try:
+            assessment = svc.assessments.get(assessment_id)
+        except MatrixError:  # deleted, or another database: stay on the page shown
+            return
+        index = self.nav_model.index_of_entity(assessment.entity_id)
+        if index.isValid():
+            self.nav.setCurrentIndex(index)
+        self.current_entity_id = assessment.entity_id
+        self.open_assessment(assessment_id)
+
+    def _on_ctx_reloaded_writable(self) -> None:
+        """A read-only database (another copy has it): every way to change data is off."""
+        writable = self.services is not None and not self.ctx.read_only
+        for action in (
+            self.new_action,
+            self.import_action,
+            self.import_folder_action,
+            self.import_framework_action,
+            self.examples_action,
+            self.restore_action,
+            self.start_review_action,
+        ):
+            action.setEnabled(writable)
+        for button in (
+            self.welcome.examples_button,
+            self.welcome.new_button,
+            self.welcome.import_button,
+            self.entity_page.new_button,
+        ):
+            button.setEnabled(writable)
+        self.setAcceptDrops(writable)
 
     @property
     def assessment_screen(self):  # type: ignore[no-untyped-def]
@@ -359,6 +450,9 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
 
         svc = self.services
         if svc is None:
+            return
+        if self.ctx.read_only:
+            interaction.info(self, "Start a peer review", READ_ONLY_NOTE)
             return
         dialog = QDialog(self)
         dialog.setWindowTitle("Start a peer review")
@@ -409,10 +503,11 @@ class MainWindow(DatabaseActions, TransferActions, QMainWindow):
             if change.parts & {"status", "created", "catalog"} or (
                 self.stack.currentWidget() is self.entity_page
             ):
-                QTimer.singleShot(0, self._refresh_in_place)
+                self._refresh_soon.start()
             return
         if "status" in change.parts or "created" in change.parts:
-            QTimer.singleShot(0, self.refresh)
+            # Finalise or reopen: lists and counts follow; the scoring screen stays open.
+            self._refresh_soon.start()
 
     def _refresh_in_place(self) -> None:
         """Reload the navigator, and the entity page only while it is the page shown."""

@@ -28,7 +28,7 @@ class NavNode:
 class NavigatorModel(QAbstractItemModel):
     """Systems with their entities beneath, as a two-level tree of plain values."""
 
-    def __init__(self, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, parent=None):
         super().__init__(parent)
         self._systems: list[NavNode] = []
         self._children: dict[int, list[NavNode]] = {}
@@ -80,7 +80,7 @@ class NavigatorModel(QAbstractItemModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 1
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         node = self.node(index)
         if node is None:
             return None
@@ -109,7 +109,7 @@ class AssessmentTableModel(QAbstractTableModel):
 
     HEADERS = ("Round", "Kind", "Status", "Framework", "Domains scored", "Last changed")
 
-    def __init__(self, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[AssessmentRow] = []
 
@@ -127,7 +127,7 @@ class AssessmentTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
@@ -140,7 +140,7 @@ class AssessmentTableModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):  # type: ignore[no-untyped-def]
+    ):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from matrix_desktop.ui.models import AssessmentTableModel
 
 
-def _button(text: str, name: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+def _button(text: str, name: str, slot) -> QPushButton:
     b = QPushButton(text)
     b.setAccessibleName(name)
     b.clicked.connect(slot)
@@ -137,7 +137,7 @@ class EntityPage(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [r.assessment_id for r in map(self.model.row_at, rows) if r is not None]
 
-    def _on_table_double_clicked(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _on_table_double_clicked(self, index) -> None:
         row = self.model.row_at(index.row())
         if row is not None:
             self.open_assessment.emit(row.assessment_id)

@@ -6,7 +6,7 @@ import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,10 +33,26 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.peer_review import SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
+from matrix_desktop.ui.finalise import finalise_question
+from matrix_desktop.ui.flow_layout import FlowLayout
+from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 Apply = Callable[[Command], object]
+MIN_READABLE_PX = 260  # the self-assessment's evidence: several words to a line, even at 1024 px
+
+
+def _caption_above(layout: QFormLayout | QVBoxLayout, caption: str, box: QWidget) -> None:
+    """A caption over its text box, so the text gets the whole width."""
+    label = QLabel(caption)
+    label.setBuddy(box)
+    if isinstance(layout, QFormLayout):
+        layout.addRow(label)
+        layout.addRow(box)
+    else:
+        layout.addWidget(label)
+        layout.addWidget(box, 1)
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -156,6 +172,14 @@ class PeerReviewWidget(QWidget):
     def _build(self) -> None:
         fw = self.view.framework
         self.heading = QLabel(accessibleName="Review heading")
+        # One of the two shows at a time (draft: Finalise; final: Reopen), so they share Alt+N.
+        self.finalise_button = QPushButton(
+            "Fi&nalise review…", accessibleName="Finalise the peer review (read-only)"
+        )
+        self.reopen_button = QPushButton(
+            "Reope&n review…", accessibleName="Reopen the final peer review, with a reason"
+        )
+        self.finalise_button.setToolTip("Ctrl+Shift+F")
         self.message = QLabel(accessibleName="Peer review message")
         self.message.setWordWrap(True)
         self.domains = QListWidget(accessibleName="Domains")
@@ -170,13 +194,14 @@ class PeerReviewWidget(QWidget):
         mine = QGroupBox("Self-assessment")
         left = QFormLayout(mine)
         left.addRow("Stage", self.self_stage)
-        left.addRow("Evidence", self.self_evidence)
-        left.addRow("Rationale", self.self_rationale)
+        for caption, box in (("Evidence", self.self_evidence), ("Rationale", self.self_rationale)):
+            _caption_above(left, caption, box)
 
         theirs = QGroupBox("Peer review")
-        right = QFormLayout(theirs)
+        right = QVBoxLayout(theirs)  # a box, not a form: the wrapping stage row gets its height
         self.stage_group = QButtonGroup(self)
-        stage_row = QHBoxLayout()
+        stages = QWidget()
+        stage_row = FlowLayout(stages)  # wraps on a narrow window instead of squeezing the rest
         for i, stage in enumerate(fw.stages, start=1):
             button = QRadioButton(f"&{i} {stage.name}", accessibleName=f"Peer stage {stage.name}")
             self.stage_group.addButton(button, i)
@@ -184,7 +209,8 @@ class PeerReviewWidget(QWidget):
         none = QRadioButton("&0 Not assessed", accessibleName="Peer stage not assessed")
         self.stage_group.addButton(none, 0)
         stage_row.addWidget(none)
-        right.addRow("Stage (keys 1-4)", stage_row)
+        right.addWidget(QLabel("Stage (keys 1-4)"))
+        right.addWidget(stages)
         self.position_group = QButtonGroup(self)
         self.agree = QRadioButton("A&gree", accessibleName="Agree with the self-assessed stage")
         self.challenge = QRadioButton(
@@ -193,13 +219,15 @@ class PeerReviewWidget(QWidget):
         self.position_group.addButton(self.agree, 1)
         self.position_group.addButton(self.challenge, 2)
         position_row = QHBoxLayout()
+        position_row.addWidget(QLabel("Position"))
         position_row.addWidget(self.agree)
         position_row.addWidget(self.challenge)
-        right.addRow("Position", position_row)
+        position_row.addStretch(1)
+        right.addLayout(position_row)
         self.comment = CommitTextEdit("Reviewer comment")
         self.suggestions = CommitTextEdit("Reviewer suggestions")
-        right.addRow("Co&mment", self.comment)
-        right.addRow("S&uggestions", self.suggestions)
+        for caption, box in (("Co&mment", self.comment), ("S&uggestions", self.suggestions)):
+            _caption_above(right, caption, box)
 
         split = QSplitter()
         split.addWidget(self.domains)
@@ -208,6 +236,9 @@ class PeerReviewWidget(QWidget):
         split.setStretchFactor(1, 2)
         split.setStretchFactor(2, 2)
         split.setSizes([220, 420, 620])  # the self-assessment's text must stay readable
+        for i in range(split.count()):
+            split.setCollapsible(i, False)
+        mine.setMinimumWidth(MIN_READABLE_PX)
         self.domains.setWordWrap(True)  # long key areas wrap rather than hide their status
         self.domains.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -219,6 +250,9 @@ class PeerReviewWidget(QWidget):
         narrative.addRow("Strengths", self.strengths)
         narrative.addRow("Areas to develop", self.areas)
         narrative.addRow("Recommendations", self.recommendations)
+        for box in (self.strengths, self.areas, self.recommendations):
+            # three lines each, so the domain being scored keeps its room on a 768 px screen
+            box.setMinimumHeight(3 * box.fontMetrics().lineSpacing() + 12)
 
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
@@ -235,11 +269,20 @@ class PeerReviewWidget(QWidget):
         self.tabs.addTab(compare, "&Self vs peer")
         self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
 
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        header.addWidget(self.finalise_button)
+        header.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(header)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs)
 
+        self.finalise_button.clicked.connect(self.finalise)
+        self.reopen_button.clicked.connect(self.reopen)
+        finalise_key = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
+        finalise_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        finalise_key.activated.connect(self.finalise)
         self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
         self.stage_group.idClicked.connect(self._on_stage_group_idClicked)
         self.position_group.idClicked.connect(self._on_position_group_idClicked)
@@ -280,7 +323,12 @@ class PeerReviewWidget(QWidget):
         self.domains.addItems([self._domain_text(d) for d in self.view.domains])
         self.domains.setCurrentRow(row)
         self.domains.blockSignals(False)
-        editable = not r.is_final
+        read_only_db = self.services.db.read_only
+        editable = not r.is_final and not read_only_db
+        self.finalise_button.setVisible(not r.is_final)
+        self.reopen_button.setVisible(r.is_final)
+        self.finalise_button.setEnabled(not read_only_db)
+        self.reopen_button.setEnabled(not read_only_db)
         for w in (
             *self.stage_group.buttons(),
             self.agree,
@@ -292,8 +340,14 @@ class PeerReviewWidget(QWidget):
             self.recommendations,
         ):
             w.setEnabled(editable)
-        if not editable:
-            self.message.setText("This review is final and read-only.")
+        if r.is_final:
+            self.message.setText(
+                "This review is final and read-only. Reopen it (with a reason) to change it."
+            )
+        elif read_only_db:
+            self.message.setText("This database is open read-only; the review cannot be changed.")
+        elif self.message.text().startswith("This review is final"):
+            self.message.setText("")
         self.strengths.set_saved_text(r.strengths)
         self.areas.set_saved_text(r.areas_to_develop)
         self.recommendations.set_saved_text(r.recommendations)
@@ -361,15 +415,66 @@ class PeerReviewWidget(QWidget):
         return [self.review_id]
 
     # -- editing ------------------------------------------------------------------------
-    def _run(self, command_factory: Callable[[], Command]) -> None:
+    def _run(self, command_factory: Callable[[], Command], done: str = "Saved") -> bool:
         try:
-            self.apply(command_factory())
+            result = self.apply(command_factory())
         except MatrixError as exc:
             self.message.setText(str(exc))
             self.refresh()
-            return
+            return False
+        if result is False:  # refused by the window's stack (it told the user why)
+            self.refresh()
+            return False
         # The committed Change reaches refresh() through the subscription.
-        self.message.setText("Saved")
+        self.message.setText(done)
+        return True
+
+    def flush(self) -> None:
+        """Commit text typed but not yet committed (before finalising, or leaving the page)."""
+        for box in (
+            self.comment,
+            self.suggestions,
+            self.strengths,
+            self.areas,
+            self.recommendations,
+        ):
+            if box.isEnabled():
+                box.commit()
+
+    def finalise(self) -> bool:
+        """Ask, naming any domain the reviewer has not scored, then finalise; True if done."""
+        if self.view.review.is_final:
+            self.message.setText("This review is already final.")
+            return False
+        if self.services.db.read_only:
+            self.message.setText("This database is open read-only; the review cannot be changed.")
+            return False
+        self.flush()
+        unscored = [f"{d.number}. {d.title}" for d in self.view.domains if d.peer_stage is None]
+        question, ok_text = finalise_question(unscored, len(self.view.domains), "review")
+        if not interaction.confirm(self, "Finalise peer review", question, ok_text):
+            return False
+        review = self.view.review
+        return self._run(
+            lambda: self.services.assessments.finalise(self.review_id, review.revision),
+            "Finalised: the review is read-only.",
+        )
+
+    def reopen(self) -> bool:
+        """Ask why, then reopen the final review (the reason goes in the audit trail)."""
+        if not self.view.review.is_final:
+            self.message.setText("This review is a draft; there is nothing to reopen.")
+            return False
+        reason = interaction.ask_text(self, "Reopen peer review", "Why is it being reopened?")
+        if reason is None:
+            return False
+        if not reason.strip():
+            self.message.setText("Not reopened: say why it is being reopened.")
+            return False
+        return self._run(
+            lambda: self.services.assessments.reopen(self.review_id, reason),
+            "Reopened: the review can be changed again.",
+        )
 
     def _edit_rating(self, typed_from: dict | None = None, **changes: object) -> None:
         """Edit the current domain from what it shows (typed_from: text's starting values)."""

@@ -57,7 +57,7 @@ class ProgressPanel(QWidget):
     def show_entity(self, services: Services, entity_id: str) -> bool:
         """Show an entity's progress; returns False (with a message) if it has none yet."""
         from matrix_desktop.charts.trend import build_trend
-        from matrix_desktop.core.chart_models import RadarChart, RadarSeries
+        from matrix_desktop.core.chart_models import RadarSeries, radar_for
         from matrix_desktop.core.chart_text import describe_trend
         from matrix_desktop.core.errors import NotFound
 
@@ -83,13 +83,8 @@ class ProgressPanel(QWidget):
             for i in reversed(last)
         )
         self.radar.set_chart(
-            RadarChart(
-                title=f"{progress.entity.name}",
-                domains=tuple(d.title for d in progress.domains),
-                stages=tuple(s.name for s in fw.stages),
-                series=series,
-                threshold=fw.threshold_position,
-                threshold_label=fw.threshold_label,
+            radar_for(
+                fw, (d.title for d in progress.domains), series, title=f"{progress.entity.name}"
             )
         )
         trend = progress.trend()

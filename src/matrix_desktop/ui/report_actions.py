@@ -36,7 +36,7 @@ class ReportActions:
         self.xlsx_action = self._add(menu, "Export data as &XLSX…", partial(self.data, "xlsx"))
         self.csv_action = self._add(menu, "Export data as &CSV…", partial(self.data, "csv"))
 
-    def _add(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _add(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -44,18 +44,21 @@ class ReportActions:
         menu.addAction(action)
         return action
 
-    def _service(self):  # type: ignore[no-untyped-def]
+    def _service(self):
         from matrix_desktop.services.reports import ReportService
 
         services = self.window.services
         return ReportService(services) if services is not None else None
 
-    def _run(self, title: str, func, path: str) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, title: str, func, path: str) -> None:
         from matrix_desktop.ui import export_worker
 
         # Looked up at call time, so tests can stand in for the desktop's file opener.
         job = export_worker.run_export(
             self.window, title, func, path, opener=export_worker.open_file
+        )
+        job.finished.connect(
+            lambda written: self.window.status_label.setText(f"{title} saved to {written}")
         )
         self.jobs = [*self.jobs[-4:], job]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +22,7 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.single_view import SingleView, SingleViewSection, export_xlsx
 from matrix_desktop.ui.chart_canvas import ChartView
 from matrix_desktop.ui.combos import combo_value, find_value
+from matrix_desktop.ui.flow_layout import FlowLayout, captioned
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
@@ -52,19 +53,18 @@ class SingleViewWidget(QWidget):
         self.ranking = QComboBox(accessibleName="Rank domains by")
         self.ranking.addItems(["Median stage", "Spread across entities"])
         self.export = QPushButton("E&xport spreadsheet…", accessibleName="Export the single view")
-        bar = QHBoxLayout()
+        choices = QWidget()
+        flow = FlowLayout(choices, spacing=12)  # a second row on a narrow window, not a wider one
         for label, box in (
             ("As &of", self.as_of),
             ("Versio&n", self.section_box),
             ("Thresho&ld", self.threshold),
             ("Ran&k by", self.ranking),
         ):
-            caption = QLabel(label)
-            caption.setBuddy(box)
-            bar.addWidget(caption)
-            bar.addWidget(box)
-        bar.addStretch(1)
-        bar.addWidget(self.export)
+            flow.addWidget(captioned(label, box))
+        bar = QHBoxLayout()
+        bar.addWidget(choices, 1)
+        bar.addWidget(self.export, 0, Qt.AlignmentFlag.AlignTop)
 
         self.message = QLabel(accessibleName="Single view message")
         self.message.setWordWrap(True)
@@ -174,7 +174,9 @@ class SingleViewWidget(QWidget):
     # -- export -------------------------------------------------------------------------
     def ask_save_path(self) -> Path | None:
         """Ask where to save (a port tests replace)."""
-        name, _ = QFileDialog.getSaveFileName(
+        from matrix_desktop.ui.interaction import interaction
+
+        name = interaction.save_file(
             self, "Export the single view", "single-view.xlsx", "Spreadsheet (*.xlsx)"
         )
         return Path(name) if name else None

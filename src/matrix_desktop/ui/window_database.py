@@ -5,9 +5,15 @@ from __future__ import annotations
 import logging
 
 from matrix_desktop import APP_DISPLAY_NAME
+from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.interaction import interaction
 
 log = logging.getLogger(__name__)
+
+READ_ONLY_NOTE = (
+    "This database is open read-only (another copy of Matrix Desktop may be using it): "
+    "you can look and export, but nothing can be added or changed here."
+)
 
 
 class DatabaseActions:
@@ -16,8 +22,12 @@ class DatabaseActions:
     def open_database(self, database: str | None, read_only: bool = False) -> bool:
         """Open the database safely (lock, integrity, backups); imports storage only now."""
         from matrix_desktop.core.errors import MatrixError
-        from matrix_desktop.services.safety import DatabaseDamaged, DatabaseLocked, open_for_gui
-        from matrix_desktop.storage.backup import restore_backup
+        from matrix_desktop.services.safety import (
+            DatabaseDamaged,
+            DatabaseLocked,
+            open_for_gui,
+            restore_damaged,
+        )
 
         while True:
             try:
@@ -46,11 +56,12 @@ class DatabaseActions:
                 if choice != "Restore backup":
                     self.status_label.setText("No database open")
                     return False
-                restore_backup(exc.database, exc.backup.path)
+                run_blocking(self, "Restoring the backup…", restore_damaged, exc)
             except MatrixError as exc:
                 self.status_label.setText("No database open")
                 interaction.error(self, "Cannot open the database", str(exc))
                 return False
+        self._shut_down = False  # a database open again: closing must close it cleanly
         self.ctx.set_opened(opened)
         self._show_warnings([w.message for w in opened.warnings])
         where = str(opened.services.db.location)

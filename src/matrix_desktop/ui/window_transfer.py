@@ -53,6 +53,11 @@ class TransferActions:
         svc = self.services
         if svc is None:
             return
+        if self.ctx.read_only:
+            from matrix_desktop.ui.window_database import READ_ONLY_NOTE
+
+            interaction.info(self, "Import a framework", READ_ONLY_NOTE)
+            return
         path = interaction.open_file(
             self, "Import a framework", "Framework files (*.yaml *.yml *.json)"
         )
@@ -77,6 +82,11 @@ class TransferActions:
 
         svc = self.services
         if svc is None:
+            return False
+        if self.ctx.read_only:
+            from matrix_desktop.ui.window_database import READ_ONLY_NOTE
+
+            interaction.info(self, "Import", READ_ONLY_NOTE)
             return False
         try:
             plan = svc.exchange.preview(paths)

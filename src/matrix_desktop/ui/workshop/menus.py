@@ -23,7 +23,7 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
     menu = QMenu("&Assessment", window)
     menu.setObjectName("assessment_menu")
 
-    def action(text: str, slot, shortcut: str | None, name: str) -> QAction:  # type: ignore[no-untyped-def]
+    def action(text: str, slot, shortcut: str | None, name: str) -> QAction:
         act = QAction(text, menu)
         act.setObjectName(name)
         if shortcut:
@@ -39,8 +39,9 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
 
     def _on_menu_aboutToShow() -> None:
         final = screen.state.record.assessment.is_final
-        finalise.setEnabled(not final)
-        reopen.setEnabled(final)
+        writable = not screen.ctx.read_only
+        finalise.setEnabled(not final and writable)
+        reopen.setEnabled(final and writable)
 
     menu.aboutToShow.connect(_on_menu_aboutToShow)
     window.menuBar().insertMenu(view_menu.menuAction(), menu)

@@ -26,6 +26,9 @@ from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import DateField, EntryItem, EntryTable, name_by_labels
 
+OPEN_EXISTING = "Open the existing one"
+CREATE_ANYWAY = "Create another anyway"
+
 
 class NewAssessmentDialog(QDialog):
     """Everything needed to start a workshop; exec() then read `assessment_id`."""
@@ -75,6 +78,11 @@ class NewAssessmentDialog(QDialog):
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #8a3b00; font-weight: bold;")
+        self.duplicate = QLabel(self)  # the round is already assessed against this framework
+        self.duplicate.setWordWrap(True)
+        self.duplicate.setAccessibleName("Already assessed")
+        self.duplicate.setStyleSheet("color: #8a3b00;")
+        self.duplicate.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -107,6 +115,7 @@ class NewAssessmentDialog(QDialog):
         layout.addWidget(self.people, 1)
         layout.addLayout(row)
         layout.addWidget(self.carry)
+        layout.addWidget(self.duplicate)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(620, 560)
@@ -114,6 +123,7 @@ class NewAssessmentDialog(QDialog):
 
         self.entity.currentIndexChanged.connect(self._on_entity_currentIndexChanged)
         self.round.currentTextChanged.connect(self._on_round_currentTextChanged)
+        self.framework.currentIndexChanged.connect(self._show_duplicate)
         self.add_person.clicked.connect(self.add_participant)
         self.remove_person.clicked.connect(self._on_remove_person_clicked)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -165,6 +175,50 @@ class NewAssessmentDialog(QDialog):
             self.carry.setText(
                 f"&Copy the ratings of {prev.title} as a starting point (marked carried forward)"
             )
+        self._show_duplicate()
+
+    def existing_assessments(self) -> list[Assessment]:
+        """The entity's self-assessments already in the chosen round against the chosen
+        framework (any version), the one to offer first: final, then most scored, then newest.
+        """
+        entity_id = combo_value(self.entity, str)
+        choice = combo_value(self.framework, tuple)
+        name = self.round.currentText().strip().casefold()
+        if entity_id is None or choice is None or not name:
+            return []
+        rnd = next((r for r in self.services.catalog.rounds() if r.name.casefold() == name), None)
+        if rnd is None:
+            return []
+        found = [
+            a
+            for a in self.services.assessments.assessments(entity_id, rnd.id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT and a.framework_key == choice[0]
+        ]
+        scored = {a.id: self._scored(a) for a in found}
+        return sorted(found, key=lambda a: (a.is_final, scored[a.id], a.modified_at), reverse=True)
+
+    def _scored(self, assessment: Assessment) -> int:
+        record = self.services.assessments.record(assessment.id)
+        return sum(1 for r in record.ratings if r.stage is not None)
+
+    def _describe(self, a: Assessment) -> str:
+        entity = self.services.catalog.entity(a.entity_id)
+        fw = self.services.assessments.framework_of(a)
+        applicable = len(fw.domains_for(entity.kind))
+        return (
+            f"“{a.title}” ({a.status.value}, {self._scored(a)} of {applicable} domains scored, "
+            f"last changed {a.modified_at[:16].replace('T', ' ')})"
+        )
+
+    def _show_duplicate(self, *_args: object) -> None:
+        found = self.existing_assessments()
+        if found:
+            entity = self.services.catalog.entity(found[0].entity_id)
+            self.duplicate.setText(
+                f"{entity.name} already has a self-assessment in this round against this "
+                f"framework: {self._describe(found[0])}. Starting will offer to open it instead."
+            )
+        self.duplicate.setVisible(bool(found))
 
     def add_participant(self) -> None:
         row = self.people.rowCount()
@@ -192,6 +246,27 @@ class NewAssessmentDialog(QDialog):
         if entity_id is None or choice is None:
             self.error.setText("Choose a partnership and a framework that applies to it.")
             return
+        existing = self.existing_assessments()
+        if existing:
+            entity = self.services.catalog.entity(entity_id)
+            others = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            choice_made = interaction.choose(
+                self,
+                "Already assessed",
+                f"{entity.name} already has a self-assessment of "
+                f"{self.round.currentText().strip()} against {self.framework.currentText()}: "
+                f"{self._describe(existing[0])}{others}.\n\n"
+                "Open it and carry on there, or create a second one for the same round? "
+                "Two assessments of one round are counted separately in reports and "
+                "comparisons.",
+                [OPEN_EXISTING, CREATE_ANYWAY],
+            )
+            if choice_made == OPEN_EXISTING:
+                self.assessment_id = existing[0].id
+                super().accept()
+                return
+            if choice_made != CREATE_ANYWAY:
+                return  # cancelled: the dialog stays, with everything typed
         prev = self.previous_assessment()
         try:
             fw = self.services.catalog.framework(*choice)

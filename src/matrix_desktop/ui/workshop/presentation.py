@@ -5,9 +5,24 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from matrix_desktop.core.rules import suggested_stage
 from matrix_desktop.ui.chart_canvas import RadarView
@@ -18,7 +33,23 @@ if TYPE_CHECKING:
 
 PROJECTOR_DPI = 150  # the radar's text in points, scaled up for the back of the room
 BIGGEST_PX, SMALLEST_PX = 30, 15  # statement text; shrinks only as far as a projector allows
-HELP = "←/→ domain · 1-4 stage · R radar · Esc leave"
+# (largest, smallest) pixel sizes of the lines round the statements, fitted to the screen
+TITLE_PX = (40, 28)
+STAGE_PX = (30, 20)  # at 20 px four stage names fit side by side even on an 800 px screen
+MARKS_PX = (22, 18)  # below that the marks wrap rather than shrink further
+FOOTER_PX = 20
+HELP_PX = (20, 12)  # the key help shrinks to fit beside "more below"; it is for the presenter
+HELP = "←/→ domain · PgDn/PgUp page · 1-4 stage · R radar · Esc leave"
+MORE_BELOW = "▼ more below (PgDn)"
+MORE_ABOVE = "▲ more above (PgUp)"
+
+
+def _font(base: QFont, px: int, *, bold: bool = False, italic: bool = False) -> QFont:
+    font = QFont(base)
+    font.setPixelSize(px)
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
 
 
 class _Column(QFrame):
@@ -29,8 +60,11 @@ class _Column(QFrame):
         self.setObjectName("column")
         self.name = QLabel(self)
         self.name.setObjectName("stageName")  # never wrapped: "3 Maturing" stays one line
+        # The name's own width does not widen the column: its size is fitted to the column.
+        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.marks = QLabel(self)
         self.marks.setObjectName("marks")
+        self.marks.setWordWrap(True)  # "✔ AGREED · suggested" wraps only on the narrowest screen
         self.body = QLabel(self)
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
@@ -44,7 +78,12 @@ class _Column(QFrame):
 
 
 class PresentationWindow(QWidget):
-    """A full-screen view of the screen's current domain; keys drive the same AssessmentScreen."""
+    """A full-screen view of the screen's current domain; keys drive the same AssessmentScreen.
+
+    The statements take the largest size at which a domain fits the screen; when even the
+    smallest readable size does not fit (a long domain on a 1024x768 projector), they scroll,
+    a page at a time with Page Down / Page Up, and the footer says there is more.
+    """
 
     closed = Signal()
 
@@ -55,53 +94,87 @@ class PresentationWindow(QWidget):
         self.setAccessibleName("Presentation mode")
         self.setObjectName("presentation")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        # Sizes are set in code (fitted to the screen); the style sheet gives colours and frames.
         self.setStyleSheet(f"""
-            QWidget#presentation {{ background: white; }}
+            QWidget#presentation, QWidget#sheet {{ background: white; }}
             QLabel {{ background: transparent; color: #111; }}
-            QLabel#title {{ font-size: 40px; font-weight: bold; }}
-            QLabel#help, QLabel#counter {{ font-size: 20px; color: #333; }}
-            QLabel#stageName {{ font-size: 30px; font-weight: bold; }}
-            QLabel#marks {{ font-size: 22px; font-weight: bold; color: {AGREED_COLOUR}; }}
+            QLabel#help, QLabel#counter {{ color: #333; }}
+            QLabel#more {{ color: {AGREED_COLOUR}; }}
+            QLabel#marks {{ color: {AGREED_COLOUR}; }}
             /* the same border + padding either way, so every column's text starts level */
             QFrame#column {{ border: 2px solid #888; border-radius: 10px; padding: 6px; }}
             QFrame#column[agreed="true"] {{ border: 8px solid {AGREED_COLOUR}; padding: 0px;
                                             background: #e6f0f8; }}
-            QLabel#message {{ font-size: 24px; color: #8a3b00; font-weight: bold; }}
+            QLabel#message {{ color: #8a3b00; }}
         """)
-        self.counter = QLabel(self)
-        self.counter.setObjectName("counter")
+        base = self.font()
         self.title = QLabel(self)
         self.title.setObjectName("title")
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Domain")
+        self.title.setFont(_font(base, TITLE_PX[0], bold=True))
         self.message = QLabel(self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.help = QLabel(HELP, self)
-        self.help.setObjectName("help")
+        self.message.setFont(_font(base, FOOTER_PX, bold=True))
         self.columns = [_Column(self) for _ in screen.state.framework.stages]
         self.font_px = BIGGEST_PX
         self.radar = RadarView(self, name="Radar")
         self.radar.figure.set_dpi(PROJECTOR_DPI)
         self.radar.setVisible(False)
-        row = QHBoxLayout()
+
+        self.sheet = QWidget()
+        self.sheet.setObjectName("sheet")
+        self.sheet.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self.sheet)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
         for c in self.columns:
             row.addWidget(c, 1)
-        row.addWidget(self.radar, 1)
         self.row = row
-        top = QHBoxLayout()  # one line for the domain, where it is, and the keys
-        top.addWidget(self.title, 1)
-        side = QVBoxLayout()
-        side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
-        side.addWidget(self.help, 0, Qt.AlignmentFlag.AlignRight)
-        top.addLayout(side)
+        self.sheet_scroll = QScrollArea(self)
+        self.sheet_scroll.setObjectName("sheetScroll")
+        self.sheet_scroll.setAccessibleName("Stages and statements")
+        self.sheet_scroll.setWidgetResizable(True)
+        self.sheet_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.sheet_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sheet_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys below drive it
+        self.sheet_scroll.setWidget(self.sheet)
+        bar = self.sheet_scroll.verticalScrollBar()
+        bar.valueChanged.connect(self._on_bar_changed)
+        bar.rangeChanged.connect(self._on_bar_changed)
+
+        footer_font = _font(base, FOOTER_PX)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("counter")
+        self.more = QLabel(self)
+        self.more.setObjectName("more")
+        self.more.setFont(_font(base, FOOTER_PX, bold=True))
+        self.more.setVisible(False)
+        self.help = QLabel(HELP, self)
+        self.help.setObjectName("help")
+        # It takes the footer's room left over, its size fitted to that (see _fit_headings).
+        self.help.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.help.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for label in (self.counter, self.help):
+            label.setFont(footer_font)
+        # Where it is and the keys go below the statements: beside the title they took the
+        # title's width and pushed the columns off a 1024 px screen.
+        footer = QHBoxLayout()
+        footer.setSpacing(24)
+        footer.addWidget(self.counter)
+        footer.addWidget(self.more)
+        footer.addWidget(self.help, 1)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(6)
-        layout.addLayout(top)
+        layout.addWidget(self.title)
         layout.addWidget(self.message)
-        layout.addLayout(row, 1)
+        layout.addWidget(self.sheet_scroll, 1)
+        layout.addWidget(self.radar, 1)
+        layout.addLayout(footer)
+        self._fit_names_minimum()
         self.refresh()
 
     @property
@@ -114,6 +187,7 @@ class PresentationWindow(QWidget):
         rating = state.record.rating(d.key)
         fw = state.framework
         suggested = suggested_stage(fw, d.key, rating.statements_met)
+        domain_changed = self.counter.text() != f"Domain {d.number} of {len(fw.domains)}"
         self.counter.setText(f"Domain {d.number} of {len(fw.domains)}")
         self.title.setText(f"{d.number}. {d.title}")
         self.message.setText(self.screen.message.text())
@@ -146,37 +220,110 @@ class PresentationWindow(QWidget):
         if self.radar_shown:
             self.radar.set_chart(state.radar_chart(state.options, numbered=False))
         self._fit_text()
+        if domain_changed:
+            self.sheet_scroll.verticalScrollBar().setValue(0)  # a new domain starts at its top
+
+    # -- fitting the text to the screen ------------------------------------------------------
+    def _fit_names_minimum(self) -> None:
+        """A column is never narrower than its stage name at the smallest heading size."""
+        small = _font(self.font(), STAGE_PX[1], bold=True)
+        for column, stage in zip(self.columns, self.screen.state.framework.stages, strict=True):
+            column.name.setFont(small)
+            text = f"{stage.position}  {stage.name}"
+            column.name.setMinimumWidth(column.name.fontMetrics().horizontalAdvance(text) + 2)
 
     def _fit_text(self) -> None:
-        """Use the largest statement size at which every column fits on the screen."""
+        """Use the largest sizes at which the domain fits the screen; scroll below the smallest."""
         if not self.isVisible():
             return
+        base = self.font()
+        width = max(self.width() - 32, 1)
+        for px in range(TITLE_PX[0], TITLE_PX[1] - 1, -2):
+            self.title.setFont(_font(base, px, bold=True))
+            if self.title.heightForWidth(width) <= 2 * self.title.fontMetrics().lineSpacing() + 4:
+                break
         self.layout().activate()
-        room = [(c.body.width(), c.body.height()) for c in self.columns]
+        self.sheet.layout().activate()
+        self._fit_headings(base)
+        room = self.sheet_scroll.height()
+        full_width = self.sheet_scroll.width()
         for px in range(BIGGEST_PX, SMALLEST_PX - 1, -1):
-            font = self.font()
-            font.setPixelSize(px)
-            fits = True
-            for c, (w, h) in zip(self.columns, room, strict=True):
+            font = _font(base, px)
+            for c in self.columns:
                 c.body.setFont(font)
-                fits = fits and c.body.heightForWidth(w) <= h
-            if fits:
+                c.updateGeometry()  # else the row asks its columns' cached heights
+            if self.sheet.heightForWidth(full_width) <= room:
                 break
         self.font_px = px
+        # the scroll area takes the sheet's new height now, not on its next layout pass
+        QCoreApplication.sendEvent(self.sheet_scroll, QEvent(QEvent.Type.LayoutRequest))
+        for c in self.columns:
+            c.layout().activate()
+        self._on_bar_changed()
+
+    @staticmethod
+    def _fit_line(labels: list[QLabel], sizes: tuple[int, int], base: QFont, bold: bool) -> None:
+        """One size for all the labels: the largest at which each one's text fits its width."""
+        big, small = sizes
+        for px in range(big, small - 1, -1):
+            font = _font(base, px, bold=bold)
+            metrics = QFontMetrics(font)
+            if all(metrics.horizontalAdvance(x.text()) <= x.contentsRect().width() for x in labels):
+                break
+        for label in labels:
+            label.setFont(font)
+
+    def _fit_headings(self, base: QFont) -> None:
+        """Stage names and marks: the largest size at which every column's fits its width."""
+        self._fit_line([c.name for c in self.columns], STAGE_PX, base, bold=True)
+        self._fit_line([c.marks for c in self.columns], MARKS_PX, base, bold=True)
+        # Marks that wrap in one column get the same height in all, so the statements of
+        # every column still start level.
+        for c in self.columns:
+            c.marks.setMinimumHeight(0)
+        level = max(c.marks.heightForWidth(c.marks.contentsRect().width()) for c in self.columns)
+        for c in self.columns:
+            c.marks.setMinimumHeight(level)
+            c.updateGeometry()  # else the row asks its columns' cached heights
+
+    def _on_bar_changed(self, *_args: int) -> None:
+        bar = self.sheet_scroll.verticalScrollBar()
+        scrolls = bar.maximum() > 0 and not self.sheet_scroll.isHidden()
+        self.more.setVisible(scrolls)
+        self.more.setText(MORE_BELOW if bar.value() < bar.maximum() else MORE_ABOVE)
+        if self.isVisible():  # the key help takes the footer's room left beside it
+            self.layout().activate()
+            self._fit_line([self.help], HELP_PX, self.font(), bold=False)
+
+    def page(self, step: int) -> bool:
+        """Show the next (1) or previous (-1) page of this domain; False if there is none."""
+        bar = self.sheet_scroll.verticalScrollBar()
+        more = bar.value() > bar.minimum() if step < 0 else bar.value() < bar.maximum()
+        if self.radar_shown or not more:
+            return False
+        # a page less two lines: the line cut at the foot of one page heads the next
+        overlap = 2 * self.columns[0].body.fontMetrics().lineSpacing()
+        bar.setValue(bar.value() + step * max(bar.pageStep() - overlap, 1))
+        return True
 
     def toggle_radar(self) -> None:
         """Show the radar in place of the stages, or the stages again."""
         show = not self.radar_shown
-        for c in self.columns:
-            c.setVisible(not show)
+        self.sheet_scroll.setVisible(not show)
         self.radar.setVisible(show)
         self.refresh()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, text = event.key(), event.text()
-        if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            if not self.page(1):
+                self.screen.step_domain(1)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+            if not self.page(-1):
+                self.screen.step_domain(-1)
+        elif key == Qt.Key.Key_Right:
             self.screen.step_domain(1)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+        elif key == Qt.Key.Key_Left:
             self.screen.step_domain(-1)
         elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F11):
             self.close()

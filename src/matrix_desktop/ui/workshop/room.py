@@ -133,6 +133,6 @@ class RoomViews(QWidget):
     def _on_agreed_activated(self, index: int) -> None:
         self.agreed_chosen.emit(item_value(self.agreed, index, str))
 
-    def _on_grid_currentChanged(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _on_grid_currentChanged(self, current, _previous) -> None:
         if current.isValid() and current.column() < len(self.votes.columns):
             self.domain_selected.emit(self.votes.columns[current.column()].key)

@@ -23,6 +23,7 @@ from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import Vote
 from matrix_desktop.core.rules import suggested_stage
 from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.finalise import finalise_question
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.workshop.details import RatingDetails
 from matrix_desktop.ui.workshop.radar_panel import RadarPanel
@@ -36,6 +37,7 @@ SAVED_FADE_MS = 4000
 TEXT_FIELDS = {"evidence", "rationale", "enablers", "support_requests"}
 NEXT_KEYS = ("PgDown", "Ctrl+Down", "Ctrl+Right")
 PREVIOUS_KEYS = ("PgUp", "Ctrl+Up", "Ctrl+Left")
+FINAL_NOTICE = "This assessment is final and read-only. Reopen it (with a reason) to change it."
 
 
 def _shortcut(keys: str, parent: QWidget, slot) -> QShortcut:  # type: ignore[no-untyped-def]
@@ -59,6 +61,8 @@ class DomainList(QListWidget):
 
 class AssessmentScreen(QWidget):
     """Score one assessment with the room; every edit goes through ctx.push (committed, undone)."""
+
+    needs_room = True  # a narrow main window hides its navigator for the stage cards
 
     def __init__(
         self,
@@ -97,6 +101,10 @@ class AssessmentScreen(QWidget):
         self.message = WrappingLabel("", self)
         self.message.setAccessibleName("Message")
         self.message.setStyleSheet("color: #8a3b00; font-weight: bold;")
+        # Its line is kept when empty: a message coming or going must not move the stages.
+        self.message.ensurePolished()
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
+        self._input_problem = ""  # typed input not saved (a due date), said until it is fixed
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.status)
@@ -185,7 +193,7 @@ class AssessmentScreen(QWidget):
         self.cards.stage_chosen.connect(self.set_stage)
         self.cards.statement_toggled.connect(self._on_cards_statement_toggled)
         self.details.edited.connect(self._on_details_edited)
-        self.details.problem.connect(self.show_message)
+        self.details.problem.connect(self._on_details_problem)
         self.room.grid.problem.connect(self.show_message)
         self.room.agreed_chosen.connect(self.set_stage)
         self.room.rationale_committed.connect(self._on_room_rationale_committed)
@@ -224,7 +232,8 @@ class AssessmentScreen(QWidget):
 
     def _on_domains_currentRowChanged(self, _row: int) -> None:
         self.flush()  # typed text belongs to the domain it was typed for
-        self.show_message("")
+        self._input_problem = ""  # the new domain's own, if any, is said as it is shown
+        self.show_message(self._standing_message())
         self._show_current(rebuild=True)
         if self.presentation is not None:
             self.presentation.refresh()
@@ -324,8 +333,9 @@ class AssessmentScreen(QWidget):
         self.edit({"rationale": self.room.rationale.last_base}, rationale=text)
 
     def _on_room_vote(self, participant_id: str, domain_key: str, stage: str | None) -> bool:
-        if self.state.record.assessment.is_final:
-            self.show_message(self.state.refusal(self.current_domain) or "")
+        problem = self.state.refusal(self.current_domain, staging=False)
+        if problem:
+            self.show_message(problem)
             return False
         return self.ctx.push(
             self.state.services.assessments.set_vote(
@@ -367,20 +377,27 @@ class AssessmentScreen(QWidget):
         if self.state.record.assessment.is_final:
             self.show_message("This assessment is already final.")
             return
+        if self.ctx.read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
+            return
         self.flush()
-        if interaction.confirm(
-            self,
-            "Finalise assessment",
-            "Finalise this assessment? It becomes read-only; reopening it "
-            "later needs a reason, recorded in the audit trail.",
-            "Finalise",
-        ):
+        applicable = [d for d in self.state.framework.domains if self.state.applies(d)]
+        unscored = [
+            f"{d.number}. {d.title}"
+            for d in applicable
+            if self.state.record.rating(d.key).stage is None
+        ]
+        question, ok_text = finalise_question(unscored, len(applicable), "assessment")
+        if interaction.confirm(self, "Finalise assessment", question, ok_text):
             a = self.state.record.assessment
             self.ctx.push(self.state.services.assessments.finalise(a.id, a.revision))
 
     def reopen(self) -> None:
         if not self.state.record.assessment.is_final:
             self.show_message("This assessment is a draft; there is nothing to reopen.")
+            return
+        if self.ctx.read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
             return
         reason = interaction.ask_text(self, "Reopen assessment", "Why is it being reopened?")
         if reason is None:
@@ -393,7 +410,16 @@ class AssessmentScreen(QWidget):
     # -- showing -------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setVisible(bool(text))
+
+    def _standing_message(self) -> str:
+        """The message that stays true after a later save: input kept unsaved, or final."""
+        if self._input_problem:
+            return self._input_problem
+        return FINAL_NOTICE if self.state.record.assessment.is_final else ""
+
+    def _on_details_problem(self, text: str) -> None:
+        self._input_problem = text
+        self.show_message(text or self._standing_message())
 
     def refresh_all(self) -> None:
         """Reload the assessment and redraw every part of the screen."""
@@ -416,17 +442,23 @@ class AssessmentScreen(QWidget):
         a = self.state.record.assessment
         self.title.setText(self.state.heading)
         final = a.is_final
-        self.status.setText("FINAL (read-only)" if final else "Draft")
+        read_only = self.ctx.read_only  # another copy has the database, or it is read-only
+        self.status.setText(
+            "FINAL (read-only)" if final else "Draft (read-only)" if read_only else "Draft"
+        )
         self.finalise_button.setVisible(not final)
         self.reopen_button.setVisible(final)
-        self.cards.set_editable(not final)
-        self.details.set_editable(not final)
-        self.room.set_editable(not final)
+        self.finalise_button.setEnabled(not read_only)
+        self.reopen_button.setEnabled(not read_only)
+        editable = not final and not read_only
+        self.cards.set_editable(editable)
+        self.details.set_editable(editable)
+        self.room.set_editable(editable)
         if final:
-            self.show_message(
-                "This assessment is final and read-only. Reopen it (with a reason) to change it."
-            )
-        elif self.message.text().startswith("This assessment is final"):
+            self.show_message(FINAL_NOTICE)
+        elif read_only:
+            self.show_message(self.state.refusal(self.current_domain) or "")
+        elif self.message.text() == FINAL_NOTICE:
             self.show_message("")
 
     def _show_domain_item(self, d: Domain) -> None:
@@ -440,7 +472,9 @@ class AssessmentScreen(QWidget):
         if rebuild:
             self.cards.show_domain(fw, d)
             self.cards.set_editable(
-                not self.state.record.assessment.is_final and self.state.applies(d)
+                not self.state.record.assessment.is_final
+                and not self.ctx.read_only
+                and self.state.applies(d)
             )
             self.domain_title.setText(f"{d.number}. {d.title}")
             self._set_tab_order()  # the new cards would otherwise come last
@@ -529,6 +563,8 @@ class AssessmentScreen(QWidget):
     def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
         self.saved.setText(f"Saved {when:%H:%M:%S}")
         self._saved_timer.start()
+        if not self.ctx.pending:  # an earlier failure is no longer news: only what is still true
+            self.show_message(self._standing_message())
 
     def _on_saved_timer_timeout(self) -> None:
         self.saved.setText("")

@@ -1,26 +1,40 @@
-"""What the scoring screen knows about its assessment, with the texts it shows (no widgets here)."""
+"""What the scoring screen knows about its assessment, with the texts it shows.
+
+A view-model: plain values and texts, no widgets and no Qt (the import contract in
+pyproject.toml keeps it so), so it is tested without a QApplication.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from matrix_desktop.core.chart_models import RadarChart
 from matrix_desktop.core.commands import Change
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import AssessmentRecord
-from matrix_desktop.core.workshop import RadarOptions, domain_spread, scored_domains, workshop_radar
-from matrix_desktop.ui.workshop.votes import SpreadRow
+from matrix_desktop.core.workshop import (
+    RadarOptions,
+    SpreadRow,
+    domain_spread,
+    scored_domains,
+    workshop_radar,
+)
 
 if TYPE_CHECKING:
     from matrix_desktop.services.context import Services
-    from matrix_desktop.ui.context import AppContext
+
+
+class ServicesHolder(Protocol):
+    """Where the open database's services are: the app's AppContext, or a stand-in in tests."""
+
+    services: Services | None
 
 
 class WorkshopState:
     """The open assessment, its framework and entity, last round's record, radar options."""
 
-    def __init__(self, ctx: AppContext, assessment_id: str):
+    def __init__(self, ctx: ServicesHolder, assessment_id: str):
         assert ctx.services is not None, "no database is open"
         self.ctx = ctx
         self.assessment_id = assessment_id
@@ -100,6 +114,11 @@ class WorkshopState:
         """Return why the domain cannot be changed now, or None when it can."""
         if self.record.assessment.is_final:
             return "This assessment is final and read-only. Reopen it (with a reason) to change it."
+        if self.ctx.read_only:
+            return (
+                "This database is open read-only (another copy of Matrix Desktop may be using "
+                "it): you can look and export, but changes cannot be saved."
+            )
         if staging and not self.applies(domain):
             return (
                 f"'{domain.title}' does not apply to a "

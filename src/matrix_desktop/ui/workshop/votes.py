@@ -9,6 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from matrix_desktop.core.workshop import SpreadRow
+
+__all__ = ["Column", "SpreadModel", "SpreadRow", "VotesModel", "VotesTable"]
+
 Index = QModelIndex | QPersistentModelIndex
 VoteSink = Callable[[str, str, str | None], bool]  # participant id, domain key, stage -> saved?
 NOT_GIVEN = "—"
@@ -192,18 +196,6 @@ class VotesTable(QTableView):
 
 SPREAD_FIXED = ("Domain",)
 SPREAD_TAIL = ("Views", "Spread", "Agreed", "Rationale")
-
-
-@dataclass(frozen=True)
-class SpreadRow:
-    """One domain's line in the spread table."""
-
-    domain: str
-    counts: tuple[int, ...]
-    voters: int
-    flagged: bool
-    agreed: str
-    rationale: str
 
 
 class SpreadModel(QAbstractTableModel):

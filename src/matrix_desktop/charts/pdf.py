@@ -1,0 +1,100 @@
+"""Charts for print: a chart view-model as a vector reportlab Drawing (text stays text)."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from reportlab.graphics.shapes import Drawing
+
+from matrix_desktop.charts.figures import build_figure
+
+
+def chart_drawing(model: object, width: float, max_height: float) -> Drawing:
+    """Return a chart view-model as a vector Drawing fitting width x max_height points."""
+    return figure_drawing(build_figure(model), width, max_height)
+
+
+def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
+    """Return a figure as a vector Drawing fitting width x max_height points.
+
+    Hatching is dropped and images are redrawn as vector cells first (both changing fig), so
+    the fast direct renderer can draw it; the SVG route remains for anything it cannot.
+    """
+    from reportlab import rl_config
+
+    from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
+    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure
+    from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
+
+    register_pdf_fonts()
+    _unhatch(fig)
+    _vectorise_images(fig)
+    # Building a Drawing sets thousands of shape attributes; reportlab validating each one
+    # costs much and guards nothing here (the values come from matplotlib or svglib).
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+    try:
+        drawing = direct_drawing(fig, width)
+    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
+        drawing = figure_to_drawing(fig, width)
+    finally:
+        rl_config.shapeChecking = checking
+    if drawing.height > max_height:
+        factor = max_height / drawing.height
+        drawing.width *= factor
+        drawing.height *= factor
+        drawing.scale(factor, factor)
+    return drawing
+
+
+def _vectorise_images(fig: Figure) -> None:
+    """Redraw each image (e.g. the heatmap's cells) as coloured vector cells, for print.
+
+    An image would reach the PDF as a raster; cells as vector rectangles stay sharp at any
+    zoom, and the direct renderer can then draw the whole figure.
+    """
+    import numpy as np
+    from matplotlib.image import AxesImage
+
+    for ax in fig.axes:
+        for image in [a for a in ax.get_children() if isinstance(a, AxesImage)]:
+            data = image.get_array()
+            if data is None or data.ndim != 2:
+                continue  # an RGB picture, not a colour-mapped grid: leave it
+            left, right, bottom, top = image.get_extent()
+            rows, cols = data.shape
+            xs = np.linspace(left, right, cols + 1)
+            ys = (
+                np.linspace(top, bottom, rows + 1)
+                if image.origin == "upper"
+                else np.linspace(bottom, top, rows + 1)
+            )
+            limits = ax.get_xlim(), ax.get_ylim()
+            ax.pcolormesh(
+                xs,
+                ys,
+                data,
+                cmap=image.cmap,
+                norm=image.norm,
+                zorder=image.get_zorder(),
+                edgecolors="face",
+                linewidth=0.0,
+            )
+            ax.set_xlim(limits[0])
+            ax.set_ylim(limits[1])
+            image.remove()
+
+
+def _unhatch(fig: Figure) -> None:
+    """Drop hatching before the SVG -> PDF conversion.
+
+    matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
+    the bar would print white; without the hatch it prints in its colour (and keeps its label).
+    """
+    from matplotlib.patches import Patch
+
+    for artist in fig.findobj(Patch):
+        if artist.get_hatch():
+            artist.set_hatch(None)
+    for legend in fig.legends:
+        for handle in getattr(legend, "legend_handles", []):
+            if isinstance(handle, Patch) and handle.get_hatch():
+                handle.set_hatch(None)
