@@ -114,7 +114,7 @@ class WorkshopState:
         """Return why the domain cannot be changed now, or None when it can."""
         if self.record.assessment.is_final:
             return "This assessment is final and read-only. Reopen it (with a reason) to change it."
-        if self.ctx.read_only:
+        if self.services.db.read_only:
             return (
                 "This database is open read-only (another copy of Matrix Desktop may be using "
                 "it): you can look and export, but changes cannot be saved."
