@@ -183,7 +183,15 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         )
         from matrix_desktop.ui.report_actions import ReportActions
 
-        self.reports = ReportActions(self, bar.addMenu("Re&ports"))
+        self.reports = ReportActions(
+            self.ctx,
+            self,
+            bar.addMenu("Re&ports"),
+            current_entity_id=lambda: self.current_entity_id,
+            selected_ids=self.entity_page.selected_ids,
+            current_system_id=self._current_system_id,
+            show_status=self.status_label.setText,
+        )
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.nav_dock.toggleViewAction())  # Ctrl+B: window_layout
         self.nav_focus_action = self._action(
