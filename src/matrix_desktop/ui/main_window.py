@@ -401,9 +401,9 @@ class MainWindow(QMainWindow):
         self.current_entity_id = entity_id
         rounds = {r.id: r.name for r in svc.catalog.rounds()}
         rows = []
+        rated = svc.assessments.rated_counts(entity_id)  # one query, not a record each
         for a in svc.assessments.assessments(entity_id):
-            record = svc.assessments.record(a.id)
-            scored = sum(1 for r in record.ratings if r.stage is not None)
+            scored = rated.get(a.id, 0)
             fw = svc.catalog.framework(a.framework_key, a.framework_version)
             rows.append(
                 AssessmentRow(
