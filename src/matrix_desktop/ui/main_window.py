@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -38,7 +38,12 @@ from matrix_desktop.ui.window_layout import WindowLayout
 from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from matrix_desktop.core.commands import Change
+    from matrix_desktop.core.model import Entity, System
     from matrix_desktop.services.context import Services
+    from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +352,7 @@ class MainWindow(QMainWindow):
     def services(self) -> Services | None:
         return self.ctx.services
 
-    def populate_navigator(self, navigation) -> None:  # type: ignore[no-untyped-def]
+    def populate_navigator(self, navigation: list[tuple[System, list[tuple[Entity, int]]]]) -> None:
         """Show systems and their entities: [(System, [(Entity, assessment count)])]."""
         tree = []
         for system, entities in navigation:
@@ -425,7 +430,7 @@ class MainWindow(QMainWindow):
         if self.entity_page.progress.show_entity(svc, entity_id):
             self.radar_shown.emit()
 
-    def _on_nav_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _on_nav_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.nav_model.node(current)
         if node is not None and node.entity_id:
             self.show_entity(node.entity_id)
@@ -533,7 +538,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(writable)
 
     @property
-    def assessment_screen(self):  # type: ignore[no-untyped-def]
+    def assessment_screen(self) -> AssessmentScreen | None:
         """The workshop screen on show, if any."""
         from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
@@ -595,7 +600,7 @@ class MainWindow(QMainWindow):
         AboutDialog(where, self).exec()
 
     # -- saving feedback ---------------------------------------------------------------
-    def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
+    def _on_ctx_saved(self, when: datetime) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _on_ctx_save_failed(self, message: str) -> None:
@@ -604,7 +609,7 @@ class MainWindow(QMainWindow):
             f"Not saved — {pending} change(s) kept, retrying" if pending else "Not saved"
         )
 
-    def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
+    def _on_ctx_changed(self, change: Change) -> None:
         if change.external:
             # Another copy's change: refresh lists, never move away from the open page.
             if change.parts & {"status", "created", "catalog"} or (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
@@ -31,7 +31,7 @@ from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.model import Rating, ReviewPosition
 from matrix_desktop.services.compare import CompareFilter
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.peer_review import SelfVsPeer
+from matrix_desktop.services.peer_review import DomainReview, SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
 from matrix_desktop.ui.finalise import finalise_question
@@ -348,11 +348,11 @@ class PeerReviewWidget(QWidget):
 
     # -- showing ------------------------------------------------------------------------
     @property
-    def current(self):  # type: ignore[no-untyped-def]
+    def current(self) -> DomainReview:
         row = max(self.domains.currentRow(), 0)
         return self.view.domains[row]
 
-    def _domain_text(self, d) -> str:  # type: ignore[no-untyped-def]
+    def _domain_text(self, d: DomainReview) -> str:
         fw = self.view.framework
         peer = fw.stage(d.peer_stage).name if d.peer_stage else "not scored"
         flag = "  [differs]" if d.flagged else ""
@@ -525,14 +525,14 @@ class PeerReviewWidget(QWidget):
         if self._loading:
             return
         d = self.current
-        shown = {
+        shown: dict[str, Any] = {
             "stage": d.peer_stage,
             "review_position": d.position,
             "review_comment": d.comment,
             "review_suggestions": d.suggestions,
             **(typed_from or {}),
         }
-        seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})  # type: ignore[arg-type]
+        seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})
         self._run(
             lambda: self.services.assessments.edit_rating(
                 self.review_id, d.domain_key, seen=seen, **changes

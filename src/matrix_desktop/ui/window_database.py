@@ -141,11 +141,21 @@ class DatabaseActions:
             "Restore",
         ):
             return
+        # On a worker, so the window never freezes while the file is copied and upgraded; the
+        # backup timer and the change feed wait (nothing else reads the file meanwhile).
+        active = self.backup_timer.isActive()
+        self.backup_timer.stop()
         try:
-            saved = opened.safety.restore(chosen.path)
+            with self.ctx.feed_paused():
+                saved = run_blocking(
+                    self.parent, "Restoring the backup…", opened.safety.restore, chosen.path
+                )
         except MatrixError as exc:
             interaction.error(self.parent, "Restore failed; nothing was changed", str(exc))
             return
+        finally:
+            if active:
+                self.backup_timer.start()
         self.ctx.undo_stack.clear()
         self.ctx.reloaded.emit()
         self.show_status(f"Restored {chosen.label}; the replaced data is in {saved.name}")
