@@ -105,3 +105,32 @@ def test_counts_by_entity(services, place, syb):
     _new(services, place, syb)
     _new(services, place, syb)
     assert services.assessments.counts_by_entity()[place.id] == before + 2
+
+
+def test_rated_counts_match_the_records_in_one_statement(example_services):
+    from sqlalchemy import event
+
+    svc = example_services
+    statements: list[str] = []
+
+    def _count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0].upper())
+
+    for entity_id in {a.entity_id for a in svc.assessments.assessments()}:
+        expected = {
+            a.id: sum(1 for r in svc.assessments.record(a.id).ratings if r.stage is not None)
+            for a in svc.assessments.assessments(entity_id)
+        }
+        statements.clear()
+        event.listen(svc.db.engine, "before_cursor_execute", _count)
+        try:
+            counts = svc.assessments.rated_counts(entity_id)
+        finally:
+            event.remove(svc.db.engine, "before_cursor_execute", _count)
+        assert counts == expected
+        assert [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == ["SELECT"]
+
+
+def test_rated_counts_list_an_assessment_with_nothing_rated(services, place, syb):
+    a = _new(services, place, syb)
+    assert services.assessments.rated_counts(place.id) == {a.id: 0}

@@ -105,6 +105,81 @@ def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_
     assert window.stack.count() == 3  # welcome, entity page and one task page: old pages closed
 
 
+def test_the_entity_page_counts_ratings_without_loading_each_record(
+    qtbot, ctx, db_path, monkeypatch
+):
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    svc = ctx.services
+    entity_id = svc.assessments.assessments()[0].entity_id
+    calls = {"record": 0, "rated_counts": 0}
+    record, rated_counts = svc.assessments.record, svc.assessments.rated_counts
+
+    def counting(name, real):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(svc.assessments, "record", counting("record", record))
+    monkeypatch.setattr(svc.assessments, "rated_counts", counting("rated_counts", rated_counts))
+    window.show_entity(entity_id)
+    assert calls == {"record": 0, "rated_counts": 1}
+    model = window.entity_page.model
+    assert model.rowCount() == len(svc.assessments.assessments(entity_id)) > 0
+    texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(7)}
+    assert any(isinstance(t, str) and " of " in t for t in texts)
+
+
+def test_opening_and_closing_the_peer_review_page_leaves_no_listener_behind(qtbot, ctx, db_path):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from matrix_desktop.ui.peer_review import PeerReviewWidget
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    svc = ctx.services
+    target = svc.assessments.assessments()[0]
+    review = svc.peer_review.start_review(target.id, "Rita Reviewer", "Another Place").review
+    before = len(svc.assessments._listeners)
+    for _ in range(5):
+        window.open_assessment(review.id)
+        assert isinstance(window.stack.currentWidget(), PeerReviewWidget)
+        assert len(svc.assessments._listeners) == before + 1
+        window.show_compare()  # the review page is closed and deleted
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert len(svc.assessments._listeners) == before
+    assert len(svc.assessments._listeners) == before
+
+
+def test_task_pages_hear_the_context_reload(qtbot, ctx, db_path, monkeypatch):
+    from matrix_desktop.ui.compare import CompareWidget
+    from matrix_desktop.ui.peer_review import PeerReviewWidget
+    from matrix_desktop.ui.single_view import SingleViewWidget
+
+    window = _window(qtbot, ctx, db_path)
+    window.import_examples()
+    svc = ctx.services
+    target = svc.assessments.assessments()[0]
+    review = svc.peer_review.start_review(target.id, "Rita Reviewer", "Another Place").review
+    reloaded = []
+    monkeypatch.setattr(CompareWidget, "reload", lambda self: reloaded.append("compare"))
+    monkeypatch.setattr(SingleViewWidget, "reload", lambda self: reloaded.append("single"))
+    monkeypatch.setattr(
+        PeerReviewWidget, "refresh", lambda self, change=None: reloaded.append("review")
+    )
+    for show, name in (
+        (window.show_compare, "compare"),
+        (window.show_single_view, "single"),
+        (lambda: window.open_assessment(review.id), "review"),
+    ):
+        show()
+        reloaded.clear()
+        ctx.reloaded.emit()  # a backup restored, the database reopened
+        assert name in reloaded
+
+
 def test_second_copy_is_offered_read_only_with_the_holder_named(
     qtbot, ctx, db_path, monkeypatch, tmp_path
 ):

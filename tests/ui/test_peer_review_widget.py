@@ -141,3 +141,22 @@ def test_refused_edit_is_reported_in_place(qtbot, services, review_widget):
     widget.apply = refuse
     widget.set_stage(2)
     assert widget.message.text() == "disk full"
+
+
+@pytest.mark.parametrize("close", [True, False], ids=["closed", "only-deleted"])
+def test_the_widget_stops_listening_when_closed_or_destroyed(qtbot, services, close):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    target = _target(services)
+    review = services.peer_review.start_review(target.id, "Ann", "Doncaster Council").review
+    before = len(services.assessments._listeners)
+    for _ in range(4):
+        widget = PeerReviewWidget(services, review.id)
+        assert len(services.assessments._listeners) == before + 1
+        if close:
+            widget.close()
+            assert len(services.assessments._listeners) == before
+        widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        del widget
+        assert len(services.assessments._listeners) == before

@@ -48,3 +48,37 @@ def test_damaged_database_is_restored_off_the_gui_thread_then_opened(
     assert threads and threads[0] is not threading.main_thread()
     assert window.nav_model.rowCount() == 1  # the example system is back
     assert not answers  # no error was shown
+
+
+def test_restore_from_backup_runs_off_the_gui_thread(
+    qtbot, ctx, tmp_path, examples_template, monkeypatch, answers
+):
+    from matrix_desktop.storage.backup import backup_database, timestamped_backup_path
+    from matrix_desktop.ui.interaction import interaction
+
+    database = tmp_path / "workshop.sqlite3"
+    shutil.copyfile(examples_template, database)
+    backup_database(database, timestamped_backup_path(database, "startup"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.open_database(str(database))
+    safety = ctx.opened.safety
+    assert safety.backups()
+    threads: list[threading.Thread] = []
+    restore = safety.restore
+
+    def recording(path):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return restore(path)
+
+    monkeypatch.setattr(safety, "restore", recording)
+    monkeypatch.setattr(interaction, "pick", lambda parent, title, label, items: 0)
+    monkeypatch.setattr(interaction, "confirm", lambda parent, title, msg, ok="OK": True)
+    reloads: list[bool] = []
+    ctx.reloaded.connect(lambda: reloads.append(True))
+    window.restore_action.trigger()
+    assert threads and threads[0] is not threading.main_thread()
+    assert reloads and "Restored" in window.status_label.text()
+    assert window.database_actions.backup_timer.isActive()
+    assert window.nav_model.rowCount() == 1  # the example system, read from the backup
+    assert not answers  # no error was shown

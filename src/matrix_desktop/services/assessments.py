@@ -86,6 +86,11 @@ class AssessmentService:
         with self.db.reader() as s:
             return repo.count_assessments_by_entity(s)
 
+    def rated_counts(self, entity_id: str) -> dict[str, int]:
+        """Return how many domains have a stage, for each of an entity's assessments (1 query)."""
+        with self.db.reader() as s:
+            return repo.count_rated_by_assessment(s, entity_id)
+
     def get(self, assessment_id: str) -> Assessment:
         with self.db.reader() as s:
             return repo.get_assessment(s, assessment_id)

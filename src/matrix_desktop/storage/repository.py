@@ -188,6 +188,22 @@ def count_assessments_by_entity(session: Session) -> dict[str, int]:
     return {entity_id: int(n) for entity_id, n in rows}
 
 
+def count_rated_by_assessment(session: Session, entity_id: str) -> dict[str, int]:
+    """Return, for each of an entity's assessments, how many domains have a stage set.
+
+    One query for all of them; an assessment with none rated is listed with 0.
+    """
+    rated = func.count(col(RatingRow.stage))  # COUNT(column) skips the NULLs: unrated domains
+    rows = session.execute(
+        select(col(AssessmentRow.id), rated)
+        .select_from(AssessmentRow)
+        .outerjoin(RatingRow, col(RatingRow.assessment_id) == col(AssessmentRow.id))
+        .where(col(AssessmentRow.entity_id) == entity_id)
+        .group_by(col(AssessmentRow.id))
+    )
+    return {assessment_id: int(n) for assessment_id, n in rows}
+
+
 def get_assessment(session: Session, assessment_id: str) -> Assessment:
     row = session.get(AssessmentRow, assessment_id)
     if row is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +30,9 @@ from matrix_desktop.ui.flow_layout import FlowLayout, captioned
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
+if TYPE_CHECKING:
+    from matrix_desktop.ui.context import AppContext
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -40,13 +45,19 @@ def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
 class CompareWidget(QWidget):
     """Choose assessments by entity kind, framework version and round; compare the ticked ones.
 
-    Embed: CompareWidget(services, system_id=None). Refresh with reload() after imports.
+    Embed: CompareWidget(services, system_id=None). Refresh with reload() after imports;
+    given the AppContext (ctx=) it reloads itself whenever the context reloads.
     """
 
     compared = Signal()  # after every recomputation, for tests and status bars
 
     def __init__(
-        self, services: Services, system_id: str | None = None, parent: QWidget | None = None
+        self,
+        services: Services,
+        system_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -55,6 +66,17 @@ class CompareWidget(QWidget):
         self.setAccessibleName("Compare assessments")
         self._build()
         name_by_labels(self)
+        self.reload()
+        self._ctx = ctx
+        if ctx is not None:  # a bound method: Qt drops the connection when the page goes
+            ctx.reloaded.connect(self._on_ctx_reloaded)
+
+    def _on_ctx_reloaded(self) -> None:
+        """The database changed as a whole (restored, reopened, imported): list afresh."""
+        services = self._ctx.services if self._ctx is not None else None
+        if services is None:
+            return
+        self.services = services
         self.reload()
 
     def _build(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
@@ -113,6 +115,17 @@ class AppContext(QObject):
         if self.feed is not None:
             self.feed.close()
             self.feed = None
+
+    @contextmanager
+    def feed_paused(self) -> Iterator[None]:
+        """Hold the change feed still meanwhile (a backup restored on a worker thread)."""
+        active = self._feed_timer.isActive()
+        self._feed_timer.stop()
+        try:
+            yield
+        finally:
+            if active and self.feed is not None:
+                self._feed_timer.start()
 
     def poll_feed(self) -> None:
         """Apply changes other copies committed since the last look (a timer calls this)."""

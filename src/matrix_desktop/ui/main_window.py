@@ -5,8 +5,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QMoveEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -29,15 +38,25 @@ from matrix_desktop.ui.window_layout import WindowLayout
 from matrix_desktop.ui.window_transfer import TransferActions
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from matrix_desktop.core.commands import Change
+    from matrix_desktop.core.model import Entity, System
     from matrix_desktop.services.context import Services
+    from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 log = logging.getLogger(__name__)
 
 OPEN_ASSESSMENT_KEY = "main_window/assessment"  # reopened on start, where the user left off
 
 
-class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
-    """The application window. It paints first; the database is opened just after."""
+class MainWindow(QMainWindow):
+    """The application window. It paints first; the database is opened just after.
+
+    It is composed of parts it owns, each given the AppContext and the few window hooks it
+    needs: database_actions (open, back up, restore), transfers (import, export), reports
+    (the Reports menu) and layout_keeper (fitting the screen, making room for the stages).
+    """
 
     data_loaded = Signal()
     radar_shown = Signal()
@@ -96,15 +115,6 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         column.addWidget(self.banner_box)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self._backup_timer = QTimer(self)
-        self._backup_timer.setInterval(5 * 60 * 1000)  # maybe_backup decides (30 min, changed)
-        self._backup_timer.timeout.connect(self._on_backup_timer_timeout)
-        self.welcome.open_examples.connect(self.import_examples)
-        self.welcome.new_assessment.connect(self.new_assessment)
-        self.welcome.import_files.connect(self.import_files)
-        self.entity_page.open_assessment.connect(self.open_assessment)
-        self.entity_page.new_assessment.connect(self.new_assessment)
-        self.entity_page.export_assessments.connect(self.export_assessments)
 
         self.status_label = QLabel("Opening database…")
         self.status_label.setAccessibleName("Status")
@@ -112,6 +122,26 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
+        self.database_actions = DatabaseActions(
+            ctx,
+            self,
+            show_status=self.status_label.setText,
+            show_warnings=self._show_warnings,
+            on_opened=self._on_database_opened,
+        )
+        self.transfers = TransferActions(
+            ctx,
+            self,
+            show_status=self.status_label.setText,
+            refresh=self.refresh,
+            show_first_entity=self._show_first_entity,
+        )
+        self.welcome.open_examples.connect(self.transfers.import_examples)
+        self.welcome.new_assessment.connect(self.new_assessment)
+        self.welcome.import_files.connect(self.transfers.import_files)
+        self.entity_page.open_assessment.connect(self.open_assessment)
+        self.entity_page.new_assessment.connect(self.new_assessment)
+        self.entity_page.export_assessments.connect(self.transfers.export_assessments)
         ctx.saved.connect(self._on_ctx_saved)
         ctx.save_failed.connect(self._on_ctx_save_failed)
         ctx.changed.connect(self._on_ctx_changed)
@@ -119,7 +149,9 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         ctx.reloaded.connect(self._on_ctx_reloaded_writable)
         interaction.settings = ctx.settings  # file dialogs start in the folder used last
         self._build_menus()
-        self._init_window_layout()
+        # Makes the navigator closable from the View menu: after the menus are built.
+        self.layout_keeper = WindowLayout(self, self.nav_dock, self.stack)
+        self.navigator_action = self.layout_keeper.navigator_action
         self._restore_geometry()
         # The assessment open when the app last closed: read now, before pages replace it.
         resume = ctx.settings.value(OPEN_ASSESSMENT_KEY)
@@ -135,7 +167,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         self.data_loaded.connect(self._resume_assessment)
 
     # -- menus -------------------------------------------------------------------------
-    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -152,17 +184,20 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         self.new_action = self._action(
             file, "&New assessment…", self.new_assessment, QKeySequence.StandardKey.New
         )
-        self.import_action = self._action(file, "&Import…", self.import_files, "Ctrl+I")
+        transfers = self.transfers
+        self.import_action = self._action(file, "&Import…", transfers.import_files, "Ctrl+I")
         self.import_folder_action = self._action(
-            file, "Import &folder…", self.import_folder, "Ctrl+Shift+I"
+            file, "Import &folder…", transfers.import_folder, "Ctrl+Shift+I"
         )
         self.export_action = self._action(file, "&Export…", self._export_shown, "Ctrl+E")
         file.addSeparator()
         self.import_framework_action = self._action(
-            file, "Import fra&mework…", self.import_framework
+            file, "Import fra&mework…", transfers.import_framework
         )
-        self.examples_action = self._action(file, "Open e&xample data", self.import_examples)
-        self.restore_action = self._action(file, "&Restore from backup…", self.restore_from_backup)
+        self.examples_action = self._action(file, "Open e&xample data", transfers.import_examples)
+        self.restore_action = self._action(
+            file, "&Restore from backup…", self.database_actions.restore_from_backup
+        )
         file.addSeparator()
         self.quit_action = self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -183,7 +218,15 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         )
         from matrix_desktop.ui.report_actions import ReportActions
 
-        self.reports = ReportActions(self, bar.addMenu("Re&ports"))
+        self.reports = ReportActions(
+            self.ctx,
+            self,
+            bar.addMenu("Re&ports"),
+            current_entity_id=lambda: self.current_entity_id,
+            selected_ids=self.entity_page.selected_ids,
+            current_system_id=self._current_system_id,
+            show_status=self.status_label.setText,
+        )
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.nav_dock.toggleViewAction())  # Ctrl+B: window_layout
         self.nav_focus_action = self._action(
@@ -199,11 +242,79 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.fit_to_screen(restored)  # a saved size may be too big for this screen
+        self.layout_keeper.fit_to_screen(restored)  # a saved size may be too big for this screen
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    # -- Qt's events, passed on to the parts that want them -------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.shutdown()
         super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        keeper = getattr(self, "layout_keeper", None)
+        if keeper is not None:
+            keeper.refit_once_framed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt API)
+        super().moveEvent(event)
+        keeper = getattr(self, "layout_keeper", None)
+        if keeper is not None:
+            keeper.refit_once_framed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        keeper = getattr(self, "layout_keeper", None)  # not yet while the window is built
+        if keeper is not None:
+            keeper.make_room_for_stages()
+
+    def event(self, event: QEvent) -> bool:
+        keeper = getattr(self, "layout_keeper", None)
+        if keeper is not None:
+            keeper.before_event(event)
+        return super().event(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        self.transfers.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        self.transfers.drop(event)
+
+    # -- the parts' entry points that callers (the app, tests) use on the window ----------
+    def open_database(self, database: str | None, read_only: bool = False) -> bool:
+        """Open the database safely (lock, integrity, backups); see DatabaseActions."""
+        return self.database_actions.open_database(database, read_only)
+
+    def restore_from_backup(self) -> None:
+        self.database_actions.restore_from_backup()
+
+    def import_examples(self) -> None:
+        self.transfers.import_examples()
+
+    def import_dropped(self, mime: QMimeData | None) -> bool:
+        return self.transfers.import_dropped(mime)
+
+    def export_assessments(self, ids: list[str]) -> None:
+        self.transfers.export_assessments(ids)
+
+    def _on_database_opened(self) -> None:
+        opened = self.ctx.opened
+        self._shut_down = False  # a database open again: closing must close it cleanly
+        if opened is not None:
+            where = str(opened.services.db.location)
+            ro = " (read-only)" if opened.read_only else ""
+            self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}{ro}")
+        self.data_loaded.emit()
+
+    def _show_warnings(self, messages: list[str]) -> None:
+        self.banner.setText("\n".join(messages))
+        self.banner_box.setVisible(bool(messages))
+
+    def _show_first_entity(self) -> None:
+        """After an import with no entity chosen: choose the first one listed."""
+        if self.current_entity_id is None:
+            first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
+            if first.isValid():
+                self.nav.setCurrentIndex(first)
 
     def commit_data(self, *_args: object) -> None:
         """Save what is typed and the window's settings (the session is ending, or quitting)."""
@@ -216,7 +327,8 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
                 page.flush()
             except RuntimeError:  # its Qt side is already gone
                 pass
-        self.restore_navigator()  # hidden only to make room: not the user's choice to keep
+        # Hidden only to make room: not the user's choice to keep.
+        self.layout_keeper.restore_navigator()
         self.ctx.settings.setValue("main_window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("main_window/state", self.saveState())
         self.ctx.settings.sync()
@@ -232,7 +344,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
             return
         self._shut_down = True
         self.commit_data()
-        self._backup_timer.stop()
+        self.database_actions.backup_timer.stop()
         self.ctx.close_database()
 
     # -- data --------------------------------------------------------------------------
@@ -240,7 +352,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
     def services(self) -> Services | None:
         return self.ctx.services
 
-    def populate_navigator(self, navigation) -> None:  # type: ignore[no-untyped-def]
+    def populate_navigator(self, navigation: list[tuple[System, list[tuple[Entity, int]]]]) -> None:
         """Show systems and their entities: [(System, [(Entity, assessment count)])]."""
         tree = []
         for system, entities in navigation:
@@ -294,9 +406,9 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         self.current_entity_id = entity_id
         rounds = {r.id: r.name for r in svc.catalog.rounds()}
         rows = []
+        rated = svc.assessments.rated_counts(entity_id)  # one query, not a record each
         for a in svc.assessments.assessments(entity_id):
-            record = svc.assessments.record(a.id)
-            scored = sum(1 for r in record.ratings if r.stage is not None)
+            scored = rated.get(a.id, 0)
             fw = svc.catalog.framework(a.framework_key, a.framework_version)
             rows.append(
                 AssessmentRow(
@@ -318,7 +430,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         if self.entity_page.progress.show_entity(svc, entity_id):
             self.radar_shown.emit()
 
-    def _on_nav_current_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+    def _on_nav_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.nav_model.node(current)
         if node is not None and node.entity_id:
             self.show_entity(node.entity_id)
@@ -373,7 +485,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         if assessment.is_peer_review:
             from matrix_desktop.ui.peer_review import PeerReviewWidget
 
-            self.show_page(PeerReviewWidget(svc, assessment_id, apply=self.ctx.push))
+            self.show_page(PeerReviewWidget(svc, assessment_id, apply=self.ctx.push, ctx=self.ctx))
         else:
             self.open_self_assessment(assessment_id)
         self._assessment_page = self.stack.currentWidget()
@@ -426,7 +538,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         self.setAcceptDrops(writable)
 
     @property
-    def assessment_screen(self):  # type: ignore[no-untyped-def]
+    def assessment_screen(self) -> AssessmentScreen | None:
         """The workshop screen on show, if any."""
         from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
@@ -470,7 +582,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         from matrix_desktop.ui.compare import CompareWidget
 
         if self.services is not None:
-            self.show_page(CompareWidget(self.services, self._current_system_id()))
+            self.show_page(CompareWidget(self.services, self._current_system_id(), ctx=self.ctx))
 
     def show_single_view(self) -> None:
         from matrix_desktop.ui.single_view import SingleViewWidget
@@ -479,7 +591,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         if self.services is None or system_id is None:
             interaction.info(self, "Single view", "Import or create a system's assessments first.")
             return
-        self.show_page(SingleViewWidget(self.services, system_id))
+        self.show_page(SingleViewWidget(self.services, system_id, ctx=self.ctx))
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog
@@ -488,7 +600,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
         AboutDialog(where, self).exec()
 
     # -- saving feedback ---------------------------------------------------------------
-    def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
+    def _on_ctx_saved(self, when: datetime) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _on_ctx_save_failed(self, message: str) -> None:
@@ -497,7 +609,7 @@ class MainWindow(DatabaseActions, TransferActions, WindowLayout, QMainWindow):
             f"Not saved — {pending} change(s) kept, retrying" if pending else "Not saved"
         )
 
-    def _on_ctx_changed(self, change) -> None:  # type: ignore[no-untyped-def]
+    def _on_ctx_changed(self, change: Change) -> None:
         if change.external:
             # Another copy's change: refresh lists, never move away from the open page.
             if change.parts & {"status", "created", "catalog"} or (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,7 +31,7 @@ from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.model import Rating, ReviewPosition
 from matrix_desktop.services.compare import CompareFilter
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.peer_review import SelfVsPeer
+from matrix_desktop.services.peer_review import DomainReview, SelfVsPeer
 from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.combos import combo_value
 from matrix_desktop.ui.finalise import finalise_question
@@ -38,6 +39,10 @@ from matrix_desktop.ui.flow_layout import FlowLayout
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
+
+if TYPE_CHECKING:
+    from matrix_desktop.services.assessments import ChangeListener
+    from matrix_desktop.ui.context import AppContext
 
 Apply = Callable[[Command], object]
 MIN_READABLE_PX = 260  # the self-assessment's evidence: several words to a line, even at 1024 px
@@ -144,7 +149,9 @@ class PeerReviewWidget(QWidget):
 
     Embed: PeerReviewWidget(services, review_id, apply=push), where push(command) puts the
     command on the window's QUndoStack (whose redo calls services.assessments.execute).
-    The widget refreshes itself on any committed Change to its review, including undo.
+    The widget refreshes itself on any committed Change to its review, including undo; it
+    stops listening when it is closed or destroyed. Given the AppContext (ctx=) it also
+    reloads whenever the context reloads (a backup restored, the database reopened).
     """
 
     def __init__(
@@ -153,6 +160,8 @@ class PeerReviewWidget(QWidget):
         review_id: str,
         apply: Apply | None = None,
         parent: QWidget | None = None,
+        *,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -166,7 +175,42 @@ class PeerReviewWidget(QWidget):
         self._load_domain_list()
         self.domains.setCurrentRow(0)
         ref = weakref.ref(self)
-        services.assessments.subscribe(lambda change: _deliver(ref, change))
+        listener: ChangeListener = lambda change: _deliver(ref, change)  # noqa: E731
+        self._listener = listener
+        # The services listened to, in a box the destroyed handler shares (it must not hold
+        # the widget): the listener goes when the widget does, even if close() never came.
+        box: list[Services | None] = [None]
+        self._listening_box = box
+        self._listen(services)
+        self.destroyed.connect(lambda *_: _stop(box, listener))
+        self._ctx = ctx
+        if ctx is not None:  # a bound method: Qt drops the connection when the page goes
+            ctx.reloaded.connect(self._on_ctx_reloaded)
+
+    # -- listening ----------------------------------------------------------------------
+    def _listen(self, services: Services | None) -> None:
+        """Hear committed changes from `services` (None: from nothing), and only from it."""
+        _stop(self._listening_box, self._listener)
+        self._listening_box[0] = services
+        if services is not None:
+            services.assessments.subscribe(self._listener)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self._listen(None)
+        super().closeEvent(event)
+
+    def _on_ctx_reloaded(self) -> None:
+        """The database changed as a whole: read the review again from the context's services."""
+        services = self._ctx.services if self._ctx is not None else None
+        if services is None:
+            return
+        self.services = services
+        if self._listening_box[0] is not None:  # still open
+            self._listen(services)
+        try:
+            self.refresh()
+        except MatrixError:  # the review is gone (an older backup): nothing to score
+            self.setEnabled(False)
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -304,11 +348,11 @@ class PeerReviewWidget(QWidget):
 
     # -- showing ------------------------------------------------------------------------
     @property
-    def current(self):  # type: ignore[no-untyped-def]
+    def current(self) -> DomainReview:
         row = max(self.domains.currentRow(), 0)
         return self.view.domains[row]
 
-    def _domain_text(self, d) -> str:  # type: ignore[no-untyped-def]
+    def _domain_text(self, d: DomainReview) -> str:
         fw = self.view.framework
         peer = fw.stage(d.peer_stage).name if d.peer_stage else "not scored"
         flag = "  [differs]" if d.flagged else ""
@@ -481,14 +525,14 @@ class PeerReviewWidget(QWidget):
         if self._loading:
             return
         d = self.current
-        shown = {
+        shown: dict[str, Any] = {
             "stage": d.peer_stage,
             "review_position": d.position,
             "review_comment": d.comment,
             "review_suggestions": d.suggestions,
             **(typed_from or {}),
         }
-        seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})  # type: ignore[arg-type]
+        seen = Rating(self.review_id, d.domain_key, **{k: shown[k] for k in changes})
         self._run(
             lambda: self.services.assessments.edit_rating(
                 self.review_id, d.domain_key, seen=seen, **changes
@@ -537,6 +581,13 @@ class PeerReviewWidget(QWidget):
                 self.set_stage(int(text))
                 return True
         return super().eventFilter(watched, event)
+
+
+def _stop(box: list[Services | None], listener: ChangeListener) -> None:
+    """Stop `listener` hearing the services in `box`, and empty the box."""
+    services, box[0] = box[0], None
+    if services is not None:
+        services.assessments.unsubscribe(listener)
 
 
 def _deliver(ref: weakref.ref[PeerReviewWidget], change: Change) -> None:

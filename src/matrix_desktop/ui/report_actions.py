@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from matrix_desktop.ui.interaction import interaction
 
 if TYPE_CHECKING:
-    from matrix_desktop.ui.main_window import MainWindow
+    from matrix_desktop.services.context import Services
+    from matrix_desktop.ui.context import AppContext
 
 
 def _safe(name: str) -> str:
@@ -20,10 +22,30 @@ def _safe(name: str) -> str:
 
 
 class ReportActions:
-    """Builds the Reports menu for a main window and runs each export on a worker."""
+    """Builds the Reports menu and runs each export on a worker.
 
-    def __init__(self, window: MainWindow, menu: QMenu):
-        self.window = window
+    It is given what it needs, not the window: the services (through the AppContext), the
+    parent for dialogs, and callables for the chosen entity, the chosen assessments, the
+    current system and the status line.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget,
+        menu: QMenu,
+        *,
+        current_entity_id: Callable[[], str | None],
+        selected_ids: Callable[[], list[str]],
+        current_system_id: Callable[[], str | None],
+        show_status: Callable[[str], None],
+    ):
+        self.ctx = ctx
+        self.parent = parent
+        self.current_entity_id = current_entity_id
+        self.selected_ids = selected_ids
+        self.current_system_id = current_system_id
+        self.show_status = show_status
         self.jobs: list[object] = []
         self.peer_review_action = self._add(
             menu, "&Peer-review report (PDF)…", self.peer_review_report, "Ctrl+P"
@@ -37,17 +59,21 @@ class ReportActions:
         self.csv_action = self._add(menu, "Export data as &CSV…", partial(self.data, "csv"))
 
     def _add(self, menu: QMenu, text: str, slot, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.parent)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
 
+    @property
+    def services(self) -> Services | None:
+        return self.ctx.services
+
     def _service(self):
         from matrix_desktop.services.reports import ReportService
 
-        services = self.window.services
+        services = self.services
         return ReportService(services) if services is not None else None
 
     def _run(self, title: str, func, path: str) -> None:
@@ -55,27 +81,27 @@ class ReportActions:
 
         # Looked up at call time, so tests can stand in for the desktop's file opener.
         job = export_worker.run_export(
-            self.window, title, func, path, opener=export_worker.open_file
+            self.parent, title, func, path, opener=export_worker.open_file
         )
-        job.finished.connect(
-            lambda written: self.window.status_label.setText(f"{title} saved to {written}")
-        )
+        job.finished.connect(lambda written: self.show_status(f"{title} saved to {written}"))
         self.jobs = [*self.jobs[-4:], job]
 
     def _entity_and_round(self) -> tuple[str, str] | None:
         """Return the chosen entity's name and the round of the chosen (or latest) assessment."""
-        window = self.window
-        svc = window.services
-        if svc is None or window.current_entity_id is None:
-            interaction.info(window, "Report", "Choose a place partnership or collaborative first.")
+        svc = self.services
+        entity_id = self.current_entity_id()
+        if svc is None or entity_id is None:
+            interaction.info(
+                self.parent, "Report", "Choose a place partnership or collaborative first."
+            )
             return None
-        entity = svc.catalog.entity(window.current_entity_id)
-        chosen = window.entity_page.selected_ids()
+        entity = svc.catalog.entity(entity_id)
+        chosen = self.selected_ids()
         assessments = [svc.assessments.get(a) for a in chosen] or svc.assessments.assessments(
             entity.id
         )
         if not assessments:
-            interaction.info(window, "Report", f"{entity.name} has no assessments yet.")
+            interaction.info(self.parent, "Report", f"{entity.name} has no assessments yet.")
             return None
         return entity.name, svc.catalog.round(assessments[-1].round_id).name
 
@@ -86,7 +112,7 @@ class ReportActions:
             return
         entity, rnd = target
         path = interaction.save_file(
-            self.window,
+            self.parent,
             "Save the peer-review report",
             f"{_safe(entity)}-{_safe(rnd)}.pdf",
             "PDF (*.pdf)",
@@ -98,15 +124,16 @@ class ReportActions:
 
     def system_report(self) -> None:
         reports = self._service()
-        system_id = self.window._current_system_id()
-        if reports is None or system_id is None:
+        svc = self.services
+        system_id = self.current_system_id()
+        if reports is None or svc is None or system_id is None:
             interaction.info(
-                self.window, "Report", "Import or create a system's assessments first."
+                self.parent, "Report", "Import or create a system's assessments first."
             )
             return
-        system = self.window.services.catalog.system(system_id)  # type: ignore[union-attr]
+        system = svc.catalog.system(system_id)
         path = interaction.save_file(
-            self.window,
+            self.parent,
             "Save the system summary",
             f"{_safe(system.short_name or system.name)}-summary.pdf",
             "PDF (*.pdf)",
@@ -120,18 +147,18 @@ class ReportActions:
 
     def worksheets(self) -> None:
         reports = self._service()
-        svc = self.window.services
+        svc = self.services
         if reports is None or svc is None:
             return
         frameworks = svc.catalog.frameworks()
         index = interaction.pick(
-            self.window, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks]
+            self.parent, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks]
         )
         if index is None:
             return
         fw = frameworks[index]
         path = interaction.save_file(
-            self.window, "Save the worksheets", f"{_safe(fw.key)}-worksheets.pdf", "PDF (*.pdf)"
+            self.parent, "Save the worksheets", f"{_safe(fw.key)}-worksheets.pdf", "PDF (*.pdf)"
         )
         if path:
             self._run(
@@ -142,16 +169,16 @@ class ReportActions:
 
     def data(self, fmt: str) -> None:
         reports = self._service()
-        svc = self.window.services
-        system_id = self.window._current_system_id()
+        svc = self.services
+        system_id = self.current_system_id()
         if reports is None or svc is None or system_id is None:
             interaction.info(
-                self.window, "Export", "Import or create a system's assessments first."
+                self.parent, "Export", "Import or create a system's assessments first."
             )
             return
         system = svc.catalog.system(system_id)
         path = interaction.save_file(
-            self.window,
+            self.parent,
             f"Export data as {fmt.upper()}",
             f"{_safe(system.short_name or system.name)}-data.{fmt}",
             f"{fmt.upper()} (*.{fmt})",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,14 +27,25 @@ from matrix_desktop.ui.flow_layout import FlowLayout, captioned
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
+if TYPE_CHECKING:
+    from matrix_desktop.ui.context import AppContext
+
 
 class SingleViewWidget(QWidget):
     """Everyone's latest final self-assessment in one system, and what they ask for.
 
     Embed: SingleViewWidget(services, system_id); call reload() after imports or edits.
+    Given the AppContext (ctx=) it reloads itself whenever the context reloads.
     """
 
-    def __init__(self, services: Services, system_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        system_id: str,
+        parent: QWidget | None = None,
+        *,
+        ctx: AppContext | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.system_id = system_id
@@ -42,6 +54,20 @@ class SingleViewWidget(QWidget):
         self._build()
         name_by_labels(self)
         self.reload()
+        self._ctx = ctx
+        if ctx is not None:  # a bound method: Qt drops the connection when the page goes
+            ctx.reloaded.connect(self._on_ctx_reloaded)
+
+    def _on_ctx_reloaded(self) -> None:
+        """The database changed as a whole (restored, reopened, imported): recompute."""
+        services = self._ctx.services if self._ctx is not None else None
+        if services is None:
+            return
+        self.services = services
+        try:
+            self.reload()
+        except MatrixError:  # the system is gone (another database): nothing to show
+            self.setEnabled(False)
 
     def _build(self) -> None:
         self.as_of = QComboBox(accessibleName="As of round")

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from matrix_desktop import APP_DISPLAY_NAME
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
 from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.interaction import interaction
+
+if TYPE_CHECKING:
+    from matrix_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +24,30 @@ READ_ONLY_NOTE = (
 
 
 class DatabaseActions:
-    """Mixed into MainWindow: needs ctx, status_label, banner, banner_box, _backup_timer."""
+    """The main window's database part: opens the database, backs it up, restores a backup.
+
+    The window owns one and gives it the AppContext, a parent for dialogs and three hooks:
+    show_status (the status line), show_warnings (the warning banner) and on_opened (called
+    once a database is open: the window retitles itself and says its data is loaded).
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget,
+        *,
+        show_status: Callable[[str], None],
+        show_warnings: Callable[[list[str]], None],
+        on_opened: Callable[[], None],
+    ):
+        self.ctx = ctx
+        self.parent = parent
+        self.show_status = show_status
+        self.show_warnings = show_warnings
+        self.on_opened = on_opened
+        self.backup_timer = QTimer(parent)
+        self.backup_timer.setInterval(5 * 60 * 1000)  # maybe_backup decides (30 min, changed)
+        self.backup_timer.timeout.connect(self._on_backup_timer_timeout)
 
     def open_database(self, database: str | None, read_only: bool = False) -> bool:
         """Open the database safely (lock, integrity, backups); imports storage only now."""
@@ -35,46 +65,38 @@ class DatabaseActions:
                 break
             except DatabaseLocked as exc:
                 choice = interaction.choose(
-                    self, "Database in use", f"{exc}", ["Open read-only", "Quit"]
+                    self.parent, "Database in use", f"{exc}", ["Open read-only", "Quit"]
                 )
                 if choice != "Open read-only":
-                    self.status_label.setText("No database open")
+                    self.show_status("No database open")
                     return False
                 read_only = True
             except DatabaseDamaged as exc:
                 if exc.backup is None:
-                    interaction.error(self, "The database is damaged", str(exc))
-                    self.status_label.setText("No database open")
+                    interaction.error(self.parent, "The database is damaged", str(exc))
+                    self.show_status("No database open")
                     return False
                 choice = interaction.choose(
-                    self,
+                    self.parent,
                     "The database is damaged",
                     f"{exc}\n\nNothing was written to it. Restore the newest good backup "
                     f"({exc.backup.label})? The damaged file is kept beside it.",
                     ["Restore backup", "Quit"],
                 )
                 if choice != "Restore backup":
-                    self.status_label.setText("No database open")
+                    self.show_status("No database open")
                     return False
-                run_blocking(self, "Restoring the backup…", restore_damaged, exc)
+                run_blocking(self.parent, "Restoring the backup…", restore_damaged, exc)
             except MatrixError as exc:
-                self.status_label.setText("No database open")
-                interaction.error(self, "Cannot open the database", str(exc))
+                self.show_status("No database open")
+                interaction.error(self.parent, "Cannot open the database", str(exc))
                 return False
-        self._shut_down = False  # a database open again: closing must close it cleanly
         self.ctx.set_opened(opened)
-        self._show_warnings([w.message for w in opened.warnings])
-        where = str(opened.services.db.location)
-        ro = opened.read_only
-        self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}" + (" (read-only)" if ro else ""))
-        self.status_label.setText(f"Database: {where}")
-        self._backup_timer.start()
-        self.data_loaded.emit()
+        self.show_warnings([w.message for w in opened.warnings])
+        self.show_status(f"Database: {opened.services.db.location}")
+        self.backup_timer.start()
+        self.on_opened()
         return True
-
-    def _show_warnings(self, messages: list[str]) -> None:
-        self.banner.setText("\n".join(messages))
-        self.banner_box.setVisible(bool(messages))
 
     def _on_backup_timer_timeout(self) -> None:
         opened = self.ctx.opened
@@ -84,10 +106,10 @@ class DatabaseActions:
             made = opened.safety.maybe_backup()
         except Exception as exc:  # a failed backup must not stop the workshop
             log.warning("periodic backup failed: %s", exc)
-            self.status_label.setText(f"Backup failed: {exc}")
+            self.show_status(f"Backup failed: {exc}")
             return
         if made is not None:
-            self.status_label.setText(f"Backed up at {made.created:%H:%M}")
+            self.show_status(f"Backed up at {made.created:%H:%M}")
 
     def restore_from_backup(self) -> None:
         """Choose a backup and restore it (the current state is backed up first)."""
@@ -96,32 +118,44 @@ class DatabaseActions:
         opened = self.ctx.opened
         if opened is None or not opened.safety.enabled:
             interaction.info(
-                self, "Restore", "Backups can be restored only into a database open for writing."
+                self.parent,
+                "Restore",
+                "Backups can be restored only into a database open for writing.",
             )
             return
         backups = opened.safety.backups()
         if not backups:
-            interaction.info(self, "Restore", "There are no backups of this database yet.")
+            interaction.info(self.parent, "Restore", "There are no backups of this database yet.")
             return
         index = interaction.pick(
-            self, "Restore from a backup", "Backup to restore:", [b.label for b in backups]
+            self.parent, "Restore from a backup", "Backup to restore:", [b.label for b in backups]
         )
         if index is None:
             return
         chosen = backups[index]
         if not interaction.confirm(
-            self,
+            self.parent,
             "Restore from a backup",
             f"Replace the data with the backup of {chosen.label}? "
             "The current data is backed up first.",
             "Restore",
         ):
             return
+        # On a worker, so the window never freezes while the file is copied and upgraded; the
+        # backup timer and the change feed wait (nothing else reads the file meanwhile).
+        active = self.backup_timer.isActive()
+        self.backup_timer.stop()
         try:
-            saved = opened.safety.restore(chosen.path)
+            with self.ctx.feed_paused():
+                saved = run_blocking(
+                    self.parent, "Restoring the backup…", opened.safety.restore, chosen.path
+                )
         except MatrixError as exc:
-            interaction.error(self, "Restore failed; nothing was changed", str(exc))
+            interaction.error(self.parent, "Restore failed; nothing was changed", str(exc))
             return
+        finally:
+            if active:
+                self.backup_timer.start()
         self.ctx.undo_stack.clear()
         self.ctx.reloaded.emit()
-        self.status_label.setText(f"Restored {chosen.label}; the replaced data is in {saved.name}")
+        self.show_status(f"Restored {chosen.label}; the replaced data is in {saved.name}")

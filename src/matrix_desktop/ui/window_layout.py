@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMargins, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QMoveEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QWidget
 
 # Room for the navigator beside the scoring screen's four stage cards (see NARROW_PX); a
 # smaller screen gets all of its room.
@@ -71,80 +71,72 @@ def fit_window(
 
 
 class WindowLayout:
-    """Mixed into MainWindow: needs nav_dock and stack (pages that say `needs_room` get it)."""
+    """The main window's room: it fits the screen; the navigator makes way for the stage cards.
 
-    nav_dock: QDockWidget
-    _sized_for_screen = False  # the window took the screen's size, not a saved one
-    _framed = False  # the window manager's frame is known and allowed for
-    _nav_auto_hidden = False
-    _nav_chosen = False  # the user showed or hid it while the scoring screen showed
-    _room_ready = False
+    The window owns one, gives it itself (to size and move), its navigator dock and its page
+    stack (pages that say `needs_room` get it); the window's show and move events call
+    refit_once_framed, its resizes make_room_for_stages, and every event before_event.
+    """
 
-    def _init_window_layout(self) -> None:
-        """Make the navigator closable from the View menu; call after the menus are built."""
-        dock = self.nav_dock
-        dock.setFeatures(
+    def __init__(self, window: QMainWindow, nav_dock: QDockWidget, stack: QStackedWidget):
+        self.window = window
+        self.nav_dock = nav_dock
+        self.stack = stack
+        self._sized_for_screen = False  # the window took the screen's size, not a saved one
+        self._framed = False  # the window manager's frame is known and allowed for
+        self._nav_auto_hidden = False
+        self._nav_chosen = False  # the user showed or hid it while the scoring screen showed
+        nav_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
-        action = dock.toggleViewAction()
+        action = nav_dock.toggleViewAction()
         action.setText("Partnerships pa&nel")  # P is taken by Go to partnerships
         action.setObjectName("show_partnerships")
         action.setShortcut(QKeySequence(NAVIGATOR_KEYS))
         action.setToolTip("Show or hide the partnerships list")
         action.triggered.connect(self._on_navigator_action_triggered)
         self.navigator_action = action
-        self.stack.currentChanged.connect(self._on_stack_currentChanged_room)
-        self._room_ready = True
+        stack.currentChanged.connect(self._on_stack_current_changed)
 
     def fit_to_screen(self, restored: bool) -> None:
         """Take the preferred size where the screen allows; a restored size where it still fits."""
         self._sized_for_screen = not restored
         if restored:  # Qt has already fitted the saved frame; the real frame is checked on show
-            fit_window(self, assumed=QMargins())
+            fit_window(self.window, assumed=QMargins())
         else:
-            fit_window(self, PREFERRED_SIZE, centre=True)
+            fit_window(self.window, PREFERRED_SIZE, centre=True)
 
     # -- the frame, once the window manager has put it round the window ---------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)  # type: ignore[misc]
-        self._refit_once_framed()
+    def before_event(self, event: QEvent) -> None:
+        """Called with each of the window's events before it handles them.
 
-    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 (Qt API)
-        super().moveEvent(event)  # type: ignore[misc]
-        self._refit_once_framed()
-
-    def event(self, event: QEvent) -> bool:
-        # No event says "framed"; the first paint or activation after it is the next best.
+        No event says "framed"; the first paint or activation after it is the next best.
+        (The window calls refit_once_framed itself after its show and move events.)
+        """
         if not self._framed and event.type() in (
             QEvent.Type.Paint,
             QEvent.Type.WindowActivate,
         ):
-            self._refit_once_framed()
-        return super().event(event)  # type: ignore[misc]
+            self.refit_once_framed()
 
-    def _refit_once_framed(self) -> None:
-        if self._framed or self.frameGeometry() == self.geometry():
+    def refit_once_framed(self) -> None:
+        window = self.window
+        if self._framed or window.frameGeometry() == window.geometry():
             return
         self._framed = True
-        fit_window(self, PREFERRED_SIZE if self._sized_for_screen else None)
+        fit_window(window, PREFERRED_SIZE if self._sized_for_screen else None)
 
     # -- the navigator ----------------------------------------------------------------------
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)  # type: ignore[misc]
-        self._make_room_for_stages()
-
-    def _make_room_for_stages(self) -> None:
+    def make_room_for_stages(self) -> None:
         """Hide the navigator while a narrow window shows the scoring screen; back after."""
-        if not self._room_ready:
-            return
         scoring = self._page_needs_room()
         if not scoring:
             self._nav_chosen = False
         if self._nav_chosen:
             return
-        narrow = scoring and self.width() < NARROW_PX
-        if narrow and self.nav_dock.isVisibleTo(self):
+        narrow = scoring and self.window.width() < NARROW_PX
+        if narrow and self.nav_dock.isVisibleTo(self.window):
             self.nav_dock.hide()
             self._nav_auto_hidden = True
         elif not narrow and self._nav_auto_hidden:
@@ -163,5 +155,5 @@ class WindowLayout:
     def _page_needs_room(self) -> bool:
         return bool(getattr(self.stack.currentWidget(), "needs_room", False))
 
-    def _on_stack_currentChanged_room(self, _index: int) -> None:
-        self._make_room_for_stages()
+    def _on_stack_current_changed(self, _index: int) -> None:
+        self.make_room_for_stages()

@@ -20,9 +20,11 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 
 @dataclass
 class Holder:
-    """Stands in for the app's AppContext: the view-model needs only the services."""
+    """Stands in for the app's AppContext: the view-model needs the services, and whether the
+    database is read-only."""
 
     services: Services | None
+    read_only: bool = False
 
 
 def test_the_view_model_loads_without_qt():

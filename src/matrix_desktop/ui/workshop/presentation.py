@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,7 +30,36 @@ from matrix_desktop.ui.chart_canvas import RadarView
 from matrix_desktop.ui.workshop.stage_cards import AGREED_COLOUR
 
 if TYPE_CHECKING:
-    from matrix_desktop.ui.workshop.screen import AssessmentScreen
+    from matrix_desktop.core.framework import Domain
+    from matrix_desktop.ui.workshop.state import WorkshopState
+
+
+class _Text(Protocol):
+    def text(self) -> str: ...
+
+
+class PresentationHost(Protocol):
+    """What the presentation needs of the screen it shows (the workshop's AssessmentScreen)."""
+
+    @property
+    def state(self) -> WorkshopState: ...
+
+    @property
+    def current_domain(self) -> Domain: ...
+
+    @property
+    def message(self) -> _Text: ...
+
+    def step_domain(self, step: int) -> None: ...
+
+    def set_stage(self, stage: str | None) -> bool: ...
+
+    def set_stage_position(self, position: int) -> None: ...
+
+    def undo(self) -> None: ...
+
+    def redo(self) -> None: ...
+
 
 PROJECTOR_DPI = 150  # the radar's text in points, scaled up for the back of the room
 BIGGEST_PX, SMALLEST_PX = 30, 15  # statement text; shrinks only as far as a projector allows
@@ -78,7 +108,7 @@ class _Column(QFrame):
 
 
 class PresentationWindow(QWidget):
-    """A full-screen view of the screen's current domain; keys drive the same AssessmentScreen.
+    """A full-screen view of the screen's current domain; keys drive the same screen (its host).
 
     The statements take the largest size at which a domain fits the screen; when even the
     smallest readable size does not fit (a long domain on a 1024x768 projector), they scroll,
@@ -87,7 +117,7 @@ class PresentationWindow(QWidget):
 
     closed = Signal()
 
-    def __init__(self, screen: AssessmentScreen):
+    def __init__(self, screen: PresentationHost):
         super().__init__(None, Qt.WindowType.Window)
         self.screen = screen
         self.setWindowTitle("Presentation")
@@ -351,7 +381,7 @@ class PresentationWindow(QWidget):
         super().resizeEvent(event)
         self._fit_text()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_text()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -22,6 +25,7 @@ from matrix_desktop.core.commands import Change
 from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import Vote
 from matrix_desktop.core.rules import suggested_stage
+from matrix_desktop.core.workshop import RadarOptions
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.finalise import finalise_question
 from matrix_desktop.ui.interaction import interaction
@@ -40,7 +44,7 @@ PREVIOUS_KEYS = ("PgUp", "Ctrl+Up", "Ctrl+Left")
 FINAL_NOTICE = "This assessment is final and read-only. Reopen it (with a reason) to change it."
 
 
-def _shortcut(keys: str, parent: QWidget, slot) -> QShortcut:  # type: ignore[no-untyped-def]
+def _shortcut(keys: str, parent: QWidget, slot: Callable[[], object]) -> QShortcut:
     sc = QShortcut(QKeySequence(keys), parent)
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     sc.activated.connect(slot)
@@ -560,7 +564,7 @@ class AssessmentScreen(QWidget):
         if self.presentation is not None:
             self.presentation.refresh()
 
-    def _on_ctx_saved(self, when) -> None:  # type: ignore[no-untyped-def]
+    def _on_ctx_saved(self, when: datetime) -> None:
         self.saved.setText(f"Saved {when:%H:%M:%S}")
         self._saved_timer.start()
         if not self.ctx.pending:  # an earlier failure is no longer news: only what is still true
@@ -580,7 +584,7 @@ class AssessmentScreen(QWidget):
         else:  # the database was closed or replaced: nothing here can be edited any more
             self.setEnabled(False)
 
-    def _on_radar_options_changed(self, options) -> None:  # type: ignore[no-untyped-def]
+    def _on_radar_options_changed(self, options: RadarOptions) -> None:
         self.state.options = options
         self._show_radar()
 

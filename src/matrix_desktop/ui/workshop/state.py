@@ -30,6 +30,9 @@ class ServicesHolder(Protocol):
 
     services: Services | None
 
+    @property
+    def read_only(self) -> bool: ...  # the database is open read-only (another copy has it)
+
 
 class WorkshopState:
     """The open assessment, its framework and entity, last round's record, radar options."""
