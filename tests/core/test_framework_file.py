@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 import pytest
 import yaml
 
@@ -60,7 +62,10 @@ def _spec():
         (lambda d: d.update(format=9), "format 9 is not supported"),
         (lambda d: d["domains"][2].update(descriptors={"sparkling": ["x"]}), "unknown stage"),
         (lambda d: d.update(threshold={"stage": "golden"}), "threshold stage 'golden'"),
-        (lambda d: d["domains"].append(dict(d["domains"][0])), "repeated: purpose_and_vision"),
+        (
+            lambda d: d["domains"].append(deepcopy(d["domains"][0])),
+            "repeated: purpose_and_vision",
+        ),
         (lambda d: d.update(published="8 April 2021"), "YYYY-MM-DD"),
     ],
 )

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exchange.helpers import new_assessment, open_db, set_stage, small_framework
+from matrix_desktop.core.datafile import bracket_depth as _bracket_depth
 from matrix_desktop.exchange.codec import ExchangeError, content_hash
 from matrix_desktop.exchange.merge import Outcome
 from matrix_desktop.exchange.reader import (
     _SMALL_FILE,
     _SUSPECT_ESCAPE,
     _bad_value,
-    _bracket_depth,
     _depth,
     forget_accepted_files,
     parse_document,

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from matrix_desktop.core.datafile import Refused, load_json, load_yaml
 from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import (
     Domain,
@@ -259,10 +260,11 @@ def read_framework_file(path: Any) -> Framework:
         raise FrameworkFileError(str(p), f"is not UTF-8 text (byte {exc.start})") from None
     try:
         if p.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = load_json(text)
         else:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+            data = load_yaml(text)
+    except Refused as exc:
+        raise FrameworkFileError(str(p), str(exc)) from None
     except json.JSONDecodeError as exc:
         raise FrameworkFileError(str(p), f"line {exc.lineno}: {exc.msg}") from None
     except yaml.YAMLError as exc:

@@ -6,15 +6,14 @@ import hashlib
 import json
 import re
 import threading
-from array import array
 from collections import OrderedDict
-from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
+from matrix_desktop.core.datafile import Refused, bracket_depth, load_json
 from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
@@ -34,26 +33,6 @@ from matrix_desktop.exchange.schema import (
     MAX_FILE_BYTES,
     ExchangeDoc,
 )
-
-
-class _Rejected(ValueError):
-    """Raised while decoding JSON: a construct exchange files never contain."""
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise _Rejected(f"the key {key!r} appears twice in one object")
-            seen.add(key)
-    return out
-
-
-def _no_constants(name: str) -> Any:
-    raise _Rejected(f"{name} is not a number JSON allows")
-
 
 MAX_STRING = 200_000  # characters in any one string (the longest field, evidence, allows this)
 MAX_LIST = 100_000  # items in any one list
@@ -120,21 +99,6 @@ def _depth(value: Any, limit: int = MAX_DEPTH, level: int = 0) -> int:
 # - nesting (counting brackets outside strings) bounds _depth from above.
 _SUSPECT_ESCAPE = re.compile(rb"\\(?:[bf]|u00[01][0-9a-fA-F]|u[dD][89a-fA-F][0-9a-fA-F]{2})")
 _SMALL_FILE = min(MAX_STRING, 2 * MAX_LIST)
-_BRACKETS_AND_QUOTES = bytes(c for c in range(256) if c not in b'[]{}"')
-_SIGNED_BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
-
-
-def _bracket_depth(raw: bytes) -> int:
-    """Return the deepest nesting of brackets outside strings in valid JSON (>= _depth's).
-
-    C-speed steps only: drop escaped backslashes, then escaped quotes, so every quote left
-    opens or closes a string; keep brackets and quotes; drop what lies between quote pairs.
-    """
-    if b"\\" in raw:  # a one-byte search; most files have no escapes at all
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    text = raw.translate(None, _BRACKETS_AND_QUOTES)
-    brackets = b"".join(text.split(b'"')[::2]).translate(_SIGNED_BRACKETS)
-    return max(accumulate(array("b", brackets)), default=0)
 
 
 class _KnownSpecs:
@@ -290,16 +254,14 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
     except UnicodeDecodeError as exc:
         raise fail(f"is not UTF-8 text (byte {exc.start})") from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        data = load_json(text, raw=raw)
     except json.JSONDecodeError as exc:
         raise fail(
             f"is not valid JSON (truncated or damaged?): line {exc.lineno} column {exc.colno}: "
             f"{exc.msg}"
         ) from None
-    except _Rejected as exc:
+    except Refused as exc:
         raise fail(f"is not valid exchange JSON: {exc}") from None
-    except RecursionError:
-        raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if not isinstance(data, dict):
         raise fail("is not an exchange file (the top level must be an object)")
     specs = data.get("frameworks")
@@ -313,7 +275,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
     rest = {k: v for k, v in data.items() if k != "frameworks"} if known else data
     if known:
         rest["frameworks"] = [{} if i in known else v for i, v in enumerate(specs)]  # type: ignore[arg-type]
-    if _bracket_depth(raw) > MAX_DEPTH and _depth(rest) > MAX_DEPTH:
+    if bracket_depth(raw) > MAX_DEPTH and _depth(rest) > MAX_DEPTH:
         raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
     if len(raw) > _SMALL_FILE or _SUSPECT_ESCAPE.search(raw):
         control = _bad_value(rest, "")

@@ -156,12 +156,11 @@ class CatalogService:
 
 def write_framework_file(fw: Framework, path: str | os.PathLike[str]) -> Path:
     """Write a framework version as a YAML framework file (atomically); returns the path."""
-    import yaml
-
+    from matrix_desktop.core.datafile import dump_yaml
     from matrix_desktop.core.framework_file import spec_from_framework
 
     target = Path(path)
-    text = yaml.safe_dump(spec_from_framework(fw), sort_keys=False, allow_unicode=True, width=100)
+    text = dump_yaml(spec_from_framework(fw))
     try:
         write_atomically(target, text.encode("utf-8"))
     except OSError as exc:

@@ -1,0 +1,164 @@
+"""Hostile framework and exchange files, generated here and fed through the real command line.
+
+Each is refused with one message naming the file and the place in it, a non-zero exit, and
+the database unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from exchange.helpers import logical_dump
+from matrix_desktop.__main__ import main
+from matrix_desktop.paths import examples_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAMEWORK = ROOT / "resources" / "frameworks" / "nhs_ics_maturity_matrix_2019.yaml"
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def ready_db(capsys, db_path):
+    assert run(capsys, "--database", str(db_path), "frameworks", "list")[0] == 0
+    return db_path
+
+
+def refused(capsys, db_path, *args, place: str) -> str:
+    before = logical_dump(db_path)
+    code, _, err = run(capsys, "--database", str(db_path), *args)
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert place in err, err
+    assert logical_dump(db_path) == before
+    return err
+
+
+def framework_spec() -> dict:
+    import yaml
+
+    return yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+
+
+def example_text() -> str:
+    return (examples_dir() / "barnsley.mdx.json").read_text(encoding="utf-8")
+
+
+# 1. Integer literals longer than Python's 4,300-digit limit.
+
+
+def test_huge_integer_in_yaml_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "huge.yaml"
+    text = FRAMEWORK.read_text(encoding="utf-8").replace("format: 1", "format: 1" + "0" * 5000)
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2")
+    assert "huge.yaml" in err and "integer" in err
+
+
+def test_huge_integer_in_json_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "huge.json"
+    text = json.dumps(framework_spec(), indent=1).replace('"format": 1', '"format": 1' + "0" * 5000)
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2 column")
+    assert "huge.json" in err and "integer" in err
+
+
+def test_huge_integer_in_exchange_file(capsys, ready_db, tmp_path):
+    path = tmp_path / "huge.mdx.json"
+    text = example_text()
+    assert '"format_version":1' in text
+    path.write_text(text.replace('"format_version":1', '"format_version":1' + "9" * 5000))
+    err = refused(capsys, ready_db, "import", str(path), place="column")
+    assert "huge.mdx.json" in err and "integer" in err
+
+
+# 2. Nesting 100,000 levels deep.
+
+
+def test_deep_json_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"notes": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 1 column")
+    assert "deep.json" in err and "nested" in err
+
+
+def test_deep_yaml_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("notes: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 1")
+    assert "deep.yaml" in err
+
+
+def test_deep_exchange_file(capsys, ready_db, tmp_path):
+    path = tmp_path / "deep.mdx.json"
+    text = example_text()
+    path.write_text('{"note": ' + "[" * 100_000 + "]" * 100_000 + ", " + text.lstrip()[1:])
+    err = refused(capsys, ready_db, "import", str(path), place="line 1 column")
+    assert "deep.mdx.json" in err and "nested" in err
+
+
+# 3. YAML alias amplification.
+
+
+def test_billion_laughs_framework(capsys, ready_db, tmp_path):
+    lines = ['a0: &a0 ["' + "lol" * 1000 + '"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    path = tmp_path / "laughs.yaml"
+    spec = FRAMEWORK.read_text(encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + spec.replace("notes:", "notes: *a9\nold_notes:"))
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2")
+    assert "laughs.yaml" in err and "alias" in err
+
+
+# 4. Duplicate keys.
+
+
+def test_duplicate_key_yaml_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "dupe.yaml"
+    text = FRAMEWORK.read_text(encoding="utf-8")
+    path.write_text(text.replace("format: 1\n", "format: 1\nname: First\n", 1), encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="'name'")
+    assert "dupe.yaml" in err and "twice" in err and "line " in err
+
+
+def test_duplicate_key_json_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "dupe.json"
+    text = json.dumps(framework_spec())
+    path.write_text('{"name": "First", ' + text[1:], encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="'name'")
+    assert "dupe.json" in err and "twice" in err
+
+
+# 5. NaN and Infinity.
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_json_framework(capsys, ready_db, tmp_path, literal):
+    path = tmp_path / "nan.json"
+    text = json.dumps(framework_spec(), indent=1).replace('"format": 1', f'"format": {literal}')
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2 column")
+    assert "nan.json" in err
+
+
+def test_non_finite_exchange_file(capsys, ready_db, tmp_path):
+    path = tmp_path / "nan.mdx.json"
+    path.write_text(example_text().replace('"format_version":1', '"format_version":NaN'))
+    err = refused(capsys, ready_db, "import", str(path), place="column")
+    assert "nan.mdx.json" in err and "NaN" in err
+
+
+def test_infinite_yaml_framework(capsys, ready_db, tmp_path):
+    path = tmp_path / "inf.yaml"
+    text = FRAMEWORK.read_text(encoding="utf-8").replace("format: 1", "format: .inf")
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2")
+    assert "inf.yaml" in err
