@@ -162,3 +162,25 @@ def test_infinite_yaml_framework(capsys, ready_db, tmp_path):
     path.write_text(text, encoding="utf-8")
     err = refused(capsys, ready_db, "frameworks", "import", str(path), place="line 2")
     assert "inf.yaml" in err
+
+
+# 6. Peer reviews whose reviews_id point at each other.
+
+
+def test_peer_reviews_reviewing_each_other(capsys, ready_db, tmp_path):
+    from matrix_desktop.exchange.codec import content_checksum
+
+    doc = json.loads(example_text())
+    first, second = (dict(a) for a in doc["assessments"][:2])
+    first.update(id="00000000-0000-4000-8000-00000000000a", kind="peer_review")
+    second.update(id="00000000-0000-4000-8000-00000000000b", kind="peer_review")
+    first["reviews_id"], second["reviews_id"] = second["id"], first["id"]
+    for a in (first, second):
+        a.pop("content_hash", None)
+        a["shared_hashes"] = []
+    doc["assessments"] = [first, second]
+    doc["checksum"] = content_checksum(doc)
+    path = tmp_path / "cycle.mdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    err = refused(capsys, ready_db, "import", str(path), place="assessments[0].reviews_id")
+    assert "cycle.mdx.json" in err and "peer review" in err

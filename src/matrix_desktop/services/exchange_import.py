@@ -10,7 +10,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.framework import Framework
-from matrix_desktop.core.model import AssessmentRecord, AuditEvent, Entity, Round, System, utcnow
+from matrix_desktop.core.model import (
+    AssessmentKind,
+    AssessmentRecord,
+    AuditEvent,
+    Entity,
+    Round,
+    System,
+    utcnow,
+)
 from matrix_desktop.core.model import new_id as make_id
 from matrix_desktop.exchange.codec import (
     Bundle,
@@ -314,8 +322,18 @@ class Planner:
         return AssessmentRecord(a.evolve(entity_id=eid, round_id=rid), rec.ratings, rec.votes)
 
     def _check_reviews(self, incoming: list[Incoming], ids: set[str]) -> None:
+        # A peer review reviews a self-assessment, never another peer review: so no chain or
+        # cycle of reviews (which the database's foreign key could not take) is imported.
+        kinds = {rec.assessment.id: rec.assessment.kind for _s, _i, rec, _d, _a in incoming}
         for source, i, rec, _digest, _ancestry in incoming:
             target = rec.assessment.reviews_id
+            if target and kinds.get(target, AssessmentKind.SELF_ASSESSMENT) is not (
+                AssessmentKind.SELF_ASSESSMENT
+            ):
+                raise ExchangeError(
+                    f"{source}: assessments[{i}].reviews_id: names {target}, a peer review; "
+                    "a peer review reviews a self-assessment"
+                )
             if target and target not in ids and not repo.has_assessment(self.s, target):
                 raise ExchangeError(
                     f"{source}: assessments[{i}].reviews_id: the assessment it reviews "
