@@ -184,3 +184,21 @@ def test_peer_reviews_reviewing_each_other(capsys, ready_db, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     err = refused(capsys, ready_db, "import", str(path), place="assessments[0].reviews_id")
     assert "cycle.mdx.json" in err and "peer review" in err
+
+
+# 7. `check` on a database with a damaged page.
+
+
+@pytest.mark.parametrize("page", [2, 3, 5, -1])
+def test_check_on_a_damaged_page(capsys, ready_db, page):
+    assert run(capsys, "--database", str(ready_db), "import", str(examples_dir()))[0] == 0
+    data = bytearray(ready_db.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    count = len(data) // size
+    at = (page if page > 0 else count - 1) % count * size
+    data[at + 8 : at + size] = b"\xa5" * (size - 8)
+    ready_db.write_bytes(bytes(data))
+    code, _, err = run(capsys, "--database", str(ready_db), "check")
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert "damaged" in err and str(ready_db) in err, err

@@ -295,15 +295,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
     from matrix_desktop.core.errors import StorageError
     from matrix_desktop.storage.backup import integrity_ok
     from matrix_desktop.storage.database import current_revision, resolve_location
+    from matrix_desktop.storage.integrity import foreign_key_problems
     from matrix_desktop.storage.schema import HEAD_REVISION
 
     location = resolve_location(args.database)
     if location.path is not None and not location.path.exists():
         raise StorageError(f"{location.path}: no such database")
-    svc = _services(args, read_only=True)
+    damaged = f"{location.path or location}: the database is damaged; restore a backup"
+    if location.path is not None:
+        # The file is checked before anything reads it: a damaged page makes any query fail.
+        ok, message = integrity_ok(location.path)
+        if not ok:
+            print(f"database: {location.path}")
+            print(f"integrity_check: {message}")
+            print(damaged, file=sys.stderr)
+            return 1
+    try:
+        svc = _services(args, read_only=True)
+    except sqlite3.DatabaseError as exc:
+        print(f"{damaged} ({exc})", file=sys.stderr)
+        return 1
     try:
         db = svc.db
         revision = current_revision(db.engine)
@@ -313,9 +331,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if db.path is not None:
             ok, message = integrity_ok(db.path)
             print(f"integrity_check: {message}")
-            with db.engine.connect() as conn:
-                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            print(f"foreign_key_check: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+            problems = foreign_key_problems(db.path)
+            print(f"foreign_key_check: {'ok' if not problems else f'{problems} problem(s)'}")
             ok = ok and not problems
         counts = (
             len(svc.catalog.frameworks()),
@@ -326,8 +343,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("frameworks: {}  systems: {}  entities: {}  assessments: {}".format(*counts))
     except MatrixError:
         raise
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        print(f"{damaged} ({getattr(exc, 'orig', exc)})", file=sys.stderr)
+        return 1
     finally:
         svc.close()
     if not ok:
-        print("the database is damaged; restore a backup", file=sys.stderr)
+        print(damaged, file=sys.stderr)
     return 0 if ok else 1
