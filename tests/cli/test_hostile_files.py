@@ -202,3 +202,45 @@ def test_check_on_a_damaged_page(capsys, ready_db, page):
     assert code == 1, err
     assert "Traceback" not in err
     assert "damaged" in err and str(ready_db) in err, err
+
+
+# 8. One rule for control characters in every text field.
+
+BAD_CHARACTERS = ["\x07", "\x7f", "\x85", "\u2028", "\u2029", "a\rb"]
+
+
+@pytest.mark.parametrize("char", BAD_CHARACTERS)
+def test_bad_character_in_framework_file(capsys, ready_db, tmp_path, char):
+    path = tmp_path / "chars.json"
+    spec = framework_spec()
+    spec["name"] = "Matrix" + char
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="name: contains")
+    assert "chars.json" in err and f"U+{ord(char[-2 if len(char) > 1 else 0]):04X}" in err
+
+
+@pytest.mark.parametrize("char", BAD_CHARACTERS)
+@pytest.mark.parametrize("escaped", [True, False])
+def test_bad_character_in_exchange_file(capsys, ready_db, tmp_path, char, escaped):
+    from matrix_desktop.exchange.codec import content_checksum
+
+    doc = json.loads(example_text())
+    doc["assessments"][0]["areas_to_develop"] = "x" + char
+    doc["assessments"][0].pop("content_hash", None)
+    doc["checksum"] = content_checksum(doc)
+    path = tmp_path / "chars.mdx.json"
+    path.write_text(json.dumps(doc, ensure_ascii=escaped), encoding="utf-8")
+    err = refused(
+        capsys, ready_db, "import", str(path), place="assessments[0].areas_to_develop: contains"
+    )
+    assert "chars.mdx.json" in err
+
+
+@pytest.mark.parametrize("char", BAD_CHARACTERS)
+def test_bad_character_in_an_edit(char):
+    from matrix_desktop.core.errors import ValidationFailed
+    from matrix_desktop.core.rules import check_text
+
+    with pytest.raises(ValidationFailed, match="Evidence contains"):
+        check_text("Evidence", "x" + char)
+    check_text("Evidence", "line one\r\nline two\n\ttabbed")

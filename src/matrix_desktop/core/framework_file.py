@@ -18,6 +18,7 @@ from matrix_desktop.core.framework import (
     Statement,
     SupportingSection,
 )
+from matrix_desktop.core.rules import find_bad_character
 
 FORMAT_VERSION = 1
 _KEY = r"^[a-z0-9][a-z0-9_\-]{0,79}$"
@@ -225,6 +226,9 @@ def parse_framework(data: Any, source: str = "<data>") -> Framework:
     """Return the Framework in already-parsed file data; FrameworkFileError says what is wrong."""
     if not isinstance(data, dict):
         raise FrameworkFileError(source, "the file does not hold a framework (expected a mapping)")
+    problem = find_bad_character(data)
+    if problem:
+        raise FrameworkFileError(source, problem)
     try:
         spec = FrameworkSpec.model_validate(data)
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,13 +23,54 @@ def check_editable(assessment: Assessment) -> None:
         )
 
 
+# The one rule for characters in text, used by framework files, exchange files and every
+# edit: C0 controls but tab and newline (carriage return only before a newline), DEL, the C1
+# control NEL, the Unicode line and paragraph separators, and unpaired UTF-16 surrogates.
+_BAD_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]|\r(?!\n)"
+)
+_NAMES = {0x2028: "line separator", 0x2029: "paragraph separator"}
+
+
+def bad_character(text: str) -> str | None:
+    """Return what is wrong with the first character text may not hold, or None."""
+    bad = _BAD_CHARACTER.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group()[0])
+    if 0xD800 <= code <= 0xDFFF:
+        return f"contains an unpaired surrogate U+{code:04X}"
+    if code in _NAMES:
+        return f"contains the invisible {_NAMES[code]} U+{code:04X}"
+    return f"contains control character U+{code:04X}"
+
+
+def find_bad_character(value: object, path: str = "") -> str | None:
+    """Return 'path: problem' for the first string (value or key) breaking bad_character."""
+    if isinstance(value, str):
+        problem = bad_character(value)
+        return f"{path or '(top level)'}: {problem}" if problem else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            inner = f"{path}.{k}" if path else str(k)
+            found = find_bad_character(k, inner) or find_bad_character(v, inner)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = find_bad_character(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
 def check_text(label: str, text: str, limit: int = MAX_TEXT) -> None:
-    """Raise ValidationFailed if text is too long or holds control characters."""
+    """Raise ValidationFailed if text is too long or holds a character text may not hold."""
     if len(text) > limit:
         raise ValidationFailed(f"{label} is {len(text):,} characters; the limit is {limit:,}.")
-    bad = [c for c in text if ord(c) < 32 and c not in "\n\r\t"]
-    if bad:
-        raise ValidationFailed(f"{label} contains control character U+{ord(bad[0]):04X}.")
+    problem = bad_character(text)
+    if problem:
+        raise ValidationFailed(f"{label} {problem}.")
 
 
 def validate_rating(framework: Framework, kind: EntityKind | str | None, rating: Rating) -> None:

@@ -18,6 +18,7 @@ from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
 from matrix_desktop.core.model import Entity, Round, System
+from matrix_desktop.core.rules import bad_character
 from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
@@ -36,21 +37,14 @@ from matrix_desktop.exchange.schema import (
 
 MAX_STRING = 200_000  # characters in any one string (the longest field, evidence, allows this)
 MAX_LIST = 100_000  # items in any one list
-# Control characters other than tab, newline and carriage return; lone UTF-16 surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def _bad_text(text: str, path: str) -> str | None:
     where = path or "(top level)"
     if len(text) > MAX_STRING:
         return f"{where}: is {len(text):,} characters; the limit is {MAX_STRING:,}"
-    bad = _FORBIDDEN.search(text)
-    if bad is None:
-        return None
-    code = ord(bad.group())
-    if code < 32:
-        return f"{where}: contains control character U+{code:04X}"
-    return f"{where}: contains an unpaired surrogate U+{code:04X}"
+    problem = bad_character(text)
+    return f"{where}: {problem}" if problem else None
 
 
 def _bad_value(value: Any, path: str) -> str | None:
@@ -92,12 +86,16 @@ def _depth(value: Any, limit: int = MAX_DEPTH, level: int = 0) -> int:
 
 # Quick scans of the raw text that prove the generic checks above cannot fail, so the
 # Python-level walks over every value run only when they might find something:
-# - a decoded string holds a control character or lone surrogate only if the text has an
-#   escape for one (strict JSON refuses them raw; UTF-8 cannot encode surrogates);
+# - a decoded string holds a character core.rules.bad_character refuses only if the text has
+#   an escape for one or holds DEL, NEL, U+2028 or U+2029 raw (strict JSON refuses the C0
+#   controls raw; UTF-8 cannot encode surrogates);
 # - a string over MAX_STRING characters or a list over MAX_LIST items needs more bytes than
 #   a file of at most _SMALL_FILE bytes has;
 # - nesting (counting brackets outside strings) bounds _depth from above.
-_SUSPECT_ESCAPE = re.compile(rb"\\(?:[bf]|u00[01][0-9a-fA-F]|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SUSPECT_ESCAPE = re.compile(
+    rb"\\(?:[bfr]|u00[01][0-9a-fA-F]|u007[fF]|u0085|u202[89]|u[dD][89a-fA-F][0-9a-fA-F]{2})"
+    rb"|\x7f|\xc2\x85|\xe2\x80[\xa8\xa9]"
+)
 _SMALL_FILE = min(MAX_STRING, 2 * MAX_LIST)
 
 
