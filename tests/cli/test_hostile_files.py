@@ -244,3 +244,34 @@ def test_bad_character_in_an_edit(char):
     with pytest.raises(ValidationFailed, match="Evidence contains"):
         check_text("Evidence", "x" + char)
     check_text("Evidence", "line one\r\nline two\n\ttabbed")
+
+
+# 9. Stages out of order; a framework version with the same key and version but other content.
+
+
+def test_descriptors_out_of_stage_order(capsys, ready_db, tmp_path):
+    spec = framework_spec()
+    descriptors = spec["domains"][1]["descriptors"]
+    spec["domains"][1]["descriptors"] = dict(reversed(list(descriptors.items())))
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    err = refused(
+        capsys, ready_db, "frameworks", "import", str(path), place="domains[1].descriptors"
+    )
+    assert "order.json" in err and "order" in err
+
+
+def test_framework_with_other_content_under_same_version(capsys, ready_db, tmp_path):
+    from matrix_desktop.exchange.codec import content_checksum
+
+    doc = json.loads(example_text())
+    assert doc["frameworks"]
+    doc["frameworks"][0]["name"] += " (edited)"
+    doc["checksum"] = content_checksum(doc)
+    path = tmp_path / "edited.mdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = logical_dump(ready_db)
+    code, out, err = run(capsys, "--database", str(ready_db), "import", "--dry-run", str(path))
+    assert code == 0, err
+    assert "edited.mdx.json carries different content under the same key and version" in out
+    assert logical_dump(ready_db) == before

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.framework_file import spec_from_framework
 from matrix_desktop.core.model import (
     AssessmentKind,
     AssessmentRecord,
@@ -93,9 +94,15 @@ class Planner:
             entity_map = self._entities(source, bundle, system_map)
             round_map = self._rounds(bundle)
             for fw in bundle.frameworks:
-                if (fw.key, fw.version) not in self.frameworks:
+                known = self.frameworks.get((fw.key, fw.version))
+                if known is None:
                     self.frameworks[(fw.key, fw.version)] = fw
                     self.new_frameworks.append(fw)
+                elif spec_from_framework(known) != spec_from_framework(fw):
+                    skipped.append(
+                        f"framework  {fw.title}: {_file_name(source)} carries different content "
+                        "under the same key and version; the copy here is kept and used"
+                    )
             for i, rec in enumerate(bundle.records):
                 where = f"{source}: assessments[{i}]"
                 rec = self._checked(where, rec, entity_map, round_map)
