@@ -239,3 +239,24 @@ def test_fuzzing_reached_the_deep_checks(world) -> None:  # type: ignore[no-unty
         "json": any("not valid JSON" in m for m in MESSAGES),
     }
     assert all(reached.values()), reached
+
+
+def test_fuzz_benchmark_reports_no_crash_hang_or_change(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # benchmarks/fuzz.py: the same mutations plus hostile ones, through the real import.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "fuzz.py"), "--cases", "60", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = {f["name"]: f["value"] for f in json.loads(result.stdout.splitlines()[-1])["figures"]}
+    assert figures["files_tried"] == 60
+    assert figures["crashes"] == figures["hangs"] == figures["refused_but_changed"] == 0
