@@ -249,18 +249,6 @@ def test_bad_character_in_an_edit(char):
 # 9. Stages out of order; a framework version with the same key and version but other content.
 
 
-def test_descriptors_out_of_stage_order(capsys, ready_db, tmp_path):
-    spec = framework_spec()
-    descriptors = spec["domains"][1]["descriptors"]
-    spec["domains"][1]["descriptors"] = dict(reversed(list(descriptors.items())))
-    path = tmp_path / "order.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
-    err = refused(
-        capsys, ready_db, "frameworks", "import", str(path), place="domains[1].descriptors"
-    )
-    assert "order.json" in err and "order" in err
-
-
 def test_framework_with_other_content_under_same_version(capsys, ready_db, tmp_path):
     from matrix_desktop.exchange.codec import content_checksum
 

@@ -276,26 +276,4 @@ def read_framework_file(path: Any) -> Framework:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrameworkFileError(str(p), f"{where}{problem}") from None
-    fw = parse_framework(data, str(p))
-    problem = _stage_order_problem(data, [s.key for s in fw.stages])
-    if problem:
-        raise FrameworkFileError(str(p), problem)
-    return fw
-
-
-def _stage_order_problem(data: dict[str, Any], order: list[str]) -> str | None:
-    """Return where a file lists descriptors in an order other than its stages', or None.
-
-    Files are written by people, who read the stages in the order given; a file listing
-    them in another order is most likely a mistake. (Stored copies sort keys, so only files
-    are checked.)
-    """
-    for group in ("domains", "supporting"):
-        for i, section in enumerate(data.get(group) or []):
-            listed = list(section.get("descriptors") or {})
-            if listed != [k for k in order if k in listed]:
-                return (
-                    f"{group}[{i}].descriptors: the stages are listed as {', '.join(listed)}; "
-                    f"list them in the framework's order ({', '.join(order)})"
-                )
-    return None
+    return parse_framework(data, str(p))
