@@ -33,9 +33,9 @@ from matrix_desktop.core.model import (
     Confidence,
     Direction,
     Participant,
-    Rating,
     Vote,
     new_id,
+    rating_as_dict,
 )
 
 CONFLICT = 3
@@ -402,29 +402,6 @@ def _domains_of(svc, record: AssessmentRecord, fw: Framework) -> list[Domain]:
     return [d for d in fw.domains if d.applies(kind) or d.key in rated]
 
 
-def _rating_json(r: Rating) -> dict[str, object]:
-    def value(v: object) -> object:
-        return getattr(v, "value", v)
-
-    return {
-        "stage": r.stage,
-        "confidence": value(r.confidence),
-        "direction": value(r.direction),
-        "evidence": r.evidence,
-        "rationale": r.rationale,
-        "statements_met": list(r.statements_met),
-        "enablers": [{"text": t.text, "tags": list(t.tags)} for t in r.enablers],
-        "support_requests": [{"text": t.text, "tags": list(t.tags)} for t in r.support_requests],
-        "actions": [
-            {"id": x.id, "what": x.what, "owner": x.owner, "due": x.due} for x in r.actions
-        ],
-        "review_position": value(r.review_position),
-        "review_comment": r.review_comment,
-        "review_suggestions": r.review_suggestions,
-        "carried_forward": r.carried_forward,
-    }
-
-
 def cmd_assessment_show(args: argparse.Namespace) -> int:
     svc = _open(args, read_only=True)
     try:
@@ -462,7 +439,7 @@ def cmd_assessment_show(args: argparse.Namespace) -> int:
                 "number": d.number,
                 "key": d.key,
                 "title": d.title,
-                **_rating_json(record.rating(d.key)),
+                **rating_as_dict(record.rating(d.key)),
                 "votes": [
                     {
                         "participant_id": v.participant_id,

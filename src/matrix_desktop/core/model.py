@@ -141,6 +141,27 @@ class Rating:
         return replace(self, **changes)
 
 
+def rating_as_dict(r: Rating) -> dict[str, object]:
+    """Return a rating's fields as plain JSON values (exchange files, `assessment show`)."""
+    return {
+        "stage": r.stage,
+        "confidence": r.confidence.value if r.confidence else None,
+        "direction": r.direction.value if r.direction else None,
+        "evidence": r.evidence,
+        "rationale": r.rationale,
+        "statements_met": list(r.statements_met),
+        "enablers": [{"text": t.text, "tags": list(t.tags)} for t in r.enablers],
+        "support_requests": [{"text": t.text, "tags": list(t.tags)} for t in r.support_requests],
+        "actions": [
+            {"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions
+        ],
+        "review_position": r.review_position.value if r.review_position else None,
+        "review_comment": r.review_comment,
+        "review_suggestions": r.review_suggestions,
+        "carried_forward": r.carried_forward,
+    }
+
+
 @dataclass(frozen=True)
 class Vote:
     """One participant's view of a domain's stage."""

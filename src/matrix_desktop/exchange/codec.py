@@ -29,6 +29,7 @@ from matrix_desktop.core.model import (
     System,
     ThemeItem,
     Vote,
+    rating_as_dict,
     utcnow,
 )
 from matrix_desktop.exchange.schema import (
@@ -115,24 +116,7 @@ def record_from_content(
 
 
 def _rating_doc(r: Rating) -> dict[str, Any]:
-    return {
-        "domain": r.domain_key,
-        "stage": r.stage,
-        "confidence": r.confidence.value if r.confidence else None,
-        "direction": r.direction.value if r.direction else None,
-        "evidence": r.evidence,
-        "rationale": r.rationale,
-        "statements_met": list(r.statements_met),
-        "enablers": [{"text": t.text, "tags": list(t.tags)} for t in r.enablers],
-        "support_requests": [{"text": t.text, "tags": list(t.tags)} for t in r.support_requests],
-        "actions": [
-            {"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions
-        ],
-        "review_position": r.review_position.value if r.review_position else None,
-        "review_comment": r.review_comment,
-        "review_suggestions": r.review_suggestions,
-        "carried_forward": r.carried_forward,
-    }
+    return {"domain": r.domain_key, **rating_as_dict(r)}
 
 
 def _assessment_doc(rec: AssessmentRecord) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from matrix_desktop.core.model import Assessment, AuditEvent, Rating, Status, Vo
 from matrix_desktop.storage.convert import (
     assessment_from_row,
     assessment_values,
+    audit_from_row,
     rating_from_row,
     rating_values,
 )
@@ -196,10 +197,7 @@ def audit_since(session: Session, after_id: int, limit: int = 500) -> list[Audit
     rows = session.execute(
         select(_AU).where(_AU.c.id > after_id).order_by(_AU.c.id).limit(limit)
     ).all()
-    return [
-        AuditEvent(r.id, r.at, r.user, r.action, r.assessment_id, r.domain_key, r.detail)
-        for r in rows
-    ]
+    return [audit_from_row(r) for r in rows]  # type: ignore[arg-type]
 
 
 def last_audit_id(session: Session) -> int:

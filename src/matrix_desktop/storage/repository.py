@@ -24,6 +24,7 @@ from matrix_desktop.core.model import (
     new_id,
     utcnow,
 )
+from matrix_desktop.storage import edits
 from matrix_desktop.storage.convert import (
     assessment_from_row,
     assessment_to_row,
@@ -482,17 +483,9 @@ def add_sync_hashes(
 # -- audit trail and metadata --------------------------------------------------------------
 
 
-def append_audit(session: Session, event: AuditEvent) -> None:
-    session.add(
-        AuditRow(
-            at=event.at,
-            user=event.user,
-            action=event.action,
-            assessment_id=event.assessment_id,
-            domain_key=event.domain_key,
-            detail=event.detail,
-        )
-    )
+def append_audit(session: Session, event: AuditEvent) -> int:
+    """Add an audit event; returns its id (one appender: storage.edits.append_audit)."""
+    return edits.append_audit(session, event)
 
 
 def append_audits(session: Session, events: list[AuditEvent]) -> None:
