@@ -156,7 +156,9 @@ def _stage_names(fw: Framework) -> dict[str, str]:
 
 
 def diff_statements(
-    old: Sequence[Statement], new: Sequence[Statement], old_names: dict[str, str],
+    old: Sequence[Statement],
+    new: Sequence[Statement],
+    old_names: dict[str, str],
     new_names: dict[str, str],
 ) -> tuple[StatementChange, ...]:
     """Return the statement changes from one domain's statements to another's."""
@@ -177,8 +179,12 @@ def diff_statements(
             right.remove(match)
             changes.append(
                 StatementChange(
-                    "moved", old_names.get(s.stage_key, s.stage_key),
-                    new_names.get(match.stage_key, match.stage_key), s.text, match.text, 1.0,
+                    "moved",
+                    old_names.get(s.stage_key, s.stage_key),
+                    new_names.get(match.stage_key, match.stage_key),
+                    s.text,
+                    match.text,
+                    1.0,
                 )
             )
     # 3. Similar text: reworded, the most alike pairs first (the same stage preferred).
@@ -199,19 +205,27 @@ def diff_statements(
         s, t = left[i], right[j]
         changes.append(
             StatementChange(
-                "reworded", old_names.get(s.stage_key, s.stage_key),
-                new_names.get(t.stage_key, t.stage_key), s.text, t.text, round(ratio, 2),
+                "reworded",
+                old_names.get(s.stage_key, s.stage_key),
+                new_names.get(t.stage_key, t.stage_key),
+                s.text,
+                t.text,
+                round(ratio, 2),
             )
         )
     for i, s in enumerate(left):
         if i not in used_left:
             changes.append(
-                StatementChange("removed", old_names.get(s.stage_key, s.stage_key), None, s.text, None)
+                StatementChange(
+                    "removed", old_names.get(s.stage_key, s.stage_key), None, s.text, None
+                )
             )
     for j, t in enumerate(right):
         if j not in used_right:
             changes.append(
-                StatementChange("added", None, new_names.get(t.stage_key, t.stage_key), None, t.text)
+                StatementChange(
+                    "added", None, new_names.get(t.stage_key, t.stage_key), None, t.text
+                )
             )
     rank: dict[str, int] = {}
     for name in [*new_names.values(), *old_names.values()]:
@@ -316,6 +330,7 @@ def diff_frameworks(old: Framework, new: Framework) -> FrameworkDiff:
     if [s.key for s in old.stages] != [s.key for s in new.stages] or old_stages != new_stages:
         details.append(f"Stages: {', '.join(old_stages)} -> {', '.join(new_stages)}")
     if (old.threshold_stage, old.threshold_label) != (new.threshold_stage, new.threshold_label):
+
         def threshold(fw: Framework) -> str:
             return fw.stage(fw.threshold_stage).name if fw.threshold_stage else "none"
 

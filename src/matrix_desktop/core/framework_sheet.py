@@ -111,6 +111,13 @@ def split_statements(cell: str | None) -> list[str]:
     return [line for line in lines if line]
 
 
+def _cell(row: tuple[str | None, ...], column: int | None) -> str:
+    """Return the text of a cell ('' when empty or beyond the row's end)."""
+    if column is None or column >= len(row):
+        return ""
+    return row[column] or ""
+
+
 @dataclass(frozen=True)
 class _StageInfo:
     key: str
@@ -280,12 +287,17 @@ class _Reader:
         desc_col = header.index("description") if "description" in header else None
         stages: list[_StageInfo] = []
         for r, row in enumerate(sheet.rows[1:], start=2):
-            cell = lambda i: (row[i] or "").strip() if i is not None and i < len(row) else ""  # noqa: E731
+
+            def cell(i: int | None, row: tuple[str | None, ...] = row) -> str:
+                return _cell(row, i).strip()
+
             name = cell(name_col)
             if not name and not cell(key_col) and not cell(desc_col):
                 continue
             if not name:
-                raise self.fail(f"{where(sheet.name, r, name_col + 1, 'Name')}: the stage's name is empty")
+                raise self.fail(
+                    f"{where(sheet.name, r, name_col + 1, 'Name')}: the stage's name is empty"
+                )
             for i in (name_col, key_col, desc_col):
                 if i is not None:
                     self.check_text(cell(i), where(sheet.name, r, i + 1))
@@ -325,9 +337,7 @@ class _Reader:
             for role, names in wanted.items():
                 if n in names:
                     if role in found:
-                        raise self.fail(
-                            f"{where(sheet.name, 1, c + 1, h)}: a second {role} column"
-                        )
+                        raise self.fail(f"{where(sheet.name, 1, c + 1, h)}: a second {role} column")
                     found[role] = c
         return found
 
@@ -345,9 +355,7 @@ class _Reader:
                 "statement: Domain, Stage, Statement)"
             )
         header = sheet.rows[0]
-        stage_cols = [
-            c for c in range(len(header)) if c not in cols.values() and _norm(header[c])
-        ]
+        stage_cols = [c for c in range(len(header)) if c not in cols.values() and _norm(header[c])]
         if not stage_cols:
             raise self.fail(f"{where(sheet.name, 1)}: no stage columns (e.g. Emerging, Developing)")
         if stages is None:
@@ -368,7 +376,10 @@ class _Reader:
             order.append(i)
         domains: list[dict[str, Any]] = []
         for r, row in enumerate(sheet.rows[1:], start=2):
-            cell = lambda c: (row[c] if c < len(row) else None) or ""  # noqa: E731
+
+            def cell(c: int, row: tuple[str | None, ...] = row) -> str:
+                return _cell(row, c)
+
             if not any((v or "").strip() for v in row):
                 continue
             title = cell(cols["title"]).strip()
@@ -379,7 +390,9 @@ class _Reader:
                     "has no title"
                 )
             for c in range(len(row)):
-                self.check_text(cell(c), where(sheet.name, r, c + 1, header[c] if c < len(header) else None))
+                self.check_text(
+                    cell(c), where(sheet.name, r, c + 1, header[c] if c < len(header) else None)
+                )
             descriptors: dict[str, list[str]] = {s.key: [] for s in stages}
             for c, i in zip(stage_cols, order, strict=True):
                 texts = split_statements(cell(c))
@@ -412,7 +425,11 @@ class _Reader:
             c = cols.get(role)
             return ((row[c] if c is not None and c < len(row) else None) or "").strip()
 
-        key = cell("key") or slug(title, f"{'section' if supporting else 'domain'}_{position}")
+        key = (
+            cell("key")
+            or self.known_key(title, supporting)
+            or slug(title, f"{'section' if supporting else 'domain'}_{position}")
+        )
         out: dict[str, Any] = {"key": key, "title": title}
         if not supporting:
             self.where_domain[position - 1] = f"{where(sheet.name, r)} (domain {title!r})"
@@ -433,6 +450,13 @@ class _Reader:
             if summary:
                 out["summary"] = summary
         return out
+
+    def known_key(self, title: str, supporting: bool) -> str | None:
+        """Return the key the stored version gives a domain of this title (keeps ids stable)."""
+        if self.base is None:
+            return None
+        sections = self.base.supporting if supporting else self.base.domains
+        return next((d.key for d in sections if _norm(d.title) == _norm(title)), None)
 
     # -- domains: a row per statement --------------------------------------------------
     def statement_rows(
@@ -459,11 +483,17 @@ class _Reader:
         domains: dict[str, dict[str, Any]] = {}
         last_stage: dict[str, tuple[int, str]] = {}
         for r, row in enumerate(sheet.rows[1:], start=2):
-            cell = lambda c: ((row[c] if c < len(row) else None) or "").strip()  # noqa: E731
+
+            def cell(c: int, row: tuple[str | None, ...] = row) -> str:
+                return _cell(row, c).strip()
+
             if not any((v or "").strip() for v in row):
                 continue
             for c in range(len(row)):
-                self.check_text(row[c] or "", where(sheet.name, r, c + 1, header[c] if c < len(header) else None))
+                self.check_text(
+                    row[c] or "",
+                    where(sheet.name, r, c + 1, header[c] if c < len(header) else None),
+                )
             title, stage_text, text = cell(cols["title"]), cell(cols["stage"]), cell(cols["text"])
             for role, value, label in (("title", title, "Domain"), ("stage", stage_text, "Stage")):
                 if not value:
@@ -479,8 +509,12 @@ class _Reader:
                 )
             self.check_statements([text], where(sheet.name, r, cols["text"] + 1, "Statement"))
             place = where(sheet.name, r, cols["stage"] + 1, "Stage")
-            if derive and not any(_norm(stage_text) in (_norm(s.name), _norm(s.key)) for s in found):
-                found.append(_StageInfo(slug(stage_text, f"stage_{len(found) + 1}"), stage_text, None))
+            if derive and not any(
+                _norm(stage_text) in (_norm(s.name), _norm(s.key)) for s in found
+            ):
+                found.append(
+                    _StageInfo(slug(stage_text, f"stage_{len(found) + 1}"), stage_text, None)
+                )
             i = self.match_stage(found, stage_text, place)
             ident = _norm(cell(cols["key"]) if "key" in cols else "") or _norm(title)
             if ident not in domains:
@@ -515,9 +549,9 @@ def framework_from_sheets(
     """Return the framework in a workbook's sheets, checked by the YAML framework rules.
 
     given: framework fields the user supplies (key, version, name, publisher, published,
-    applies_to, ...), over any in a 'Framework' sheet. bases: the newest stored version of each
-    framework key; a sheet of a known key without a 'Stages' sheet or details takes them from it. FrameworkFileError names the
-    sheet, row and column of the first problem.
+    applies_to, ...), over any in a 'Framework' sheet. bases: the newest stored version of
+    each framework key; a sheet of a known key without a 'Stages' sheet or details takes them
+    from it. FrameworkFileError names the sheet, row and column of the first problem.
     """
     reader = _Reader(source, given or {}, bases or {})
     named = reader.pick(sheets)

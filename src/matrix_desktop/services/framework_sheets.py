@@ -236,7 +236,9 @@ class FrameworkSheetService:
             newest[fw.key] = fw
         return newest
 
-    def read(self, path: str | os.PathLike[str], given: Mapping[str, Any] | None = None) -> Framework:
+    def read(
+        self, path: str | os.PathLike[str], given: Mapping[str, Any] | None = None
+    ) -> Framework:
         """Return the framework in a file (XLSX, CSV, YAML or JSON), checked, not stored."""
         if not is_sheet_file(path):
             if given:
@@ -247,7 +249,9 @@ class FrameworkSheetService:
             return read_framework_file(path)
         return framework_from_sheets(read_sheets(path), str(path), given, self.newest_versions())
 
-    def preview(self, path: str | os.PathLike[str], given: Mapping[str, Any] | None = None) -> FrameworkPreview:
+    def preview(
+        self, path: str | os.PathLike[str], given: Mapping[str, Any] | None = None
+    ) -> FrameworkPreview:
         """Return what importing this file would do; changes nothing."""
         fw = self.read(path, given)
         self.catalog.forget_frameworks()  # another copy may have added versions since
@@ -362,12 +366,19 @@ def framework_xlsx(fw: Framework) -> bytes:
         for d in spec["domains"]
     ]
     widths = [8, 24, 30, 20, 30] + [60] * len(stage_names)
-    sheet("Matrix", ["Number", "Key", "Domain", "Applies to", "Summary", *stage_names], domains, widths)
+    sheet(
+        "Matrix",
+        ["Number", "Key", "Domain", "Applies to", "Summary", *stage_names],
+        domains,
+        widths,
+    )
     if spec["supporting"]:
         rows = [
             [s["key"], s["title"], *cells(s["title"], s["descriptors"])] for s in spec["supporting"]
         ]
-        sheet("Supporting", ["Key", "Section", *stage_names], rows, [16, 30] + [60] * len(stage_names))
+        sheet(
+            "Supporting", ["Key", "Section", *stage_names], rows, [16, 30] + [60] * len(stage_names)
+        )
     wb.properties.creator = "matrix-desktop"
     wb.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
