@@ -91,8 +91,16 @@ def _hostile(tmp_path, make):
             lambda wb, ws: [ws.append(["D", f"s{i}"]) for i in range(10_000)],
             r"sheet 'Matrix', row 5,002, column A: a framework sheet has at most 5,000 rows",
         ),
+        (
+            lambda wb, ws: setattr(ws.row_dimensions[3], "hidden", True),
+            r"sheet 'Matrix', row 3: the row is hidden",
+        ),
+        (
+            lambda wb, ws: setattr(ws.column_dimensions["C"], "hidden", True),
+            r"sheet 'Matrix', row 1, column C: the column is hidden",
+        ),
     ],
-    ids=["merged", "formula", "hidden", "10000-rows"],
+    ids=["merged", "formula", "hidden", "10000-rows", "hidden-row", "hidden-column"],
 )
 def test_hostile_spreadsheets_are_refused_naming_the_place(services, tmp_path, make, expected):
     path = _hostile(tmp_path, make)

@@ -58,6 +58,9 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     dialog = FrameworkImportDialog(services.framework_sheets, str(path), window)
     qtbot.addWidget(dialog)
     _activate(qtbot, dialog)
+    from test_accessible_names import unnamed_controls
+
+    assert unnamed_controls(dialog) == []
     # The sheet has no details: the preview says so and Import is off.
     assert not dialog.import_button.isEnabled()
     assert "key, version" in dialog.view.toPlainText() and "missing" in dialog.view.toPlainText()
@@ -85,6 +88,7 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     diff = FrameworkDiffDialog(services.catalog.frameworks(), services.framework_sheets, window)
     qtbot.addWidget(diff)
     _activate(qtbot, diff)
+    assert unnamed_controls(diff) == []
     assert diff.framework_box.currentData() == SYB
     assert (diff.old_box.currentData(), diff.new_box.currentData()) == ("v1-4", "v1-5")
     assert "1 statement(s) added" in diff.summary.text()

@@ -100,6 +100,7 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
                     f"{where(ws.title, first.min_row, first.min_col)}: merged cells "
                     f"({first.coord}); unmerge them so each domain and stage has its own cell",
                 )
+            _refuse_hidden_rows_and_columns(source, ws)
             rows: list[tuple[str | None, ...]] = []
             for r, row in enumerate(ws.iter_rows(), start=1):
                 values: list[str | None] = []
@@ -120,6 +121,22 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
         return sheets
     finally:
         wb.close()
+
+
+def _refuse_hidden_rows_and_columns(source: str, ws: Any) -> None:
+    """Refuse hidden rows or columns within the used range: they would import unseen text."""
+    for r, dim in sorted(ws.row_dimensions.items()):
+        if dim.hidden and r <= ws.max_row:
+            raise FrameworkFileError(
+                source, f"{where(ws.title, r)}: the row is hidden; unhide it (or delete it)"
+            )
+    for dim in ws.column_dimensions.values():
+        first = dim.min or 0
+        if dim.hidden and first and first <= ws.max_column:
+            raise FrameworkFileError(
+                source,
+                f"{where(ws.title, 1, first)}: the column is hidden; unhide it (or delete it)",
+            )
 
 
 def read_csv(path: str | os.PathLike[str]) -> list[Sheet]:

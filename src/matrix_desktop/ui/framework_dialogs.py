@@ -103,6 +103,7 @@ class FrameworkImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         for button in buttons.buttons():
             button.setAutoDefault(False)
+            button.setAccessibleName(button.text().replace("&", ""))
         # Enter in a field checks again (the default button); it never imports.
         self.check_button.setDefault(True)
         layout.addWidget(buttons)
@@ -195,6 +196,8 @@ class FrameworkDiffDialog(QDialog):
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            button.setAccessibleName(button.text().replace("&", ""))
         layout.addWidget(buttons)
         self.framework_box.currentIndexChanged.connect(self._on_framework_box_changed)
         self.old_box.currentIndexChanged.connect(self._on_version_changed)
