@@ -136,7 +136,7 @@ def test_domain_errors_from_the_yaml_rules_point_at_the_row():
 def test_too_many_rows_named():
     rows = tuple(("L", f"s{i}") for i in range(10_000))
     sheet = Sheet("Matrix", (("Domain", "Emerging"), *rows))
-    with pytest.raises(FrameworkFileError, match=r"sheet 'Matrix', row 5,001, column A"):
+    with pytest.raises(FrameworkFileError, match=r"sheet 'Matrix', row 5,002, column A"):
         framework_from_sheets([sheet], "m.xlsx", DETAILS)
 
 
@@ -167,6 +167,12 @@ def test_framework_sheet_details_and_a_stored_base():
     bad = Sheet("Framework", (("Field", "Value"), ("colour", "blue")))
     with pytest.raises(FrameworkFileError, match=r"sheet 'Framework', row 2, column A.*'colour'"):
         framework_from_sheets([bad, sheet], "f.xlsx", DETAILS)
+
+
+def test_text_under_a_column_without_a_header_is_refused():
+    sheet = matrix(("L", "a", None, None, None, None, "stray"))
+    with pytest.raises(FrameworkFileError, match=r"row 2, column G: text in a column with no"):
+        framework_from_sheets([sheet], "m.xlsx", DETAILS)
 
 
 def test_helpers():

@@ -149,3 +149,21 @@ def test_csv_a_row_per_statement(services, tmp_path):
     )
     assert preview.status == "new" and preview.diff is None
     assert [s.key for s in preview.framework.stages] == ["emerging", "developing", "thriving"]
+
+
+def test_csv_separated_by_semicolons_and_a_csv_too_long(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(
+        'Domain;Emerging;Thriving\nLeadership;"Leaders meet, talk; agree";Delivered\n',
+        encoding="utf-8",
+    )
+    [sheet] = read_sheets(path)
+    assert sheet.rows[1] == ("Leadership", "Leaders meet, talk; agree", "Delivered")
+    long = tmp_path / "long.csv"
+    long.write_text("Domain,Stage,Statement\n" + "L,Emerging,x\n" * 10_000, encoding="utf-8")
+    with pytest.raises(FrameworkFileError, match=r"sheet 'long', row 5,002, column A"):
+        read_sheets(long)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Domain,Emerging\nCaf\xe9,x\n".encode("latin-1"))
+    with pytest.raises(FrameworkFileError, match="not UTF-8"):
+        read_sheets(latin)

@@ -148,10 +148,10 @@ class _Reader:
         named: dict[str, Sheet] = {}
         others: list[Sheet] = []
         for sheet in sheets:
-            if len(sheet.rows) > MAX_ROWS:
+            if len(sheet.rows) > MAX_ROWS + 1:  # the header and MAX_ROWS rows under it
                 raise self.fail(
-                    f"{where(sheet.name, MAX_ROWS + 1, 1)}: a framework sheet has at most "
-                    f"{MAX_ROWS:,} rows; this one has {len(sheet.rows):,}"
+                    f"{where(sheet.name, MAX_ROWS + 2, 1)}: a framework sheet has at most "
+                    f"{MAX_ROWS:,} rows under its header; this one has {len(sheet.rows) - 1:,}"
                 )
             role = _norm(sheet.name)
             if role in ("framework", "stages", "matrix", "statements", "supporting"):
@@ -326,6 +326,13 @@ class _Reader:
                 f"{MAX_COLUMNS} columns"
             )
         normed = [_norm(h) for h in header]
+        for r, row in enumerate(sheet.rows[1:], start=2):
+            for c, value in enumerate(row):
+                if (value or "").strip() and (c >= len(normed) or not normed[c]):
+                    raise self.fail(
+                        f"{where(sheet.name, r, c + 1)}: text in a column with no header in "
+                        "row 1; give the column a header (a stage's name) or clear it"
+                    )
         if any(n in _STAGE for n in normed):
             return self.statement_rows(sheet, stages, supporting)
         return self.matrix_rows(sheet, stages, supporting)

@@ -84,7 +84,7 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
                 raise FrameworkFileError(
                     source,
                     f"{where(ws.title, MAX_ROWS + 2, 1)}: a framework sheet has at most "
-                    f"{MAX_ROWS:,} rows; this one has {ws.max_row:,}",
+                    f"{MAX_ROWS:,} rows under its header; this one has {ws.max_row - 1:,}",
                 )
             if ws.max_column > MAX_COLUMNS:
                 raise FrameworkFileError(
@@ -152,19 +152,18 @@ def read_csv(path: str | os.PathLike[str]) -> list[Sheet]:
         raise FrameworkFileError(
             str(p), f"is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'"
         ) from None
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The separator is the header's: statements themselves hold commas and semicolons.
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
     rows: list[tuple[str | None, ...]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
-            if len(rows) > MAX_ROWS:
+            if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows under it
                 raise FrameworkFileError(
                     str(p),
-                    f"{where(p.stem, reader.line_num, 1)}: a framework sheet has at most "
-                    f"{MAX_ROWS:,} rows",
+                    f"{where(p.stem, len(rows) + 1, 1)}: a framework sheet has at most "
+                    f"{MAX_ROWS:,} rows under its header",
                 )
             values: list[str | None] = [v if v != "" else None for v in row]
             while values and values[-1] is None:
