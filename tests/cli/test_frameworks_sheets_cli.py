@@ -48,7 +48,7 @@ def test_export_xlsx_edit_import_as_new_version_then_diff(capsys, db_path, tmp_p
     assert "added: SYB Place Development Matrix (v1-5)" in out
     code, out, err = run(capsys, *db, "frameworks", "diff", SYB, "v1-4", "v1-5")
     assert code == 0, err
-    assert "0 domain(s) added; 0 domain(s) removed; 2 domain(s) changed" in out
+    assert "2 domains changed; 1 statement added; 1 statement reworded." in out
     assert "~ reworded (Emerging):" in out and "[-shared-] {+common+}" in out
     assert "+ added (Thriving): Leaders publish an annual review" in out
 

@@ -57,4 +57,4 @@ def test_added_removed_reworded_and_moved_statements_and_domains():
     assert ("changed", "Workforce and people") in kinds
     text = diff.text()
     assert "+ Domain added: Digital" in text and "~ reworded (Emerging):" in text
-    assert "1 domain(s) added; 1 domain(s) removed" in diff.summary()
+    assert "1 domain added; 1 domain removed; 2 domains changed" in diff.summary()

@@ -91,7 +91,7 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     assert unnamed_controls(diff) == []
     assert diff.framework_box.currentData() == SYB
     assert (diff.old_box.currentData(), diff.new_box.currentData()) == ("v1-4", "v1-5")
-    assert "1 statement(s) added" in diff.summary.text()
+    assert "1 statement added" in diff.summary.text()
     assert "Partners publish a yearly account" in diff.view.toPlainText()
     qtbot.keyClick(diff.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     assert diff.focusWidget() is diff.new_box
@@ -99,7 +99,7 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     assert diff.new_box.currentData() == "v1-4"
     assert "same version" in diff.summary.text()
     qtbot.keyClick(diff.new_box, Qt.Key.Key_Down)
-    assert "1 statement(s) added" in diff.summary.text()
+    assert "1 statement added" in diff.summary.text()
 
 
 def test_a_hostile_sheet_is_refused_in_the_preview_naming_the_cell(qtbot, ctx, db_path, tmp_path):

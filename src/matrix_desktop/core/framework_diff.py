@@ -102,18 +102,19 @@ class FrameworkDiff:
         return sum(1 for s in self.sections for c in s.statements if c.kind == kind)
 
     def summary(self) -> str:
-        """Return one line: domains and statements added, removed, reworded, moved."""
+        """Return one line: how many domains and statements were added, removed, reworded."""
         if self.is_empty:
             return "No differences."
         domains = [s for s in self.sections if not s.supporting]
         parts = [
-            f"{sum(1 for s in domains if s.kind == k)} domain(s) {k}"
+            _count(sum(1 for s in domains if s.kind == k), "domain", k)
             for k in ("added", "removed", "changed")
         ]
         parts += [
-            f"{self.count(k)} statement(s) {k}" for k in ("added", "removed", "reworded", "moved")
+            _count(self.count(k), "statement", k) for k in ("added", "removed", "reworded", "moved")
         ]
-        return "; ".join(parts) + "."
+        shown = [p for p in parts if p]
+        return ("; ".join(shown) if shown else "Details changed") + "."
 
     def lines(self) -> list[str]:
         """Return the whole difference as readable lines."""
@@ -128,6 +129,10 @@ class FrameworkDiff:
 
     def text(self) -> str:
         return "\n".join(self.lines())
+
+
+def _count(n: int, noun: str, verb: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'} {verb}" if n else ""
 
 
 def word_changes(old: str, new: str) -> str:
