@@ -167,3 +167,20 @@ def test_csv_separated_by_semicolons_and_a_csv_too_long(tmp_path):
     latin.write_bytes("Domain,Emerging\nCaf\xe9,x\n".encode("latin-1"))
     with pytest.raises(FrameworkFileError, match="not UTF-8"):
         read_sheets(latin)
+
+
+def test_not_a_workbook_and_a_huge_sheet_refused_before_a_full_load(tmp_path):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("Domain,Emerging\n", encoding="utf-8")
+    with pytest.raises(FrameworkFileError, match="fake.xlsx: is not an XLSX workbook"):
+        read_sheets(fake)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Statements"
+    ws.append(["Domain", "Stage", "Statement"])
+    for i in range(50_000):
+        ws.append(["D", "Emerging", f"statement {i}"])
+    big = tmp_path / "big.xlsx"
+    wb.save(big)
+    with pytest.raises(FrameworkFileError, match=r"row 5,002, column A.*this one has 50,000"):
+        read_sheets(big)

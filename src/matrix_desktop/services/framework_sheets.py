@@ -66,6 +66,7 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
     p = Path(path)
     source = str(p)
     try:
+        _check_size_streaming(p)
         wb = load_workbook(p, data_only=False, keep_links=False, rich_text=False)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise FrameworkFileError(source, f"is not an XLSX workbook ({exc})") from None
@@ -75,17 +76,9 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
         sheets: list[Sheet] = []
         for ws in wb.worksheets:
             if ws.sheet_state != "visible":
-                raise FrameworkFileError(
-                    source,
-                    f"sheet {ws.title!r} is hidden; a framework is read from what can be seen: "
-                    "unhide it (or delete it) and save again",
-                )
+                raise FrameworkFileError(source, _hidden_sheet(ws.title))
             if ws.max_row > MAX_ROWS + 1:
-                raise FrameworkFileError(
-                    source,
-                    f"{where(ws.title, MAX_ROWS + 2, 1)}: a framework sheet has at most "
-                    f"{MAX_ROWS:,} rows under its header; this one has {ws.max_row - 1:,}",
-                )
+                raise FrameworkFileError(source, _too_many_rows(ws.title, f"{ws.max_row - 1:,}"))
             if ws.max_column > MAX_COLUMNS:
                 raise FrameworkFileError(
                     source,
@@ -121,6 +114,42 @@ def read_workbook(path: str | os.PathLike[str]) -> list[Sheet]:
         return sheets
     finally:
         wb.close()
+
+
+def _too_many_rows(title: str, rows: int | str) -> str:
+    return (
+        f"{where(title, MAX_ROWS + 2, 1)}: a framework sheet has at most {MAX_ROWS:,} rows "
+        f"under its header; this one has {rows}"
+    )
+
+
+def _check_size_streaming(path: Path) -> None:
+    """Refuse hidden sheets and oversized sheets before loading the whole workbook.
+
+    A full load of a sheet of 200,000 rows takes half a minute; streaming stops at the limit.
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                raise FrameworkFileError(str(path), _hidden_sheet(ws.title))
+            declared = ws.max_row
+            if declared is not None and declared > MAX_ROWS + 1:
+                raise FrameworkFileError(str(path), _too_many_rows(ws.title, f"{declared - 1:,}"))
+            for n, _row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if n > MAX_ROWS + 1:
+                    raise FrameworkFileError(str(path), _too_many_rows(ws.title, "more"))
+    finally:
+        wb.close()
+
+
+def _hidden_sheet(title: str) -> str:
+    return (
+        f"sheet {title!r} is hidden; a framework is read from what can be seen: "
+        "unhide it (or delete it) and save again"
+    )
 
 
 def _refuse_hidden_rows_and_columns(source: str, ws: Any) -> None:
