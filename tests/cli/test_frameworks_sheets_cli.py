@@ -109,3 +109,17 @@ def test_bad_spreadsheets_and_versions_exit_non_zero_changing_nothing(capsys, db
     assert code == 1 and "version v9 is not in this database" in err
     code, out, _ = run(capsys, *db, "frameworks", "list")
     assert code == 0 and out.count(SYB) == 1
+
+
+def test_export_a_row_per_statement_and_import_it_back_unchanged(capsys, db_path, tmp_path):
+    db = ("--database", str(db_path))
+    target = tmp_path / "ics.xlsx"
+    code, _, err = run(
+        capsys, *db, "frameworks", "export", "nhs-ics-maturity-matrix", "--layout", "statements",
+        "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert load_workbook(target).sheetnames == ["Framework", "Stages", "Statements", "Supporting"]
+    code, out, err = run(capsys, *db, "frameworks", "import", str(target))
+    assert code == 0, err
+    assert "already in this database, the same" in out and "already present" in out

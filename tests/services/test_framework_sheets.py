@@ -184,3 +184,33 @@ def test_not_a_workbook_and_a_huge_sheet_refused_before_a_full_load(tmp_path):
     wb.save(big)
     with pytest.raises(FrameworkFileError, match=r"row 5,002, column A.*this one has 50,000"):
         read_sheets(big)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_a_row_per_statement_export_round_trips_too(tmp_path, path):
+    from matrix_desktop.core.framework_sheet import framework_from_sheets
+
+    fw = read_framework_file(path)
+    target = write_framework_xlsx(fw, tmp_path / "fw.xlsx", layout="statements")
+    assert "Statements" in load_workbook(target).sheetnames
+    assert framework_from_sheets(read_sheets(target), str(target)) == fw
+
+
+def test_auto_layout_keeps_a_statement_with_a_line_break_and_an_empty_domain(tmp_path):
+    import dataclasses
+
+    from matrix_desktop.core.framework import Domain, Statement
+    from matrix_desktop.core.framework_sheet import framework_from_sheets
+
+    fw = read_framework_file(BUNDLED[0])
+    first = fw.domains[0]
+    two_lines = Statement(f"{first.key}.emerging.1", first.key, "emerging", "Line one\nline two")
+    domains = (
+        dataclasses.replace(first, statements=(two_lines, *first.statements[1:])),
+        *fw.domains[1:],
+        Domain("new_area", "A new area", len(fw.domains) + 1, ()),
+    )
+    edited = dataclasses.replace(fw, version="v-next", domains=domains)
+    target = write_framework_xlsx(edited, tmp_path / "fw.xlsx")  # auto: a row per statement
+    assert "Statements" in load_workbook(target).sheetnames
+    assert framework_from_sheets(read_sheets(target), str(target)) == edited

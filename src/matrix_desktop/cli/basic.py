@@ -69,6 +69,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("yaml", "xlsx"),
         help="yaml or xlsx (a row per domain, a column per stage); default: from the file name",
     )
+    p.add_argument(
+        "--layout",
+        choices=("auto", "matrix", "statements"),
+        default="auto",
+        help="xlsx: a row per domain (matrix), a row per statement (statements), or matrix "
+        "unless a statement cannot be one line of a cell (auto, the default)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_frameworks_export)
     p = fw_sub.add_parser(
@@ -236,8 +243,10 @@ def cmd_frameworks_export(args: argparse.Namespace) -> int:
     svc = _services(args, read_only=True)
     try:
         fw = svc.catalog.framework(args.key, args.version or args.fw_version)
-        writer = write_framework_xlsx if fmt == "xlsx" else write_framework_file
-        path = writer(fw, args.output)
+        if fmt == "xlsx":
+            path = write_framework_xlsx(fw, args.output, args.layout)
+        else:
+            path = write_framework_file(fw, args.output)
     finally:
         svc.close()
     print(f"wrote {fw.title} to {path}")

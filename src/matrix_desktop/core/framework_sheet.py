@@ -470,6 +470,8 @@ class _Reader:
         self, sheet: Sheet, stages: list[_StageInfo] | None, supporting: bool
     ) -> tuple[list[dict[str, Any]], list[_StageInfo]]:
         roles = {"number": _NUMBER, "key": _KEY, "title": _TITLE, "stage": _STAGE, "text": _TEXT}
+        if not supporting:
+            roles |= {"applies_to": _APPLIES, "summary": _SUMMARY}
         cols = self.columns(sheet, roles)
         header = sheet.rows[0]
         for role, label in (("title", "Domain"), ("stage", "Stage"), ("text", "Statement")):
@@ -483,7 +485,7 @@ class _Reader:
             c = unknown[0]
             raise self.fail(
                 f"{where(sheet.name, 1, c + 1, header[c])}: not a column of a row-per-statement "
-                "sheet (Number, Key, Domain, Stage, Statement)"
+                "sheet (Number, Key, Domain, Applies to, Summary, Stage, Statement)"
             )
         derive = stages is None
         found: list[_StageInfo] = [] if stages is None else list(stages)
@@ -502,19 +504,28 @@ class _Reader:
                     where(sheet.name, r, c + 1, header[c] if c < len(header) else None),
                 )
             title, stage_text, text = cell(cols["title"]), cell(cols["stage"]), cell(cols["text"])
-            for role, value, label in (("title", title, "Domain"), ("stage", stage_text, "Stage")):
-                if not value:
-                    raise self.fail(f"{where(sheet.name, r, cols[role] + 1, label)}: empty")
-            if not text:
+            if not title:
+                raise self.fail(f"{where(sheet.name, r, cols['title'] + 1, 'Domain')}: empty")
+            if text and not stage_text:
+                raise self.fail(f"{where(sheet.name, r, cols['stage'] + 1, 'Stage')}: empty")
+            if stage_text and not text:
                 raise self.fail(
                     f"{where(sheet.name, r, cols['text'] + 1, 'Statement')}: the statement is empty"
                 )
-            if "\n" in text.strip():
+            if any(_BULLET.match(line.strip()) for line in text.splitlines()[1:]):
                 raise self.fail(
                     f"{where(sheet.name, r, cols['text'] + 1, 'Statement')}: one statement a "
-                    "row; this cell holds several lines"
+                    "row; this cell holds a list of several"
                 )
             self.check_statements([text], where(sheet.name, r, cols["text"] + 1, "Statement"))
+            ident = _norm(cell(cols["key"]) if "key" in cols else "") or _norm(title)
+            if not stage_text:  # a domain with no statements (yet): its row alone
+                if ident not in domains:
+                    domains[ident] = self.section(
+                        sheet, r, row, cols, title, len(domains) + 1, supporting
+                    )
+                    domains[ident]["descriptors"] = {}
+                continue
             place = where(sheet.name, r, cols["stage"] + 1, "Stage")
             if derive and not any(
                 _norm(stage_text) in (_norm(s.name), _norm(s.key)) for s in found
@@ -523,7 +534,6 @@ class _Reader:
                     _StageInfo(slug(stage_text, f"stage_{len(found) + 1}"), stage_text, None)
                 )
             i = self.match_stage(found, stage_text, place)
-            ident = _norm(cell(cols["key"]) if "key" in cols else "") or _norm(title)
             if ident not in domains:
                 domains[ident] = self.section(
                     sheet, r, row, cols, title, len(domains) + 1, supporting

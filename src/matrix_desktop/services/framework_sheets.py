@@ -321,13 +321,29 @@ class FrameworkSheetService:
         )
 
 
-def framework_xlsx(fw: Framework) -> bytes:
+LAYOUTS = ("auto", "matrix", "statements")
+
+
+def framework_xlsx(fw: Framework, layout: str = "auto") -> bytes:
     """Return a framework version as a workbook in the published layout (a row per domain).
 
     Sheets: Framework (its details), Stages, Matrix (a row per domain, a column per stage,
     statements one per line) and, if it has any, Supporting. Importing it gives the same
-    framework back.
+    framework back. layout "statements" writes a row per statement instead (sheet
+    Statements); "auto" does so only for a framework a cell per stage cannot hold (a
+    statement with a line break, or more text than a cell takes).
     """
+    if layout not in LAYOUTS:
+        raise ValidationFailed(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    if layout == "auto":
+        try:
+            return _workbook(fw, "matrix")
+        except ValidationFailed:
+            return _workbook(fw, "statements")
+    return _workbook(fw, layout)
+
+
+def _workbook(fw: Framework, layout: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -399,31 +415,39 @@ def framework_xlsx(fw: Framework) -> bytes:
         return out
 
     stage_names = [s.name for s in fw.stages]
-    domains = [
-        [
-            d["number"],
-            d["key"],
-            d["title"],
-            ", ".join(k.label for k in fw.domain(d["key"]).applies_to or ()) or None,
-            d["summary"],
-            *cells(d["title"], d["descriptors"]),
-        ]
-        for d in spec["domains"]
-    ]
-    widths = [8, 24, 30, 20, 30] + [60] * len(stage_names)
-    sheet(
-        "Matrix",
-        ["Number", "Key", "Domain", "Applies to", "Summary", *stage_names],
-        domains,
-        widths,
-    )
-    if spec["supporting"]:
-        rows = [
-            [s["key"], s["title"], *cells(s["title"], s["descriptors"])] for s in spec["supporting"]
-        ]
-        sheet(
-            "Supporting", ["Key", "Section", *stage_names], rows, [16, 30] + [60] * len(stage_names)
-        )
+
+    def domain_cells(d: dict[str, Any]) -> list[Any]:
+        kinds = ", ".join(k.label for k in fw.domain(d["key"]).applies_to or ())
+        return [d["number"], d["key"], d["title"], kinds or None, d["summary"]]
+
+    columns = ["Number", "Key", "Domain", "Applies to", "Summary"]
+    if layout == "statements":
+        rows: list[list[Any]] = []
+        for d in spec["domains"]:
+            texts: list[tuple[str | None, str | None]] = [
+                (s.name, t) for s in fw.stages for t in d["descriptors"][s.key]
+            ]
+            rows += [[*domain_cells(d), name, text] for name, text in texts or [(None, None)]]
+        sheet("Statements", [*columns, "Stage", "Statement"], rows, [8, 24, 30, 20, 30, 14, 90])
+        if spec["supporting"]:
+            rows = [
+                [s["key"], s["title"], stage.name, text]
+                for s in spec["supporting"]
+                for stage in fw.stages
+                for text in s["descriptors"][stage.key]
+            ]
+            sheet("Supporting", ["Key", "Section", "Stage", "Statement"], rows, [16, 30, 14, 90])
+    else:
+        rows = [[*domain_cells(d), *cells(d["title"], d["descriptors"])] for d in spec["domains"]]
+        widths = [8, 24, 30, 20, 30] + [60] * len(stage_names)
+        sheet("Matrix", [*columns, *stage_names], rows, widths)
+        if spec["supporting"]:
+            rows = [
+                [s["key"], s["title"], *cells(s["title"], s["descriptors"])]
+                for s in spec["supporting"]
+            ]
+            widths = [16, 30] + [60] * len(stage_names)
+            sheet("Supporting", ["Key", "Section", *stage_names], rows, widths)
     wb.properties.creator = "matrix-desktop"
     wb.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
@@ -431,10 +455,10 @@ def framework_xlsx(fw: Framework) -> bytes:
     return buffer.getvalue()
 
 
-def write_framework_xlsx(fw: Framework, path: str | os.PathLike[str]) -> Path:
+def write_framework_xlsx(fw: Framework, path: str | os.PathLike[str], layout: str = "auto") -> Path:
     """Write a framework version as an XLSX workbook (atomically); returns the path."""
     target = Path(path)
-    data = framework_xlsx(fw)
+    data = framework_xlsx(fw, layout)
     try:
         write_atomically(target, data)
     except OSError as exc:
