@@ -61,6 +61,8 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     from test_accessible_names import unnamed_controls
 
     assert unnamed_controls(dialog) == []
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 768  # usable on an XGA projector
     # The sheet has no details: the preview says so and Import is off.
     assert not dialog.import_button.isEnabled()
     assert "key, version" in dialog.view.toPlainText() and "missing" in dialog.view.toPlainText()
@@ -89,6 +91,7 @@ def test_import_preview_by_keyboard_then_diff_dialog(qtbot, ctx, db_path, tmp_pa
     qtbot.addWidget(diff)
     _activate(qtbot, diff)
     assert unnamed_controls(diff) == []
+    assert diff.minimumSizeHint().width() <= 1024 and diff.minimumSizeHint().height() <= 768
     assert diff.framework_box.currentData() == SYB
     assert (diff.old_box.currentData(), diff.new_box.currentData()) == ("v1-4", "v1-5")
     assert "1 statement added" in diff.summary.text()
