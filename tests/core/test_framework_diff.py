@@ -58,3 +58,17 @@ def test_added_removed_reworded_and_moved_statements_and_domains():
     text = diff.text()
     assert "+ Domain added: Digital" in text and "~ reworded (Emerging):" in text
     assert "1 domain added; 1 domain removed; 2 domains changed" in diff.summary()
+
+
+def test_a_domain_whose_key_changed_is_paired_by_its_title():
+    old = read_framework_file(SYB)
+    renamed = dataclasses.replace(old.domains[1], key="leadership_and_culture")
+    new = dataclasses.replace(
+        old, version="v2", domains=(old.domains[0], renamed, *old.domains[2:])
+    )
+    diff = diff_frameworks(old, new)
+    [section] = diff.sections
+    assert section.kind == "changed" and section.details == (
+        "key: leadership -> leadership_and_culture",
+    )
+    assert diff.summary() == "1 domain changed."
