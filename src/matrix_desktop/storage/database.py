@@ -333,11 +333,11 @@ class Database:
 
 def refusal(db: Database, exc: BaseException) -> PermissionRefused | None:
     """Return the one-sentence error for the server refusing this login a privilege, or None."""
-    from matrix_desktop.storage.server import first_line, permission_denied
+    from matrix_desktop.storage.server_schema import first_line, permission_denied
 
     if db.location.is_sqlite or not permission_denied(exc):
         return None
-    log.warning("%s refused: %s", db.location, first_line(exc))
+    log.info("%s refused: %s", db.location, first_line(exc))
     if db.access is None:
         return PermissionRefused(
             f"{db.location}: your login has no role on this database; ask its administrator "
@@ -423,7 +423,7 @@ def open_database(
         if not location.is_sqlite:
             # A server is set up and upgraded by its administrator (storage.server), never
             # by opening it: only check the schema and read what this login may do.
-            from matrix_desktop.storage import server
+            from matrix_desktop.storage import server_schema as server
 
             with engine.connect() as conn:
                 server.check_schema(conn, location)

@@ -182,13 +182,18 @@ def insert_unless_exists(
     INSERT .. ON CONFLICT DO NOTHING (PostgreSQL and SQLite): two writers adding the same
     name at once give one row and no error.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0) == 1)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+    dialect_insert: Any = postgresql.insert if postgres else sqlite.insert
+    statement = (
+        dialect_insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.c[unique[0]])
+    )
+    # RETURNING, not rowcount: the psycopg driver reports -1 for this statement.
+    return session.execute(statement).first() is not None
 
 
 def add_system(session: Session, system: System) -> bool:

@@ -22,21 +22,19 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 
-from matrix_desktop.core.access import ROLES, Access
+from matrix_desktop.core.access import ROLES
 from matrix_desktop.core.errors import NotFound, PermissionRefused, StorageError, ValidationFailed
 from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
+from matrix_desktop.storage.server_schema import (
+    GROUP_ROLES,
+    ROLE_OF_GROUP,
+    check_schema,
+    first_line,
+    permission_denied,
+)
 
 log = logging.getLogger(__name__)
 
-# The server's group roles (cluster-wide, NOLOGIN): a login is granted one or more of them.
-GROUP_ROLES: dict[str, str] = {
-    "administrator": "matrix_admin",
-    "programme office": "matrix_office",
-    "facilitator": "matrix_facilitator",
-    "peer reviewer": "matrix_reviewer",
-    "viewer": "matrix_viewer",
-}
-ROLE_OF_GROUP = {group: role for role, group in GROUP_ROLES.items()}
 # Roles named per entity, and the entity_access.role value each writes.
 ENTITY_ROLES = {"facilitator": "facilitator", "peer reviewer": "peer_reviewer"}
 _ROLE_SPELLINGS = {
@@ -58,96 +56,6 @@ _CATALOG_TABLES = ("framework", "system", "entity", "round", "app_meta")
 
 def _is_server(url: str) -> bool:
     return url.startswith("postgresql")
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    orig = getattr(exc, "orig", exc)
-    return getattr(orig, "sqlstate", None)
-
-
-def permission_denied(exc: BaseException) -> bool:
-    """Return whether a driver error is the server refusing a privilege (SQLSTATE 42501)."""
-    return _sqlstate(exc) == "42501"
-
-
-def first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", exc)
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-
-
-# -- what the app does on open ---------------------------------------------------------------
-
-
-def check_schema(conn: Connection, where: object) -> str:
-    """Return the server's schema revision if this build can use it as is.
-
-    Raises StorageError naming the command to run: `server init` for an empty database,
-    `server upgrade` for an older schema, a newer matrix-desktop for a newer one.
-    """
-    has_version, tables = conn.execute(
-        text(
-            "SELECT to_regclass('alembic_version') IS NOT NULL, "
-            "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())"
-        )
-    ).one()
-    revision = None
-    if has_version:
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    if revision is None:
-        if tables:
-            raise StorageError(
-                f"{where}: this database holds other tables but no matrix-desktop schema; "
-                "choose another database. Nothing was changed."
-            )
-        raise StorageError(
-            f"{where}: this database has no matrix-desktop schema yet; an administrator "
-            f"sets it up with `matrix-desktop server init URL`. Nothing was changed."
-        )
-    if revision not in KNOWN_REVISIONS:
-        raise StorageError(
-            f"{where}: this database was set up by a newer version of matrix-desktop "
-            f"(schema {revision}); install that version to use it. Nothing was changed."
-        )
-    if revision != HEAD_REVISION:
-        raise StorageError(
-            f"{where}: this database has an older schema ({revision}, this version needs "
-            f"{HEAD_REVISION}); an administrator upgrades it with "
-            f"`matrix-desktop server upgrade URL`. Nothing was changed."
-        )
-    return str(revision)
-
-
-def read_access(conn: Connection) -> Access:
-    """Return what the connected login may do: its group roles and named entities."""
-    login, owner = conn.execute(
-        text(
-            "SELECT session_user, "
-            "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) "
-            "OR (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tablename = 'alembic_version') = session_user"
-        )
-    ).one()
-    groups = conn.execute(
-        text(
-            "SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups) "
-            "AND pg_has_role(session_user, oid, 'MEMBER')"
-        ),
-        {"groups": list(ROLE_OF_GROUP)},
-    ).scalars()
-    rows = conn.execute(
-        text(
-            "SELECT a.role, a.entity_id, e.name FROM entity_access a "
-            "JOIN entity e ON e.id = a.entity_id WHERE a.login = session_user"
-        )
-    ).all()
-    return Access(
-        login=str(login),
-        roles=frozenset(ROLE_OF_GROUP[g] for g in groups),
-        owner=bool(owner),
-        facilitates=frozenset(r[1] for r in rows if r[0] == "facilitator"),
-        reviews=frozenset(r[1] for r in rows if r[0] == "peer_reviewer"),
-        entity_names=tuple(sorted({(r[1], r[2]) for r in rows})),
-    )
 
 
 # -- administration ---------------------------------------------------------------------------
@@ -341,6 +249,11 @@ def upgrade_server(url: str, backup_folder: Path) -> list[str]:
     done: list[str] = []
     with _admin_engine(url) as (engine, where), _schema_lock(engine):
         with engine.connect() as conn:
+            has_schema = conn.execute(
+                text("SELECT to_regclass('alembic_version') IS NOT NULL")
+            ).scalar()
+            if has_schema:
+                _owner_check(conn, where)
             revision, _tables = _revision(conn)
             if revision is None:
                 raise StorageError(
@@ -352,7 +265,6 @@ def upgrade_server(url: str, backup_folder: Path) -> list[str]:
                     f"{where}: this database was set up by a newer version of matrix-desktop "
                     f"(schema {revision}); install that version. Nothing was changed."
                 )
-            _owner_check(conn, where)
             conn.rollback()
         if revision != HEAD_REVISION:
             dump = dump_server(url, backup_folder, f"before-{HEAD_REVISION}")
@@ -445,7 +357,9 @@ def revoke(url: str, login: str, role_text: str | None, entities: list[str]) -> 
     with _admin_engine(url) as (engine, where), engine.begin() as conn:
         check_schema(conn, where)
         quoted = _quote(engine, login)
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).scalar():
+        if not conn.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}
+        ).scalar():
             raise NotFound(f"{where}: there is no login {login!r}; nothing was revoked.")
         roles = [role] if role else list(GROUP_ROLES)
         named = _entity_ids(conn, entities)
@@ -530,11 +444,13 @@ def _security_statements(conn: Connection) -> list[str]:
     placed = f"{facil}, {review}"
     out = [
         f"""DO $$ BEGIN
-            {"".join(
+            {
+            "".join(
                 f"IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{g}') THEN "
                 f"CREATE ROLE {g} NOLOGIN; END IF; "
                 for g in GROUP_ROLES.values()
-            )}
+            )
+        }
         EXCEPTION WHEN duplicate_object THEN NULL; END $$""",
         f"GRANT USAGE ON SCHEMA {schema} TO {everyone}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC",
