@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     for f in figures:
-        line = f"{f['name']}: {f['value']} {f['unit']} (target {f['target']}) {'ok' if f['ok'] else 'MISSED'}"
+        verdict = "ok" if f["ok"] else "MISSED"
+        line = f"{f['name']}: {f['value']} {f['unit']} (target {f['target']}) {verdict}"
         print(line, file=sys.stderr if args.json else sys.stdout)
     for problem in (got["open_errors"] + got["create_errors"])[:5]:
         print(f"  e.g. {problem[:300]}", file=sys.stderr)
