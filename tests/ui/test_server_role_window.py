@@ -131,3 +131,16 @@ def test_a_facilitator_scores_their_place_and_is_told_why_not_another(qtbot, tmp
     saved = _stages(url, alpha)
     assert len(saved) == 1 and saved[0] is not None
     assert _stages(url, beta) == []
+
+
+def test_an_empty_server_database_gets_a_message_not_a_hang(qtbot, tmp_path, server, answers):
+    url = server.create_database("gui_empty")
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.open_database(url)
+    assert window.status_label.text() == "No database open"
+    [(title, message)] = answers
+    assert title == "Cannot open the database"
+    assert "an administrator sets it up with `matrix-desktop server init URL`" in message
