@@ -103,7 +103,13 @@ def test_a_facilitator_updating_another_place_is_refused_by_the_server(region):
     assert _stage(region.url, region.beta_id) == "developing"
 
 
-def test_a_viewer_reads_everything_and_changes_nothing(region):
+def test_a_viewer_reads_everything_and_changes_nothing(region, tmp_path):
+    svc = open_services(as_login(region.url, "val"))
+    try:  # exporting is reading: allowed
+        out = svc.exchange.export([region.beta_id], tmp_path / "beta.mdx.json")
+        assert out.stat().st_size > 0
+    finally:
+        svc.close()
     with raw(region.url, "val") as con:
         assert con.execute("SELECT count(*) FROM assessment").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM rating").fetchone()[0] > 0
