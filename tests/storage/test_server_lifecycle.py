@@ -182,3 +182,14 @@ def test_grant_revoke_and_roles_from_the_command_line(pg_url):
 def test_server_commands_refuse_a_sqlite_file(tmp_path):
     line = one_clear_line(cli("server", "init", str(tmp_path / "local.sqlite3")))
     assert "`server` commands are for a PostgreSQL URL" in line
+
+
+def test_init_by_a_login_without_create_on_the_schema_says_so(empty_pg_url):
+    with raw(empty_pg_url) as con:
+        con.execute("DROP ROLE IF EXISTS erin")
+        con.execute("CREATE ROLE erin LOGIN")
+    erin = empty_pg_url.replace("//postgres@", "//erin@")
+    line = one_clear_line(cli("server", "init", erin))
+    assert "the server refused: permission denied for schema public" in line
+    assert "run this as the schema's owner" in line and "Nothing was changed." in line
+    assert table_count(empty_pg_url) == 0
