@@ -81,31 +81,24 @@ def check_schema(conn: Connection, where: object) -> str:
 
 
 def read_access(conn: Connection) -> Access:
-    """Return what the connected login may do: its group roles and named entities."""
-    login, owner = conn.execute(
+    """Return what the connected login may do: its group roles and named entities (1 query)."""
+    login, owner, groups, named = conn.execute(
         text(
             "SELECT session_user, "
-            "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) "
-            "OR (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tablename = 'alembic_version') = session_user"
-        )
-    ).one()
-    groups = conn.execute(
-        text(
-            "SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups) "
-            "AND pg_has_role(session_user, oid, 'MEMBER')"
+            "coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false) "
+            "OR coalesce((SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = 'alembic_version') = session_user, false), "
+            "ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY(:groups) "
+            "AND pg_has_role(session_user, oid, 'MEMBER')), "
+            "ARRAY(SELECT ARRAY[a.role, a.entity_id, e.name] FROM entity_access a "
+            "JOIN entity e ON e.id = a.entity_id WHERE a.login = session_user)"
         ),
         {"groups": list(ROLE_OF_GROUP)},
-    ).scalars()
-    rows = conn.execute(
-        text(
-            "SELECT a.role, a.entity_id, e.name FROM entity_access a "
-            "JOIN entity e ON e.id = a.entity_id WHERE a.login = session_user"
-        )
-    ).all()
+    ).one()
+    rows = [tuple(r) for r in named or []]
     return Access(
         login=str(login),
-        roles=frozenset(ROLE_OF_GROUP[g] for g in groups),
+        roles=frozenset(ROLE_OF_GROUP[g] for g in groups or []),
         owner=bool(owner),
         facilitates=frozenset(r[1] for r in rows if r[0] == "facilitator"),
         reviews=frozenset(r[1] for r in rows if r[0] == "peer_reviewer"),
