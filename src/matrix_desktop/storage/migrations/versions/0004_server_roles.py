@@ -78,6 +78,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        # The row-level security storage.server applies reads created_by and entity_access:
+        # its functions go, with the policies that call them (CASCADE), and RLS is off again.
+        op.execute(
+            "DROP FUNCTION IF EXISTS matrix_may_read_in(text), matrix_may_write_in(text), "
+            "matrix_may_read(text, text, text), matrix_may_write(text, text, text), "
+            "matrix_reads_all() CASCADE"
+        )
+        for table in ("assessment", "rating", "vote", "sync_hash", "sync_base"):
+            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         op.execute("DROP TRIGGER audit_event_no_truncate ON audit_event")
         op.execute("DROP TRIGGER audit_event_no_change ON audit_event")
         op.execute("DROP TRIGGER assessment_stamp ON assessment")
