@@ -244,3 +244,37 @@ def test_revoke_takes_the_role_away_at_the_server(region):
     assert "alice" not in roles
     assert roles["bob"].roles == ("peer reviewer",)
     assert roles["bob"].entities == (("peer reviewer", "Beta Place"),)
+
+
+def test_a_refused_command_line_edit_is_one_sentence_and_a_non_zero_exit(region):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "matrix_desktop",
+            "--database",
+            as_login(region.url, "val"),
+            "rating",
+            "set",
+            region.alpha_id,
+            "leadership",
+            "--stage",
+            "thriving",
+        ],
+        env={**os.environ, "PYTHONPATH": str(src)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "matrix-desktop: error: Your role (viewer) can read but not change assessments. "
+        "Nothing was changed."
+    )
+    assert _stage(region.url, region.alpha_id) == "emerging"
