@@ -16,6 +16,7 @@ from matrix_desktop.services import server_admin
 from matrix_desktop.services.context import open_services
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.main_window import MainWindow
+from matrix_desktop.ui.workshop.new_assessment import NewAssessmentDialog
 from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 pytestmark = pytest.mark.gui
@@ -126,6 +127,20 @@ def test_a_facilitator_scores_their_place_and_is_told_why_not_another(qtbot, tmp
             "of Alpha Place."
         )
         assert not screen.finalise_button.isEnabled()
+
+        # A new assessment: only her place is offered, and it is created at the server.
+        dialog = NewAssessmentDialog(window.ctx, None, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        offered = [dialog.entity.itemText(i) for i in range(dialog.entity.count())]
+        assert [o.split(" (")[0] for o in offered] == ["Alpha Place"]
+        qtbot.keyClicks(dialog.round.lineEdit(), "2030 Q3")
+        qtbot.keyClick(dialog.facilitator, Qt.Key.Key_Return)
+        assert dialog.assessment_id is not None
+        created = window.ctx.services.assessments.get(dialog.assessment_id)
+        assert created.entity_id == window.ctx.services.assessments.get(alpha).entity_id
     finally:
         window.ctx.close_database()
     saved = _stages(url, alpha)
