@@ -61,6 +61,7 @@ from matrix_desktop.core.model import (  # noqa: E402
     Vote,
     new_id,
 )
+from matrix_desktop.services import server_admin  # noqa: E402
 from matrix_desktop.services.context import Services, open_services  # noqa: E402
 
 SYB = "syb-place-development-matrix"
@@ -572,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     with pg_server() as server:
         say(f"PostgreSQL {server.version} on 127.0.0.1:{server.port}")
         url = server.create_database("bench")
+        server_admin.init(url)  # as a region's administrator would; opening never migrates
         svc = open_services(url, user="bench")
         try:
             aid = make_draft(svc)

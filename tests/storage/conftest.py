@@ -63,7 +63,16 @@ def pg_server():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def pg_url(pg_server, request):  # type: ignore[no-untyped-def]
+def empty_pg_url(pg_server, request):  # type: ignore[no-untyped-def]
     """The URL of a fresh, empty database on the server, named after the test."""
     name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
     return pg_server.create_database(name)
+
+
+@pytest.fixture
+def pg_url(empty_pg_url):  # type: ignore[no-untyped-def]
+    """A fresh database set up as an administrator would (`server init`), as its owner."""
+    from matrix_desktop.services import server_admin
+
+    server_admin.init(empty_pg_url)
+    return empty_pg_url

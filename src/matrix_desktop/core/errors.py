@@ -68,3 +68,7 @@ class EditConflict(ValidationFailed):
 
 class StaleError(ValidationFailed):
     """A finalise was refused because the assessment changed in ways the user has not seen."""
+
+
+class PermissionRefused(StorageError):
+    """The database server refused the change or read for the current role; nothing changed."""

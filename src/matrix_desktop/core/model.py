@@ -220,6 +220,7 @@ class AuditEvent:
     assessment_id: str | None = None
     domain_key: str | None = None
     detail: str = ""
+    db_role: str | None = None  # the database login on a server (None on SQLite)
 
 
 @dataclass(frozen=True)

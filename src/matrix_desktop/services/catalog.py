@@ -115,9 +115,10 @@ class CatalogService:
         if not name:
             raise ValidationFailed("A system needs a name.")
         with self.db.session() as s:
-            if repo.find_system(s, name) is not None:
+            system = System(new_id(), name, short_name.strip())
+            if repo.find_system(s, name) is not None or not repo.add_system(s, system):
                 raise ValidationFailed(f"A system named {name!r} already exists.")
-            return repo.put_system(s, System(new_id(), name, short_name.strip()))
+            return system
 
     def create_entity(
         self, system_id: str, name: str, kind: EntityKind, members: tuple[str, ...] = ()
@@ -127,9 +128,12 @@ class CatalogService:
             raise ValidationFailed("An entity needs a name.")
         with self.db.session() as s:
             repo.get_system(s, system_id)
-            if any(e.name.lower() == name.lower() for e in repo.list_entities(s, system_id)):
+            entity = Entity(new_id(), system_id, name, EntityKind(kind), members)
+            if any(
+                e.name.lower() == name.lower() for e in repo.list_entities(s, system_id)
+            ) or not repo.add_entity(s, entity):
                 raise ValidationFailed(f"{name!r} already exists in this system.")
-            return repo.put_entity(s, Entity(new_id(), system_id, name, EntityKind(kind), members))
+            return entity
 
     # rounds
     def rounds(self) -> list[Round]:

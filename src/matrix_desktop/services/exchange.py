@@ -170,7 +170,11 @@ class ExchangeService:
         return self._bundle(assessment_ids, note, record_sharing=False)
 
     def _bundle(self, assessment_ids: Sequence[str], note: str, record_sharing: bool) -> Bundle:
-        record_sharing = record_sharing and not self.db.read_only
+        # A server role that may not change every assessment (viewer, facilitator, reviewer)
+        # exports without recording what was shared: the server would refuse those rows.
+        access = self.db.access
+        may_record = access is None or access.writes_everything
+        record_sharing = record_sharing and not self.db.read_only and may_record
         context = self.db.session() if record_sharing else self.db.reader()
         with context as s:
             records: dict[str, AssessmentRecord] = {}

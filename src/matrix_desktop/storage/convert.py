@@ -185,5 +185,12 @@ def vote_from_row(row: VoteRow) -> Vote:
 
 def audit_from_row(row: AuditRow) -> AuditEvent:
     return AuditEvent(
-        row.id, row.at, row.user, row.action, row.assessment_id, row.domain_key, row.detail
+        row.id,
+        row.at,
+        row.user,
+        row.action,
+        row.assessment_id,
+        row.domain_key,
+        row.detail,
+        getattr(row, "db_role", None),
     )

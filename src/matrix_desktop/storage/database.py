@@ -12,9 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from matrix_desktop.core.errors import StorageError
+from matrix_desktop.core.access import Access
+from matrix_desktop.core.errors import PermissionRefused, StorageError
 from matrix_desktop.storage.backup import (
     CHANGE_COUNTER_KEY,
     backup_database,
@@ -246,6 +248,8 @@ class Database:
             self.read_engine = self.read_engine.execution_options(isolation_level="REPEATABLE READ")
         # Set when a check finds damage: every later write is refused (see session()).
         self.refuse_writes: str | None = None
+        # On a server: the login's roles and named entities (None: a local file, all allowed).
+        self.access: Access | None = None
         self.closed = False
 
     @property
@@ -285,6 +289,11 @@ class Database:
                 raise
             log.warning("write to %s failed: %s", self.location, exc)
             raise failed from exc
+        except DBAPIError as exc:
+            refused = refusal(self, exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     def backup(self, reason: str) -> Path | None:
         """Write a verified backup of the database now; returns its path (None unless SQLite)."""
@@ -303,9 +312,15 @@ class Database:
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """Yield a session for reading (rolled back at the end)."""
-        with Session(self.read_engine, autoflush=False) as session:
-            yield session
-            session.rollback()
+        try:
+            with Session(self.read_engine, autoflush=False) as session:
+                yield session
+                session.rollback()
+        except DBAPIError as exc:
+            refused = refusal(self, exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     def pragma(self, name: str) -> str:
         with self.read_engine.connect() as conn:
@@ -314,6 +329,21 @@ class Database:
     def close(self) -> None:
         self.closed = True
         self.engine.dispose()
+
+
+def refusal(db: Database, exc: BaseException) -> PermissionRefused | None:
+    """Return the one-sentence error for the server refusing this login a privilege, or None."""
+    from matrix_desktop.storage.server_schema import first_line, permission_denied
+
+    if db.location.is_sqlite or not permission_denied(exc):
+        return None
+    log.info("%s refused: %s", db.location, first_line(exc))
+    if db.access is None:
+        return PermissionRefused(
+            f"{db.location}: your login has no role on this database; ask its administrator "
+            "to run `matrix-desktop server grant LOGIN ROLE`. Nothing was changed."
+        )
+    return PermissionRefused(f"{db.access.refusal()} Nothing was changed.")
 
 
 _NOTIFY = text("SELECT pg_notify('matrix_desktop_changes', '')")
@@ -359,6 +389,9 @@ def open_database(
 ) -> Database:
     """Open (creating and migrating if needed) the database at a path or URL.
 
+    A server (PostgreSQL URL) is never migrated or seeded here: an empty, older or newer
+    schema raises StorageError naming what an administrator runs (see storage.server).
+
     Raises StorageError with a message naming the database and the problem; nothing is
     written to a database this build cannot use.
     """
@@ -384,14 +417,19 @@ def open_database(
         _install_sqlite_pragmas(engine, read_only)
     else:
         engine = create_engine(location.url, pool_pre_ping=True)
-        revision = current_revision(engine)
-        if revision is not None and revision not in KNOWN_REVISIONS:
-            raise StorageError(
-                f"{location}: this database was written by a newer version of matrix-desktop "
-                f"(schema {revision}). Nothing was changed."
-            )
+        revision = None
     db = Database(location, engine, read_only)
     try:
+        if not location.is_sqlite:
+            # A server is set up and upgraded by its administrator (storage.server), never
+            # by opening it: only check the schema and read what this login may do.
+            from matrix_desktop.storage import server_schema as server
+
+            with engine.connect() as conn:
+                server.check_schema(conn, location)
+                db.access = server.read_access(conn)
+                conn.rollback()
+            return db
         if revision != HEAD_REVISION:
             if read_only:
                 raise StorageError(
@@ -413,5 +451,8 @@ def open_database(
 
         if isinstance(exc, OperationalError):
             raise StorageError(f"{location}: {exc.orig}") from exc
+        refused = refusal(db, exc)
+        if refused is not None:
+            raise refused from exc
         raise
     return db

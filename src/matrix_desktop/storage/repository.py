@@ -152,14 +152,80 @@ def put_round(session: Session, rnd: Round) -> Round:
 
 
 def ensure_round(session: Session, name: str, sequence: int | None = None) -> Round:
-    """Return the round with this name, creating it (after the last round) if missing."""
+    """Return the round with this name, creating it (after the last round) if missing.
+
+    Race-free: the insert does nothing when another writer created the same name a moment
+    ago (it waits for that writer's commit), and the round is then read back.
+    """
     found = find_round(session, name)
     if found is not None:
         return found
+    name = name.strip()
+    rounds = table_of(RoundRow)
     if sequence is None:
-        last = session.scalar(select(func.max(RoundRow.sequence)))
-        sequence = (last or 0) + 1
-    return put_round(session, Round(new_id(), name.strip(), sequence))
+        next_sequence: Any = select(func.coalesce(func.max(rounds.c.sequence), 0) + 1)
+        next_sequence = next_sequence.scalar_subquery()
+    else:
+        next_sequence = sequence
+    insert_unless_exists(
+        session, rounds, {"id": new_id(), "name": name, "sequence": next_sequence}, ["name"]
+    )
+    row = session.execute(select(rounds).where(rounds.c.name == name)).one()
+    return Round(row.id, row.name, row.sequence)
+
+
+def insert_unless_exists(
+    session: Session, table: Table, values: dict[str, Any], unique: list[str]
+) -> bool:
+    """Insert a row unless one with the same unique columns exists; returns whether it did.
+
+    INSERT .. ON CONFLICT DO NOTHING (PostgreSQL and SQLite): two writers adding the same
+    name at once give one row and no error.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+    dialect_insert: Any = postgresql.insert if postgres else sqlite.insert
+    statement = (
+        dialect_insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.c[unique[0]])
+    )
+    # RETURNING, not rowcount: the psycopg driver reports -1 for this statement.
+    return session.execute(statement).first() is not None
+
+
+def add_system(session: Session, system: System) -> bool:
+    """Insert a new system; returns False (nothing written) when the name is taken."""
+    return insert_unless_exists(
+        session,
+        table_of(SystemRow),
+        {
+            "id": system.id,
+            "name": system.name,
+            "short_name": system.short_name,
+            "modified_at": utcnow(),
+        },
+        ["name"],
+    )
+
+
+def add_entity(session: Session, entity: Entity) -> bool:
+    """Insert a new entity; returns False (nothing written) when its system has that name."""
+    return insert_unless_exists(
+        session,
+        table_of(EntityRow),
+        {
+            "id": entity.id,
+            "system_id": entity.system_id,
+            "name": entity.name,
+            "kind": EntityKind(entity.kind).value,
+            "members_json": json.dumps(list(entity.members), ensure_ascii=False),
+            "modified_at": utcnow(),
+        },
+        ["system_id", "name"],
+    )
 
 
 # -- assessments ---------------------------------------------------------------------------

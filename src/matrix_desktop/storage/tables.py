@@ -88,6 +88,8 @@ class AssessmentRow(SQLModel, table=True):
     created_at: str
     modified_at: str
     revision: int = 1
+    # The database role that created it (PostgreSQL fills it from session_user; see 0004).
+    created_by: str | None = None
 
 
 class RatingRow(SQLModel, table=True):
@@ -136,6 +138,23 @@ class AuditRow(SQLModel, table=True):
     assessment_id: str | None = Field(default=None, index=True)
     domain_key: str | None = None
     detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The database login (session_user) on PostgreSQL, set by a trigger; NULL on SQLite.
+    db_role: str | None = None
+
+
+class EntityAccessRow(SQLModel, table=True):
+    """A login's named entities on a server: 'facilitator' or 'peer_reviewer' of an entity.
+
+    The row-level-security policies of storage.server read it; `server grant` writes it.
+    """
+
+    __tablename__ = "entity_access"
+
+    login: str = Field(primary_key=True)
+    role: str = Field(primary_key=True, max_length=20)
+    entity_id: str = Field(
+        sa_column=Column(Text, ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    )
 
 
 class MetaRow(SQLModel, table=True):

@@ -14,7 +14,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from matrix_desktop.ui.interaction import interaction
 
 if TYPE_CHECKING:  # imported lazily: the window paints before SQLAlchemy loads
+    from matrix_desktop.core.access import Access
     from matrix_desktop.core.commands import Change, Command
+    from matrix_desktop.core.model import Assessment
     from matrix_desktop.services.context import Services
     from matrix_desktop.services.safety import OpenResult
 
@@ -188,6 +190,19 @@ class AppContext(QObject):
     @property
     def read_only(self) -> bool:
         return self.services is None or self.services.db.read_only
+
+    @property
+    def access(self) -> Access | None:
+        """On a server: what the login's role may do (None: a local file, or nothing open)."""
+        return None if self.services is None else self.services.db.access
+
+    def role_refusal(self, assessment: Assessment | None = None) -> str | None:
+        """Why the server role may not change this assessment (any, with None); None if it may."""
+        access = self.access
+        if access is None:
+            return None
+        allowed = access.may_edit_any if assessment is None else access.may_edit(assessment)
+        return None if allowed else access.refusal()
 
     def push(self, command: Command) -> bool:
         """Apply a command now (committed) and put it on the undo stack; False if refused."""

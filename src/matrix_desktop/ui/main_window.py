@@ -522,26 +522,41 @@ class MainWindow(QMainWindow):
         self.open_assessment(assessment_id)
 
     def _on_ctx_reloaded_writable(self) -> None:
-        """A read-only database (another copy has it): every way to change data is off."""
+        """A read-only database (another copy has it): every way to change data is off.
+
+        On a server, what the login's role may not do is off too, the reason in its tooltip
+        and on the status line.
+        """
         writable = self.services is not None and not self.ctx.read_only
-        for action in (
-            self.new_action,
-            self.import_action,
-            self.import_folder_action,
-            self.import_framework_action,
-            self.examples_action,
-            self.restore_action,
-            self.start_review_action,
+        access = self.ctx.access
+        why = access.refusal() if access is not None else ""
+        may_import = writable and (access is None or access.writes_everything)
+        may_create = writable and (access is None or access.may_edit_any)
+        may_review = writable and (
+            access is None
+            or access.writes_everything
+            or ("peer reviewer" in access.roles and bool(access.reviews))
+        )
+        for action, allowed in (
+            (self.new_action, may_create),
+            (self.import_action, may_import),
+            (self.import_folder_action, may_import),
+            (self.import_framework_action, may_import),
+            (self.examples_action, may_import),
+            (self.restore_action, may_import),
+            (self.start_review_action, may_review),
         ):
-            action.setEnabled(writable)
-        for button in (
-            self.welcome.examples_button,
-            self.welcome.new_button,
-            self.welcome.import_button,
-            self.entity_page.new_button,
+            action.setEnabled(allowed)
+            action.setToolTip("" if allowed or not writable else why)
+        for button, allowed in (
+            (self.welcome.examples_button, may_import),
+            (self.welcome.new_button, may_create),
+            (self.welcome.import_button, may_import),
+            (self.entity_page.new_button, may_create),
         ):
-            button.setEnabled(writable)
-        self.setAcceptDrops(writable)
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed or not writable else why)
+        self.setAcceptDrops(may_import)
 
     @property
     def assessment_screen(self) -> AssessmentScreen | None:

@@ -367,7 +367,9 @@ class PeerReviewWidget(QWidget):
         self.domains.addItems([self._domain_text(d) for d in self.view.domains])
         self.domains.setCurrentRow(row)
         self.domains.blockSignals(False)
-        read_only_db = self.services.db.read_only
+        access = self.services.db.access  # on a server: may this login's role change it?
+        role_refusal = None if access is None or access.may_edit(r) else access.refusal()
+        read_only_db = self.services.db.read_only or role_refusal is not None
         editable = not r.is_final and not read_only_db
         self.finalise_button.setVisible(not r.is_final)
         self.reopen_button.setVisible(r.is_final)
@@ -388,6 +390,8 @@ class PeerReviewWidget(QWidget):
             self.message.setText(
                 "This review is final and read-only. Reopen it (with a reason) to change it."
             )
+        elif role_refusal:
+            self.message.setText(role_refusal)
         elif read_only_db:
             self.message.setText("This database is open read-only; the review cannot be changed.")
         elif self.message.text().startswith("This review is final"):

@@ -93,7 +93,9 @@ class DatabaseActions:
                 return False
         self.ctx.set_opened(opened)
         self.show_warnings([w.message for w in opened.warnings])
-        self.show_status(f"Database: {opened.services.db.location}")
+        access = opened.services.db.access  # on a server: say what the role may not do
+        role = f" — {access.refusal()}" if access and not access.writes_everything else ""
+        self.show_status(f"Database: {opened.services.db.location}{role}")
         self.backup_timer.start()
         self.on_opened()
         return True

@@ -39,7 +39,7 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
 
     def _on_menu_aboutToShow() -> None:
         final = screen.state.record.assessment.is_final
-        writable = not screen.ctx.read_only
+        writable = not screen.locked
         finalise.setEnabled(not final and writable)
         reopen.setEnabled(final and writable)
 

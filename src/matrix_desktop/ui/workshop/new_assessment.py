@@ -45,8 +45,10 @@ class NewAssessmentDialog(QDialog):
         self.setAccessibleName("New assessment")
         self.entity = QComboBox(self)
         self.entity.setAccessibleName("Place partnership or collaborative")
+        access = self.services.db.access  # on a server: only the places this role may assess
         for e in sorted(self.services.catalog.entities(), key=lambda e: e.name.casefold()):
-            self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
+            if access is None or access.may_create(e.id, AssessmentKind.SELF_ASSESSMENT):
+                self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
         if entity_id is not None:
             select_value(self.entity, entity_id)
         self.framework = QComboBox(self)

@@ -381,7 +381,7 @@ class AssessmentScreen(QWidget):
         if self.state.record.assessment.is_final:
             self.show_message("This assessment is already final.")
             return
-        if self.ctx.read_only:
+        if self.locked:
             self.show_message(self.state.refusal(self.current_domain) or "")
             return
         self.flush()
@@ -400,7 +400,7 @@ class AssessmentScreen(QWidget):
         if not self.state.record.assessment.is_final:
             self.show_message("This assessment is a draft; there is nothing to reopen.")
             return
-        if self.ctx.read_only:
+        if self.locked:
             self.show_message(self.state.refusal(self.current_domain) or "")
             return
         reason = interaction.ask_text(self, "Reopen assessment", "Why is it being reopened?")
@@ -442,11 +442,17 @@ class AssessmentScreen(QWidget):
         self._show_current(rebuild=True)
         self._show_radar()
 
+    @property
+    def locked(self) -> bool:
+        """Nothing here can be changed: the database is read-only or the role may not."""
+        return self.ctx.read_only or self.ctx.role_refusal(self.state.record.assessment) is not None
+
     def _show_header(self) -> None:
         a = self.state.record.assessment
         self.title.setText(self.state.heading)
         final = a.is_final
-        read_only = self.ctx.read_only  # another copy has the database, or it is read-only
+        # Another copy has the database, it is read-only, or the server role may not change it.
+        read_only = self.locked
         self.status.setText(
             "FINAL (read-only)" if final else "Draft (read-only)" if read_only else "Draft"
         )
@@ -454,6 +460,9 @@ class AssessmentScreen(QWidget):
         self.reopen_button.setVisible(final)
         self.finalise_button.setEnabled(not read_only)
         self.reopen_button.setEnabled(not read_only)
+        why = (self.ctx.role_refusal(a) or "") if read_only else ""
+        self.finalise_button.setToolTip(why)
+        self.reopen_button.setToolTip(why)
         editable = not final and not read_only
         self.cards.set_editable(editable)
         self.details.set_editable(editable)
@@ -477,7 +486,7 @@ class AssessmentScreen(QWidget):
             self.cards.show_domain(fw, d)
             self.cards.set_editable(
                 not self.state.record.assessment.is_final
-                and not self.ctx.read_only
+                and not self.locked
                 and self.state.applies(d)
             )
             self.domain_title.setText(f"{d.number}. {d.title}")

@@ -122,6 +122,9 @@ class WorkshopState:
                 "This database is open read-only (another copy of Matrix Desktop may be using "
                 "it): you can look and export, but changes cannot be saved."
             )
+        access = self.services.db.access  # on a server: what this login's role may change
+        if access is not None and not access.may_edit(self.record.assessment):
+            return access.refusal()
         if staging and not self.applies(domain):
             return (
                 f"'{domain.title}' does not apply to a "
