@@ -11,6 +11,7 @@ from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
 from matrix_desktop.services.peer_review import PeerReviewService
+from matrix_desktop.services.plan import PlanService
 from matrix_desktop.services.single_view import SingleViewService
 from matrix_desktop.storage.database import Database, open_database
 
@@ -26,6 +27,7 @@ class Services:
     peer_review: PeerReviewService
     compare: CompareService
     single_view: SingleViewService
+    plan: PlanService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -47,6 +49,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         peer_review=PeerReviewService(catalog, assessments),
         compare=CompareService(db, catalog),
         single_view=SingleViewService(db, catalog),
+        plan=PlanService(db, catalog, assessments),
     )
 
 

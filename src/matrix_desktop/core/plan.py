@@ -1,0 +1,201 @@
+"""The improvement plan: targets per domain and actions followed across rounds, as plain values.
+
+An action lives in the actions list of a domain's rating. A new round's assessment holds the
+previous round's open actions under the same ids, so the action plan takes each action id
+once, as the latest round holding it says it stands.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.model import Action, ActionStatus, Rating
+
+
+def today_iso() -> str:
+    """Return today's local date as YYYY-MM-DD (what 'overdue' and 'past' are measured from)."""
+    return _dt.date.today().isoformat()
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    """One domain's actions as one assessment holds them (a row of the plan query)."""
+
+    entity_id: str
+    entity_name: str
+    round_name: str
+    round_sequence: int
+    assessment_id: str
+    assessment_final: bool
+    domain_key: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """One action in the plan: where it stands now, where it is held, and since when."""
+
+    action: Action
+    entity_id: str
+    entity_name: str
+    domain_key: str
+    domain_title: str
+    round_name: str  # the latest round whose assessment holds it
+    first_round_name: str  # the round it was agreed in
+    assessment_id: str  # the assessment of round_name holding it
+    assessment_final: bool
+    overdue: bool
+    rounds: int = 1  # how many rounds' assessments hold it
+
+    @property
+    def due_marker(self) -> str:
+        """'overdue' for a live action past its due date, else ''."""
+        return "overdue" if self.overdue else ""
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """What the programme office narrows the plan to; None or False means any."""
+
+    domain_key: str | None = None
+    owner: str | None = None  # matched case-insensitively, as part of the owner's name
+    status: ActionStatus | None = None
+    overdue_only: bool = False
+
+    def matches(self, row: PlanAction) -> bool:
+        if self.domain_key and row.domain_key != self.domain_key:
+            return False
+        if self.owner and self.owner.strip().casefold() not in row.action.owner.casefold():
+            return False
+        if self.status is not None and row.action.status is not self.status:
+            return False
+        return not (self.overdue_only and not row.overdue)
+
+
+def action_plan(
+    sources: Iterable[ActionSource],
+    domain_titles: dict[str, str],
+    today: str,
+    plan_filter: PlanFilter | None = None,
+) -> list[PlanAction]:
+    """Return each action once, as its latest round holds it, filtered and sorted.
+
+    Sorted by entity, then the framework's domain order (domain_titles' order), then due
+    date (none last). domain_titles maps domain keys to titles, in the framework's order.
+    """
+    latest: dict[str, ActionSource] = {}
+    first: dict[str, ActionSource] = {}
+    held: dict[str, int] = {}
+    by_id: dict[str, Action] = {}
+    for src in sources:
+        for a in src.actions:
+            held[a.id] = held.get(a.id, 0) + 1
+            now = latest.get(a.id)
+            if now is None or src.round_sequence > now.round_sequence:
+                latest[a.id] = src
+                by_id[a.id] = a
+            was = first.get(a.id)
+            if was is None or src.round_sequence < was.round_sequence:
+                first[a.id] = src
+    order = {k: i for i, k in enumerate(domain_titles)}
+    rows = [
+        PlanAction(
+            action=by_id[aid],
+            entity_id=src.entity_id,
+            entity_name=src.entity_name,
+            domain_key=src.domain_key,
+            domain_title=domain_titles.get(src.domain_key, src.domain_key),
+            round_name=src.round_name,
+            first_round_name=first[aid].round_name,
+            assessment_id=src.assessment_id,
+            assessment_final=src.assessment_final,
+            overdue=by_id[aid].is_overdue(today),
+            rounds=held[aid],
+        )
+        for aid, src in latest.items()
+    ]
+    if plan_filter is not None:
+        rows = [r for r in rows if plan_filter.matches(r)]
+    rows.sort(
+        key=lambda r: (
+            r.entity_name.casefold(),
+            order.get(r.domain_key, len(order)),
+            r.action.due or "9999-99-99",
+            r.action.what.casefold(),
+        )
+    )
+    return rows
+
+
+def carried_actions(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """Return the actions a new round's assessment takes over: the open and in-progress ones.
+
+    Their ids stay the same, so the next round updates the same actions.
+    """
+    return tuple(a for a in actions if a.status.is_live)
+
+
+def with_status(
+    action: Action, status: ActionStatus, today: str, completed_on: str | None = None
+) -> Action:
+    """Return the action in a new status; done or dropped records a completion date.
+
+    completed_on defaults to today for done and dropped; going back to open or in progress
+    clears it.
+    """
+    if status.is_live:
+        return replace(action, status=status, completed_on=None)
+    return replace(action, status=status, completed_on=completed_on or action.completed_on or today)
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+
+def stage_index(framework: Framework, stage: str | None) -> int | None:
+    """Return a stage's position (0 = the first stage), or None when not set or unknown."""
+    if stage is None:
+        return None
+    keys = [s.key for s in framework.stages]
+    return keys.index(stage) if stage in keys else None
+
+
+def distance_to_target(framework: Framework, rating: Rating) -> int | None:
+    """Return how many stages the agreed stage is short of the target (negative: beyond it).
+
+    None when either the target or the agreed stage is not set.
+    """
+    target = stage_index(framework, rating.target_stage)
+    current = stage_index(framework, rating.stage)
+    if target is None or current is None:
+        return None
+    return target - current
+
+
+def distance_text(distance: int | None) -> str:
+    """Return the distance to target as a reader says it: '+1 stage', 'met', ''."""
+    if distance is None:
+        return ""
+    if distance <= 0:
+        return "met" if distance == 0 else f"met ({-distance} beyond)"
+    return f"{distance} stage{'s' if distance != 1 else ''} to go"
+
+
+def target_notes(framework: Framework, rating: Rating, today: str) -> list[str]:
+    """Return warnings about a domain's target: below the agreed stage, date passed.
+
+    Both are allowed (a target can be set low on purpose, a date can be recorded late);
+    they are shown, not refused.
+    """
+    notes: list[str] = []
+    distance = distance_to_target(framework, rating)
+    if distance is not None and distance < 0 and rating.target_stage and rating.stage:
+        notes.append(
+            f"the target {framework.stage(rating.target_stage).name} is below the agreed "
+            f"stage {framework.stage(rating.stage).name}"
+        )
+    if rating.target_date and rating.target_date < today and (distance is None or distance > 0):
+        notes.append(f"the target date {rating.target_date} has passed")
+    return notes
