@@ -68,7 +68,7 @@ def test_done_records_a_completion_date_and_is_audited(services, place, syb):
     row = services.plan.find(act.id)
     assert row.action.completed_on == "2030-05-01" and not row.overdue
     last = services.assessments.audit(a.id)[0]  # newest first
-    assert last.action == "rating" and "Pool budgets (open) -> Pool budgets (done)" in last.detail
+    assert last.action == "rating" and "Pool budgets -> Pool budgets (done)" in last.detail
 
 
 def test_action_held_by_a_final_assessment_is_refused_with_the_way_out(services, place, syb):

@@ -49,12 +49,14 @@ def short(value: object, limit: int = 80) -> str:
 
 
 def _item_line(item: object) -> str:
-    """Return a list item as the audit trail names it; an action with where it stands."""
+    """Return a list item as the audit trail names it; an action not open, with its status."""
     text = str(
         getattr(item, "what", None) or getattr(item, "text", None) or getattr(item, "name", item)
     )
     status = getattr(item, "status", None)
-    return f"{text} ({status.label.lower()})" if status is not None else text
+    if status is None or status == "open":
+        return text
+    return f"{text} ({status.label.lower()})"
 
 
 class Command:
