@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -114,7 +115,10 @@ class ActionStatus(StrEnum):
     @property
     def is_live(self) -> bool:
         """True while the action is still to be done (open or in progress)."""
-        return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        return self in _LIVE  # a str set: enum member lookups are slow over thousands
+
+
+_LIVE = frozenset(("open", "in_progress"))
 
 
 @dataclass(frozen=True)
@@ -155,16 +159,24 @@ def action_as_dict(a: Action) -> dict[str, object]:
     return out
 
 
-def action_from_dict(d: dict[str, Any]) -> Action:
+_STATUSES = {s.value: s for s in ActionStatus}  # a dict lookup: the plan reads thousands
+
+
+def action_from_dict(d: Mapping[str, Any]) -> Action:
     """Return the action in a dict written by action_as_dict (older forms included)."""
+    status = d.get("status")
+    try:
+        state = _STATUSES[status] if status else ActionStatus.OPEN
+    except KeyError:
+        state = ActionStatus(status)  # raises ValueError naming the value
     return Action(
-        str(d["id"]),
-        str(d["what"]),
-        str(d.get("owner") or ""),
+        d["id"],
+        d["what"],
+        d.get("owner") or "",
         d.get("due"),
-        ActionStatus(d.get("status") or "open"),
+        state,
         d.get("completed_on"),
-        str(d.get("note") or ""),
+        d.get("note") or "",
     )
 
 

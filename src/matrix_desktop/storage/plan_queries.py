@@ -7,51 +7,60 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matrix_desktop.core.model import AssessmentKind, Status, action_from_dict
+from matrix_desktop.core.model import AssessmentKind, Status
 from matrix_desktop.core.plan import ActionSource
-from matrix_desktop.storage.tables import AssessmentRow, EntityRow, RatingRow, RoundRow, table_of
+from matrix_desktop.storage.tables import EntityRow, RoundRow, table_of
 
-_A = table_of(AssessmentRow)
-_R = table_of(RatingRow)
 _E = table_of(EntityRow)
 _RO = table_of(RoundRow)
+
+_SQL = (
+    "SELECT a.entity_id, a.round_id, a.id, a.status, r.domain_key, r.actions_json "
+    "FROM rating r JOIN assessment a ON a.id = r.assessment_id "
+    "WHERE a.kind = {mark} AND r.actions_json <> '[]'"
+)
 
 
 def action_sources(session: Session, entity_ids: list[str] | None = None) -> list[ActionSource]:
     """Return each self-assessment's domains that hold actions, for these entities (None: all).
 
-    One query: the plan of 50 entities over 12 rounds is read in one round trip.
+    One query on the session's driver connection, and one JSON decode for all the action
+    lists: the plan of 50 entities over 12 rounds (thousands of actions) stays quick.
     """
-    query = (
-        select(
-            _E.c.id,
-            _E.c.name,
-            _RO.c.name,
-            _RO.c.sequence,
-            _A.c.id,
-            _A.c.status,
-            _R.c.domain_key,
-            _R.c.actions_json,
-        )
-        .select_from(_R.join(_A, _A.c.id == _R.c.assessment_id))
-        .join(_E, _E.c.id == _A.c.entity_id)
-        .join(_RO, _RO.c.id == _A.c.round_id)
-        .where(_A.c.kind == AssessmentKind.SELF_ASSESSMENT.value, _R.c.actions_json != "[]")
-    )
+    if entity_ids is not None and not entity_ids:
+        return []
+    mark = "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+    sql = _SQL.format(mark=mark)
+    params: list[str] = [AssessmentKind.SELF_ASSESSMENT.value]
     if entity_ids is not None:
-        if not entity_ids:
-            return []
-        query = query.where(_A.c.entity_id.in_(entity_ids))
+        sql += " AND a.entity_id IN ({})".format(",".join([mark] * len(entity_ids)))
+        params += entity_ids
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return []
+    names = dict(session.execute(select(_E.c.id, _E.c.name)).tuples().all())
+    rounds = {
+        rid: (name, int(seq))
+        for rid, name, seq in session.execute(select(_RO.c.id, _RO.c.name, _RO.c.sequence))
+    }
+    # One decode of all the lists at once is several times quicker than one per row.
+    lists = json.loads("[" + ",".join(row[5] for row in rows) + "]")
+    final = Status.FINAL.value
     return [
         ActionSource(
             entity_id=eid,
-            entity_name=ename,
-            round_name=rname,
-            round_sequence=int(seq),
+            entity_name=names.get(eid, eid),
+            round_name=rounds[rid][0],
+            round_sequence=rounds[rid][1],
             assessment_id=aid,
-            assessment_final=status == Status.FINAL.value,
+            assessment_final=status == final,
             domain_key=domain,
-            actions=tuple(action_from_dict(d) for d in json.loads(raw)),
+            actions=tuple(actions),
         )
-        for eid, ename, rname, seq, aid, status, domain, raw in session.execute(query)
+        for (eid, rid, aid, status, domain, _raw), actions in zip(rows, lists, strict=True)
     ]
