@@ -43,7 +43,7 @@ def action_sources(session: Session, entity_ids: list[str] | None = None) -> lis
         cursor.close()
     if not rows:
         return []
-    names = dict(session.execute(select(_E.c.id, _E.c.name)).tuples().all())
+    names: dict[str, str] = {i: n for i, n in session.execute(select(_E.c.id, _E.c.name))}
     rounds = {
         rid: (name, int(seq))
         for rid, name, seq in session.execute(select(_RO.c.id, _RO.c.name, _RO.c.sequence))
