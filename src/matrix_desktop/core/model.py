@@ -164,11 +164,8 @@ _STATUSES = {s.value: s for s in ActionStatus}  # a dict lookup: the plan reads 
 
 def action_from_dict(d: Mapping[str, Any]) -> Action:
     """Return the action in a dict written by action_as_dict (older forms included)."""
-    status = d.get("status")
-    try:
-        state = _STATUSES[status] if status else ActionStatus.OPEN
-    except KeyError:
-        state = ActionStatus(status)  # raises ValueError naming the value
+    status = str(d.get("status") or "open")
+    state = _STATUSES.get(status) or ActionStatus(status)  # ValueError names a bad one
     return Action(
         d["id"],
         d["what"],
