@@ -120,3 +120,19 @@ def test_plan_filters_and_xlsx_export(services, place, syb, tmp_path):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == PLAN_HEADERS
     assert rows[1][2] == "Late one" and rows[1][6] == "overdue"
+
+
+def test_single_view_heatmap_has_a_targets_column_with_the_distance(services, place, syb):
+    a = _round(services, place, syb, "2030/31 Q1")
+    svc = services.assessments
+    svc.execute(svc.edit_rating(a.id, "leadership", stage="developing"))
+    svc.execute(svc.edit_rating(a.id, "governance", stage="thriving"))
+    svc.execute(services.plan.set_target(a.id, "leadership", "thriving", "2032-03-31").edit)
+    svc.execute(services.plan.set_target(a.id, "governance", "maturing", None).edit)
+    svc.execute(svc.finalise(a.id))
+    view = services.single_view.single_view(place.system_id)
+    headers, rows = view.sections[0].tables()["Heatmap"]
+    assert headers[-1] == "Targets (distance)"
+    assert rows[0][-1] == (
+        "Leadership: Thriving by 2032-03-31 (2 stages to go); Governance: Maturing (exceeded by 1 stage)"
+    )

@@ -179,12 +179,23 @@ def distance_to_target(framework: Framework, rating: Rating) -> int | None:
 
 
 def distance_text(distance: int | None) -> str:
-    """Return the distance to target as a reader says it: '+1 stage', 'met', ''."""
+    """Return the distance to target as a reader says it: '2 stages to go', 'met', ''."""
     if distance is None:
         return ""
-    if distance <= 0:
-        return "met" if distance == 0 else f"met ({-distance} beyond)"
-    return f"{distance} stage{'s' if distance != 1 else ''} to go"
+    if distance == 0:
+        return "met"
+    n = abs(distance)
+    stages = f"{n} stage{'s' if n != 1 else ''}"
+    return f"{stages} to go" if distance > 0 else f"exceeded by {stages}"
+
+
+def target_cell(stage_name: str, distance: int | None, target_date: str | None) -> str:
+    """Return a heatmap or table cell for a target: 'Thriving by 2026-03-31 (1 stage to go)'."""
+    if not stage_name:
+        return ""
+    text = stage_name + (f" by {target_date}" if target_date else "")
+    said = distance_text(distance)
+    return f"{text} ({said})" if said else text
 
 
 def target_notes(framework: Framework, rating: Rating, today: str) -> list[str]:

@@ -19,7 +19,6 @@ from matrix_desktop.core.plan import (
     PlanAction,
     PlanFilter,
     action_plan,
-    distance_text,
     target_notes,
     today_iso,
     with_status,
@@ -193,15 +192,6 @@ class PlanService:
             else f"Clear the target of {title}"
         )
         return TargetEdit(edit, tuple(target_notes(fw, after, today or today_iso())))
-
-
-def target_cell(stage_name: str, distance: int | None, target_date: str | None) -> str:
-    """Return a heatmap or table cell for a target: 'Thriving by 2026-03-31 (1 stage to go)'."""
-    if not stage_name:
-        return ""
-    text = stage_name + (f" by {target_date}" if target_date else "")
-    said = distance_text(distance)
-    return f"{text} ({said})" if said else text
 
 
 def plan_table(rows: list[PlanAction]) -> list[tuple[str, ...]]:

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from matrix_desktop.core.model import AssessmentKind, Status
 from matrix_desktop.core.plan import ActionSource
-from matrix_desktop.storage.tables import EntityRow, RoundRow, table_of
+from matrix_desktop.storage.tables import EntityRow, RatingRow, RoundRow, table_of
 
 _E = table_of(EntityRow)
 _RO = table_of(RoundRow)
+_R = table_of(RatingRow)
 
 _SQL = (
     "SELECT a.entity_id, a.round_id, a.id, a.status, r.domain_key, r.actions_json "
@@ -64,3 +65,21 @@ def action_sources(session: Session, entity_ids: list[str] | None = None) -> lis
         )
         for (eid, rid, aid, status, domain, _raw), actions in zip(rows, lists, strict=True)
     ]
+
+
+def targets_of(
+    session: Session, assessment_ids: list[str]
+) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """Return {assessment id: {domain key: (target stage, target date)}} where one is set."""
+    out: dict[str, dict[str, tuple[str, str | None]]] = {}
+    if not assessment_ids:
+        return out
+    query = select(_R.c.assessment_id, _R.c.domain_key, _R.c.target_stage, _R.c.target_date)
+    for start in range(0, len(assessment_ids), 500):
+        part = assessment_ids[start : start + 500]
+        rows = session.execute(
+            query.where(_R.c.assessment_id.in_(part), _R.c.target_stage.is_not(None))
+        )
+        for aid, domain, stage, date in rows:
+            out.setdefault(aid, {})[domain] = (stage, date)
+    return out
