@@ -134,5 +134,6 @@ def test_single_view_heatmap_has_a_targets_column_with_the_distance(services, pl
     headers, rows = view.sections[0].tables()["Heatmap"]
     assert headers[-1] == "Targets (distance)"
     assert rows[0][-1] == (
-        "Leadership: Thriving by 2032-03-31 (2 stages to go); Governance: Maturing (exceeded by 1 stage)"
+        "Leadership: Thriving by 2032-03-31 (2 stages to go); "
+        "Governance: Maturing (exceeded by 1 stage)"
     )

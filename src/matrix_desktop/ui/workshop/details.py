@@ -185,7 +185,7 @@ class RatingDetails(QWidget):
             top.addWidget(label)
             top.addWidget(box, 1)
         target_row = QHBoxLayout()
-        for text, box in (("Tar&get stage", self.target), ("Target dat&e", self.target_date)):
+        for text, box in (("Tar&get stage", self.target), ("Target date", self.target_date)):
             label = QLabel(text)
             label.setBuddy(box)
             target_row.addWidget(label)
