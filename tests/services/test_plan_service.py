@@ -137,3 +137,24 @@ def test_single_view_heatmap_has_a_targets_column_with_the_distance(services, pl
         "Leadership: Thriving by 2032-03-31 (2 stages to go); "
         "Governance: Maturing (exceeded by 1 stage)"
     )
+
+
+def test_the_same_action_id_in_two_entities_stays_two_actions(services, place, syb):
+    from matrix_desktop.core.framework import EntityKind
+
+    other = services.catalog.create_entity(
+        place.system_id, "Otherton", EntityKind.PLACE_PARTNERSHIP
+    )
+    a = _round(services, place, syb, "2030/31 Q1")
+    b = services.assessments.create(other.id, syb, "2030/31 Q1")
+    same = Action("abababab-abab-4bab-8bab-abababababab", "Ours", "Ann")
+    _act(services, a.id, "leadership", same)
+    _act(services, b.id, "leadership", Action(same.id, "Theirs", "Bo"))
+    rows = services.plan.plan(system_id=place.system_id)
+    assert sorted(r.action.what for r in rows) == ["Ours", "Theirs"]
+    with pytest.raises(NotFound, match="2 actions with id"):
+        services.plan.find(same.id)
+    edit = services.plan.set_action_status(same.id, ActionStatus.DONE, entity_id=other.id)
+    services.assessments.execute(edit)
+    assert services.plan.find(same.id, place.id).action.status is ActionStatus.OPEN
+    assert services.plan.find(same.id, other.id).action.status is ActionStatus.DONE

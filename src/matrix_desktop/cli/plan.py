@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("status", type=_lower_dash, choices=STATUSES, metavar="|".join(STATUSES))
     p.add_argument("--note", metavar="TEXT", help="replace the action's note")
     p.add_argument("--completed", metavar="DATE", help="completion date (default: today)")
+    p.add_argument("--entity", metavar="NAME", help="the entity whose action it is")
     p.add_argument("--keep-mine", action="store_true", help="on a conflict, write yours")
     p.set_defaults(run=cmd_actions_set_status)
 
@@ -145,12 +146,13 @@ def cmd_actions_set_status(args: argparse.Namespace) -> int:
     svc = _open(args)
     try:
         try:
+            entity_id = svc.catalog.find_entity(args.entity).id if args.entity else None
             command = svc.plan.set_action_status(
-                args.action, status, completed_on=completed, note=args.note
+                args.action, status, completed_on=completed, note=args.note, entity_id=entity_id
             )
         except (NotFound, ValidationFailed) as exc:
             raise UsageError(f"{exc} Nothing was changed.") from None
-        row = svc.plan.find(args.action)
+        row = svc.plan.find(args.action, entity_id)
         where = f"action {row.action.id[:8]} ({row.entity_name}, {row.round_name})"
         return _execute_edit(svc, command, args.keep_mine, where)
     finally:

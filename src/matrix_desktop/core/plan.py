@@ -92,19 +92,21 @@ def action_plan(
     Sorted by entity, then the framework's domain order (domain_titles' order), then due
     date (none last). domain_titles maps domain keys to titles, in the framework's order.
     """
-    latest: dict[str, tuple[ActionSource, Mapping[str, Any]]] = {}
-    first: dict[str, ActionSource] = {}
-    held: dict[str, int] = {}
+    # Keyed by entity as well: an id another entity's file happens to share never merges
+    # two entities' actions into one.
+    latest: dict[tuple[str, str], tuple[ActionSource, Mapping[str, Any]]] = {}
+    first: dict[tuple[str, str], ActionSource] = {}
+    held: dict[tuple[str, str], int] = {}
     for src in sorted(sources, key=lambda x: x.round_sequence):
         for d in src.actions:
-            aid = d["id"]
-            held[aid] = held.get(aid, 0) + 1
-            latest[aid] = (src, d)  # rounds in order: the last one seen is the latest
-            if aid not in first:
-                first[aid] = src
+            key = (src.entity_id, d["id"])
+            held[key] = held.get(key, 0) + 1
+            latest[key] = (src, d)  # rounds in order: the last one seen is the latest
+            if key not in first:
+                first[key] = src
     order = {k: i for i, k in enumerate(domain_titles)}
     rows = []
-    for aid, (src, d) in latest.items():
+    for key, (src, d) in latest.items():
         action = action_from_dict(d)
         rows.append(
             PlanAction(
@@ -114,11 +116,11 @@ def action_plan(
                 domain_key=src.domain_key,
                 domain_title=domain_titles.get(src.domain_key, src.domain_key),
                 round_name=src.round_name,
-                first_round_name=first[aid].round_name,
+                first_round_name=first[key].round_name,
                 assessment_id=src.assessment_id,
                 assessment_final=src.assessment_final,
                 overdue=action.is_overdue(today),
-                rounds=held[aid],
+                rounds=held[key],
             )
         )
     if plan_filter is not None:

@@ -99,11 +99,14 @@ class PlanService:
         """Return one action as its latest round holds it; NotFound names the id."""
         wanted = action_id.strip()
         rows = self.plan(entity_ids=[entity_id] if entity_id else None)
-        found = [r for r in rows if r.action.id == wanted or r.action.id.startswith(wanted)]
-        if not found or (len(found) > 1 and not any(r.action.id == wanted for r in found)):
+        found = [r for r in rows if r.action.id == wanted] or [
+            r for r in rows if wanted and r.action.id.startswith(wanted)
+        ]
+        if len(found) != 1:
             what = "no action" if not found else f"{len(found)} actions"
-            raise NotFound(f"{what} with id {wanted!r}; `actions list` shows the ids.")
-        return next((r for r in found if r.action.id == wanted), found[0])
+            where = "" if entity_id else " (name the entity when two hold the same id)"
+            raise NotFound(f"{what} with id {wanted!r}{where}; `actions list` shows the ids.")
+        return found[0]
 
     # -- changing ----------------------------------------------------------------------
     def set_action_status(
