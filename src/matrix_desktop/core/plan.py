@@ -8,8 +8,10 @@ once, as the latest round holding it says it stands.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from matrix_desktop.core.framework import Framework
@@ -56,11 +58,6 @@ class PlanAction(NamedTuple):
     overdue: bool
     rounds: int = 1  # how many rounds' assessments hold it
 
-    @property
-    def due_marker(self) -> str:
-        """'overdue' for a live action past its due date, else ''."""
-        return "overdue" if self.overdue else ""
-
 
 @dataclass(frozen=True)
 class PlanFilter:
@@ -96,31 +93,31 @@ def action_plan(
     # two entities' actions into one.
     latest: dict[tuple[str, str], tuple[ActionSource, Mapping[str, Any]]] = {}
     first: dict[tuple[str, str], ActionSource] = {}
-    held: dict[tuple[str, str], int] = {}
-    for src in sorted(sources, key=lambda x: x.round_sequence):
+    held: Counter[tuple[str, str]] = Counter()
+    for src in sorted(sources, key=itemgetter(3)):  # by round sequence
+        eid = src.entity_id
         for d in src.actions:
-            key = (src.entity_id, d["id"])
-            held[key] = held.get(key, 0) + 1
+            key = (eid, d["id"])
+            held[key] += 1
             latest[key] = (src, d)  # rounds in order: the last one seen is the latest
-            if key not in first:
-                first[key] = src
+            first.setdefault(key, src)
     order = {k: i for i, k in enumerate(domain_titles)}
     rows = []
     for key, (src, d) in latest.items():
         action = action_from_dict(d)
         rows.append(
             PlanAction(
-                action=action,
-                entity_id=src.entity_id,
-                entity_name=src.entity_name,
-                domain_key=src.domain_key,
-                domain_title=domain_titles.get(src.domain_key, src.domain_key),
-                round_name=src.round_name,
-                first_round_name=first[key].round_name,
-                assessment_id=src.assessment_id,
-                assessment_final=src.assessment_final,
-                overdue=action.is_overdue(today),
-                rounds=held[key],
+                action,
+                src.entity_id,
+                src.entity_name,
+                src.domain_key,
+                domain_titles.get(src.domain_key, src.domain_key),
+                src.round_name,
+                first[key].round_name,
+                src.assessment_id,
+                src.assessment_final,
+                action.is_overdue(today),
+                held[key],
             )
         )
     if plan_filter is not None:
