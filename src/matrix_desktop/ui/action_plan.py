@@ -83,6 +83,7 @@ class ActionPlanWidget(QWidget):
         self.status = QComboBox()
         add_items(self.status, [("Any status", None)] + [(s.label, s) for s in ActionStatus])
         self.overdue = QCheckBox("&Overdue only")
+        self.overdue.setAccessibleName("Overdue only")
         self.export = QPushButton("E&xport to XLSX…")
         self.export.setAccessibleName("Export the action plan to a spreadsheet")
         self.table, self.model = text_table("Actions")
