@@ -54,6 +54,7 @@ def test_previous_rounds_open_action_is_shown_marked_overdue_and_updated_here(
     _go_to_leadership(qtbot, screen)
     table = screen.details.actions
     assert table.rowCount() == 1 and table.item(0, 0).text() == "Joint estates plan"
+    assert table.item(0, 0).toolTip() == "Agreed in 2030/31 Q1, carried into this round"
     assert table.item(0, DUE).toolTip() == "Overdue" and table.item(0, DUE).font().bold()
     # Status cell: arrows to it, F2 opens the combo box, Down twice (In progress, Done), Return.
     table.setFocus()

@@ -139,6 +139,7 @@ class RatingDetails(QWidget):
             "Direction of travel", [("Not set", None)] + [(d.label, d) for d in Direction]
         )
         self._framework: Framework | None = None
+        self._origins: dict[str, str] = {}  # action id -> the earlier round it was agreed in
         self.target = _combo("Target stage", [("No target", None)])
         self.target_date = QLineEdit()
         self.target_date.setAccessibleName("Target date")
@@ -311,6 +312,10 @@ class RatingDetails(QWidget):
         self.target.clear()
         add_items(self.target, [("No target", None)] + [(s.name, s.key) for s in framework.stages])
 
+    def set_action_origins(self, origins: dict[str, str]) -> None:
+        """Say, for actions carried over, the earlier round each was agreed in."""
+        self._origins = dict(origins)
+
     def _show_target(self, rating: Rating) -> None:
         select_value(self.target, rating.target_stage)
         if not self.target_date.hasFocus():
@@ -356,6 +361,10 @@ class RatingDetails(QWidget):
             item = EntryItem(text)
             if col == 0:
                 item.setData(Qt.ItemDataRole.UserRole, aid)
+                if aid in self._origins:
+                    said = f"Agreed in {self._origins[aid]}, carried into this round"
+                    item.setToolTip(said)
+                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, said)
             if col == STATUS:
                 item.setData(Qt.ItemDataRole.UserRole, status)
             self.actions.setItem(row, col, item)

@@ -135,6 +135,7 @@ class AssessmentScreen(QWidget):
         self.cards = StageCards(self)
         self.details = RatingDetails(self)
         self.details.set_framework(self.state.framework)
+        self.details.set_action_origins(self.state.action_origins)
         details_scroll = QScrollArea(self)
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
