@@ -1,7 +1,9 @@
 """A generated large database (42 systems x 10 entities x 12 rounds) for benchmarks, cached on disk.
 
 make_big_database(path) builds it once with bulk Core inserts (about 5,000 assessments and
-65,000 ratings) and reuses the file while its recorded shape matches.
+65,000 ratings) and reuses the file while its recorded shape matches. Ratings hold actions
+that live across rounds (the same ids while open or in progress, as the app carries them),
+drawn from their own random stream so the stages are those of earlier shapes.
 """
 
 from __future__ import annotations
@@ -51,7 +53,43 @@ def _uid(*parts: object) -> str:
 
 
 def _shape(systems: int, entities: int, rounds: int) -> str:
-    return json.dumps({"systems": systems, "entities": entities, "rounds": rounds, "v": 1})
+    return json.dumps({"systems": systems, "entities": entities, "rounds": rounds, "v": 2})
+
+
+OWNERS = ("Place lead", "Director of finance", "Council officer", "Trust COO", "VCS lead")
+
+
+def _next_actions(
+    rng: random.Random, live: list[dict[str, object]], key: tuple[object, ...], r: int
+) -> list[dict[str, object]]:
+    """Return one rating's actions in round r (0-based) and leave the still-live ones in live.
+
+    Live actions keep their ids; each round some are done, dropped or started, some added.
+    """
+    shown: list[dict[str, object]] = []
+    still: list[dict[str, object]] = []
+    for action in live:
+        roll = rng.random()
+        if roll < 0.3:
+            shown.append({**action, "status": "done", "completed_on": f"{2020 + r // 4}-06-30"})
+        elif roll < 0.35:
+            shown.append({**action, "status": "dropped", "completed_on": f"{2020 + r // 4}-06-30"})
+        else:
+            changed = {**action, "status": "in_progress"} if roll < 0.55 else action
+            shown.append(changed)
+            still.append(changed)
+    if rng.random() < 0.35:
+        year = 2020 + r // 4 + rng.randint(0, 1)
+        new: dict[str, object] = {
+            "id": _uid("action", *key, r),
+            "what": "Generated action for benchmarking",
+            "owner": rng.choice(OWNERS),
+            "due": f"{year}-{rng.randint(1, 12):02d}-28",
+        }
+        shown.append(new)
+        still.append(new)
+    live[:] = still
+    return shown
 
 
 def _existing_shape(path: Path) -> str | None:
@@ -81,6 +119,7 @@ def make_big_database(
     path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path)
     rng = random.Random(42)
+    plan_rng = random.Random(17)  # actions: their own stream, so stages stay as before
     from matrix_desktop.services.catalog import CatalogService
 
     fw = CatalogService(db).framework(*FRAMEWORK)
@@ -115,6 +154,7 @@ def make_big_database(
                 }
             )
             level = [rng.randint(1, 2) for _ in domains]
+            live: list[list[dict[str, object]]] = [[] for _ in domains]
             for r, rnd in enumerate(round_rows):
                 aid = _uid("assessment", s, e, r)
                 final = r < rounds - 1 or rng.random() < 0.7
@@ -165,7 +205,9 @@ def make_big_database(
                             "statements_met_json": "[]",
                             "enablers_json": json.dumps(enablers),
                             "support_json": json.dumps(support),
-                            "actions_json": "[]",
+                            "actions_json": json.dumps(
+                                _next_actions(plan_rng, live[i], (s, e, key), r)
+                            ),
                             "review_position": None,
                             "review_comment": "",
                             "review_suggestions": "",

@@ -17,6 +17,7 @@ from matrix_desktop.core.commands import (
 from matrix_desktop.core.merge import FieldConflict
 from matrix_desktop.core.model import (
     Action,
+    ActionStatus,
     Assessment,
     Confidence,
     Rating,
@@ -128,5 +129,7 @@ def test_short_values_for_the_audit_trail():
     assert short("x" * 100, limit=10) == "x" * 9 + "…"
     actions = (Action("1", "Agree the plan"), Action("2", "Share it"))
     assert short(actions) == "Agree the plan; Share it"
+    done = (Action("1", "Agree the plan", status=ActionStatus.DONE),)
+    assert short(done) == "Agree the plan (done)"
     assert short((ThemeItem("Shared data"),)) == "Shared data"
     assert short(()) == "—"

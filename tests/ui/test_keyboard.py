@@ -225,6 +225,7 @@ def test_no_window_binds_an_alt_letter_twice(window, qtbot):
         "workshop (final)": lambda: window.open_assessment(final.id),
         "compare": window.show_compare,
         "single view": window.show_single_view,
+        "action plan": window.show_action_plan,
         "peer review": peer_review,
     }
     problems = {}

@@ -93,6 +93,7 @@ PAGES = {
     "peer review": _show_review,
     "compare": _show_compare,
     "single view": lambda window, _services: window.show_single_view(),
+    "action plan": lambda window, _services: window.show_action_plan(),
 }
 
 

@@ -86,6 +86,7 @@ def test_quick_navigation_matches_the_full_read(ctx, db_path, example_services_p
 
 
 def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_path, monkeypatch):
+    from matrix_desktop.ui.action_plan import ActionPlanWidget
     from matrix_desktop.ui.compare import CompareWidget
     from matrix_desktop.ui.peer_review import PeerReviewWidget
     from matrix_desktop.ui.single_view import SingleViewWidget
@@ -96,6 +97,10 @@ def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_
     assert isinstance(window.stack.currentWidget(), CompareWidget)
     window.single_view_action.trigger()
     assert isinstance(window.stack.currentWidget(), SingleViewWidget)
+    assert window.action_plan_action.shortcut().toString() == "Ctrl+Shift+A"
+    window.action_plan_action.trigger()
+    plan = window.stack.currentWidget()
+    assert isinstance(plan, ActionPlanWidget) and plan.model.rowCount() > 0
     svc = ctx.services
     target = svc.assessments.assessments()[0]
     review = svc.peer_review.start_review(target.id, "Rita Reviewer", "Another Place").review

@@ -469,8 +469,12 @@ def cmd_assessment_show(args: argparse.Namespace) -> int:
                 print(f"     {name}: " + str(item[name]).replace("\n", "\n" + " " * 7))
         if item["statements_met"]:
             print(f"     statements met: {', '.join(item['statements_met'])}")
+        if item.get("target_stage"):
+            by = f" by {item['target_date']}" if item.get("target_date") else ""
+            print(f"     target: {item['target_stage']}{by}")
         for x in item["actions"]:
-            extra = ", ".join(s for s in (x["owner"], x["due"] and f"due {x['due']}") if s)
+            said = (x["owner"], x["due"] and f"due {x['due']}", x.get("status", "open"))
+            extra = ", ".join(s for s in said if s)
             print(f"     action: {x['what']}" + (f" ({extra})" if extra else ""))
         if item["votes"]:
             views = "; ".join(f"{v['participant']}: {v['stage']}" for v in item["votes"])

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "matrix_desktop.cli.reports",
     "matrix_desktop.cli.edits",
     "matrix_desktop.cli.server",
+    "matrix_desktop.cli.plan",
 )
 
 

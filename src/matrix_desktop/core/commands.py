@@ -40,15 +40,23 @@ class Change:
 def short(value: object, limit: int = 80) -> str:
     """Return a value as a short line for the audit trail and messages."""
     if isinstance(value, tuple):
-        text = "; ".join(
-            str(getattr(v, "what", None) or getattr(v, "text", None) or getattr(v, "name", v))
-            for v in value
-        )
+        text = "; ".join(_item_line(v) for v in value)
         text = text or "—"
     else:
         text = "—" if value in (None, "") else str(getattr(value, "value", value))
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _item_line(item: object) -> str:
+    """Return a list item as the audit trail names it; an action not open, with its status."""
+    text = str(
+        getattr(item, "what", None) or getattr(item, "text", None) or getattr(item, "name", item)
+    )
+    status = getattr(item, "status", None)
+    if status is None or status == "open":
+        return text
+    return f"{text} ({status.label.lower()})"
 
 
 class Command:

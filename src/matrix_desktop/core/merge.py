@@ -44,6 +44,8 @@ FIELD_LABELS = {
     "reviewer_name": "Reviewer",
     "reviewer_organisation": "Reviewer's organisation",
     "vote": "View",
+    "target_stage": "Target stage",
+    "target_date": "Target date",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -99,14 +100,81 @@ class Participant:
     organisation: str = ""
 
 
+class ActionStatus(StrEnum):
+    """Where an action stands; open and in-progress actions follow into the next round."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_live(self) -> bool:
+        """True while the action is still to be done (open or in progress)."""
+        return self in _LIVE  # a str set: enum member lookups are slow over thousands
+
+
+_LIVE = frozenset(("open", "in_progress"))
+
+
 @dataclass(frozen=True)
 class Action:
-    """An agreed action: what, who, by when."""
+    """An agreed action: what, who, by when, and where it stands.
+
+    Its id stays the same across rounds: a new round's assessment holds the previous
+    round's open actions under their own ids, so the action plan follows one action, not
+    copies of its text.
+    """
 
     id: str
     what: str
     owner: str = ""
     due: str | None = None  # ISO date
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: str | None = None  # ISO date, when done or dropped
+    note: str = ""
+
+    def is_overdue(self, today: str) -> bool:
+        """True when still to be done and its due date (ISO) is before today (ISO)."""
+        return self.status.is_live and self.due is not None and self.due < today
+
+
+def action_as_dict(a: Action) -> dict[str, object]:
+    """Return an action as plain JSON values; the newer keys only when set.
+
+    Leaving out defaults keeps the content hash of an assessment written before actions had
+    a status unchanged, so exchange files of older versions still merge against it.
+    """
+    out: dict[str, object] = {"id": a.id, "what": a.what, "owner": a.owner, "due": a.due}
+    if a.status is not ActionStatus.OPEN:
+        out["status"] = a.status.value
+    if a.completed_on:
+        out["completed_on"] = a.completed_on
+    if a.note:
+        out["note"] = a.note
+    return out
+
+
+_STATUSES = {s.value: s for s in ActionStatus}  # a dict lookup: the plan reads thousands
+
+
+def action_from_dict(d: Mapping[str, Any]) -> Action:
+    """Return the action in a dict written by action_as_dict (older forms included)."""
+    status = str(d.get("status") or "open")
+    state = _STATUSES.get(status) or ActionStatus(status)  # ValueError names a bad one
+    return Action(
+        d["id"],
+        d["what"],
+        d.get("owner") or "",
+        d.get("due"),
+        state,
+        d.get("completed_on"),
+        d.get("note") or "",
+    )
 
 
 @dataclass(frozen=True)
@@ -136,6 +204,8 @@ class Rating:
     review_comment: str = ""
     review_suggestions: str = ""
     carried_forward: bool = False
+    target_stage: str | None = None  # the stage the entity aims to reach in this domain
+    target_date: str | None = None  # ISO date, by when
 
     def evolve(self, **changes: Any) -> Rating:
         return replace(self, **changes)
@@ -152,13 +222,14 @@ def rating_as_dict(r: Rating) -> dict[str, object]:
         "statements_met": list(r.statements_met),
         "enablers": [{"text": t.text, "tags": list(t.tags)} for t in r.enablers],
         "support_requests": [{"text": t.text, "tags": list(t.tags)} for t in r.support_requests],
-        "actions": [
-            {"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions
-        ],
+        "actions": [action_as_dict(a) for a in r.actions],
         "review_position": r.review_position.value if r.review_position else None,
         "review_comment": r.review_comment,
         "review_suggestions": r.review_suggestions,
         "carried_forward": r.carried_forward,
+        # Only when set, so the content hash of an assessment without targets is unchanged.
+        **({"target_stage": r.target_stage} if r.target_stage else {}),
+        **({"target_date": r.target_date} if r.target_date else {}),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import statistics
 from collections import Counter
@@ -97,9 +98,31 @@ def validate_rating(framework: Framework, kind: EntityKind | str | None, rating:
         check_text(name.replace("_", " ").capitalize(), getattr(rating, name))
     for item in (*rating.enablers, *rating.support_requests):
         check_text("Enabler or support request", item.text, 20_000)
-    for action in rating.actions:
+    if rating.target_stage is not None and not framework.has_stage(rating.target_stage):
+        names = ", ".join(s.name for s in framework.stages)
+        raise ValidationFailed(
+            f"Target stage {rating.target_stage!r} of '{domain.title}' is not a stage of "
+            f"{framework.title} (stages: {names})."
+        )
+    _check_date(f"Target date of '{domain.title}'", rating.target_date)
+    for n, action in enumerate(rating.actions, start=1):
         check_text("Action", action.what, 20_000)
         check_text("Action owner", action.owner, MAX_NAME)
+        check_text("Action note", action.note, 20_000)
+        _check_date(f"Action {n} of '{domain.title}': due date", action.due)
+        _check_date(f"Action {n} of '{domain.title}': completion date", action.completed_on)
+
+
+def _check_date(label: str, value: str | None) -> None:
+    """Raise ValidationFailed unless value is None or an ISO date (YYYY-MM-DD)."""
+    if value is None:
+        return
+    try:
+        _dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{label} {value!r} is not a date (YYYY-MM-DD).") from None
+    if len(value) != 10:
+        raise ValidationFailed(f"{label} {value!r} is not a date (YYYY-MM-DD).")
 
 
 def suggested_stage(framework: Framework, domain_key: str, met: Iterable[str]) -> str | None:

@@ -37,6 +37,21 @@ def stage_values(
     return tuple(out)
 
 
+TARGET_LABEL = "Target"
+
+
+def target_values(
+    framework: Framework, domains: tuple[Domain, ...], record: AssessmentRecord
+) -> tuple[StageValue, ...]:
+    """Return each domain's target stage as a 1-based position (None: no target set)."""
+    out: list[StageValue] = []
+    for d in domains:
+        target = record.rating(d.key).target_stage
+        ok = target is not None and framework.has_stage(target)
+        out.append(float(framework.stage(target).position) if ok and target else None)
+    return tuple(out)
+
+
 def domain_spread(framework: Framework, record: AssessmentRecord, domain_key: str) -> Spread:
     """Return the spread of the room's views of one domain."""
     valid = [
@@ -101,6 +116,9 @@ def workshop_radar(
     ]
     if options.previous and previous is not None:
         series.append(RadarSeries(previous_label, stage_values(framework, domains, previous)))
+    targets = target_values(framework, domains, record)
+    if any(v is not None for v in targets):
+        series.append(RadarSeries(TARGET_LABEL, targets))
     return radar_for(
         framework,
         (str(d.number) if numbered else d.title for d in domains),

@@ -15,6 +15,7 @@ from matrix_desktop.core.framework_file import (
 )
 from matrix_desktop.core.model import (
     Action,
+    ActionStatus,
     Assessment,
     AssessmentKind,
     AssessmentRecord,
@@ -234,11 +235,16 @@ def _record_from_doc(d: Any) -> AssessmentRecord:
             statements_met=tuple(r.statements_met),
             enablers=tuple(ThemeItem(t.text, tuple(t.tags)) for t in r.enablers),
             support_requests=tuple(ThemeItem(t.text, tuple(t.tags)) for t in r.support_requests),
-            actions=tuple(Action(x.id, x.what, x.owner, x.due) for x in r.actions),
+            actions=tuple(
+                Action(x.id, x.what, x.owner, x.due, ActionStatus(x.status), x.completed_on, x.note)
+                for x in r.actions
+            ),
             review_position=ReviewPosition(r.review_position) if r.review_position else None,
             review_comment=r.review_comment,
             review_suggestions=r.review_suggestions,
             carried_forward=r.carried_forward,
+            target_stage=r.target_stage,
+            target_date=r.target_date,
         )
         for r in d.ratings
     )

@@ -54,10 +54,15 @@ class ThemeDoc(_Strict):
 
 
 class ActionDoc(_Strict):
+    # id: the action's own, kept across rounds; an id this database has never seen arrives
+    # as a new action. status, completed_on and note are absent in files of older versions.
     id: Id
     what: ShortText
     owner: Name = ""
     due: Date | None = None
+    status: Literal["open", "in_progress", "done", "dropped"] = "open"
+    completed_on: Date | None = None
+    note: ShortText = ""
 
 
 class RatingDoc(_Strict):
@@ -77,6 +82,8 @@ class RatingDoc(_Strict):
     review_comment: Text = ""
     review_suggestions: Text = ""
     carried_forward: bool = False
+    target_stage: Key | None = None
+    target_date: Date | None = None
 
 
 class VoteDoc(_Strict):

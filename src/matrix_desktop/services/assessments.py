@@ -21,15 +21,18 @@ from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.merge import merge_fields
 from matrix_desktop.core.model import (
     Assessment,
+    AssessmentKind,
     AssessmentRecord,
     AuditEvent,
     Participant,
     Rating,
+    Round,
     Status,
     Vote,
     new_id,
     utcnow,
 )
+from matrix_desktop.core.plan import carried_actions
 from matrix_desktop.core.rules import check_text, validate_rating
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
@@ -191,11 +194,13 @@ class AssessmentService:
                 facilitator=facilitator.strip(),
                 participants=tuple(people),
             )
+            ratings, plan_note = _carry_plan(s, assessment, rnd, framework, ratings)
             store = repo.SqlAssessmentStore(s)
             store.put_record(AssessmentRecord(assessment, tuple(ratings)))
             detail = f"{entity.name}, {rnd.name}, {framework.title}"
             if carry_forward_from:
                 detail += f"; ratings carried forward from {source_title}"
+            detail += plan_note
             self._audit(s, "create", assessment_id, None, detail)
         self._emit(Change(assessment_id, frozenset(), frozenset({"assessment", "created"})))
         return assessment
@@ -422,3 +427,57 @@ class AssessmentService:
             self._audit(s, "create", aid, None, detail)
         self._emit(Change(aid, frozenset(), frozenset({"assessment", "created"})))
         return record.assessment
+
+
+def _carry_plan(
+    session: Session,
+    assessment: Assessment,
+    rnd: Round,
+    framework: Framework,
+    ratings: list[Rating],
+) -> tuple[list[Rating], str]:
+    """Bring the previous round's open actions and targets into a new self-assessment.
+
+    The previous round is the entity's latest self-assessment in an earlier round. Its open
+    and in-progress actions keep their ids (the same actions, updated in this round), and
+    each domain's target carries over while the framework still has that stage. Returns the
+    ratings and a note for the audit trail ('' when nothing was carried).
+    """
+    order = {r.id: r.sequence for r in repo.list_rounds(session)}
+    earlier = [
+        a
+        for a in repo.list_assessments(session, assessment.entity_id)
+        if a.kind is AssessmentKind.SELF_ASSESSMENT
+        and order.get(a.round_id, 0) < rnd.sequence
+        and a.id != assessment.id
+    ]
+    if not earlier:
+        return ratings, ""
+    prev = max(earlier, key=lambda a: (order.get(a.round_id, 0), a.created_at))
+    record = repo.get_record(session, prev.id)
+    by_domain = {r.domain_key: r for r in ratings}
+    actions = targets = 0
+    for old in record.ratings:
+        if not framework.has_domain(old.domain_key):
+            continue
+        live = carried_actions(old.actions)
+        target = (
+            old.target_stage if old.target_stage and framework.has_stage(old.target_stage) else None
+        )
+        if not live and target is None:
+            continue
+        mine = by_domain.get(old.domain_key) or Rating(assessment.id, old.domain_key)
+        known = {a.id for a in mine.actions}
+        mine = mine.evolve(actions=mine.actions + tuple(a for a in live if a.id not in known))
+        if target is not None and mine.target_stage is None:
+            mine = mine.evolve(target_stage=target, target_date=old.target_date)
+            targets += 1
+        actions += len(live)
+        by_domain[old.domain_key] = mine
+    if not actions and not targets:
+        return ratings, ""
+    kept = [by_domain[k] for k in by_domain]
+    return kept, (
+        f"; {actions} open action{'s' if actions != 1 else ''} and {targets} "
+        f"target{'s' if targets != 1 else ''} carried from {prev.title or prev.id}"
+    )

@@ -12,6 +12,7 @@ from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
 from matrix_desktop.services.framework_sheets import FrameworkSheetService
 from matrix_desktop.services.peer_review import PeerReviewService
+from matrix_desktop.services.plan import PlanService
 from matrix_desktop.services.single_view import SingleViewService
 from matrix_desktop.storage.database import Database, open_database
 
@@ -28,6 +29,7 @@ class Services:
     compare: CompareService
     single_view: SingleViewService
     framework_sheets: FrameworkSheetService
+    plan: PlanService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -50,6 +52,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         compare=CompareService(db, catalog),
         single_view=SingleViewService(db, catalog),
         framework_sheets=FrameworkSheetService(catalog),
+        plan=PlanService(db, catalog, assessments),
     )
 
 

@@ -309,6 +309,12 @@ class Planner:
                 raise ExchangeError(
                     f"{at}.stage: {r.stage!r} is not a stage of {fw.title} (stages: {stages})"
                 )
+            if r.target_stage is not None and not fw.has_stage(r.target_stage):
+                stages = ", ".join(s.key for s in fw.stages)
+                raise ExchangeError(
+                    f"{at}.target_stage: {r.target_stage!r} is not a stage of {fw.title} "
+                    f"(stages: {stages})"
+                )
             # Text lengths and control characters were checked by the reader.
             if r.statements_met:
                 valid = {st.id for st in fw.domain(r.domain_key).statements}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matrix_desktop.core.chart_models import Heatmap, RadarChart, Trend
@@ -26,10 +27,11 @@ from matrix_desktop.core.comparison import (
 from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
+from matrix_desktop.core.plan import target_cell
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
 from matrix_desktop.services.files import write_atomically
-from matrix_desktop.storage import views_repo
+from matrix_desktop.storage import plan_queries, views_repo
 from matrix_desktop.storage.database import Database
 
 Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
@@ -46,6 +48,22 @@ class SingleViewSection:
     group: ComparisonGroup
     standings: tuple[DomainStanding, ...]
     themes: tuple[ThemeGroup, ...]
+    # {assessment id: {domain key: (target stage, target date)}}: each entity's targets.
+    targets: Mapping[str, Mapping[str, tuple[str, str | None]]] = field(default_factory=dict)
+
+    def target_text(self, item: ComparedItem) -> str:
+        """Return an entity's targets and the distance to each, as the heatmap's last column."""
+        fw = self.framework
+        mine = self.targets.get(item.head.id, {})
+        parts = []
+        for key, position in zip(self.group.domain_keys, item.positions, strict=True):
+            if key not in mine or not fw.has_stage(mine[key][0]):
+                continue
+            stage, date = mine[key]
+            distance = None if position is None else fw.stage(stage).position - position
+            cell = target_cell(fw.stage(stage).name, distance, date)
+            parts.append(f"{fw.domain(key).title}: {cell}")
+        return "; ".join(parts)
 
     @property
     def framework(self) -> Framework:
@@ -79,6 +97,11 @@ class SingleViewSection:
         """Return every part of the view as (headers, rows) of text, for export."""
         fw = self.framework
         heat_headers, heat_rows = self.group.table()
+        heat_headers = (*heat_headers, "Targets (distance)")
+        heat_rows = tuple(
+            (*row, self.target_text(item))
+            for row, item in zip(heat_rows, self.group.items, strict=True)
+        )
         ranking = tuple(
             (
                 str(rank),
@@ -251,6 +274,7 @@ class SingleViewService:
             ids = [h.id for h in chosen]
             stages = views_repo.stages_of(s, ids)
             raised = views_repo.themes_of(s, {h.id: h.entity_name for h in chosen})
+            targets = plan_queries.targets_of(s, ids)
         by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)
@@ -269,6 +293,7 @@ class SingleViewService:
                     group=ComparisonGroup(fw, keys, items),
                     standings=domain_standings(fw, keys, (i.positions for i in items)),
                     themes=group_themes(fw, mine),
+                    targets={h.id: targets[h.id] for h in members if h.id in targets},
                 )
             )
         assessed = {h.entity_name for h in chosen}

@@ -7,7 +7,6 @@ from typing import Any
 
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.core.model import (
-    Action,
     Assessment,
     AssessmentKind,
     AuditEvent,
@@ -22,6 +21,8 @@ from matrix_desktop.core.model import (
     System,
     ThemeItem,
     Vote,
+    action_as_dict,
+    action_from_dict,
     utcnow,
 )
 from matrix_desktop.storage.tables import (
@@ -140,11 +141,13 @@ def rating_from_row(row: RatingRow) -> Rating:
         statements_met=tuple(_list(row.statements_met_json)),
         enablers=_themes(row.enablers_json),
         support_requests=_themes(row.support_json),
-        actions=tuple(Action(**d) for d in _list(row.actions_json)),
+        actions=tuple(action_from_dict(d) for d in _list(row.actions_json)),
         review_position=ReviewPosition(row.review_position) if row.review_position else None,
         review_comment=row.review_comment,
         review_suggestions=row.review_suggestions,
         carried_forward=bool(row.carried_forward),
+        target_stage=row.target_stage,
+        target_date=row.target_date,
     )
 
 
@@ -161,13 +164,13 @@ def rating_values(r: Rating, modified_at: str | None = None) -> dict[str, object
         "statements_met_json": _dumps(list(r.statements_met)),
         "enablers_json": _themes_json(r.enablers),
         "support_json": _themes_json(r.support_requests),
-        "actions_json": _dumps(
-            [{"id": a.id, "what": a.what, "owner": a.owner, "due": a.due} for a in r.actions]
-        ),
+        "actions_json": _dumps([action_as_dict(a) for a in r.actions]),
         "review_position": r.review_position.value if r.review_position else None,
         "review_comment": r.review_comment,
         "review_suggestions": r.review_suggestions,
         "carried_forward": r.carried_forward,
+        "target_stage": r.target_stage,
+        "target_date": r.target_date,
         "modified_at": modified_at or utcnow(),
     }
 

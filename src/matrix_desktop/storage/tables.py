@@ -112,6 +112,8 @@ class RatingRow(SQLModel, table=True):
     review_comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     review_suggestions: str = Field(default="", sa_column=Column(Text, nullable=False))
     carried_forward: bool = False
+    target_stage: str | None = None
+    target_date: str | None = None
     modified_at: str
 
 

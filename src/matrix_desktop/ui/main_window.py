@@ -222,6 +222,9 @@ class MainWindow(QMainWindow):
         self.compare_frameworks_action = self._action(
             review, "Compare framework &versions…", transfers.compare_frameworks, "Ctrl+Shift+D"
         )
+        self.action_plan_action = self._action(
+            review, "&Action plan", self.show_action_plan, "Ctrl+Shift+A"
+        )
         from matrix_desktop.ui.report_actions import ReportActions
 
         self.reports = ReportActions(
@@ -613,6 +616,17 @@ class MainWindow(QMainWindow):
             interaction.info(self, "Single view", "Import or create a system's assessments first.")
             return
         self.show_page(SingleViewWidget(self.services, system_id, ctx=self.ctx))
+
+    def show_action_plan(self) -> None:
+        """Show the action plan of the selected entity's system (that entity chosen)."""
+        from matrix_desktop.ui.action_plan import ActionPlanWidget
+
+        system_id = self._current_system_id()
+        if self.services is None or system_id is None:
+            interaction.info(self, "Action plan", "Import or create a system's assessments first.")
+            return
+        page = ActionPlanWidget(self.services, system_id, self.current_entity_id, ctx=self.ctx)
+        self.show_page(page)
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog

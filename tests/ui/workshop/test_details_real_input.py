@@ -175,7 +175,8 @@ def test_an_invalid_due_date_stays_marked_survives_changing_domain_and_saves_whe
     assert (action.id, action.owner, action.due) == (saved[0].id, "Jo", "2025-02-28")
     cell = table.item(0, DUE)
     assert cell.text() == "2025-02-28"
-    assert cell.background().color() != BAD_BACKGROUND and cell.toolTip() == ""
+    assert cell.background().color() != BAD_BACKGROUND
+    assert cell.toolTip() == "Overdue"  # a date now past: saved, marked overdue, not refused
     assert screen.message.text() == ""
     qtbot.keyClick(screen.domains, Qt.Key.Key_PageDown)
     qtbot.keyClick(screen.domains, Qt.Key.Key_PageUp)

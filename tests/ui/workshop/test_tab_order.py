@@ -51,7 +51,9 @@ def reading_order(screen) -> list[QWidget]:
         stops.append(card.header)
         stops += [row.box for row in card.rows]
     d = screen.details
-    stops += [d.confidence, d.direction, d.evidence, d.rationale, d.enablers, d.support]
+    stops += [d.confidence, d.direction, d.target]
+    stops += [d.target_date] if d.target_date.isEnabled() else []  # a date needs a target
+    stops += [d.evidence, d.rationale, d.enablers, d.support]
     stops += [d.actions, d.add_action, d.remove_action, d.pick_due]
     stops += [screen.tabs.tabBar(), screen.radar.view.canvas]
     stops += [screen.radar.previous, screen.radar.spread, screen.present_button]

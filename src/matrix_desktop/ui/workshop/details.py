@@ -1,9 +1,14 @@
-"""A domain's rating details: confidence, direction, evidence, rationale, enablers, actions."""
+"""A domain's rating details: confidence, direction, target, evidence, rationale, enablers, actions.
+
+Actions have a status (a combo box in the Status cell), a completion date and a note; a live
+action past its due date is marked overdue (allowed, not refused). The target stage and date
+show their warnings (below the agreed stage, date passed) beside them.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -11,7 +16,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,14 +27,26 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.core.dates import EXAMPLE, DateError, iso_date, parse_date
-from matrix_desktop.core.model import Action, Confidence, Direction, Rating, ThemeItem, new_id
+from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.model import (
+    Action,
+    ActionStatus,
+    Confidence,
+    Direction,
+    Rating,
+    ThemeItem,
+    new_id,
+)
+from matrix_desktop.core.plan import target_notes, today_iso
 from matrix_desktop.ui.combos import add_items, item_value, select_value
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import EntryItem, EntryTable, name_by_labels
 from matrix_desktop.ui.workshop.widgets import CommittingTextEdit
 
-ACTION_COLUMNS = ("What", "Owner", f"Due (e.g. {EXAMPLE})")
-DUE = 2  # the due date's column
+ACTION_COLUMNS = ("What", "Owner", f"Due (e.g. {EXAMPLE})", "Status", "Completed", "Note")
+DUE, STATUS, COMPLETED, NOTE = 2, 3, 4, 5  # columns
+DATE_COLUMNS = (DUE, COMPLETED)
+OVERDUE_FOREGROUND = QColor("#9b1c1c")
 BAD_BACKGROUND = QColor("#fde2e2")
 BAD_FOREGROUND = QColor("#9b1c1c")
 
@@ -37,7 +57,49 @@ EDIT_TRIGGERS = (
     Trigger.DoubleClicked | Trigger.SelectedClicked | Trigger.EditKeyPressed | Trigger.AnyKeyPressed
 )
 
-Row = tuple[str, str, str, str]  # an action as shown: id, what, owner, due as typed
+# An action as shown: id, what, owner, due as typed, status value, completed as typed, note.
+Row = tuple[str, str, str, str, str, str, str]
+
+
+def _row_of(a: Action) -> Row:
+    return (a.id, a.what, a.owner, a.due or "", a.status.value, a.completed_on or "", a.note)
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """The Status cell's editor: a combo box of the four statuses; choosing one commits it."""
+
+    def createEditor(  # noqa: N802 (Qt API)
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        box = QComboBox(parent)
+        box.setAccessibleName("Action status")
+        add_items(box, [(s.label, s) for s in ActionStatus])
+        box.activated.connect(lambda _i: self._on_box_activated(box))
+        return box
+
+    def _on_box_activated(self, box: QComboBox) -> None:
+        self.commitData.emit(box)
+        self.closeEditor.emit(box, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(  # noqa: N802 (Qt API)
+        self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        select_value(editor, index.data(Qt.ItemDataRole.UserRole) or ActionStatus.OPEN.value)
+
+    def setModelData(  # noqa: N802 (Qt API)
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        status = item_value(editor, editor.currentIndex(), ActionStatus) or ActionStatus.OPEN
+        model.setData(index, status.value, Qt.ItemDataRole.UserRole)
+        model.setData(index, status.label, Qt.ItemDataRole.EditRole)
 
 
 def _combo(name: str, options: list[tuple[str, object]]) -> QComboBox:
@@ -76,6 +138,16 @@ class RatingDetails(QWidget):
         self.direction = _combo(
             "Direction of travel", [("Not set", None)] + [(d.label, d) for d in Direction]
         )
+        self._framework: Framework | None = None
+        self._origins: dict[str, str] = {}  # action id -> the earlier round it was agreed in
+        self.target = _combo("Target stage", [("No target", None)])
+        self.target_date = QLineEdit()
+        self.target_date.setAccessibleName("Target date")
+        self.target_date.setPlaceholderText(f"by (e.g. {EXAMPLE})")
+        self.target_date.setMaximumWidth(140)
+        self.target_note = QLabel("")
+        self.target_note.setWordWrap(True)
+        self.target_note.setAccessibleName("Target warnings")
         self.evidence = CommittingTextEdit("Evidence", lambda t: self._emit(evidence=t))
         self.rationale = CommittingTextEdit(
             "Rationale for the agreed stage", lambda t: self._emit(rationale=t)
@@ -91,7 +163,9 @@ class RatingDetails(QWidget):
         for edit in (self.evidence, self.rationale, self.enablers, self.support):
             edit.setMinimumHeight(48)
         self.actions = EntryTable(0, len(ACTION_COLUMNS))
-        self.actions.setAccessibleName("Actions: what, owner, due date")
+        self.actions.setAccessibleName("Actions: what, owner, due date, status, completed, note")
+        self._status_delegate = StatusDelegate(self.actions)
+        self.actions.setItemDelegateForColumn(STATUS, self._status_delegate)
         self.actions.setHorizontalHeaderLabels(ACTION_COLUMNS)
         header = self.actions.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -111,6 +185,13 @@ class RatingDetails(QWidget):
             label.setBuddy(box)
             top.addWidget(label)
             top.addWidget(box, 1)
+        target_row = QHBoxLayout()
+        for text, box in (("Tar&get stage", self.target), ("Target date", self.target_date)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            target_row.addWidget(label)
+            target_row.addWidget(box)
+        target_row.addWidget(self.target_note, 1)
         # Two columns keep the stage cards in view on a 768-pixel-high laptop screen.
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +216,7 @@ class RatingDetails(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(target_row)
         layout.addLayout(grid)
         actions_label = QLabel("Actions")
         actions_label.setBuddy(self.actions)
@@ -145,6 +227,8 @@ class RatingDetails(QWidget):
         name_by_labels(self)
         self.confidence.activated.connect(self._on_confidence_activated)
         self.direction.activated.connect(self._on_direction_activated)
+        self.target.activated.connect(self._on_target_activated)
+        self.target_date.editingFinished.connect(self._on_target_date_editingFinished)
         self.actions.itemChanged.connect(self._on_actions_itemChanged)
         self.add_action.clicked.connect(self._on_add_action_clicked)
         self.remove_action.clicked.connect(self._on_remove_action_clicked)
@@ -157,6 +241,7 @@ class RatingDetails(QWidget):
         self._rating = rating
         select_value(self.confidence, rating.confidence)
         select_value(self.direction, rating.direction)
+        self._show_target(rating)
         # Within one domain, text being typed stays (another copy's change of the same
         # field then meets it as a conflict when it is committed, never wiping it).
         keep = same_domain
@@ -166,7 +251,7 @@ class RatingDetails(QWidget):
         self.support.show_text("\n".join(t.text for t in rating.support_requests), keep_typing=keep)
         if keep and self.actions.state() == QAbstractItemView.State.EditingState:
             return  # a cell is being typed in: the table follows after it is committed
-        stored = tuple((a.id, a.what, a.owner, a.due or "") for a in rating.actions)
+        stored = tuple(_row_of(a) for a in rating.actions)
         rows = self._drafts.get(_key(rating), stored)
         if rows == stored:
             self._drafts.pop(_key(rating), None)
@@ -174,14 +259,16 @@ class RatingDetails(QWidget):
             self.actions.blockSignals(True)
             self.actions.setRowCount(0)
             for row in rows:
-                self._append_action_row(Action(row[0], row[1], row[2], row[3] or None))
+                self._append_row(row)
             self.actions.blockSignals(False)
         self._report(self._check_due_dates())
 
     def set_editable(self, editable: bool) -> None:
+        self.target_date.setReadOnly(not editable)
         for box in (
             self.confidence,
             self.direction,
+            self.target,
             self.add_action,
             self.remove_action,
             self.pick_due,
@@ -216,44 +303,129 @@ class RatingDetails(QWidget):
         if self._rating and chosen != self._rating.direction:
             self._emit(direction=chosen)
 
+    # -- target ------------------------------------------------------------------------
+    def set_framework(self, framework: Framework) -> None:
+        """Offer the framework's stages as targets (called when the screen opens)."""
+        if self._framework is not None and self._framework.ref == framework.ref:
+            return
+        self._framework = framework
+        self.target.clear()
+        add_items(self.target, [("No target", None)] + [(s.name, s.key) for s in framework.stages])
+
+    def set_action_origins(self, origins: dict[str, str]) -> None:
+        """Say, for actions carried over, the earlier round each was agreed in."""
+        self._origins = dict(origins)
+
+    def _show_target(self, rating: Rating) -> None:
+        select_value(self.target, rating.target_stage)
+        if not self.target_date.hasFocus():
+            self.target_date.setText(rating.target_date or "")
+        self.target_date.setEnabled(rating.target_stage is not None)
+        notes = target_notes(self._framework, rating, today_iso()) if self._framework else []
+        text = "; ".join(notes)
+        self.target_note.setText(f"Note: {text}." if text else "")
+
+    def _on_target_activated(self, index: int) -> None:
+        chosen = item_value(self.target, index, str)
+        if self._rating is None or chosen == self._rating.target_stage:
+            return
+        if chosen is None:
+            self._emit(target_stage=None, target_date=None)
+        else:
+            self._emit(target_stage=chosen)
+
+    def _on_target_date_editingFinished(self) -> None:  # noqa: N802 (Qt signal name)
+        if self._rating is None or self.target_date.isReadOnly():
+            return
+        text = self.target_date.text().strip()
+        try:
+            iso = iso_date(text) if text else None
+        except DateError as exc:
+            self.problem.emit(f"Target date {exc}. It is kept here, not saved, until fixed.")
+            return
+        if iso and self.target_date.text() != iso:
+            self.target_date.setText(iso)
+        if iso != self._rating.target_date:
+            self._emit(target_date=iso)
+
+    # -- actions -------------------------------------------------------------------------
     def _append_action_row(self, action: Action) -> None:
+        self._append_row(_row_of(action))
+
+    def _append_row(self, shown: Row) -> None:
+        aid, what, owner, due, status, completed, note = shown
         row = self.actions.rowCount()
         self.actions.insertRow(row)
-        for col, text in enumerate((action.what, action.owner, action.due or "")):
+        label = ActionStatus(status).label
+        for col, text in enumerate((what, owner, due, label, completed, note)):
             item = EntryItem(text)
             if col == 0:
-                item.setData(Qt.ItemDataRole.UserRole, action.id)
+                item.setData(Qt.ItemDataRole.UserRole, aid)
+                if aid in self._origins:
+                    said = f"Agreed in {self._origins[aid]}, carried into this round"
+                    item.setToolTip(said)
+                    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, said)
+            if col == STATUS:
+                item.setData(Qt.ItemDataRole.UserRole, status)
             self.actions.setItem(row, col, item)
 
     def _table_rows(self) -> tuple[Row, ...]:
         out = []
         for row in range(self.actions.rowCount()):
             cells = [self.actions.item(row, c) for c in range(len(ACTION_COLUMNS))]
-            what, owner, due = (c.text().strip() if c else "" for c in cells)
+            what, owner, due, _label, completed, note = (
+                c.text().strip() if c else "" for c in cells
+            )
             aid = cells[0].data(Qt.ItemDataRole.UserRole) if cells[0] else None
-            out.append((str(aid) if aid else new_id(), what, owner, due))
+            raw = cells[STATUS].data(Qt.ItemDataRole.UserRole) if cells[STATUS] else None
+            status = str(raw) if raw else ActionStatus.OPEN.value
+            out.append((str(aid) if aid else new_id(), what, owner, due, status, completed, note))
         return tuple(out)
 
     def _check_due_dates(self) -> list[tuple[int, str]]:
-        """Mark each due date that is not a date; return (action number, reason) for each."""
+        """Mark each date that is not a date, and overdue actions; return (number, reason)."""
         problems = []
+        today = today_iso()
         self.actions.blockSignals(True)
         try:
             for row in range(self.actions.rowCount()):
-                item = self.actions.item(row, DUE)
-                if item is None:
-                    continue
-                reason = ""
-                if item.text().strip():
-                    try:
-                        parse_date(item.text())
-                    except DateError as exc:
-                        reason = str(exc)
-                        problems.append((row + 1, reason))
-                _mark(item, reason)
+                for col in DATE_COLUMNS:
+                    item = self.actions.item(row, col)
+                    if item is None:
+                        continue
+                    reason = ""
+                    if item.text().strip():
+                        try:
+                            parse_date(item.text())
+                        except DateError as exc:
+                            reason = str(exc)
+                            word = "due date" if col == DUE else "completion date"
+                            problems.append((row + 1, f"{word} {reason}"))
+                    _mark(item, reason)
+                self._mark_overdue(row, today)
         finally:
             self.actions.blockSignals(False)
         return problems
+
+    def _mark_overdue(self, row: int, today: str) -> None:
+        """Mark a live action whose due date has passed (allowed: it is shown, not refused)."""
+        due, status = self.actions.item(row, DUE), self.actions.item(row, STATUS)
+        if due is None or status is None or due.toolTip().startswith("Not saved"):
+            return
+        live = ActionStatus(str(status.data(Qt.ItemDataRole.UserRole) or "open")).is_live
+        try:
+            late = bool(due.text().strip()) and live and iso_date(due.text()) < today
+        except DateError:
+            late = False
+        font = QFont(due.font())
+        font.setBold(late)
+        due.setFont(font)
+        if late:
+            due.setForeground(QBrush(OVERDUE_FOREGROUND))
+        else:
+            due.setData(Qt.ItemDataRole.ForegroundRole, None)
+        due.setToolTip("Overdue" if late else "")
+        due.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "Overdue" if late else None)
 
     def _report(self, problems: list[tuple[int, str]]) -> None:
         """Say what is wrong with the due dates; clear the message once they are fixed."""
@@ -265,7 +437,7 @@ class RatingDetails(QWidget):
 
     @staticmethod
     def _problem_text(problems: list[tuple[int, str]]) -> str:
-        said = "; ".join(f"Action {n}: due date {reason}" for n, reason in problems)
+        said = "; ".join(f"Action {n}: {reason}" for n, reason in problems)
         return (
             f"{said}. Write it as day/month/year (e.g. {EXAMPLE}) or year-month-day, or use "
             "Pick due date. The actions are kept here, marked, but not saved until then."
@@ -276,11 +448,12 @@ class RatingDetails(QWidget):
         self.actions.blockSignals(True)
         try:
             for row in range(self.actions.rowCount()):
-                item = self.actions.item(row, DUE)
-                if item is not None and item.text().strip():
-                    iso = iso_date(item.text())
-                    if item.text() != iso:
-                        item.setText(iso)
+                for col in DATE_COLUMNS:
+                    item = self.actions.item(row, col)
+                    if item is not None and item.text().strip():
+                        iso = iso_date(item.text())
+                        if item.text() != iso:
+                            item.setText(iso)
         finally:
             self.actions.blockSignals(False)
 
@@ -295,18 +468,22 @@ class RatingDetails(QWidget):
             return
         self._drafts.pop(_key(self._rating), None)
         self._normalise_due_dates()
-        actions = tuple(
-            Action(aid, what, owner, due or None) for aid, what, owner, due in self._table_rows()
-        )
-        if actions != self._rating.actions:
-            self._emit(actions=actions)
+        today = today_iso()
+        actions = []
+        for aid, what, owner, due, status, completed, note in self._table_rows():
+            state = ActionStatus(status)
+            # Done or dropped records when (today unless typed); open again clears it.
+            done_on = None if state.is_live else (completed or today)
+            actions.append(Action(aid, what, owner, due or None, state, done_on, note))
+        if tuple(actions) != self._rating.actions:
+            self._emit(actions=tuple(actions))
 
     def _on_actions_itemChanged(self, _item: QTableWidgetItem) -> None:
         self._table_changed()
 
     def _on_add_action_clicked(self) -> None:
         self.actions.blockSignals(True)
-        self._append_action_row(Action(new_id(), "", "", None))
+        self._append_action_row(Action(new_id(), ""))
         self.actions.blockSignals(False)
         row = self.actions.rowCount() - 1
         self.actions.setCurrentCell(row, 0)

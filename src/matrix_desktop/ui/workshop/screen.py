@@ -134,6 +134,8 @@ class AssessmentScreen(QWidget):
         self.suggestion.setAccessibleName("Suggested stage")
         self.cards = StageCards(self)
         self.details = RatingDetails(self)
+        self.details.set_framework(self.state.framework)
+        self.details.set_action_origins(self.state.action_origins)
         details_scroll = QScrollArea(self)
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
@@ -511,7 +513,8 @@ class AssessmentScreen(QWidget):
             chain.append(card.header)
             chain.extend(row.box for row in card.rows)
         d = self.details
-        chain += [d.confidence, d.direction, d.evidence, d.rationale, d.enablers, d.support]
+        chain += [d.confidence, d.direction, d.target, d.target_date]
+        chain += [d.evidence, d.rationale, d.enablers, d.support]
         chain += [d.actions, d.add_action, d.remove_action, d.pick_due]
         room = self.room
         chain += [room.grid, room.agreed, room.rationale, room.spread_table]

@@ -57,6 +57,13 @@ class WorkshopState:
             if prev
             else "Previous round"
         )
+        # The round each of the entity's actions was agreed in: an action carried over from
+        # an earlier round says so in the workshop.
+        self.action_origins: dict[str, str] = {
+            row.action.id: row.first_round_name
+            for row in self.services.plan.plan(entity_ids=[a.entity_id])
+            if row.first_round_name != self.round_name
+        }
 
     @property
     def services(self) -> Services:
