@@ -39,9 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_frameworks_export)
 
-    p = sub.add_parser("entities", help="list systems, entities and their assessments")
-    p.set_defaults(run=cmd_entities)
-
     p = sub.add_parser(
         "import",
         help="import exchange files or folders of them (previewed; all or nothing)",

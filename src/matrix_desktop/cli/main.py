@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "matrix_desktop.cli.backup",
     "matrix_desktop.cli.reports",
     "matrix_desktop.cli.edits",
+    "matrix_desktop.cli.setup",
 )
 
 

@@ -68,3 +68,15 @@ class EditConflict(ValidationFailed):
 
 class StaleError(ValidationFailed):
     """A finalise was refused because the assessment changed in ways the user has not seen."""
+
+
+class AlreadyExists(ValidationFailed):
+    """A name (or a self-assessment) that is already taken: `existing_id` is the one to open.
+
+    `what` says which kind of thing it is: 'system', 'entity', 'round' or 'assessment'.
+    """
+
+    def __init__(self, message: str, what: str, existing_id: str):
+        self.what = what
+        self.existing_id = existing_id
+        super().__init__(message)

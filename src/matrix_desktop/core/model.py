@@ -68,6 +68,7 @@ class System:
     id: str
     name: str
     short_name: str = ""
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Entity:
     name: str
     kind: EntityKind
     members: tuple[str, ...] = ()
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ class Round:
     id: str
     name: str
     sequence: int = 0
+    starts_on: str | None = None  # ISO dates, optional
+    ends_on: str | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
 from matrix_desktop.services.peer_review import PeerReviewService
+from matrix_desktop.services.setup import SetupService
 from matrix_desktop.services.single_view import SingleViewService
+from matrix_desktop.services.trash import TrashService
 from matrix_desktop.storage.database import Database, open_database
 
 
@@ -26,6 +28,8 @@ class Services:
     peer_review: PeerReviewService
     compare: CompareService
     single_view: SingleViewService
+    setup: SetupService
+    trash: TrashService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -47,6 +51,8 @@ def build_services(db: Database, user: str | None = None) -> Services:
         peer_review=PeerReviewService(catalog, assessments),
         compare=CompareService(db, catalog),
         single_view=SingleViewService(db, catalog),
+        setup=SetupService(db, catalog, user),
+        trash=TrashService(db, assessments),
     )
 
 

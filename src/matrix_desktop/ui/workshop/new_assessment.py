@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.errors import AlreadyExists, MatrixError
 from matrix_desktop.core.model import Assessment, AssessmentKind
 from matrix_desktop.ui.combos import combo_value, select_value
 from matrix_desktop.ui.context import AppContext
@@ -27,7 +27,6 @@ from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import DateField, EntryItem, EntryTable, name_by_labels
 
 OPEN_EXISTING = "Open the existing one"
-CREATE_ANYWAY = "Create another anyway"
 
 
 class NewAssessmentDialog(QDialog):
@@ -216,7 +215,7 @@ class NewAssessmentDialog(QDialog):
             entity = self.services.catalog.entity(found[0].entity_id)
             self.duplicate.setText(
                 f"{entity.name} already has a self-assessment in this round against this "
-                f"framework: {self._describe(found[0])}. Starting will offer to open it instead."
+                f"framework: {self._describe(found[0])}. Starting will offer to open it."
             )
         self.duplicate.setVisible(bool(found))
 
@@ -240,6 +239,14 @@ class NewAssessmentDialog(QDialog):
         return out  # type: ignore[return-value]
 
     # -- starting ------------------------------------------------------------------------
+    def _offer_existing(self, message: str, existing_id: str) -> bool:
+        """Offer to open the self-assessment already made; True when the user opens it."""
+        if interaction.choose(self, "Already assessed", message, [OPEN_EXISTING]) != OPEN_EXISTING:
+            return False
+        self.assessment_id = existing_id
+        super().accept()
+        return True
+
     def accept(self) -> None:
         entity_id = combo_value(self.entity, str)
         choice = combo_value(self.framework, tuple)
@@ -250,23 +257,16 @@ class NewAssessmentDialog(QDialog):
         if existing:
             entity = self.services.catalog.entity(entity_id)
             others = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-            choice_made = interaction.choose(
-                self,
-                "Already assessed",
+            message = (
                 f"{entity.name} already has a self-assessment of "
                 f"{self.round.currentText().strip()} against {self.framework.currentText()}: "
                 f"{self._describe(existing[0])}{others}.\n\n"
-                "Open it and carry on there, or create a second one for the same round? "
-                "Two assessments of one round are counted separately in reports and "
-                "comparisons.",
-                [OPEN_EXISTING, CREATE_ANYWAY],
+                "A round has one self-assessment per framework: open it and carry on there, "
+                "or cancel and choose another round."
             )
-            if choice_made == OPEN_EXISTING:
-                self.assessment_id = existing[0].id
-                super().accept()
-                return
-            if choice_made != CREATE_ANYWAY:
-                return  # cancelled: the dialog stays, with everything typed
+            # Opened, or cancelled: then the dialog stays, with everything typed.
+            self._offer_existing(message, existing[0].id)
+            return
         prev = self.previous_assessment()
         try:
             fw = self.services.catalog.framework(*choice)
@@ -279,6 +279,12 @@ class NewAssessmentDialog(QDialog):
                 assessed_on=self.date.date().toString("yyyy-MM-dd"),
                 carry_forward_from=prev.id if prev is not None and self.carry.isChecked() else None,
             )
+        except AlreadyExists as exc:  # another copy started it a moment ago
+            if exc.what == "assessment":
+                self._offer_existing(str(exc), exc.existing_id)
+            else:
+                self.error.setText(str(exc))
+            return
         except MatrixError as exc:
             self.error.setText(str(exc))
             return
