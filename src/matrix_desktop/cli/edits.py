@@ -94,9 +94,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("assessment", metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(run=cmd_assessment_reopen)
-    from matrix_desktop.cli.setup import register_trash
-
-    register_trash(a_sub)
 
     r = sub.add_parser("rating", help="change a domain's rating")
     r_sub = r.add_subparsers(dest="rating_command", metavar="ACTION", required=True)

@@ -125,6 +125,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     t = sub.add_parser("trash", help="list the deleted assessments in this database's trash")
     t.set_defaults(run=cmd_trash_list)
+    # `assessment delete|restore` join the assessment command (cli.edits registers it first).
+    assessment = sub.choices["assessment"]
+    actions = next(a for a in assessment._actions if isinstance(a, argparse._SubParsersAction))
+    register_trash(actions)
 
 
 def register_trash(a_sub: argparse._SubParsersAction) -> None:

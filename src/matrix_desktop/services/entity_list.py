@@ -245,7 +245,7 @@ def plan_entity_list(svc: Any, rows: list[ListRow]) -> ListPlan:
             system_id = new_system_ids[skey]
         else:
             system_id = new_system_ids[skey] = new_id()
-            after = {"name": first.system, "short_name": "", "archived_at": None}
+            after: dict[str, Any] = {"name": first.system, "short_name": "", "archived_at": None}
             plan.edits.append(
                 CatalogEdit("system", system_id, None, after, f"add system {first.system}", "add")
             )
@@ -275,7 +275,7 @@ def plan_entity_list(svc: Any, rows: list[ListRow]) -> ListPlan:
         if not added:
             plan.unchanged += 1
             continue
-        before = {
+        before: dict[str, Any] = {
             "system_id": existing.system_id,
             "name": existing.name,
             "kind": existing.kind.value,

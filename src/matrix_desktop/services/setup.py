@@ -129,7 +129,7 @@ class SetupService:
             )
         ]
         for name, kind, members in entities:
-            after = {
+            after: dict[str, Any] = {
                 "system_id": system_id,
                 "name": name,
                 "kind": EntityKind(kind).value,
@@ -161,7 +161,7 @@ class SetupService:
     ) -> CatalogEdit:
         """Add an entity to a system; returns the applied edit."""
         kind = kind if isinstance(kind, EntityKind) else entity_kind(kind)
-        after = {
+        after: dict[str, Any] = {
             "system_id": system_id,
             "name": name,
             "kind": kind.value,
@@ -198,7 +198,7 @@ class SetupService:
         if sequence is None:
             with self.db.reader() as s:
                 sequence = setup_repo.next_round_sequence(s)
-        after = {
+        after: dict[str, Any] = {
             "name": name,
             "sequence": sequence,
             "starts_on": starts_on,

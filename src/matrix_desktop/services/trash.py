@@ -52,10 +52,7 @@ class TrashService:
         """Return what is in the trash, the most recently deleted first."""
         with self.db.reader() as s:
             rows = setup_repo.list_trash(s)
-        return [
-            TrashEntry(**{**r, "status": Status(r["status"])})  # type: ignore[arg-type]
-            for r in rows
-        ]
+        return [TrashEntry(**{**r, "status": Status(r["status"])}) for r in rows]
 
     def delete(self, assessment_id: str, reason: str = "") -> TrashEdit:
         """Move an assessment to the trash; a final one needs a reason. Returns the edit."""
