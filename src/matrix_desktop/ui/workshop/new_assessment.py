@@ -44,7 +44,8 @@ class NewAssessmentDialog(QDialog):
         self.setAccessibleName("New assessment")
         self.entity = QComboBox(self)
         self.entity.setAccessibleName("Place partnership or collaborative")
-        for e in sorted(self.services.catalog.entities(), key=lambda e: e.name.casefold()):
+        entities = [e for e in self.services.catalog.entities() if not e.archived]
+        for e in sorted(entities, key=lambda e: e.name.casefold()):
             self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
         if entity_id is not None:
             select_value(self.entity, entity_id)
@@ -55,7 +56,9 @@ class NewAssessmentDialog(QDialog):
         self.round.setAccessibleName("Round: choose one or type a new name")
         self.round.lineEdit().setPlaceholderText("e.g. 2021/22 Q2")
         self.round.lineEdit().setAccessibleName("Round")  # the text typed into the box
-        self._rounds = {r.name: r.sequence for r in self.services.catalog.rounds()}
+        self._rounds = {
+            r.name: r.sequence for r in self.services.catalog.rounds() if not r.archived
+        }
         for name in sorted(self._rounds, key=self._rounds.__getitem__, reverse=True):
             self.round.addItem(name)
         self.date = DateField(QDate.currentDate(), self)  # one Tab leaves it
@@ -133,7 +136,8 @@ class NewAssessmentDialog(QDialog):
         if self.entity.count() == 0:
             self.error.setText(
                 "There is no place partnership or collaborative in this database "
-                "yet: import an exchange file or add one first."
+                "yet: set up your system (File ▸ Set up your system) or import an exchange "
+                "file first."
             )
 
     # -- choices -------------------------------------------------------------------------
