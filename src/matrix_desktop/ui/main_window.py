@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.examples_action = self._action(file, "Open e&xample data", transfers.import_examples)
         self.setup_action = self._action(file, "Set &up your system…", self.set_up_system)
         self.manage_action = self._action(
-            file, "&Manage systems and rounds…", self.manage, "Ctrl+Shift+M"
+            file, "Mana&ge systems and rounds…", self.manage, "Ctrl+Shift+M"
         )
         self.restore_action = self._action(
             file, "&Restore from backup…", self.database_actions.restore_from_backup
@@ -214,6 +214,10 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self.delete_action = self._action(
+            edit, "Move assessment to &trash… (Delete)", self._delete_shown
+        )
         review = bar.addMenu("&Review")
         self.start_review_action = self._action(
             review, "Start &peer review…", self.start_peer_review, "Ctrl+R"
@@ -488,6 +492,15 @@ class MainWindow(QMainWindow):
         manage(self.ctx, self)
         self.refresh()
 
+    def _delete_shown(self) -> None:
+        """Edit > Move assessment to trash: the assessments chosen on the entity page."""
+        if self.stack.currentWidget() is self.entity_page:
+            self.entity_page.delete_selected()
+        else:
+            interaction.info(
+                self, "Move to trash", "Choose assessments on a partnership's page first."
+            )
+
     def delete_assessments(self, ids: list[str]) -> None:
         """Move the chosen assessments to the trash (a final one with a reason)."""
         from matrix_desktop.ui.setup_actions import delete_assessments
@@ -573,6 +586,7 @@ class MainWindow(QMainWindow):
             self.examples_action,
             self.setup_action,
             self.manage_action,
+            self.delete_action,
             self.restore_action,
             self.start_review_action,
         ):
@@ -583,7 +597,6 @@ class MainWindow(QMainWindow):
             self.welcome.new_button,
             self.welcome.import_button,
             self.entity_page.new_button,
-            self.entity_page.delete_button,
         ):
             button.setEnabled(writable)
         self.setAcceptDrops(writable)

@@ -51,9 +51,12 @@ class WelcomePage(QWidget):
         )
         self.examples_button.setDefault(True)
         self.setup_button = _button(
-            "Set up your system (its places, collaboratives, members, first round)…",
+            "Set up your system…",
             "Set up your system",
             self.set_up_system.emit,
+        )
+        self.setup_button.setAccessibleDescription(
+            "Name your system, its places and collaboratives, their members and a first round"
         )
         self.new_button = _button("New assessment…", "New assessment", self.new_assessment.emit)
         self.import_button = _button("Import files…", "Import files", self.import_files.emit)
@@ -121,14 +124,11 @@ class EntityPage(QWidget):
         self.export_button = _button(
             "Export…", "Export selected assessments", self._on_export_clicked
         )
-        self.delete_button = _button(
-            "&Delete…", "Move the selected assessments to the trash", self._on_delete_clicked
-        )
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self._on_delete_clicked)
         buttons = QHBoxLayout()
-        for b in (self.open_button, self.new_button, self.export_button, self.delete_button):
+        for b in (self.open_button, self.new_button, self.export_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         from PySide6.QtWidgets import QSplitter
@@ -169,6 +169,10 @@ class EntityPage(QWidget):
         ids = self.selected_ids()
         if ids:
             self.open_assessment.emit(ids[0])
+
+    def delete_selected(self) -> None:
+        """Ask to move the selected assessments to the trash (Delete key, Edit menu)."""
+        self._on_delete_clicked()
 
     def _on_delete_clicked(self) -> None:
         ids = self.selected_ids()
