@@ -219,3 +219,54 @@ def test_a_draft_in_the_trash_needs_no_reason(services):
     }
     with pytest.raises(ValidationFailed, match="cannot be removed"):
         services.setup.apply(CatalogEdit("entity", place, fields, None, "x", "remove"))
+
+
+def test_a_concurrent_duplicate_insert_gets_the_same_clear_message(services, monkeypatch):
+    """Two copies adding one name at once: the database's unique index refuses the second,
+    and the service says "already exists" as for a name it could see."""
+    from matrix_desktop.storage import setup_repo
+
+    _system(services)
+    monkeypatch.setattr(setup_repo, "names", lambda *a, **k: [])  # the other copy's view
+    with pytest.raises(AlreadyExists, match="already exists"):
+        services.setup.add_system("North ICS")
+    assert [s.name for s in services.catalog.systems()].count("North ICS") == 1
+
+
+def test_exchange_import_matches_entities_by_the_name_key(tmp_path, db_path, examples_copy):
+    """An exchange file naming a place with a look-alike letter and other spacing (and its
+    own ids, as made on another laptop) lands on the existing place, not a second one."""
+    import json
+    import uuid
+
+    from matrix_desktop.services.context import open_services
+
+    source = examples_copy
+    barnsley = source.catalog.find_entity("Barnsley")
+    ids = [a.id for a in source.assessments.assessments(barnsley.id)]
+    path = source.exchange.export(ids[:1], tmp_path / "b.mdx.json")
+    doc = json.loads(path.read_text("utf-8"))
+    target = open_services(db_path)
+    try:
+        sid = target.setup.add_system(doc["systems"][0]["name"]).target_id
+        target.setup.add_entity(sid, "Barnsley Place Partnership", "place")
+        for system in doc["systems"]:
+            system["id"] = str(uuid.uuid4())
+            system["name"] = "  " + system["name"].upper() + "\u200b"
+        for entity in doc["entities"]:
+            new = str(uuid.uuid4())
+            entity["system_id"] = doc["systems"][0]["id"]
+            for a in doc["assessments"]:
+                if a["entity_id"] == entity["id"]:
+                    a["entity_id"] = new
+            entity["id"] = new
+            entity["name"] = "B\u0430rnsley  place partnership"
+        from matrix_desktop.exchange.codec import content_checksum
+
+        doc["checksum"] = content_checksum(doc)
+        path.write_text(json.dumps(doc), "utf-8")
+        target.exchange.import_paths([path])
+        assert [e.name for e in target.catalog.entities()] == ["Barnsley Place Partnership"]
+        assert len(target.catalog.systems()) == 1
+    finally:
+        target.close()
