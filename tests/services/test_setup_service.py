@@ -270,3 +270,25 @@ def test_exchange_import_matches_entities_by_the_name_key(tmp_path, db_path, exa
         assert len(target.catalog.systems()) == 1
     finally:
         target.close()
+
+
+def test_another_copy_sees_a_deletion_and_set_up_changes_through_the_feed(db_path):
+    from matrix_desktop.services.context import open_services
+    from matrix_desktop.services.feed import CATALOG, ChangeFeed
+
+    mine, theirs = open_services(db_path), open_services(db_path)
+    try:
+        feed = ChangeFeed(mine.db, mine.assessments, mine.catalog)
+        sid = mine.setup.add_system("North ICS").target_id
+        place = mine.setup.add_entity(sid, "Barnsley", "place").target_id
+        assert feed.poll() == []  # this copy's own changes are not news to it
+        a = theirs.assessments.create(place, theirs.catalog.framework(SYB), "2030 Q1")
+        theirs.setup.rename("entity", place, "Barnsley Place")
+        changes = {c.assessment_id: c.parts for c in feed.poll()}
+        assert "created" in changes[a.id] and CATALOG in changes
+        theirs.trash.delete(a.id)
+        assert [c.parts for c in feed.poll()] == [frozenset({"assessment", "deleted"})]
+        feed.close()
+    finally:
+        theirs.close()
+        mine.close()

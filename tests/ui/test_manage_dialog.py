@@ -180,3 +180,36 @@ def test_delete_to_trash_from_the_entity_page_then_restore(
     qtbot.keyClick(dialog.trash.restore_button, Qt.Key.Key_Space)
     assert svc.trash.entries() == [] and dialog.trash.list.count() == 0
     assert QApplication.activeModalWidget() is None
+
+
+def test_import_a_list_previews_then_applies_and_a_bad_one_changes_nothing(
+    qtbot, dialog, blank, prompts, monkeypatch, tmp_path
+):
+    good = tmp_path / "list.csv"
+    good.write_text(
+        "system,entity,kind,organisation\n"
+        "North ICS,Barnsley Place,place,Barnsley Council\n"
+        "North ICS,Acute Collaborative,collaborative,Hospital A\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("system,entity,kind,organisation\nNorth ICS,X,club,\n", encoding="utf-8")
+    files = iter([str(bad), str(good)])
+    previews: list[str] = []
+    monkeypatch.setattr(interaction, "open_file", lambda *a, **k: next(files))
+
+    def confirm(parent, title, message, ok_text="OK"):
+        previews.append(message)
+        return True
+
+    monkeypatch.setattr(interaction, "confirm", confirm)
+    qtbot.keyClick(dialog.tabs, Qt.Key.Key_2, ALT)
+    tab = dialog.entities
+    _alt(qtbot, tab.name, Qt.Key.Key_I, lambda: bool(tab.error.text()))
+    assert "bad.csv, row 2, column C (kind): 'club' is not a kind" in tab.error.text()
+    assert blank.catalog.systems() == [] and previews == []
+    _alt(qtbot, tab.name, Qt.Key.Key_I, lambda: tab.list.count() == 2)
+    assert "1 new system(s), 2 new entities, 2 new member" in previews[0]
+    assert {e.name for e in blank.catalog.entities()} == {"Barnsley Place", "Acute Collaborative"}
+    qtbot.keyClick(tab.list, Qt.Key.Key_Z, CTRL)  # undo: the whole import is one change
+    assert blank.catalog.entities() == [] and blank.catalog.systems() == []

@@ -51,7 +51,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         peer_review=PeerReviewService(catalog, assessments),
         compare=CompareService(db, catalog),
         single_view=SingleViewService(db, catalog),
-        setup=SetupService(db, catalog, user),
+        setup=SetupService(db, catalog, user, assessments.own_audit_ids),
         trash=TrashService(db, assessments),
     )
 

@@ -63,11 +63,19 @@ _WORD = {"system": "system", "entity": "entity", "round": "round"}
 class SetupService:
     """Systems, entities and rounds: every change validated, audited and reversible."""
 
-    def __init__(self, db: Database, catalog: CatalogService, user: str | None = None):
+    def __init__(
+        self,
+        db: Database,
+        catalog: CatalogService,
+        user: str | None = None,
+        own_audit_ids: set[int] | None = None,
+    ):
         self.db = db
         self.catalog = catalog
         self.user = user or local_user()
         self._listeners: list[CatalogListener] = []
+        # Audit events this copy wrote (shared with the assessments; the feed skips them).
+        self.own_audit_ids = own_audit_ids if own_audit_ids is not None else set()
 
     def subscribe(self, listener: CatalogListener) -> None:
         """Call listener with each catalog edit after it is committed."""
@@ -301,9 +309,8 @@ class SetupService:
             if "members_json" in stored:
                 stored["members_json"] = json.dumps(stored["members_json"], ensure_ascii=False)
         setup_repo.write_fields(s, kind, target, stored, now, label)
-        edits.append_audit(
-            s, AuditEvent(None, now, self.user, f"{kind} {edit.action}", None, None, edit.text)
-        )
+        event = AuditEvent(None, now, self.user, f"{kind} {edit.action}", None, None, edit.text)
+        self.own_audit_ids.add(edits.append_audit(s, event))
         return CatalogEdit(kind, target, edit.before, after, edit.text, edit.action)
 
     def undo(self, edit: CatalogEdit) -> CatalogEdit:
