@@ -3,8 +3,6 @@ and column with nothing changed."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from openpyxl import Workbook
 
@@ -156,9 +154,7 @@ def test_ten_thousand_rows_are_read_and_more_are_refused(services, tmp_path):
     rows = [header] + [("A", f"Entity {i // 10}", "place", f"Org {i}") for i in range(MAX_ROWS)]
     wb, _ = _sheet(tmp_path, rows)
     wb.save(tmp_path / "big.xlsx")
-    started = time.perf_counter()
-    assert len(read_entity_list(tmp_path / "big.xlsx")) == MAX_ROWS
-    assert time.perf_counter() - started < 30
+    assert len(read_entity_list(tmp_path / "big.xlsx")) == MAX_ROWS  # speed: benchmarks/
     rows[-1] = ("A", "Entity 0", "club", "Org")
     wb, _ = _sheet(tmp_path, rows)
     wb.save(tmp_path / "big.xlsx")

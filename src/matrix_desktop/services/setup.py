@@ -19,6 +19,7 @@ from matrix_desktop.storage import edits, setup_repo
 from matrix_desktop.storage.database import Database
 
 CatalogListener = Callable[[CatalogEdit], None]
+_NameCache = dict[tuple[str, str | None], dict[str, list[tuple[str, str]]]]
 
 _KIND_WORDS = {
     "place": EntityKind.PLACE_PARTNERSHIP,
@@ -279,8 +280,9 @@ class SetupService:
         now = utcnow()
         done: list[CatalogEdit] = []
         with self.db.session() as s:
+            names: _NameCache = {}  # names by key, read once per kind and scope
             for edit in batch:
-                done.append(self._apply_in(s, edit, now))
+                done.append(self._apply_in(s, edit, now, names))
         for listener in list(self._listeners):
             for item in done:
                 listener(item)
@@ -290,7 +292,7 @@ class SetupService:
         """Undo applied edits (the last first) in one transaction."""
         return self.apply_many([e.inverse() for e in reversed(batch)])
 
-    def _apply_in(self, s: Any, edit: CatalogEdit, now: str) -> CatalogEdit:
+    def _apply_in(self, s: Any, edit: CatalogEdit, now: str, names: _NameCache) -> CatalogEdit:
         kind, target = edit.kind, edit.target_id
         current = setup_repo.read_fields(s, kind, target)
         current = None if current is None else self._decoded(current)
@@ -299,7 +301,7 @@ class SetupService:
             raise ValidationFailed(
                 f"{label} was changed by someone else since you saw it; nothing was changed."
             )
-        after = None if edit.after is None else self._checked(s, kind, target, edit.after)
+        after = None if edit.after is None else self._checked(s, kind, target, edit.after, names)
         if after is None and setup_repo.usage(s, kind, target):
             what = "entities" if kind == "system" else "assessments"
             raise ValidationFailed(f"{label} has {what}, so it cannot be removed; archive it.")
@@ -308,9 +310,10 @@ class SetupService:
             stored = dict(after)
             if "members_json" in stored:
                 stored["members_json"] = json.dumps(stored["members_json"], ensure_ascii=False)
-        setup_repo.write_fields(s, kind, target, stored, now, label)
+        setup_repo.write_fields(s, kind, target, stored, now, label, current is not None)
         event = AuditEvent(None, now, self.user, f"{kind} {edit.action}", None, None, edit.text)
         self.own_audit_ids.add(edits.append_audit(s, event))
+        self._note_name(names, edit, after)
         return CatalogEdit(kind, target, edit.before, after, edit.text, edit.action)
 
     def undo(self, edit: CatalogEdit) -> CatalogEdit:
@@ -321,7 +324,7 @@ class SetupService:
         return f"The {_WORD[kind]} {name!r}"
 
     def _checked(
-        self, s: Any, kind: CatalogKind, target: str, after: dict[str, Any]
+        self, s: Any, kind: CatalogKind, target: str, after: dict[str, Any], names: _NameCache
     ) -> dict[str, Any]:
         out = dict(after)
         out["name"] = checked_name(
@@ -365,8 +368,9 @@ class SetupService:
                     f"({out['starts_on']})."
                 )
         key = name_key(out["name"])
-        for other_id, other in setup_repo.names(s, kind, scope):
-            if other_id != target and name_key(other) == key:
+        taken = self._taken(s, names, kind, scope)
+        for other_id, other in taken.get(key, ()):
+            if other_id != target:
                 where = " in this system" if kind == "entity" else ""
                 raise AlreadyExists(
                     f"A{'n' if kind == 'entity' else ''} {_WORD[kind]} named {other!r} already "
@@ -375,3 +379,31 @@ class SetupService:
                     other_id,
                 )
         return out
+
+    @staticmethod
+    def _taken(
+        s: Any, names: _NameCache, kind: str, scope: str | None
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Return the names of a kind (in a scope) by key, read once per transaction."""
+        found = names.get((kind, scope))
+        if found is None:
+            found = {}
+            for other_id, other in setup_repo.names(s, kind, scope):
+                found.setdefault(name_key(other), []).append((other_id, other))
+            names[(kind, scope)] = found
+        return found
+
+    @staticmethod
+    def _note_name(names: _NameCache, edit: CatalogEdit, after: dict[str, Any] | None) -> None:
+        """Keep a batch's name cache true after an edit (its old name gone, its new one in)."""
+        scope_of = (lambda f: f["system_id"]) if edit.kind == "entity" else (lambda f: None)
+        for fields, add in ((edit.before, False), (after, True)):
+            if fields is None:
+                continue
+            found = names.get((edit.kind, scope_of(fields)))
+            if found is None:
+                continue
+            entries = found.setdefault(name_key(fields["name"]), [])
+            entries[:] = [e for e in entries if e[0] != edit.target_id]
+            if add:
+                entries.append((edit.target_id, fields["name"]))

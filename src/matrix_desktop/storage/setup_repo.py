@@ -84,22 +84,23 @@ def write_fields(
     after: dict[str, Any] | None,
     now: str,
     label: str,
+    exists: bool,
 ) -> None:
     """Insert, update or delete a row so its fields are `after` (None: delete).
 
-    label names the row in the message if another copy added the same name just now.
+    exists: whether the row is there now (read by the caller in this transaction). label
+    names the row in the message if another copy added the same name just now; the whole
+    transaction is then rolled back by the caller (nothing is half-applied).
     """
     table = _TABLES[kind]
-    exists = session.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
     stamp = {"modified_at": now} if "modified_at" in table.c else {}
     try:
-        with session.begin_nested():
-            if after is None:
-                session.execute(delete(table).where(table.c.id == row_id))
-            elif exists:
-                session.execute(update(table).where(table.c.id == row_id).values(**after, **stamp))
-            else:
-                session.execute(insert(table).values(id=row_id, **after, **stamp))
+        if after is None:
+            session.execute(delete(table).where(table.c.id == row_id))
+        elif exists:
+            session.execute(update(table).where(table.c.id == row_id).values(**after, **stamp))
+        else:
+            session.execute(insert(table).values(id=row_id, **after, **stamp))
     except IntegrityError:
         if after is None:
             raise ValidationFailed(

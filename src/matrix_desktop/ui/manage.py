@@ -59,6 +59,7 @@ class _Tab(QWidget):
         self.services = ctx.services
         self.list = QListWidget()
         self.list.setAccessibleName(f"{self.kind.capitalize()} list")
+        self._by_id: dict[str, Any] = {}
         self.show_archived = QCheckBox("Show arc&hived")
         self.form = QFormLayout()
         self.error = QLabel()
@@ -120,12 +121,14 @@ class _Tab(QWidget):
         current = select or self.current_id()
         self.list.blockSignals(True)
         self.list.clear()
+        self._by_id = {}  # the rows shown, by id (items hold only the id: a plain string)
         for row in self.rows():
             if row.archived and not self.show_archived.isChecked():
                 continue
             text = self.label(row) + ("  (archived)" if row.archived else "")
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, row)
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self._by_id[row.id] = row
             self.list.addItem(item)
             if row.id == current:
                 self.list.setCurrentItem(item)
@@ -134,7 +137,7 @@ class _Tab(QWidget):
 
     def current(self) -> Any | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return None if item is None else self._by_id.get(item.data(Qt.ItemDataRole.UserRole))
 
     def current_id(self) -> str | None:
         row = self.current()
