@@ -45,3 +45,19 @@ def test_setup_on_postgres_names_trash_and_entity_list(pg_url, tmp_path):
     finally:
         other.close()
         svc.close()
+
+
+def test_a_concurrent_duplicate_on_postgres_gets_the_clear_message(pg_url, monkeypatch):
+    from matrix_desktop.storage import setup_repo
+
+    svc = open_services(pg_url)
+    try:
+        svc.setup.add_system("North ICS")
+        monkeypatch.setattr(setup_repo, "names", lambda *a, **k: [])  # another copy's view
+        with pytest.raises(AlreadyExists, match="already exists"):
+            svc.setup.add_system("North ICS")
+        monkeypatch.undo()
+        svc.setup.add_system("South ICS")  # the session is usable after the refusal
+        assert sorted(s.name for s in svc.catalog.systems()) == ["North ICS", "South ICS"]
+    finally:
+        svc.close()
