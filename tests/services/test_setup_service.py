@@ -292,3 +292,15 @@ def test_another_copy_sees_a_deletion_and_set_up_changes_through_the_feed(db_pat
     finally:
         theirs.close()
         mine.close()
+
+
+def test_rounds_and_entities_are_found_by_the_name_key_everywhere(services):
+    sid = _system(services)
+    place = services.setup.add_entity(sid, "Barnsley Place", "place").target_id
+    fw = services.catalog.framework(SYB)
+    services.assessments.create(place, fw, "2030 Q1")
+    with pytest.raises(AlreadyExists):  # the same round, typed differently
+        services.assessments.create(place, fw, " 2030\u00a0q1\u200b")
+    assert [r.name for r in services.catalog.rounds()].count("2030 Q1") == 1
+    assert services.catalog.find_entity("B\u0430rnsley  PLACE").id == place
+    assert services.catalog.find_system("n\u0456cs").id == sid  # Cyrillic і in the short name

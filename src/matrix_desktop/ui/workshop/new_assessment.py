@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.errors import AlreadyExists, MatrixError
 from matrix_desktop.core.model import Assessment, AssessmentKind
+from matrix_desktop.core.names import name_key
 from matrix_desktop.ui.combos import combo_value, select_value
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
@@ -186,10 +187,10 @@ class NewAssessmentDialog(QDialog):
         """
         entity_id = combo_value(self.entity, str)
         choice = combo_value(self.framework, tuple)
-        name = self.round.currentText().strip().casefold()
+        name = name_key(self.round.currentText())
         if entity_id is None or choice is None or not name:
             return []
-        rnd = next((r for r in self.services.catalog.rounds() if r.name.casefold() == name), None)
+        rnd = next((r for r in self.services.catalog.rounds() if name_key(r.name) == name), None)
         if rnd is None:
             return []
         found = [
