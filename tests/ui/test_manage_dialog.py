@@ -213,3 +213,34 @@ def test_import_a_list_previews_then_applies_and_a_bad_one_changes_nothing(
     assert {e.name for e in blank.catalog.entities()} == {"Barnsley Place", "Acute Collaborative"}
     qtbot.keyClick(tab.list, Qt.Key.Key_Z, CTRL)  # undo: the whole import is one change
     assert blank.catalog.entities() == [] and blank.catalog.systems() == []
+
+
+def test_an_open_assessment_deleted_by_another_copy_stops_taking_edits(
+    qtbot, tmp_path, examples_copy, prompts
+):
+    from matrix_desktop.core.model import AssessmentKind
+    from matrix_desktop.services.context import open_services
+    from matrix_desktop.ui.workshop.screen import AssessmentScreen
+
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    ctx.set_services(examples_copy)
+    draft = next(
+        a
+        for a in examples_copy.assessments.assessments()
+        if a.kind is AssessmentKind.SELF_ASSESSMENT and a.is_final
+    )
+    examples_copy.assessments.execute(examples_copy.assessments.reopen(draft.id, "revise"))
+    window.open_assessment(draft.id)
+    screen = window.stack.currentWidget()
+    assert isinstance(screen, AssessmentScreen) and screen.isEnabled()
+    other = open_services(examples_copy.db.path)
+    try:
+        other.trash.delete(draft.id)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: not screen.isEnabled(), timeout=5000)
+    assert "moved to the trash" in screen.saved.text()
+    assert prompts == []

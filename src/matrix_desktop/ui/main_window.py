@@ -676,7 +676,7 @@ class MainWindow(QMainWindow):
     def _on_ctx_changed(self, change: Change) -> None:
         if change.external:
             # Another copy's change: refresh lists, never move away from the open page.
-            if change.parts & {"status", "created", "catalog"} or (
+            if change.parts & {"status", "created", "catalog", "deleted"} or (
                 self.stack.currentWidget() is self.entity_page
             ):
                 self._refresh_soon.start()
