@@ -65,6 +65,10 @@ def test_entities_subcommands(cli):
     assert cli("entities", "archive", "Acute Collaborative")[0] == 0
     assert "Acute" not in cli("entities", "list")[1]
     assert (
+        "Acute Collaborative [Provider collaborative]  (archived): no assessments"
+        in cli("entities")[1]
+    )
+    assert (
         "Acute Collaborative [Provider collaborative]  (archived)"
         in cli("entities", "list", "--all")[1]
     )
