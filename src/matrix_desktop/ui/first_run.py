@@ -83,14 +83,14 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self._on_import_button_clicked)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "Name your integrated care system, list its place partnerships and provider "
-                "collaboratives, and name the first round. Everything can be changed later "
-                "in File ▸ Manage systems and rounds."
-            )
+        intro = QLabel(
+            "Name your integrated care system, list its place partnerships and provider "
+            "collaboratives, and name the first round. Everything can be changed later "
+            "in File ▸ Manage systems and rounds."
         )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
