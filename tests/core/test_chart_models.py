@@ -57,9 +57,12 @@ def test_radar_for_takes_rings_and_threshold_from_the_framework():
     assert captions == {
         ThresholdCaption.FRAMEWORK: "Maturing: minimum for ICS designation",
         ThresholdCaption.STAGE: "Maturing: threshold",
-        ThresholdCaption.STAGE_AND_FRAMEWORK: "Maturing: Maturing: minimum for ICS designation",
+        ThresholdCaption.STAGE_AND_FRAMEWORK: "Maturing: minimum for ICS designation",
         ThresholdCaption.NONE: None,
     }
+    plain = dataclasses.replace(ics, threshold_label="minimum for designation")
+    chart = radar_for(plain, (), (), caption=ThresholdCaption.STAGE_AND_FRAMEWORK)
+    assert chart.threshold_label == "Maturing: minimum for designation"
     no_threshold = dataclasses.replace(ics, threshold_stage=None, threshold_label=None)
     for caption in ThresholdCaption:
         chart = radar_for(no_threshold, (), (), caption=caption)

@@ -27,17 +27,67 @@ def register(sub: argparse._SubParsersAction) -> None:
     fw_sub = fw.add_subparsers(dest="frameworks_command", metavar="ACTION", required=True)
     p = fw_sub.add_parser("list", help="list framework versions in the database")
     p.set_defaults(run=cmd_frameworks_list)
-    p = fw_sub.add_parser("import", help="import a framework file (YAML or JSON)")
+    p = fw_sub.add_parser(
+        "import",
+        help="import framework files: YAML, JSON, or a spreadsheet (XLSX, CSV); previewed",
+        description="Import frameworks from YAML or JSON framework files or from spreadsheets "
+        "laid out as the published matrices are: a row per domain and a column per stage, "
+        "statements one per line in a cell (sheet 'Matrix'), or a row per statement with "
+        "Domain, Stage and Statement columns (sheet 'Statements'; a CSV is one such sheet). "
+        "A 'Framework' sheet (Field | Value) and a 'Stages' sheet give the details; without "
+        "them give them here, or the key of a stored framework, whose details a new version "
+        "keeps. Every file is checked first; if any is refused, nothing is imported.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show the preview, change nothing")
+    for option, meta, text in (
+        ("--key", "KEY", "the framework's key (e.g. syb-place-development-matrix)"),
+        ("--version", "VERSION", "the version being imported"),
+        ("--name", "NAME", "the framework's name"),
+        ("--publisher", "NAME", "who published it"),
+        ("--published", "YYYY-MM-DD", "when it was published"),
+        (
+            "--applies-to",
+            "KINDS",
+            "comma-separated: place partnership, provider collaborative, integrated care system",
+        ),
+        ("--source", "TEXT", "where it comes from (default: the file's name)"),
+    ):
+        dest = "fw_" + option[2:].replace("-", "_")
+        p.add_argument(option, dest=dest, metavar=meta, help=f"spreadsheets: {text}")
     p.set_defaults(run=cmd_frameworks_import)
     p = fw_sub.add_parser(
         "export",
-        help="write a framework version to a YAML file (edit it, give it a new version, import it)",
+        help="write a framework version to a YAML file or an XLSX workbook (edit it, give it a "
+        "new version, import it)",
     )
     p.add_argument("key", metavar="KEY")
-    p.add_argument("--version", dest="fw_version", metavar="VERSION", help="default: the newest")
+    p.add_argument("version", nargs="?", metavar="VERSION", help="default: the newest")
+    p.add_argument("--version", dest="fw_version", metavar="VERSION", help="same as VERSION")
+    p.add_argument(
+        "--format",
+        choices=("yaml", "xlsx"),
+        help="yaml or xlsx (a row per domain, a column per stage); default: from the file name",
+    )
+    p.add_argument(
+        "--layout",
+        choices=("auto", "matrix", "statements"),
+        default="auto",
+        help="xlsx: a row per domain (matrix), a row per statement (statements), or matrix "
+        "unless a statement cannot be one line of a cell (auto, the default)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(run=cmd_frameworks_export)
+    p = fw_sub.add_parser(
+        "diff",
+        help="show what changed between two versions of a framework",
+        description="Domains and statements added, removed, reworded (paired by similarity "
+        "of their words) or moved to another stage, and changed details.",
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("old", metavar="V1", help="the older version")
+    p.add_argument("new", metavar="V2", help="the newer version")
+    p.set_defaults(run=cmd_frameworks_diff)
 
     p = sub.add_parser(
         "import",
@@ -145,31 +195,68 @@ def cmd_frameworks_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_frameworks_import(args: argparse.Namespace) -> int:
-    from matrix_desktop.core.framework_file import read_framework_file
+def _given(args: argparse.Namespace) -> dict[str, str]:
+    fields = ("key", "version", "name", "publisher", "published", "applies_to", "source")
+    return {f: getattr(args, "fw_" + f) for f in fields if getattr(args, "fw_" + f, None)}
 
-    # Check every file before changing anything.
-    frameworks = [read_framework_file(f) for f in args.files]
-    svc = _services(args)
+
+def cmd_frameworks_import(args: argparse.Namespace) -> int:
+    from matrix_desktop.core.errors import ValidationFailed
+
+    given = _given(args)
+    svc = _services(args, read_only=args.dry_run)
     try:
-        for fw in frameworks:
-            added = svc.catalog.import_framework(fw)
-            print(f"{'added' if added else 'already present'}: {fw.title}")
+        # Check every file before changing anything.
+        previews = [svc.framework_sheets.preview(f, given) for f in args.files]
+        for preview in previews:
+            print(f"{preview.path}:")
+            for line in preview.lines():
+                print(f"  {line}" if line else "")
+        refused = [p for p in previews if not p.can_apply]
+        if refused:
+            raise ValidationFailed(
+                f"{refused[0].path}: {refused[0].framework.title} is already in this database "
+                "with different content; give it a new version. Nothing was imported."
+            )
+        if args.dry_run:
+            print("Dry run: nothing was changed.")
+            return 0
+        for preview in previews:
+            added = svc.framework_sheets.apply(preview)
+            print(f"{'added' if added else 'already present'}: {preview.framework.title}")
     finally:
         svc.close()
     return 0
 
 
 def cmd_frameworks_export(args: argparse.Namespace) -> int:
+    from matrix_desktop.cli.main import UsageError
     from matrix_desktop.services.catalog import write_framework_file
+    from matrix_desktop.services.framework_sheets import write_framework_xlsx
 
+    if args.version and args.fw_version and args.version != args.fw_version:
+        raise UsageError(f"two versions given ({args.version} and {args.fw_version}); give one")
+    fmt = args.format or ("xlsx" if args.output.lower().endswith(".xlsx") else "yaml")
     svc = _services(args, read_only=True)
     try:
-        fw = svc.catalog.framework(args.key, args.fw_version)
-        path = write_framework_file(fw, args.output)
+        fw = svc.catalog.framework(args.key, args.version or args.fw_version)
+        if fmt == "xlsx":
+            path = write_framework_xlsx(fw, args.output, args.layout)
+        else:
+            path = write_framework_file(fw, args.output)
     finally:
         svc.close()
     print(f"wrote {fw.title} to {path}")
+    return 0
+
+
+def cmd_frameworks_diff(args: argparse.Namespace) -> int:
+    svc = _services(args, read_only=True)
+    try:
+        diff = svc.framework_sheets.diff(args.key, args.old, args.new)
+    finally:
+        svc.close()
+    print(diff.text())
     return 0
 
 

@@ -77,7 +77,10 @@ def threshold_caption(framework: Framework, caption: ThresholdCaption) -> str | 
     stage = framework.stage(framework.threshold_stage).name
     if caption is ThresholdCaption.STAGE:
         return f"{stage}: threshold"
-    return f"{stage}: {framework.threshold_label or 'threshold'}"
+    label = framework.threshold_label or "threshold"
+    if label.casefold().startswith(f"{stage}:".casefold()):
+        return label  # the framework's label already names the stage
+    return f"{stage}: {label}"
 
 
 def radar_for(

@@ -10,6 +10,7 @@ from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
+from matrix_desktop.services.framework_sheets import FrameworkSheetService
 from matrix_desktop.services.peer_review import PeerReviewService
 from matrix_desktop.services.setup import SetupService
 from matrix_desktop.services.single_view import SingleViewService
@@ -30,6 +31,7 @@ class Services:
     single_view: SingleViewService
     setup: SetupService
     trash: TrashService
+    framework_sheets: FrameworkSheetService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -53,6 +55,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         single_view=SingleViewService(db, catalog),
         setup=SetupService(db, catalog, user, assessments.own_audit_ids),
         trash=TrashService(db, assessments),
+        framework_sheets=FrameworkSheetService(catalog),
     )
 
 

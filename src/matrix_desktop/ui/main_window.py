@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
         self.import_framework_action = self._action(
             file, "Import fra&mework…", transfers.import_framework
         )
+        self.export_framework_action = self._action(
+            file, "Export framewor&k…", transfers.export_framework
+        )
         self.examples_action = self._action(file, "Open e&xample data", transfers.import_examples)
         self.setup_action = self._action(file, "Set &up your system…", self.set_up_system)
         self.manage_action = self._action(
@@ -225,6 +228,9 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(review, "&Compare…", self.show_compare, "Ctrl+Shift+C")
         self.single_view_action = self._action(
             review, "System &single view", self.show_single_view, "Ctrl+Shift+V"
+        )
+        self.compare_frameworks_action = self._action(
+            review, "Compare framework &versions…", transfers.compare_frameworks, "Ctrl+Shift+D"
         )
         from matrix_desktop.ui.report_actions import ReportActions
 

@@ -82,8 +82,13 @@ class TransferActions:
             self.import_paths(files)
 
     def import_framework(self) -> None:
-        """Load a framework file (a new matrix, or a new version of one) into the database."""
+        """Load a framework (a new matrix, or a new version of one) into the database.
+
+        A spreadsheet (XLSX, CSV) is previewed first, with its details filled in if it lacks
+        them; a YAML or JSON framework file, complete in itself, is imported at once.
+        """
         from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.services.framework_sheets import is_sheet_file
 
         svc = self.services
         if svc is None:
@@ -94,9 +99,14 @@ class TransferActions:
             interaction.info(self.parent, "Import a framework", READ_ONLY_NOTE)
             return
         path = interaction.open_file(
-            self.parent, "Import a framework", "Framework files (*.yaml *.yml *.json)"
+            self.parent,
+            "Import a framework",
+            "Framework files (*.yaml *.yml *.json *.xlsx *.csv);;Spreadsheets (*.xlsx *.csv)",
         )
         if not path:
+            return
+        if is_sheet_file(path):
+            self.preview_framework(path)
             return
         try:
             fw, added = svc.catalog.import_framework_file(path)
@@ -106,6 +116,76 @@ class TransferActions:
             )
             return
         self.show_status(f"{fw.title}: {'added' if added else 'already in this database'}")
+
+    def preview_framework(self, path: str) -> bool:
+        """Show the import preview of a framework spreadsheet; True if it was imported."""
+        from matrix_desktop.ui.framework_dialogs import FrameworkImportDialog
+
+        svc = self.services
+        if svc is None:
+            return False
+        dialog = FrameworkImportDialog(svc.framework_sheets, path, self.parent)
+        try:
+            if not dialog.exec() or dialog.preview is None:
+                return False
+            fw = dialog.preview.framework
+            self.show_status(
+                f"{fw.title}: {'added' if dialog.added else 'already in this database'}"
+            )
+            return True
+        finally:
+            dialog.deleteLater()
+
+    def export_framework(self) -> None:
+        """Write a framework version to an XLSX workbook (or YAML), chosen from a list."""
+        from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.services.catalog import write_framework_file
+        from matrix_desktop.services.framework_sheets import write_framework_xlsx
+
+        svc = self.services
+        if svc is None:
+            return
+        frameworks = sorted(svc.catalog.frameworks(), key=lambda f: (f.name, f.published))
+        index = interaction.pick(
+            self.parent,
+            "Export a framework",
+            "Framework version:",
+            [f"{fw.title} [{fw.key}]" for fw in frameworks],
+        )
+        if index is None:
+            return
+        fw = frameworks[index]
+        from matrix_desktop.core.framework_file import framework_file_name
+
+        suggested = framework_file_name(fw).removesuffix(".yaml") + ".xlsx"
+        path = interaction.save_file(
+            self.parent,
+            "Export a framework",
+            suggested,
+            "Spreadsheets (*.xlsx);;Framework files (*.yaml)",
+        )
+        if not path:
+            return
+        writer = write_framework_file if path.lower().endswith((".yaml", ".yml")) else None
+        try:
+            written = (writer or write_framework_xlsx)(fw, path)
+        except MatrixError as exc:
+            interaction.error(self.parent, "Cannot export the framework", str(exc))
+            return
+        self.show_status(f"Wrote {fw.title} to {written}")
+
+    def compare_frameworks(self) -> None:
+        """Show the difference between two versions of a framework."""
+        from matrix_desktop.ui.framework_dialogs import FrameworkDiffDialog
+
+        svc = self.services
+        if svc is None:
+            return
+        dialog = FrameworkDiffDialog(svc.catalog.frameworks(), svc.framework_sheets, self.parent)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
 
     def import_folder(self) -> None:
         folder = interaction.open_folder(self.parent, "Import a folder of exchange files")
