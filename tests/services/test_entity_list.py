@@ -124,6 +124,17 @@ def test_hidden_sheets_are_refused(services, tmp_path):
     assert "sheet 'Old list' is hidden" in _problem(services, tmp_path / "l.xlsx")
 
 
+def test_hidden_rows_and_columns_are_refused(services, tmp_path):
+    wb, ws = _sheet(tmp_path, [("system", "entity", "kind", "organisation"), ROWS[0], ROWS[2]])
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "l.xlsx")
+    assert "sheet 'Entities', row 3: a hidden row" in _problem(services, tmp_path / "l.xlsx")
+    wb, ws = _sheet(tmp_path, [("system", "entity", "kind", "organisation", "notes"), ROWS[0]])
+    ws.column_dimensions["E"].hidden = True
+    wb.save(tmp_path / "l.xlsx")
+    assert "column E: a hidden column" in _problem(services, tmp_path / "l.xlsx")
+
+
 def test_bad_values_are_named_by_row_and_column(services, tmp_path):
     path = tmp_path / "l.csv"
     path.write_text("system,entity,kind,organisation\nA,B,place,\nA,C,club,\n", encoding="utf-8")

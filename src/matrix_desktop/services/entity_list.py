@@ -107,6 +107,18 @@ def _xlsx_rows(path: Path) -> tuple[str, list[list[Any]]]:
                 f"{label}, row {first.min_row}, column {_col_letter(first.min_col - 1)}: merged "
                 f"cells ({first.coord}); unmerge them and fill in every row."
             )
+        hidden_rows = sorted(r for r, d in ws.row_dimensions.items() if d.hidden)
+        if hidden_rows and hidden_rows[0] <= ws.max_row:
+            raise EntityListError(
+                f"{label}, row {hidden_rows[0]}: a hidden row; unhide it (or delete it) so "
+                "nothing is imported unseen."
+            )
+        hidden_cols = sorted(k for k, d in ws.column_dimensions.items() if d.hidden)
+        if hidden_cols:
+            raise EntityListError(
+                f"{label}, column {hidden_cols[0]}: a hidden column; unhide it (or delete it) "
+                "so nothing is imported unseen."
+            )
         if ws.max_row > MAX_ROWS + 1:
             raise EntityListError(
                 f"{label}, row {MAX_ROWS + 2}: more than {MAX_ROWS:,} rows; split the list."
