@@ -32,7 +32,8 @@ def _simple(
 ) -> None:
     """Add the rename, archive and restore actions of a kind."""
     system_option = kind == "entity"
-    p = sub.add_parser("rename", help=f"rename a {kind}")
+    a = "an" if kind == "entity" else "a"
+    p = sub.add_parser("rename", help=f"rename {a} {kind}")
     p.add_argument("name", metavar="NAME")
     p.add_argument("new_name", metavar="NEW_NAME")
     if system_option:
@@ -42,7 +43,7 @@ def _simple(
         ("archive", "keep it (and its assessments) but take it out of the lists"),
         ("restore", "bring an archived one back"),
     ):
-        p = sub.add_parser(action, help=f"{action} a {kind}: {text}")
+        p = sub.add_parser(action, help=f"{action} {a} {kind}: {text}")
         p.add_argument("name", metavar="NAME")
         if system_option:
             p.add_argument("--system", metavar="NAME", help="the entity's system")
@@ -65,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "entities",
         help="list systems' entities and assessments, or add, rename, edit, archive, "
         "restore, import or export entities",
+        description="With no ACTION: every system, its entities and their assessments.",
     )
     e.set_defaults(run=cmd_entities_overview)
     e_sub = e.add_subparsers(dest="entities_command", metavar="ACTION")
