@@ -103,7 +103,7 @@ def test_framework_for_another_kind_is_refused(services, place):
 def test_counts_by_entity(services, place, syb):
     before = services.assessments.counts_by_entity().get(place.id, 0)
     _new(services, place, syb)
-    _new(services, place, syb)
+    services.assessments.create(place.id, syb, "2030/31 Q1")
     assert services.assessments.counts_by_entity()[place.id] == before + 2
 
 

@@ -89,9 +89,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("new", metavar="V2", help="the newer version")
     p.set_defaults(run=cmd_frameworks_diff)
 
-    p = sub.add_parser("entities", help="list systems, entities and their assessments")
-    p.set_defaults(run=cmd_entities)
-
     p = sub.add_parser(
         "import",
         help="import exchange files or folders of them (previewed; all or nothing)",
@@ -268,14 +265,15 @@ def cmd_entities(args: argparse.Namespace) -> int:
     try:
         rounds = {r.id: r.name for r in svc.catalog.rounds()}
         for system in svc.catalog.systems():
-            print(system.name)
+            print(system.name + ("  (archived)" if system.archived else ""))
             for e in svc.catalog.entities(system.id):
                 items = svc.assessments.assessments(e.id)
                 summary = ", ".join(
                     f"{rounds.get(a.round_id, '?')} {a.kind.label.lower()} ({a.status.value})"
                     for a in items
                 )
-                print(f"  {e.name} [{e.kind.label}]: {summary or 'no assessments'}")
+                mark = "  (archived)" if e.archived else ""
+                print(f"  {e.name} [{e.kind.label}]{mark}: {summary or 'no assessments'}")
     finally:
         svc.close()
     return 0

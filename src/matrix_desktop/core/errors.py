@@ -72,3 +72,15 @@ class StaleError(ValidationFailed):
 
 class PermissionRefused(StorageError):
     """The database server refused the change or read for the current role; nothing changed."""
+
+
+class AlreadyExists(ValidationFailed):
+    """A name (or a self-assessment) that is already taken: `existing_id` is the one to open.
+
+    `what` says which kind of thing it is: 'system', 'entity', 'round' or 'assessment'.
+    """
+
+    def __init__(self, message: str, what: str, existing_id: str):
+        self.what = what
+        self.existing_id = existing_id
+        super().__init__(message)

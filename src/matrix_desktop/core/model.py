@@ -69,6 +69,7 @@ class System:
     id: str
     name: str
     short_name: str = ""
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Entity:
     name: str
     kind: EntityKind
     members: tuple[str, ...] = ()
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class Round:
     id: str
     name: str
     sequence: int = 0
+    starts_on: str | None = None  # ISO dates, optional
+    ends_on: str | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
 from matrix_desktop.core.model import Entity, Round, System
+from matrix_desktop.core.names import name_key
 from matrix_desktop.core.rules import bad_character
 from matrix_desktop.exchange.codec import (
     Bundle,
@@ -346,15 +347,19 @@ def _check_ids(doc: ExchangeDoc, frameworks: list[Framework], fail: Any) -> None
             "the same framework version appears twice",
         ),
         ("systems[{}].id", [s.id for s in doc.systems], "duplicate id"),
-        ("systems[{}].name", [s.name.lower() for s in doc.systems], "two systems share this name"),
+        (
+            "systems[{}].name",
+            [name_key(s.name) for s in doc.systems],
+            "two systems share this name",
+        ),
         ("entities[{}].id", [e.id for e in doc.entities], "duplicate id"),
         (
             "entities[{}].name",
-            [(e.system_id, e.name.lower()) for e in doc.entities],
+            [(e.system_id, name_key(e.name)) for e in doc.entities],
             "two entities of one system share this name",
         ),
         ("rounds[{}].id", [r.id for r in doc.rounds], "duplicate id"),
-        ("rounds[{}].name", [r.name.lower() for r in doc.rounds], "two rounds share this name"),
+        ("rounds[{}].name", [name_key(r.name) for r in doc.rounds], "two rounds share this name"),
         ("assessments[{}].id", [a.id for a in doc.assessments], "duplicate id"),
     ]
     for i, a in enumerate(doc.assessments):

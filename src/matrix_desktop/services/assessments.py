@@ -16,7 +16,7 @@ from matrix_desktop.core.commands import (
     rating_edit,
     vote_edit,
 )
-from matrix_desktop.core.errors import EditConflict, ValidationFailed
+from matrix_desktop.core.errors import AlreadyExists, EditConflict, ValidationFailed
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.merge import merge_fields
 from matrix_desktop.core.model import (
@@ -150,6 +150,8 @@ class AssessmentService:
             check_text("Participant name", name, 300)
             people.append(Participant(new_id(), name, org.strip()))
         entity = self.catalog.entity(entity_id)
+        if entity.archived:
+            raise ValidationFailed(f"{entity.name} is archived; restore it to assess it.")
         if entity.kind not in framework.applies_to:
             raise ValidationFailed(
                 f"{framework.title} is not for a {entity.kind.label.lower()} "
@@ -183,6 +185,7 @@ class AssessmentService:
                     )
         with self.db.session() as s:
             rnd = repo.ensure_round(s, round_name)
+            self._refuse_second(s, entity.name, entity_id, rnd.id, rnd.name, framework)
             assessment = Assessment(
                 id=assessment_id,
                 entity_id=entity_id,
@@ -204,6 +207,28 @@ class AssessmentService:
             self._audit(s, "create", assessment_id, None, detail)
         self._emit(Change(assessment_id, frozenset(), frozenset({"assessment", "created"})))
         return assessment
+
+    def _refuse_second(
+        self,
+        session: Session,
+        entity_name: str,
+        entity_id: str,
+        round_id: str,
+        round_name: str,
+        framework: Framework,
+    ) -> None:
+        """Refuse a second self-assessment of an entity in a round against one framework."""
+        for other in repo.list_assessments(session, entity_id, round_id):
+            if (
+                other.kind is AssessmentKind.SELF_ASSESSMENT
+                and other.framework_key == framework.key
+            ):
+                raise AlreadyExists(
+                    f"{entity_name} already has a self-assessment for {round_name} against "
+                    f"{framework.name} ({other.title}, id {other.id}); open it instead.",
+                    "assessment",
+                    other.id,
+                )
 
     # -- edits -------------------------------------------------------------------------
     def edit_rating(

@@ -9,6 +9,7 @@ from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import read_framework_file
 from matrix_desktop.core.model import Entity, Round, System, new_id
+from matrix_desktop.core.names import name_key
 from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import frameworks_repo as fw_repo
 from matrix_desktop.storage import repository as repo
@@ -130,7 +131,7 @@ class CatalogService:
             repo.get_system(s, system_id)
             entity = Entity(new_id(), system_id, name, EntityKind(kind), members)
             if any(
-                e.name.lower() == name.lower() for e in repo.list_entities(s, system_id)
+                name_key(e.name) == name_key(name) for e in repo.list_entities(s, system_id)
             ) or not repo.add_entity(s, entity):
                 raise ValidationFailed(f"{name!r} already exists in this system.")
             return entity

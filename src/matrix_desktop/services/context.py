@@ -13,7 +13,9 @@ from matrix_desktop.services.exchange import ExchangeService
 from matrix_desktop.services.framework_sheets import FrameworkSheetService
 from matrix_desktop.services.peer_review import PeerReviewService
 from matrix_desktop.services.plan import PlanService
+from matrix_desktop.services.setup import SetupService
 from matrix_desktop.services.single_view import SingleViewService
+from matrix_desktop.services.trash import TrashService
 from matrix_desktop.storage.database import Database, open_database
 
 
@@ -28,6 +30,8 @@ class Services:
     peer_review: PeerReviewService
     compare: CompareService
     single_view: SingleViewService
+    setup: SetupService
+    trash: TrashService
     framework_sheets: FrameworkSheetService
     plan: PlanService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
@@ -51,6 +55,8 @@ def build_services(db: Database, user: str | None = None) -> Services:
         peer_review=PeerReviewService(catalog, assessments),
         compare=CompareService(db, catalog),
         single_view=SingleViewService(db, catalog),
+        setup=SetupService(db, catalog, user, assessments.own_audit_ids),
+        trash=TrashService(db, assessments),
         framework_sheets=FrameworkSheetService(catalog),
         plan=PlanService(db, catalog, assessments),
     )

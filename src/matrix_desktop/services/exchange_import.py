@@ -21,6 +21,7 @@ from matrix_desktop.core.model import (
     utcnow,
 )
 from matrix_desktop.core.model import new_id as make_id
+from matrix_desktop.core.names import name_key
 from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
@@ -74,11 +75,11 @@ class Planner:
         self.files = tuple(files)
         self.frameworks = {(f.key, f.version): f for f in fw_repo.list_frameworks(session)}
         self.systems = {x.id: x for x in repo.list_systems(session)}
-        self.system_names = {x.name.lower(): x.id for x in self.systems.values()}
+        self.system_names = {name_key(x.name): x.id for x in self.systems.values()}
         self.entities = {x.id: x for x in repo.list_entities(session)}
-        self.entity_names = {(x.system_id, x.name.lower()): x.id for x in self.entities.values()}
+        self.entity_names = {(x.system_id, name_key(x.name)): x.id for x in self.entities.values()}
         self.rounds = {x.id: x for x in repo.list_rounds(session)}
-        self.round_names = {x.name.lower(): x.id for x in self.rounds.values()}
+        self.round_names = {name_key(x.name): x.id for x in self.rounds.values()}
         self.new_frameworks: list[Framework] = []
         self.new_systems: list[System] = []
         self.new_entities: list[Entity] = []
@@ -222,11 +223,11 @@ class Planner:
         for x in bundle.systems:
             if x.id in self.systems:
                 out[x.id] = x.id
-            elif x.name.lower() in self.system_names:
-                out[x.id] = self.system_names[x.name.lower()]
+            elif name_key(x.name) in self.system_names:
+                out[x.id] = self.system_names[name_key(x.name)]
             else:
                 self.systems[x.id] = x
-                self.system_names[x.name.lower()] = x.id
+                self.system_names[name_key(x.name)] = x.id
                 self.new_systems.append(x)
                 out[x.id] = x.id
         return out
@@ -244,12 +245,12 @@ class Planner:
                 )
             if e.id in self.entities:
                 out[e.id] = e.id
-            elif (sid, e.name.lower()) in self.entity_names:
-                out[e.id] = self.entity_names[(sid, e.name.lower())]
+            elif (sid, name_key(e.name)) in self.entity_names:
+                out[e.id] = self.entity_names[(sid, name_key(e.name))]
             else:
                 entity = Entity(e.id, sid, e.name, e.kind, e.members)
                 self.entities[e.id] = entity
-                self.entity_names[(sid, e.name.lower())] = e.id
+                self.entity_names[(sid, name_key(e.name))] = e.id
                 self.new_entities.append(entity)
                 out[e.id] = e.id
         return out
@@ -259,11 +260,11 @@ class Planner:
         for r in bundle.rounds:
             if r.id in self.rounds:
                 out[r.id] = r.id
-            elif r.name.lower() in self.round_names:
-                out[r.id] = self.round_names[r.name.lower()]
+            elif name_key(r.name) in self.round_names:
+                out[r.id] = self.round_names[name_key(r.name)]
             else:
                 self.rounds[r.id] = r
-                self.round_names[r.name.lower()] = r.id
+                self.round_names[name_key(r.name)] = r.id
                 self.new_rounds.append(r)
                 out[r.id] = r.id
         return out

@@ -34,6 +34,8 @@ _ACTION_PARTS = {
     "finalise": {"assessment", "status"},
     "reopen": {"assessment", "status"},
     "create": {"assessment", "created"},
+    "delete": {"assessment", "deleted"},  # moved to the trash (services.trash)
+    "restore": {"assessment", "created"},
 }
 
 

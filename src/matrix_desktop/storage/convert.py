@@ -43,17 +43,24 @@ def _dumps(value: object) -> str:
 
 
 def system_from_row(row: SystemRow) -> System:
-    return System(row.id, row.name, row.short_name)
+    return System(row.id, row.name, row.short_name, row.archived_at is not None)
 
 
 def entity_from_row(row: EntityRow) -> Entity:
     return Entity(
-        row.id, row.system_id, row.name, EntityKind(row.kind), tuple(json.loads(row.members_json))
+        row.id,
+        row.system_id,
+        row.name,
+        EntityKind(row.kind),
+        tuple(json.loads(row.members_json)),
+        row.archived_at is not None,
     )
 
 
 def round_from_row(row: RoundRow) -> Round:
-    return Round(row.id, row.name, row.sequence)
+    return Round(
+        row.id, row.name, row.sequence, row.starts_on, row.ends_on, row.archived_at is not None
+    )
 
 
 def assessment_from_row(row: AssessmentRow) -> Assessment:

@@ -32,14 +32,19 @@ def read_navigation(path: Path) -> Navigation | None:
             return None
         counts = dict(con.execute("SELECT entity_id, count(*) FROM assessment GROUP BY entity_id"))
         systems = [
-            System(*r) for r in con.execute("SELECT id, name, short_name FROM system ORDER BY name")
+            System(*r)
+            for r in con.execute(
+                "SELECT id, name, short_name FROM system WHERE archived_at IS NULL ORDER BY name"
+            )
         ]
         entities: dict[str, list[tuple[Entity, int]]] = {s.id: [] for s in systems}
         for eid, sid, name, kind, members in con.execute(
-            "SELECT id, system_id, name, kind, members_json FROM entity ORDER BY kind, name"
+            "SELECT id, system_id, name, kind, members_json FROM entity "
+            "WHERE archived_at IS NULL ORDER BY kind, name"
         ):
             entity = Entity(eid, sid, name, EntityKind(kind), tuple(json.loads(members)))
-            entities.setdefault(sid, []).append((entity, counts.get(eid, 0)))
+            if sid in entities:  # not of an archived system
+                entities[sid].append((entity, counts.get(eid, 0)))
         return [(s, entities[s.id]) for s in systems]
     except (sqlite3.Error, ValueError):
         return None

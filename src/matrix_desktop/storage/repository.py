@@ -24,6 +24,7 @@ from matrix_desktop.core.model import (
     new_id,
     utcnow,
 )
+from matrix_desktop.core.names import clean_name, name_key
 from matrix_desktop.storage import edits
 from matrix_desktop.storage.convert import (
     assessment_from_row,
@@ -69,10 +70,10 @@ def get_system(session: Session, system_id: str) -> System:
 
 
 def find_system(session: Session, name: str) -> System | None:
-    """Return the system with this name or short name (case-insensitive), or None."""
-    low = name.strip().lower()
+    """Return the system with this name or short name (by core.names.name_key), or None."""
+    key = name_key(name)
     for row in session.scalars(select(SystemRow)):
-        if low in (row.name.lower(), (row.short_name or "").lower()):
+        if key in (name_key(row.name), name_key(row.short_name or "")):
             return system_from_row(row)
     return None
 
@@ -102,11 +103,11 @@ def get_entity(session: Session, entity_id: str) -> Entity:
 
 
 def find_entity(session: Session, name: str) -> list[Entity]:
-    """Return entities whose name matches (exactly, else by case-insensitive prefix)."""
+    """Return entities whose name matches (by name key, else by a prefix of the key)."""
     rows = list(session.scalars(select(EntityRow)))
-    low = name.strip().lower()
-    exact = [r for r in rows if r.name.lower() == low]
-    chosen = exact or [r for r in rows if r.name.lower().startswith(low)]
+    key = name_key(name)
+    exact = [r for r in rows if name_key(r.name) == key]
+    chosen = exact or [r for r in rows if name_key(r.name).startswith(key)]
     return [entity_from_row(r) for r in chosen]
 
 
@@ -136,9 +137,9 @@ def get_round(session: Session, round_id: str) -> Round:
 
 
 def find_round(session: Session, name: str) -> Round | None:
-    low = name.strip().lower()
+    key = name_key(name)
     for row in session.scalars(select(RoundRow)):
-        if row.name.lower() == low:
+        if name_key(row.name) == key:
             return round_from_row(row)
     return None
 
@@ -160,7 +161,7 @@ def ensure_round(session: Session, name: str, sequence: int | None = None) -> Ro
     found = find_round(session, name)
     if found is not None:
         return found
-    name = name.strip()
+    name = clean_name(name)
     rounds = table_of(RoundRow)
     if sequence is None:
         next_sequence: Any = select(func.coalesce(func.max(rounds.c.sequence), 0) + 1)

@@ -51,7 +51,9 @@ _LOCK_KEY = 727_100_13  # pg_advisory_lock key: one init/upgrade at a time per d
 
 # Tables an assessment owns: row-level security decides row by row who may see and change.
 _ASSESSMENT_CHILDREN = ("rating", "vote", "sync_hash", "sync_base")
-_CATALOG_TABLES = ("framework", "system", "entity", "round", "app_meta")
+# The trash (0005) is kept with them: on a server only the administrator and the programme
+# office move assessments to it and back.
+_CATALOG_TABLES = ("framework", "system", "entity", "round", "app_meta", "assessment_trash")
 
 
 def _is_server(url: str) -> bool:

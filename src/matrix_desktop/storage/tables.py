@@ -33,6 +33,7 @@ class SystemRow(SQLModel, table=True):
     name: str = Field(index=True, unique=True)
     short_name: str = ""
     modified_at: str
+    archived_at: str | None = None
 
 
 class EntityRow(SQLModel, table=True):
@@ -47,6 +48,7 @@ class EntityRow(SQLModel, table=True):
     kind: str = Field(max_length=40)
     members_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     modified_at: str
+    archived_at: str | None = None
 
 
 class RoundRow(SQLModel, table=True):
@@ -55,6 +57,9 @@ class RoundRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(index=True, unique=True)
     sequence: int = 0
+    starts_on: str | None = None
+    ends_on: str | None = None
+    archived_at: str | None = None
 
 
 class AssessmentRow(SQLModel, table=True):
@@ -126,6 +131,25 @@ class VoteRow(SQLModel, table=True):
     participant_id: str = Field(primary_key=True)
     domain_key: str = Field(primary_key=True)
     stage: str | None = None
+
+
+class TrashRow(SQLModel, table=True):
+    """A deleted assessment: every row it had (assessment, ratings, votes, sync) as JSON.
+
+    Restoring puts the rows back; nothing else refers to a trashed assessment.
+    """
+
+    __tablename__ = "assessment_trash"
+
+    assessment_id: str = Field(primary_key=True, max_length=36)
+    entity_id: str = Field(sa_column=Column(Text, nullable=False))
+    round_id: str = Field(sa_column=Column(Text, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=10)
+    deleted_at: str
+    deleted_by: str
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rows_json: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class AuditRow(SQLModel, table=True):

@@ -137,11 +137,13 @@ class MainWindow(QMainWindow):
             show_first_entity=self._show_first_entity,
         )
         self.welcome.open_examples.connect(self.transfers.import_examples)
+        self.welcome.set_up_system.connect(self.set_up_system)
         self.welcome.new_assessment.connect(self.new_assessment)
         self.welcome.import_files.connect(self.transfers.import_files)
         self.entity_page.open_assessment.connect(self.open_assessment)
         self.entity_page.new_assessment.connect(self.new_assessment)
         self.entity_page.export_assessments.connect(self.transfers.export_assessments)
+        self.entity_page.delete_assessments.connect(self.delete_assessments)
         ctx.saved.connect(self._on_ctx_saved)
         ctx.save_failed.connect(self._on_ctx_save_failed)
         ctx.changed.connect(self._on_ctx_changed)
@@ -198,6 +200,10 @@ class MainWindow(QMainWindow):
             file, "Export framewor&k…", transfers.export_framework
         )
         self.examples_action = self._action(file, "Open e&xample data", transfers.import_examples)
+        self.setup_action = self._action(file, "Set &up your system…", self.set_up_system)
+        self.manage_action = self._action(
+            file, "Mana&ge systems and rounds…", self.manage, "Ctrl+Shift+M"
+        )
         self.restore_action = self._action(
             file, "&Restore from backup…", self.database_actions.restore_from_backup
         )
@@ -211,6 +217,10 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self.delete_action = self._action(
+            edit, "Move assessment to &trash… (Delete)", self._delete_shown
+        )
         review = bar.addMenu("&Review")
         self.start_review_action = self._action(
             review, "Start &peer review…", self.start_peer_review, "Ctrl+R"
@@ -384,17 +394,29 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.nav.setCurrentIndex(index)
 
+    @staticmethod
+    def _navigation(svc: Services) -> list[tuple[System, list[tuple[Entity, int]]]]:
+        """Systems with their entities and assessment counts; archived ones are left out."""
+        counts = svc.assessments.counts_by_entity()
+        return [
+            (
+                system,
+                [
+                    (e, counts.get(e.id, 0))
+                    for e in svc.catalog.entities(system.id)
+                    if not e.archived
+                ],
+            )
+            for system in svc.catalog.systems()
+            if not system.archived
+        ]
+
     def refresh(self) -> None:
         """Reload the navigator and the current page from the database."""
         svc = self.services
         if svc is None:
             return
-        counts = svc.assessments.counts_by_entity()
-        navigation = [
-            (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
-            for system in svc.catalog.systems()
-        ]
-        self.populate_navigator(navigation)
+        self.populate_navigator(self._navigation(svc))
         if self.current_entity_id:
             self.show_entity(self.current_entity_id)
 
@@ -456,6 +478,44 @@ class MainWindow(QMainWindow):
         assessment_id = start_assessment(self.ctx, self, self.current_entity_id)
         if assessment_id is not None:
             self.open_assessment(assessment_id)
+
+    def set_up_system(self) -> None:
+        """File > Set up your system: the first-run form; then show the first entity."""
+        if self.services is None or self.ctx.read_only:
+            return
+        from matrix_desktop.ui.first_run import set_up_system
+
+        if set_up_system(self.ctx, self):
+            self.refresh()
+            self._show_first_entity()
+
+    def manage(self) -> None:
+        """File > Manage systems and rounds (Ctrl+Shift+M)."""
+        if self.services is None:
+            return
+        if self.ctx.read_only:
+            interaction.info(self, "Manage", READ_ONLY_NOTE)
+            return
+        from matrix_desktop.ui.manage import manage
+
+        manage(self.ctx, self)
+        self.refresh()
+
+    def _delete_shown(self) -> None:
+        """Edit > Move assessment to trash: the assessments chosen on the entity page."""
+        if self.stack.currentWidget() is self.entity_page:
+            self.entity_page.delete_selected()
+        else:
+            interaction.info(
+                self, "Move to trash", "Choose assessments on a partnership's page first."
+            )
+
+    def delete_assessments(self, ids: list[str]) -> None:
+        """Move the chosen assessments to the trash (a final one with a reason)."""
+        from matrix_desktop.ui.setup_actions import delete_assessments
+
+        if delete_assessments(self.ctx, self, ids):
+            self.refresh()
 
     def _export_shown(self) -> None:
         """Export what the page shows: an open assessment or review, else the rows chosen."""
@@ -546,6 +606,9 @@ class MainWindow(QMainWindow):
             (self.import_folder_action, may_import),
             (self.import_framework_action, may_import),
             (self.examples_action, may_import),
+            (self.setup_action, may_import),
+            (self.manage_action, may_import),
+            (self.delete_action, may_import),
             (self.restore_action, may_import),
             (self.start_review_action, may_review),
         ):
@@ -553,6 +616,7 @@ class MainWindow(QMainWindow):
             action.setToolTip("" if allowed or not writable else why)
         for button, allowed in (
             (self.welcome.examples_button, may_import),
+            (self.welcome.setup_button, may_import),
             (self.welcome.new_button, may_create),
             (self.welcome.import_button, may_import),
             (self.entity_page.new_button, may_create),
@@ -647,12 +711,12 @@ class MainWindow(QMainWindow):
     def _on_ctx_changed(self, change: Change) -> None:
         if change.external:
             # Another copy's change: refresh lists, never move away from the open page.
-            if change.parts & {"status", "created", "catalog"} or (
+            if change.parts & {"status", "created", "catalog", "deleted"} or (
                 self.stack.currentWidget() is self.entity_page
             ):
                 self._refresh_soon.start()
             return
-        if "status" in change.parts or "created" in change.parts:
+        if change.parts & {"status", "created", "catalog", "deleted"}:
             # Finalise or reopen: lists and counts follow; the scoring screen stays open.
             self._refresh_soon.start()
 
@@ -661,16 +725,10 @@ class MainWindow(QMainWindow):
         svc = self.services
         if svc is None:
             return
-        counts = svc.assessments.counts_by_entity()
         selection = self.nav.selectionModel()
         selection.blockSignals(True)  # re-selecting the entity must not change the page
         try:
-            self.populate_navigator(
-                [
-                    (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
-                    for system in svc.catalog.systems()
-                ]
-            )
+            self.populate_navigator(self._navigation(svc))
         finally:
             selection.blockSignals(False)
         if self.stack.currentWidget() is self.entity_page and self.current_entity_id:

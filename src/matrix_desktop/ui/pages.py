@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +29,7 @@ class WelcomePage(QWidget):
     """The empty state: what the app is for, and one click to open the example data."""
 
     open_examples = Signal()
+    set_up_system = Signal()
     new_assessment = Signal()
     import_files = Signal()
 
@@ -48,11 +50,27 @@ class WelcomePage(QWidget):
             self.open_examples.emit,
         )
         self.examples_button.setDefault(True)
+        self.setup_button = _button(
+            "Set up your system…",
+            "Set up your system",
+            self.set_up_system.emit,
+        )
+        self.setup_button.setAccessibleDescription(
+            "Name your system, its places and collaboratives, their members and a first round"
+        )
         self.new_button = _button("New assessment…", "New assessment", self.new_assessment.emit)
         self.import_button = _button("Import files…", "Import files", self.import_files.emit)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for w in (title, self.message, self.examples_button, self.new_button, self.import_button):
+        widgets = (
+            title,
+            self.message,
+            self.setup_button,
+            self.examples_button,
+            self.new_button,
+            self.import_button,
+        )
+        for w in widgets:
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.message.setFixedWidth(560)
@@ -69,6 +87,7 @@ class WelcomePage(QWidget):
                 "assessments, or start a new assessment."
             )
         self.examples_button.setVisible(not has_data)
+        self.setup_button.setVisible(not has_data)
         self._fit_message()
 
 
@@ -78,6 +97,7 @@ class EntityPage(QWidget):
     open_assessment = Signal(str)
     new_assessment = Signal()
     export_assessments = Signal(list)
+    delete_assessments = Signal(list)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -104,6 +124,9 @@ class EntityPage(QWidget):
         self.export_button = _button(
             "Export…", "Export selected assessments", self._on_export_clicked
         )
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._on_delete_clicked)
         buttons = QHBoxLayout()
         for b in (self.open_button, self.new_button, self.export_button):
             buttons.addWidget(b)
@@ -146,6 +169,15 @@ class EntityPage(QWidget):
         ids = self.selected_ids()
         if ids:
             self.open_assessment.emit(ids[0])
+
+    def delete_selected(self) -> None:
+        """Ask to move the selected assessments to the trash (Delete key, Edit menu)."""
+        self._on_delete_clicked()
+
+    def _on_delete_clicked(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.delete_assessments.emit(ids)
 
     def _on_export_clicked(self) -> None:
         ids = self.selected_ids() or [

@@ -1,5 +1,6 @@
 """A second self-assessment of the same place, round and framework: the new-assessment dialog
-warns and offers the existing one; the place's page shows the more complete one, never "—"."""
+warns, refuses it and offers the existing one; where an older database (or an import) holds
+two, the place's page shows the more complete one, never "—"."""
 
 from __future__ import annotations
 
@@ -11,11 +12,7 @@ from matrix_desktop.core.model import AssessmentKind
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.main_window import MainWindow
-from matrix_desktop.ui.workshop.new_assessment import (
-    CREATE_ANYWAY,
-    OPEN_EXISTING,
-    NewAssessmentDialog,
-)
+from matrix_desktop.ui.workshop.new_assessment import OPEN_EXISTING, NewAssessmentDialog
 from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 pytestmark = pytest.mark.gui
@@ -104,7 +101,7 @@ def test_new_assessment_for_an_assessed_round_offers_to_open_the_existing_one(
     assert seen and "already has a self-assessment in this round" in seen[0]
     assert existing.title in seen[0] and "13 of 13 domains scored" in seen[0]
     title, message, options = choices[-1]
-    assert title == "Already assessed" and options == [OPEN_EXISTING, CREATE_ANYWAY]
+    assert title == "Already assessed" and options == [OPEN_EXISTING]
     assert existing.title in message and ROUND in message
     # the existing one opened; no second one was made
     screen = window.stack.currentWidget()
@@ -112,9 +109,7 @@ def test_new_assessment_for_an_assessed_round_offers_to_open_the_existing_one(
     assert len(_self_assessments(svc, barnsley.id)) == 1
 
 
-def test_cancel_keeps_the_dialog_and_create_anyway_needs_the_explicit_choice(
-    qtbot, window, choices
-):
+def test_cancel_keeps_the_dialog_and_a_second_one_is_never_made(qtbot, window, choices):
     svc = window.ctx.services
     barnsley = svc.catalog.find_entity("Barnsley")
     dialog = NewAssessmentDialog(window.ctx, barnsley.id, window)
@@ -127,11 +122,19 @@ def test_cancel_keeps_the_dialog_and_create_anyway_needs_the_explicit_choice(
     assert dialog.isVisible() and dialog.assessment_id is None
     assert dialog.facilitator.text() == "Jo Facilitator"  # nothing typed is lost
     assert len(_self_assessments(svc, barnsley.id)) == 1
-    choices.answer = CREATE_ANYWAY
-    qtbot.mouseClick(_start_button(dialog), Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible() and dialog.assessment_id is not None
-    both = _self_assessments(svc, barnsley.id)
-    assert len(both) == 2 and dialog.assessment_id in {a.id for a in both}
+    title, _message, options = choices[-1]
+    assert title == "Already assessed" and options == [OPEN_EXISTING]
+
+
+def _second_copy(svc, assessment_id):
+    """Store a second, empty self-assessment of the same round, as an old database may hold."""
+    from dataclasses import replace
+
+    from matrix_desktop.core.model import AssessmentRecord, Status, new_id
+
+    first = svc.assessments.get(assessment_id)
+    copy = replace(first, id=new_id(), title=first.title + " (copy)", status=Status.DRAFT)
+    return svc.assessments.add_record(AssessmentRecord(copy), "second copy (test)")
 
 
 def test_place_page_shows_the_scored_assessment_when_a_round_has_two(qtbot, window, choices):
@@ -140,12 +143,7 @@ def test_place_page_shows_the_scored_assessment_when_a_round_has_two(qtbot, wind
     (scored,) = _self_assessments(svc, barnsley.id)
     # the scored one is a draft again (being revised) when an empty second one is started
     svc.assessments.execute(svc.assessments.reopen(scored.id, "revise the evidence"))
-    dialog = NewAssessmentDialog(window.ctx, barnsley.id, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    _choose_round(qtbot, dialog, ROUND)
-    choices.answer = CREATE_ANYWAY
-    qtbot.mouseClick(_start_button(dialog), Qt.MouseButton.LeftButton)
+    _second_copy(svc, scored.id)
     assert len(_self_assessments(svc, barnsley.id)) == 2
 
     window.show_entity(barnsley.id)

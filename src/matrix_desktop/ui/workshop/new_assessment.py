@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.errors import AlreadyExists, MatrixError
 from matrix_desktop.core.model import Assessment, AssessmentKind
+from matrix_desktop.core.names import name_key
 from matrix_desktop.ui.combos import combo_value, select_value
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import DateField, EntryItem, EntryTable, name_by_labels
 
 OPEN_EXISTING = "Open the existing one"
-CREATE_ANYWAY = "Create another anyway"
 
 
 class NewAssessmentDialog(QDialog):
@@ -46,7 +46,8 @@ class NewAssessmentDialog(QDialog):
         self.entity = QComboBox(self)
         self.entity.setAccessibleName("Place partnership or collaborative")
         access = self.services.db.access  # on a server: only the places this role may assess
-        for e in sorted(self.services.catalog.entities(), key=lambda e: e.name.casefold()):
+        entities = [e for e in self.services.catalog.entities() if not e.archived]
+        for e in sorted(entities, key=lambda e: e.name.casefold()):
             if access is None or access.may_create(e.id, AssessmentKind.SELF_ASSESSMENT):
                 self.entity.addItem(f"{e.name} ({e.kind.label})", e.id)
         if entity_id is not None:
@@ -58,7 +59,9 @@ class NewAssessmentDialog(QDialog):
         self.round.setAccessibleName("Round: choose one or type a new name")
         self.round.lineEdit().setPlaceholderText("e.g. 2021/22 Q2")
         self.round.lineEdit().setAccessibleName("Round")  # the text typed into the box
-        self._rounds = {r.name: r.sequence for r in self.services.catalog.rounds()}
+        self._rounds = {
+            r.name: r.sequence for r in self.services.catalog.rounds() if not r.archived
+        }
         for name in sorted(self._rounds, key=self._rounds.__getitem__, reverse=True):
             self.round.addItem(name)
         self.date = DateField(QDate.currentDate(), self)  # one Tab leaves it
@@ -136,7 +139,8 @@ class NewAssessmentDialog(QDialog):
         if self.entity.count() == 0:
             self.error.setText(
                 "There is no place partnership or collaborative in this database "
-                "yet: import an exchange file or add one first."
+                "yet: set up your system (File ▸ Set up your system) or import an exchange "
+                "file first."
             )
 
     # -- choices -------------------------------------------------------------------------
@@ -185,10 +189,10 @@ class NewAssessmentDialog(QDialog):
         """
         entity_id = combo_value(self.entity, str)
         choice = combo_value(self.framework, tuple)
-        name = self.round.currentText().strip().casefold()
+        name = name_key(self.round.currentText())
         if entity_id is None or choice is None or not name:
             return []
-        rnd = next((r for r in self.services.catalog.rounds() if r.name.casefold() == name), None)
+        rnd = next((r for r in self.services.catalog.rounds() if name_key(r.name) == name), None)
         if rnd is None:
             return []
         found = [
@@ -218,7 +222,7 @@ class NewAssessmentDialog(QDialog):
             entity = self.services.catalog.entity(found[0].entity_id)
             self.duplicate.setText(
                 f"{entity.name} already has a self-assessment in this round against this "
-                f"framework: {self._describe(found[0])}. Starting will offer to open it instead."
+                f"framework: {self._describe(found[0])}. Starting will offer to open it."
             )
         self.duplicate.setVisible(bool(found))
 
@@ -242,6 +246,14 @@ class NewAssessmentDialog(QDialog):
         return out  # type: ignore[return-value]
 
     # -- starting ------------------------------------------------------------------------
+    def _offer_existing(self, message: str, existing_id: str) -> bool:
+        """Offer to open the self-assessment already made; True when the user opens it."""
+        if interaction.choose(self, "Already assessed", message, [OPEN_EXISTING]) != OPEN_EXISTING:
+            return False
+        self.assessment_id = existing_id
+        super().accept()
+        return True
+
     def accept(self) -> None:
         entity_id = combo_value(self.entity, str)
         choice = combo_value(self.framework, tuple)
@@ -252,23 +264,16 @@ class NewAssessmentDialog(QDialog):
         if existing:
             entity = self.services.catalog.entity(entity_id)
             others = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-            choice_made = interaction.choose(
-                self,
-                "Already assessed",
+            message = (
                 f"{entity.name} already has a self-assessment of "
                 f"{self.round.currentText().strip()} against {self.framework.currentText()}: "
                 f"{self._describe(existing[0])}{others}.\n\n"
-                "Open it and carry on there, or create a second one for the same round? "
-                "Two assessments of one round are counted separately in reports and "
-                "comparisons.",
-                [OPEN_EXISTING, CREATE_ANYWAY],
+                "A round has one self-assessment per framework: open it and carry on there, "
+                "or cancel and choose another round."
             )
-            if choice_made == OPEN_EXISTING:
-                self.assessment_id = existing[0].id
-                super().accept()
-                return
-            if choice_made != CREATE_ANYWAY:
-                return  # cancelled: the dialog stays, with everything typed
+            # Opened, or cancelled: then the dialog stays, with everything typed.
+            self._offer_existing(message, existing[0].id)
+            return
         prev = self.previous_assessment()
         try:
             fw = self.services.catalog.framework(*choice)
@@ -281,6 +286,12 @@ class NewAssessmentDialog(QDialog):
                 assessed_on=self.date.date().toString("yyyy-MM-dd"),
                 carry_forward_from=prev.id if prev is not None and self.carry.isChecked() else None,
             )
+        except AlreadyExists as exc:  # another copy started it a moment ago
+            if exc.what == "assessment":
+                self._offer_existing(str(exc), exc.existing_id)
+            else:
+                self.error.setText(str(exc))
+            return
         except MatrixError as exc:
             self.error.setText(str(exc))
             return

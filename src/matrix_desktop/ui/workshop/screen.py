@@ -551,6 +551,10 @@ class AssessmentScreen(QWidget):
     def _on_ctx_changed(self, change: Change) -> None:
         if change.assessment_id != self.state.assessment_id:
             return
+        if "deleted" in change.parts:  # moved to the trash (by another copy): nothing to edit
+            self.setEnabled(False)
+            self.saved.setText("This assessment was moved to the trash (Manage ▸ Trash).")
+            return
         if not self.state.apply(change):
             self.state.reload()
             # Another copy's change (or several): redraw what may have changed, leaving

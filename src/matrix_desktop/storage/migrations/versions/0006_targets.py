@@ -4,7 +4,7 @@ Actions keep living in rating.actions_json (their status, completion date and no
 keys there, absent in older rows, read as open); only the target needs columns.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
