@@ -28,6 +28,7 @@ from reportlab.platypus import (
 
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.paths import fonts_dir
+from matrix_desktop.reports.content import Running
 from matrix_desktop.reports.models import DocumentOptions
 from matrix_desktop.reports.text import chunks, clip, markup
 
@@ -283,29 +284,17 @@ def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> 
 
 
 # -- the document ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Running:
-    """What the header and footer say, and the PDF metadata."""
-
-    title: str
-    subject: str
-    header_left: str
-    header_right: str
-    footer_left: str
-    # Printed across every page, faintly, and as a line at its head (e.g. "DRAFT"); "" for none.
-    watermark: str = ""
-    watermark_note: str = ""  # the line at the head of each page, e.g. why it is a draft
-
-
 def page_size(options: DocumentOptions) -> tuple[float, float]:
     if options.page_size not in ("a4", "letter"):
         raise ReportError(f"page size must be a4 or letter, not {options.page_size!r}")
     return A4 if options.page_size == "a4" else LETTER
 
 
-def frame_size(options: DocumentOptions) -> tuple[float, float]:
-    """Return the (width, height) in points of the text frame on a page."""
+def frame_size(options: DocumentOptions, landscape: bool = False) -> tuple[float, float]:
+    """Return the (width, height) in points of the text frame on a page (turned if landscape)."""
     w, h = page_size(options)
+    if landscape:
+        w, h = h, w
     return w - 2 * MARGIN, h - 2 * MARGIN - 10 * mm
 
 
@@ -330,19 +319,23 @@ class _Doc(BaseDocTemplate):
             initialFontName=FONT,
             pageCompression=1,
         )
-        fw, fh = frame_size(options)
-        frame = Frame(
-            MARGIN,
-            MARGIN + 5 * mm,
-            fw,
-            fh,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        templates = []
+        for name, turned in (("page", False), ("landscape", True)):
+            fw, fh = frame_size(options, landscape=turned)
+            frame = Frame(
+                MARGIN,
+                MARGIN + 5 * mm,
+                fw,
+                fh,
+                id=f"body-{name}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            pagesize = (size[1], size[0]) if turned else size
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=pagesize))
+        self.addPageTemplates(templates)
         self._headings = 0
 
     def handle_documentBegin(self) -> None:
@@ -390,7 +383,7 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
 
         def _decorate(self, total: int) -> None:
             number = self._pageNumber
-            w, h = size
+            w, h = self._pagesize or size
             self.saveState()
             self.setFillColor(MUTED)
             self.setStrokeColor(RULE)

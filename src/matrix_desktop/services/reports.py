@@ -52,6 +52,22 @@ class ReportService:
             raise NotFound(f"{entity.name} has no self-assessment in round {rnd.name!r}")
         return max(found, key=lambda a: (a.is_final, a.modified_at))
 
+    def latest_final(self, entity: Entity, rnd: Round) -> tuple[Assessment, Round] | None:
+        """Return the entity's latest final self-assessment up to the round, and its round."""
+        rounds = {r.id: r for r in self.svc.catalog.rounds()}
+        found = [
+            (rounds[a.round_id], a)
+            for a in self.svc.assessments.assessments(entity.id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT
+            and a.is_final
+            and a.round_id in rounds
+            and rounds[a.round_id].sequence <= rnd.sequence
+        ]
+        if not found:
+            return None
+        came_from, a = max(found, key=lambda p: (p[0].sequence, p[1].modified_at))
+        return a, came_from
+
     def peer_review_of(self, assessment: Assessment) -> Assessment | None:
         """Return the peer review of a self-assessment (the final one first), or None."""
         found = [
@@ -72,10 +88,13 @@ class ReportService:
     def system_summary(
         self, system_name: str, round_name: str | None = None
     ) -> SystemSummaryReport:
-        """Return the system summary's view-model (the latest round with data by default)."""
+        """Return the system summary's view-model "as at" a round (the newest with data by default).
+
+        Each entity shows its latest final self-assessment up to the round, with its round.
+        """
         system = self.svc.catalog.find_system(system_name)
         rnd = self.svc.catalog.find_round(round_name) if round_name else None
-        return report_data.system_summary(self.svc, system, rnd, self.self_assessment)
+        return report_data.system_summary(self.svc, system, rnd, self.latest_final)
 
     def data_tables(
         self, entity_names: list[str], system_name: str | None, round_name: str | None
