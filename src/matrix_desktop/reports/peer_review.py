@@ -33,6 +33,18 @@ def build_peer_review(
     return render_pdf(peer_review_document(report), options, draw_chart, progress or no_progress)
 
 
+def build_peer_review_docx(
+    report: PeerReviewReport,
+    options: DocumentOptions = DEFAULT_OPTIONS,
+    draw_image=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
+) -> bytes:
+    """Return the peer-review report as an editable Word document (DOCX bytes)."""
+    from matrix_desktop.reports.docx_writer import _quiet, render_docx
+
+    return render_docx(peer_review_document(report), options, draw_image, progress or _quiet)
+
+
 def draft_note(drafts: tuple[str, ...]) -> str:
     """Return the line that marks a draft ("DRAFT: the self-assessment is not final ...")."""
     if not drafts:

@@ -35,6 +35,18 @@ def build_system_summary(
     return render_pdf(system_summary_document(report), options, draw_chart, progress or no_progress)
 
 
+def build_system_summary_docx(
+    report: SystemSummaryReport,
+    options: DocumentOptions = DEFAULT_OPTIONS,
+    draw_image=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
+) -> bytes:
+    """Return the system summary as an editable Word document (DOCX bytes)."""
+    from matrix_desktop.reports.docx_writer import _quiet, render_docx
+
+    return render_docx(system_summary_document(report), options, draw_image, progress or _quiet)
+
+
 def system_summary_document(report: SystemSummaryReport) -> c.Document:
     """Return the system summary's content as blocks."""
     facts = (

@@ -116,14 +116,19 @@ class ReportService:
         path: str | os.PathLike[str],
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
+        fmt: str | None = None,
     ) -> Path:
-        """Write the peer-review PDF and return its path."""
-        from matrix_desktop.reports.peer_review import build_peer_review
+        """Write the peer-review report (PDF or DOCX, by fmt or the file's suffix); its path."""
+        from matrix_desktop.reports.peer_review import build_peer_review, build_peer_review_docx
 
-        target = _writable(path, ".pdf")
+        kind = document_format(path, fmt)
+        target = _writable(path, "." + kind)
         progress(0.05, "Gathering the assessment")
         report = self.peer_review_report(entity_name, round_name)
-        data = build_peer_review(report, options, draw_chart=pdf_chart, progress=progress)
+        if kind == "docx":
+            data = build_peer_review_docx(report, options, png_chart, progress)
+        else:
+            data = build_peer_review(report, options, draw_chart=pdf_chart, progress=progress)
         return _write(target, data, progress)
 
     def write_system_summary(
@@ -133,14 +138,22 @@ class ReportService:
         path: str | os.PathLike[str],
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
+        fmt: str | None = None,
     ) -> Path:
-        """Write the system summary PDF and return its path."""
-        from matrix_desktop.reports.system_summary import build_system_summary
+        """Write the system summary (PDF or DOCX, by fmt or the file's suffix); its path."""
+        from matrix_desktop.reports.system_summary import (
+            build_system_summary,
+            build_system_summary_docx,
+        )
 
-        target = _writable(path, ".pdf")
+        kind = document_format(path, fmt)
+        target = _writable(path, "." + kind)
         progress(0.05, "Gathering every entity's assessment")
         report = self.system_summary(system_name, round_name)
-        data = build_system_summary(report, options, draw_chart=pdf_chart, progress=progress)
+        if kind == "docx":
+            data = build_system_summary_docx(report, options, png_chart, progress)
+        else:
+            data = build_system_summary(report, options, draw_chart=pdf_chart, progress=progress)
         return _write(target, data, progress)
 
     def write_worksheets(
@@ -240,6 +253,38 @@ def pdf_chart(model: object, width: float, max_height: float) -> Drawing:
     from matrix_desktop.charts.pdf import chart_drawing
 
     return chart_drawing(model, width, max_height)
+
+
+PRINT_PPI = 300  # charts in Word documents: print resolution at the size placed on the page
+
+
+def png_chart(model: object, width: float, max_height: float) -> bytes:
+    """Return a chart as PNG bytes sharp at PRINT_PPI when placed within width x max_height pt."""
+    from matrix_desktop.charts import export
+    from matrix_desktop.charts.figures import build_figure
+
+    fig = build_figure(model)
+    fig_w, fig_h = fig.get_size_inches()
+    placed_w = min(width, max_height * fig_w / fig_h) / 72  # inches on paper
+    dpi = max(72, min(600, round(PRINT_PPI * placed_w / fig_w)))
+    return export.figure_to_png(fig, dpi=dpi, compress_level=1)
+
+
+DOCUMENT_FORMATS = ("pdf", "docx")
+
+
+def document_format(path: str | os.PathLike[str], fmt: str | None) -> str:
+    """Return "pdf" or "docx": fmt when given, else from the file's suffix (PDF by default)."""
+    if fmt is not None:
+        kind = fmt.lower()
+        if kind not in DOCUMENT_FORMATS:
+            raise ValidationFailed(f"--format {fmt}: reports are pdf or docx")
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if suffix in DOCUMENT_FORMATS and suffix != kind:
+            raise ValidationFailed(f"{path}: a {kind.upper()} report needs a .{kind} file name")
+        return kind
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in DOCUMENT_FORMATS else "pdf"
 
 
 # -- writing files -------------------------------------------------------------------------------
