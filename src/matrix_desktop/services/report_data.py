@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from matrix_desktop.core.chart_models import (
-    Band,
     Heatmap,
     HeatmapRow,
     RadarSeries,
@@ -99,16 +98,6 @@ def _section(
     )
 
 
-def _band(
-    fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]
-) -> tuple[Band, ...] | None:
-    out: list[Band] = []
-    for d in domains:
-        pos = [p for v in record.votes_for(d.key) if (p := _position(fw, v.stage)) is not None]
-        out.append((min(pos), max(pos)) if pos else None)
-    return tuple(out) if any(b is not None for b in out) else None
-
-
 def _values(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]) -> tuple:
     return tuple(_position(fw, record.rating(d.key).stage) for d in domains)
 
@@ -132,13 +121,9 @@ def peer_review(
     titles = tuple(d.title for d in domains)
     stage_names = tuple(s.name for s in fw.stages)
 
-    series = [
-        RadarSeries(
-            f"Self-assessment {rnd.name}",
-            _values(fw, own_rec, domains),
-            band=_band(fw, own_rec, domains),
-        )
-    ]
+    # No band of the participants' views here: on paper a shaded wedge reads as a score. The
+    # spread of views has its own chart ("Participants' views") in the report.
+    series = [RadarSeries(f"Self-assessment {rnd.name}", _values(fw, own_rec, domains))]
     if peer_rec:
         series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
     if prev and prev_rec:

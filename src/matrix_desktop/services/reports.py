@@ -261,9 +261,9 @@ PRINT_PPI = 300  # charts in Word documents: print resolution at the size placed
 def png_chart(model: object, width: float, max_height: float) -> bytes:
     """Return a chart as PNG bytes sharp at PRINT_PPI when placed within width x max_height pt."""
     from matrix_desktop.charts import export
-    from matrix_desktop.charts.figures import build_figure
+    from matrix_desktop.charts.pdf import print_figure
 
-    fig = build_figure(model)
+    fig = print_figure(model, width, max_height)
     fig_w, fig_h = fig.get_size_inches()
     placed_w = min(width, max_height * fig_w / fig_h) / 72  # inches on paper
     dpi = max(72, min(600, round(PRINT_PPI * placed_w / fig_w)))
