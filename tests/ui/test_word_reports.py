@@ -1,0 +1,57 @@
+"""Reports > System summary (Word): the round is chosen in a dialog, written on the worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog
+
+from matrix_desktop.ui.context import AppContext
+from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+def test_system_summary_in_word_as_at_a_chosen_round(qtbot, tmp_path, db_path, monkeypatch):
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(str(db_path))
+    window.import_examples()
+    target = tmp_path / "summary.docx"
+    offered: list[str] = []
+    opened: list[Path] = []
+
+    def save_file(_parent, _title, suggested, filters):  # type: ignore[no-untyped-def]
+        offered.append(suggested)
+        assert "Word document (*.docx)" in filters
+        return str(target)
+
+    monkeypatch.setattr(interaction, "save_file", save_file)
+    monkeypatch.setattr("matrix_desktop.ui.export_worker.open_file", lambda p: opened.append(p))
+    seen: list[list[str]] = []
+
+    def choose_older_round() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(50, choose_older_round)
+            return
+        combo = dialog.findChild(QComboBox)
+        seen.append([combo.itemText(i) for i in range(combo.count())])
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # the newest is offered first
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, choose_older_round)
+    window.reports.system_docx_action.trigger()  # Reports > System summary (Word)
+    qtbot.waitUntil(lambda: bool(opened), timeout=60_000)
+    assert seen == [["2021/22 Q2", "2020/21 Q4"]]
+    assert offered[0].endswith("2020-21-Q4-summary.docx")
+    doc = Document(str(target))
+    assert "as at 2020/21 Q4" in doc.paragraphs[1].text
+    single = next(t for t in doc.tables if t.rows[0].cells[0].text == "Entity")
+    assert {r.cells[1].text for r in single.rows[1:]} == {"2020/21 Q4"}
