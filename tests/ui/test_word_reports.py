@@ -55,3 +55,27 @@ def test_system_summary_in_word_as_at_a_chosen_round(qtbot, tmp_path, db_path, m
     assert "as at 2020/21 Q4" in doc.paragraphs[1].text
     single = next(t for t in doc.tables if t.rows[0].cells[0].text == "Entity")
     assert {r.cells[1].text for r in single.rows[1:]} == {"2020/21 Q4"}
+
+
+def test_worksheets_offer_the_framework_in_use_first(qtbot, tmp_path, db_path, monkeypatch):
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(str(db_path))
+    window.import_examples()
+    offered: list[list[str]] = []
+
+    def pick_first() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(50, pick_first)
+            return
+        combo = dialog.findChild(QComboBox)
+        offered.append([combo.itemText(i) for i in range(combo.count())])
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # cancelled: nothing is written
+
+    QTimer.singleShot(50, pick_first)
+    window.reports.worksheets_action.trigger()  # Reports > Workshop worksheets
+    assert offered and len(offered[0]) >= 2
+    assert offered[0][0].startswith("SYB Place Development Matrix")  # the examples use it

@@ -73,7 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_system)
 
     p = kinds.add_parser("worksheets", help="printable workshop worksheets for a framework")
-    p.add_argument("--framework", required=True, metavar="KEY")
+    p.add_argument(
+        "--framework",
+        metavar="KEY",
+        help="default: the framework in use (the --entity's newest assessment's, else the "
+        "one most assessments use)",
+    )
     p.add_argument("--version", metavar="VERSION", help="default: the newest version")
     p.add_argument("--entity", metavar="NAME", help="only the domains for this entity's kind")
     common(p)

@@ -7,6 +7,7 @@ of report generation that reads the database.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +68,28 @@ class ReportService:
             return None
         came_from, a = max(found, key=lambda p: (p[0].sequence, p[1].modified_at))
         return a, came_from
+
+    def framework_in_use(self, entity_name: str | None = None) -> tuple[str, str] | None:
+        """Return (key, version) of the framework in use: the entity's newest assessment's, or
+        else the one most assessments use (the newest of those); None with no assessments."""
+        entities = (
+            [self.svc.catalog.find_entity(entity_name)]
+            if entity_name
+            else self.svc.catalog.entities()
+        )
+        found = [a for e in entities for a in self.svc.assessments.assessments(e.id)]
+        if not found:
+            return None
+        if entity_name:
+            rounds = {r.id: r.sequence for r in self.svc.catalog.rounds()}
+            a = max(found, key=lambda a: (rounds.get(a.round_id, 0), a.modified_at))
+            return a.framework_key, a.framework_version
+        counts = Counter((a.framework_key, a.framework_version) for a in found)
+        newest = {
+            ref: max(a.modified_at for a in found if (a.framework_key, a.framework_version) == ref)
+            for ref in counts
+        }
+        return max(counts, key=lambda ref: (counts[ref], newest[ref]))
 
     def peer_review_of(self, assessment: Assessment) -> Assessment | None:
         """Return the peer review of a self-assessment (the final one first), or None."""
@@ -158,7 +181,7 @@ class ReportService:
 
     def write_worksheets(
         self,
-        framework_key: str,
+        framework_key: str | None,
         path: str | os.PathLike[str],
         *,
         version: str | None = None,
@@ -166,10 +189,20 @@ class ReportService:
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
     ) -> Path:
-        """Write printable workshop worksheets for a framework and return the path."""
+        """Write printable workshop worksheets for a framework and return the path.
+
+        With no framework named, the framework in use (see framework_in_use) is printed.
+        """
         from matrix_desktop.reports.worksheets import build_worksheets
 
         target = _writable(path, ".pdf")
+        if framework_key is None:
+            in_use = self.framework_in_use(entity_name)
+            if in_use is None:
+                raise ValidationFailed(
+                    "no assessment shows which framework is in use; name one (--framework KEY)"
+                )
+            framework_key, version = in_use[0], version or in_use[1]
         fw = self.svc.catalog.framework(framework_key, version)
         entity = self.svc.catalog.find_entity(entity_name) if entity_name else None
         data = build_worksheets(fw, options, entity=entity, progress=progress)

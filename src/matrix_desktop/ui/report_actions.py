@@ -198,6 +198,10 @@ class ReportActions:
         if reports is None or svc is None:
             return
         frameworks = svc.catalog.frameworks()
+        entity_id = self.current_entity_id()
+        in_use = reports.framework_in_use(svc.catalog.entity(entity_id).name if entity_id else None)
+        # The framework in use is offered first (the dialog's default), then the rest.
+        frameworks.sort(key=lambda f: (f.key, f.version) != in_use)
         index = interaction.pick(
             self.parent, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks]
         )
