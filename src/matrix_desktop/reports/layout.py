@@ -29,8 +29,9 @@ from reportlab.platypus import (
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.paths import fonts_dir
 from matrix_desktop.reports.content import Running
+from matrix_desktop.reports.fonts import describe, take_missing, with_fallbacks
 from matrix_desktop.reports.models import DocumentOptions
-from matrix_desktop.reports.text import chunks, clip, markup
+from matrix_desktop.reports.text import chunks, markup
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -42,6 +43,7 @@ RULE = colors.HexColor("#9a9a9a")
 DRAFT_INK = colors.HexColor("#9b1c1c")  # the draft mark: dark red, readable in grey print
 SHADE = colors.HexColor("#eef2f6")
 ACCENT = colors.HexColor("#0b4f8a")
+CELL_CHUNK = 1200  # a long table cell is cut into paragraphs of about this many characters
 TICK = "\u2611"  # ballot box with check
 NO_TICK = "\u2610"  # ballot box
 
@@ -126,8 +128,12 @@ def styles() -> Styles:
 
 # -- flowable helpers ------------------------------------------------------------------------
 def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
-    """Return a paragraph of user text, printed literally (escaped), newlines kept."""
-    return Paragraph(markup(text), style or styles().body)
+    """Return a paragraph of user text, printed literally (escaped), newlines kept.
+
+    Characters DejaVu Sans lacks are set in a system font that has them (reports.fonts).
+    """
+    style = style or styles().body
+    return Paragraph(with_fallbacks(markup(text), style.fontName), style)
 
 
 def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
@@ -152,11 +158,21 @@ def heading(text: str, level: int = 0, toc: bool = True) -> Paragraph:
     return p
 
 
+def cell_text(text: object, style: ParagraphStyle | None = None) -> Flowable | list[Flowable]:
+    """Return user text for a table cell: one paragraph, or several when it is long.
+
+    Several paragraphs let a row taller than a page split across pages (splitInRow).
+    """
+    pieces = chunks(str(text), CELL_CHUNK) if len(str(text)) > CELL_CHUNK else []
+    style = style or styles().cell
+    return [para(p, style) for p in pieces] if len(pieces) > 1 else para(text, style)
+
+
 def labelled(pairs: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
-    """Return a two-column label/value table (values are user text, clipped to fit a cell)."""
+    """Return a two-column label/value table (values are user text; long ones split)."""
     st = styles()
-    rows = [[para(k, st.cell_bold), para(clip(v), st.cell)] for k, v in pairs]
-    t = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    rows = [[para(k, st.cell_bold), cell_text(v, st.cell)] for k, v in pairs]
+    t = Table(rows, colWidths=list(widths), hAlign="LEFT", splitInRow=1)
     t.setStyle(
         TableStyle(
             [
@@ -180,18 +196,16 @@ def grid(
 ) -> Table:
     """Return a table with a repeated header row that splits across pages row by row.
 
-    Cells are user text (escaped and clipped) unless raw, when they are flowables already.
+    Cells are user text (escaped; long text split into paragraphs) unless raw, when they are
+    flowables already. A row taller than a page splits across pages.
     """
     st = styles()
     data: list[list[object]] = [[para(h, st.cell_bold) for h in header]]
     for row in rows:
         data.append(
-            [
-                c if raw and isinstance(c, Flowable | list) else para(clip(str(c)), st.cell)
-                for c in row
-            ]
+            [c if raw and isinstance(c, Flowable | list) else cell_text(c, st.cell) for c in row]
         )
-    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
+    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(
         TableStyle(
             [
@@ -425,6 +439,9 @@ def _fit(text: str, limit: int) -> str:
 def build_pdf(story: list[Flowable], running: Running, options: DocumentOptions) -> bytes:
     """Lay out the story in one pass and return the PDF bytes."""
     register_fonts()
+    unprintable = take_missing()
+    if unprintable:  # say so, rather than print empty boxes
+        story = [*story, gap(4), Paragraph(markup(describe(unprintable)), styles().muted)]
     buffer = io.BytesIO()
     doc = _Doc(buffer, running, options)
     maker = _canvas_maker(running, page_size(options))

@@ -12,6 +12,7 @@ from reportlab.platypus import PageBreak as RLPageBreak
 
 from matrix_desktop.reports import content as c
 from matrix_desktop.reports.common import ChartDrawer, chart, cover, no_progress
+from matrix_desktop.reports.fonts import take_missing
 from matrix_desktop.reports.layout import (
     Progress,
     build_pdf,
@@ -53,6 +54,7 @@ def render_pdf(
     progress: Progress = no_progress,
 ) -> bytes:
     """Return the document as PDF bytes."""
+    take_missing()  # start this document's list of unprintable characters afresh
     landscape = False
     story: list[Flowable] = []
     for block in doc.blocks:
