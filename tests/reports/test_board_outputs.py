@@ -81,7 +81,8 @@ def test_peer_review_docx_has_headings_tables_images_and_page_numbers(reports, t
     assert doc.core_properties.author == ""  # no personal name unless asked
     # the same content as the PDF: its bookmarks are the DOCX's Heading 1 and 2
     pdf = reports.write_peer_review(ENTITY, ROUND, tmp_path / "peer.pdf")
-    assert _outline(pdf) == [t for level, t in headings if level <= 2]
+    assert _outline(pdf) == ["Contents"] + [t for level, t in headings if level <= 2]
+    assert [p.text for p in doc.paragraphs if p.style.name == "TOC Heading"] == ["Contents"]
     text = _all_text(doc)
     assert "Dr Peer Reviewer" in text and "a<b" in text and "AT&T" in text
 

@@ -55,6 +55,7 @@ STYLE_IDS = {
     "Heading 2": "Heading2",
     "Heading 3": "Heading3",
     "List Bullet": "ListBullet",
+    "TOC Heading": "TOCHeading",
     "Table Grid": "TableGrid",
 }
 
@@ -202,7 +203,9 @@ class _Writer:
 
     def add(self, block: c.Block) -> None:
         if isinstance(block, c.Heading):
-            p = _add_paragraph(self.word, f"Heading {min(block.level + 1, 3)}")
+            # The contents' own heading is not listed in the contents.
+            style = "TOC Heading" if block.level == 0 and not block.toc else None
+            p = _add_paragraph(self.word, style or f"Heading {min(block.level + 1, 3)}")
             p.add_run(clean(block.text))
         elif isinstance(block, c.Para):
             self.para(block)
