@@ -257,3 +257,27 @@ def test_report_docx_and_as_at_round(db, tmp_path, capsys):
     assert run_cli([*args, "--format", "docx", "-o", str(wrong)]) != 0
     assert "needs a .docx file name" in capsys.readouterr().err
     assert not wrong.exists()
+
+
+def test_worksheets_default_to_the_framework_in_use(db, tmp_path, capsys):
+    from report_fixtures import pdftotext
+
+    out = tmp_path / "w.pdf"
+    assert run_cli(["--database", db, "report", "worksheets", "-o", str(out)]) == 0
+    assert "SYB Place Development Matrix" in pdftotext(out, 1, 1)
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "report",
+                "worksheets",
+                "-o",
+                str(out),
+                "--entity",
+                "South Yorkshire and Bassetlaw ICS (system level)",
+            ]
+        )
+        == 0
+    )
+    assert "integrated care systems" in " ".join(pdftotext(out, 1, 1).split())
