@@ -161,6 +161,39 @@ def _step_pdf(check: SelfCheck) -> str:
     return f"{target.name}: {len(data) // 1024} KB, radar as vector drawing, {font}"
 
 
+def _step_docx(check: SelfCheck) -> str:
+    """Write a small Word report (headings, a table, the radar, page numbers) and read it back."""
+    import io
+
+    from docx import Document
+
+    from matrix_desktop.charts.export import figure_to_png
+    from matrix_desktop.reports import content as c
+    from matrix_desktop.reports.docx_writer import render_docx
+
+    entity, framework = check.found["entity"], check.found["framework"]
+    png = figure_to_png(check.found["figure"], dpi=100)
+    doc = c.Document(
+        (
+            c.Heading(f"{APP_NAME} self-check", 0),
+            c.Table(
+                ("Framework", "Domains"),
+                ((framework.title, str(len(framework.domains))),),
+                (None, 30),
+            ),
+            c.Chart(entity.name, "Radar", f"Radar of {entity.name}", width=0.5, height=0.4),
+        ),
+        c.Running("self-check", "self-check", entity.name, APP_NAME, framework.title),
+    )
+    data = render_docx(doc, draw_image=lambda _model, _w, _h: png)
+    target = check.workdir / "self-check.docx"
+    target.write_bytes(data)
+    read = Document(io.BytesIO(data))
+    if len(read.tables) != 1 or len(read.inline_shapes) != 1:
+        raise SelfCheckFailed(f"{target}: the Word document lost its table or image")
+    return f"{target.name}: {len(data) // 1024} KB, Word headings, a table, an image"
+
+
 def _step_gui(check: SelfCheck) -> str:
     if not check.gui:
         return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
@@ -176,6 +209,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("import example", _step_import),
     ("radar PNG/SVG", _step_radar),
     ("PDF", _step_pdf),
+    ("Word document", _step_docx),
     ("window", _step_gui),
 )
 
