@@ -22,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -141,10 +141,18 @@ def _text_width_mm(section) -> float:  # type: ignore[no-untyped-def]
     return (section.page_width - section.left_margin - section.right_margin) / 36000
 
 
+def _right_tab(paragraph: Paragraph, width) -> None:  # type: ignore[no-untyped-def]
+    """Give a header or footer line one right tab at width (clearing the style's own stops)."""
+    stops = paragraph.paragraph_format.tab_stops
+    for inches in (3.25, 6.5):  # the Header and Footer styles' centre and right stops
+        stops.add_tab_stop(Inches(inches), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+
+
 def _header_footer(section, running: c.Running, options: DocumentOptions) -> None:  # type: ignore[no-untyped-def]
     width = Mm(_text_width_mm(section))
     head = section.header.paragraphs[0]
-    head.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    _right_tab(head, width)
     run = head.add_run(clean(running.header_left) + "\t" + clean(running.header_right))
     run.font.size, run.font.color.rgb = Pt(8), MUTED
     if running.watermark:
@@ -152,7 +160,7 @@ def _header_footer(section, running: c.Running, options: DocumentOptions) -> Non
         note = mark.add_run(clean(running.watermark_note or running.watermark))
         note.bold, note.font.size, note.font.color.rgb = True, Pt(9), DRAFT_INK
     foot = section.footer.paragraphs[0]
-    foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    _right_tab(foot, width)
     for piece in (clean(running.footer_left) + "\tPage ", "PAGE", " of ", "NUMPAGES"):
         if piece in ("PAGE", "NUMPAGES"):
             _field(foot, piece, "1")
@@ -310,9 +318,11 @@ class _Writer:
                     )
                 if shade:
                     _shade(cell, shade[0].lstrip("#"))
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = Mm(width)  # the table grid, which LibreOffice follows
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = Mm(width)
+                cell.width = Mm(width)  # each cell, which Word follows
         self.word.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def _cell_text(self, cell: _Cell, text: str, bold: bool = False, ink: str | None = None):  # type: ignore[no-untyped-def]
@@ -395,7 +405,7 @@ def _copy_part(source, target, width) -> None:  # type: ignore[no-untyped-def]
         stops = p.paragraph_format.tab_stops
         for stop in list(stops):
             stops._pPr.tabs.remove(stop._tab)
-        stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        _right_tab(p, width)
 
 
 def _shade(cell: _Cell, fill: str) -> None:
