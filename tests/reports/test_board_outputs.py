@@ -114,6 +114,9 @@ def test_system_summary_docx_single_view_on_a_landscape_section(reports, tmp_pat
         names = [r.cells[0].text for r in view.rows[1:]]
         assert names == [e.name for e in model.entities]
         assert all(r.cells[1].text == ROUND for r in view.rows[1:])  # the round beside each
+    # the entity column is wide enough for names: in the grid (LibreOffice) and cells (Word)
+    assert abs(views[0].columns[0].width.mm - 48) < 0.5
+    assert abs(views[0].rows[1].cells[0].width.mm - 48) < 0.5
     numbers = [c.text for v in views for c in v.rows[0].cells[2:]]
     assert numbers == [str(i) for i in range(1, 14)]
     text = _all_text(doc)
