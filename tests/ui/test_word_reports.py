@@ -75,7 +75,12 @@ def test_worksheets_offer_the_framework_in_use_first(qtbot, tmp_path, db_path, m
         offered.append([combo.itemText(i) for i in range(combo.count())])
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # cancelled: nothing is written
 
+    # The welcome opens the first entity, SYB ICS itself, assessed against the ICS matrix
     QTimer.singleShot(50, pick_first)
     window.reports.worksheets_action.trigger()  # Reports > Workshop worksheets
-    assert offered and len(offered[0]) >= 2
-    assert offered[0][0].startswith("SYB Place Development Matrix")  # the examples use it
+    assert offered and offered[-1][0].startswith("Maturity matrix for integrated care systems")
+    # a place uses the SYB matrix: offered first once the place is chosen
+    window.show_entity(ctx.services.catalog.find_entity("Barnsley").id)
+    QTimer.singleShot(50, pick_first)
+    window.reports.worksheets_action.trigger()
+    assert len(offered) == 2 and offered[-1][0].startswith("SYB Place Development Matrix")

@@ -168,26 +168,17 @@ def _step_docx(check: SelfCheck) -> str:
     from docx import Document
 
     from matrix_desktop.charts.export import figure_to_png
-    from matrix_desktop.reports import content as c
-    from matrix_desktop.reports.docx_writer import render_docx
+    from matrix_desktop.services.reports import write_check_document
 
     entity, framework = check.found["entity"], check.found["framework"]
-    png = figure_to_png(check.found["figure"], dpi=100)
-    doc = c.Document(
-        (
-            c.Heading(f"{APP_NAME} self-check", 0),
-            c.Table(
-                ("Framework", "Domains"),
-                ((framework.title, str(len(framework.domains))),),
-                (None, 30),
-            ),
-            c.Chart(entity.name, "Radar", f"Radar of {entity.name}", width=0.5, height=0.4),
-        ),
-        c.Running("self-check", "self-check", entity.name, APP_NAME, framework.title),
+    target = write_check_document(
+        check.workdir / "self-check.docx",
+        f"{APP_NAME} self-check",
+        (("Framework", framework.title), ("Domains", str(len(framework.domains)))),
+        figure_to_png(check.found["figure"], dpi=100),
+        f"Radar of {entity.name}",
     )
-    data = render_docx(doc, draw_image=lambda _model, _w, _h: png)
-    target = check.workdir / "self-check.docx"
-    target.write_bytes(data)
+    data = target.read_bytes()
     read = Document(io.BytesIO(data))
     if len(read.tables) != 1 or len(read.inline_shapes) != 1:
         raise SelfCheckFailed(f"{target}: the Word document lost its table or image")

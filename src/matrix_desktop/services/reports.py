@@ -303,6 +303,24 @@ def png_chart(model: object, width: float, max_height: float) -> bytes:
     return export.figure_to_png(fig, dpi=dpi, compress_level=1)
 
 
+def write_check_document(
+    path: Path, title: str, facts: tuple[tuple[str, str], ...], png: bytes, alt: str
+) -> Path:
+    """Write a small Word document (a heading, a table, an image, page numbers): a self-check."""
+    from matrix_desktop.reports import content as c
+    from matrix_desktop.reports.docx_writer import render_docx
+
+    doc = c.Document(
+        (
+            c.Heading(title, 0),
+            c.Table(("Item", "Value"), facts, (40, None)),
+            c.Chart(None, "Image", alt, width=0.5, height=0.4),
+        ),
+        c.Running(title, title, title, "", ""),
+    )
+    return _write(path, render_docx(doc, draw_image=lambda _m, _w, _h: png), _quiet)
+
+
 DOCUMENT_FORMATS = ("pdf", "docx")
 
 
