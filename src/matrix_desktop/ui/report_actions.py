@@ -62,10 +62,10 @@ class ReportActions:
             menu, "&System summary (PDF)…", self.system_report, "Ctrl+Shift+P"
         )
         self.peer_review_docx_action = self._add(
-            menu, "Peer-review report (&Word)…", partial(self.peer_review_report, "docx")
+            menu, "Peer-review report (Wor&d)…", partial(self.peer_review_report, "docx")
         )
         self.system_docx_action = self._add(
-            menu, "System summary (W&ord)…", partial(self.system_report, "docx")
+            menu, "System summary (Wo&rd)…", partial(self.system_report, "docx")
         )
         self.worksheets_action = self._add(menu, "Workshop &worksheets (PDF)…", self.worksheets)
         menu.addSeparator()
