@@ -84,3 +84,33 @@ def test_worksheets_offer_the_framework_in_use_first(qtbot, tmp_path, db_path, m
     QTimer.singleShot(50, pick_first)
     window.reports.worksheets_action.trigger()
     assert len(offered) == 2 and offered[-1][0].startswith("SYB Place Development Matrix")
+
+
+def test_peer_review_in_word_from_the_reports_menu(qtbot, tmp_path, db_path, monkeypatch):
+    ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(str(db_path))
+    window.import_examples()
+    window.show_entity(ctx.services.catalog.find_entity("Sheffield").id)
+    target = tmp_path / "sheffield.docx"
+    offered: list[str] = []
+    opened: list[Path] = []
+
+    def save_file(_parent, _title, suggested, _filters):  # type: ignore[no-untyped-def]
+        offered.append(suggested)
+        return str(target)
+
+    monkeypatch.setattr(interaction, "save_file", save_file)
+    monkeypatch.setattr("matrix_desktop.ui.export_worker.open_file", lambda p: opened.append(p))
+    window.reports.peer_review_docx_action.trigger()  # Reports > Peer-review report (Word)
+    qtbot.waitUntil(lambda: bool(opened), timeout=60_000)
+    assert offered[0].endswith(".docx")
+    doc = Document(str(target))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "Summary" in headings and "1. Purpose and Vision" in headings
+    facts = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert facts["Peer reviewer"].startswith("Reviewer from Barnsley Place")  # example review
+    assert facts["Peer review status"] == "Final"
+    assert len(doc.inline_shapes) == 3
