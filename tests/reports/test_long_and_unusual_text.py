@@ -87,6 +87,16 @@ def test_every_report_lays_out_long_and_unusual_text(services, reports, tmp_path
         else:
             assert f"U+{ord(char):04X}" in text and "could not print" in text
     assert "\u25a1" not in text  # no empty boxes
+    fallback = font_for("漢", FONT)
+    if fallback is not None:  # the running footer (the framework's name) uses it too
+        import subprocess
+
+        fonts = subprocess.run(
+            ["pdffonts", "-f", "2", "-l", "2", str(peer)], capture_output=True, text=True
+        ).stdout
+        names = [line.split()[0] for line in fonts.splitlines()[2:]]
+        assert any("DejaVu" not in n for n in names)  # a second font on the page
+        assert "漢字" in pdftotext(peer, 2, 2)
     docx = reports.write_peer_review(entity.name, "2040 Q1", tmp_path / "p.docx", fast)
     word = Document(str(docx))
     body = "\n".join(

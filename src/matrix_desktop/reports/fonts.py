@@ -99,6 +99,21 @@ def with_fallbacks(escaped: str, base: str) -> str:
     return "".join(out)
 
 
+def runs(text: str, base: str) -> list[tuple[str, str]]:
+    """Return (font, text) runs for drawing plain text: fallbacks where base lacks a glyph."""
+    covered = coverage(base)
+    out: list[tuple[str, str]] = []
+    for char in text:
+        font = base if ord(char) in covered else font_for(char, base)
+        if font is None:
+            font, char = base, REPLACEMENT
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + char)
+        else:
+            out.append((font, char))
+    return out
+
+
 def _wrap(text: str, font: str, base: str) -> str:
     return text if font == base else f'<font name="{font}">{text}</font>'
 

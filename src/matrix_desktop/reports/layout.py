@@ -29,7 +29,7 @@ from reportlab.platypus import (
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.paths import fonts_dir
 from matrix_desktop.reports.content import Running
-from matrix_desktop.reports.fonts import describe, take_missing, with_fallbacks
+from matrix_desktop.reports.fonts import describe, runs, take_missing, with_fallbacks
 from matrix_desktop.reports.models import DocumentOptions
 from matrix_desktop.reports.text import chunks, markup
 
@@ -284,7 +284,7 @@ def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> 
             label = label[:-2] + "…" if len(label) > 2 else ""
         canvas.setFont(font, size)
         canvas.setFillColor(INK)
-        canvas.drawString(x + indent, y, label)
+        draw_text(canvas, x + indent, y, label, font, size)
         canvas.drawRightString(x + width, y, number)
         start = x + indent + pdfmetrics.stringWidth(label, font, size) + 4
         end = x + width - pdfmetrics.stringWidth(number, FONT, size) - 4
@@ -404,12 +404,12 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
             self.setFont(FONT, 7.5)
             if number > 1:  # the cover carries no running header
                 y = h - MARGIN + 1 * mm
-                self.drawString(MARGIN, y, _fit(running.header_left, 85))
-                self.drawRightString(w - MARGIN, y, _fit(running.header_right, 45))
+                draw_text(self, MARGIN, y, _fit(running.header_left, 85), FONT, 7.5)
+                draw_text(self, w - MARGIN, y, _fit(running.header_right, 45), FONT, 7.5, "right")
                 self.line(MARGIN, y - 1.5 * mm, w - MARGIN, y - 1.5 * mm)
             y = MARGIN - 2 * mm
             self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)
-            self.drawString(MARGIN, y, _fit(running.footer_left, 80))
+            draw_text(self, MARGIN, y, _fit(running.footer_left, 80), FONT, 7.5)
             self.drawRightString(w - MARGIN, y, f"Page {number} of {total}")
             self.restoreState()
             if running.watermark:
@@ -429,6 +429,20 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
             self.restoreState()
 
     return NumberedCanvas
+
+
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw one line of user text, in fallback fonts where the base font lacks a character."""
+    pieces = runs(text, font)
+    width = sum(pdfmetrics.stringWidth(t, f, size) for f, t in pieces)
+    x = x - width if align == "right" else x
+    for f, t in pieces:
+        canvas.setFont(f, size)
+        canvas.drawString(x, y, t)
+        x += pdfmetrics.stringWidth(t, f, size)
+    canvas.setFont(font, size)
 
 
 def _fit(text: str, limit: int) -> str:
