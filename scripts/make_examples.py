@@ -15,12 +15,14 @@ from matrix_desktop.core.framework_file import read_framework_file  # noqa: E402
 from matrix_desktop.core.model import (  # noqa: E402
     Action,
     Assessment,
+    AssessmentKind,
     AssessmentRecord,
     Confidence,
     Direction,
     Entity,
     Participant,
     Rating,
+    ReviewPosition,
     Round,
     Status,
     System,
@@ -139,6 +141,70 @@ def make_record(rng: random.Random, fw, entity: Entity, rnd: Round, base: dict[s
     return AssessmentRecord(assessment, tuple(ratings), tuple(votes)), positions
 
 
+# Peer reviews of the newest round (illustrative): one reviewer agrees throughout, one
+# challenges, so the peer-review report shows both kinds of review.
+PEER_REVIEWS = {
+    "rotherham": ("Reviewer from Doncaster Place", "Doncaster Place Partnership", "agree"),
+    "sheffield": ("Reviewer from Barnsley Place", "Barnsley Place Partnership", "challenge"),
+}
+
+
+def make_peer_review(rng: random.Random, fw, own: AssessmentRecord, reviewer: str,
+                     organisation: str, stance: str) -> AssessmentRecord:
+    a = own.assessment
+    pid = uid("peer-review", a.id)
+    ratings = []
+    for i, d in enumerate(fw.domains):
+        mine = own.rating(d.key).stage
+        stage = mine
+        if stance == "challenge" and mine and i % 3 == 0:  # every third domain one stage lower
+            stage = fw.stage_at(max(1, fw.stage(mine).position - 1)).key
+        agree = stage == mine
+        ratings.append(Rating(
+            pid, d.key, stage=stage,
+            review_position=ReviewPosition.AGREE if agree else ReviewPosition.CHALLENGE,
+            review_comment=(
+                f"The evidence supports {fw.stage(mine).name} for {d.title.lower()} "
+                "(illustrative)." if agree else
+                f"We saw less than {fw.stage(mine).name} describes for {d.title.lower()}: "
+                "plans are agreed but not yet in place across partners (illustrative)."
+            ) if mine else "",
+            review_suggestions="" if agree else "Gather evidence of delivery, not only of plans.",
+        ))
+    stamp = a.modified_at.replace("T10:", "T15:")
+    review = Assessment(
+        id=pid, entity_id=a.entity_id, framework_key=a.framework_key,
+        framework_version=a.framework_version, round_id=a.round_id,
+        kind=AssessmentKind.PEER_REVIEW, status=Status.FINAL, reviews_id=a.id,
+        reviewer_name=reviewer, reviewer_organisation=organisation,
+        title=f"Peer review of {a.title}", assessed_on=a.assessed_on,
+        strengths="Shared purpose and trusted relationships between leaders (illustrative).",
+        areas_to_develop=(
+            "Little to add: the self-assessment is fair (illustrative)." if stance == "agree"
+            else "Delivery lags the plans in several domains (illustrative)."
+        ),
+        recommendations=(
+            "Keep the current pace and share the approach with other places (illustrative)."
+            if stance == "agree"
+            else "Agree evidence of delivery for each domain before the next round "
+                 "(illustrative)."
+        ),
+        created_at=stamp, modified_at=stamp, revision=1,
+    )
+    return AssessmentRecord(review, tuple(ratings))
+
+
+def ics_system_assessment() -> tuple[object, Entity, AssessmentRecord]:
+    """A system-level self-assessment of SYB ICS against the ICS maturity matrix 2019."""
+    ics = read_framework_file(ROOT / "resources" / "frameworks" / "nhs_ics_maturity_matrix_2019.yaml")
+    entity = Entity(uid("entity", "syb-ics-system"), SYSTEM.id,
+                    "South Yorkshire and Bassetlaw ICS (system level)",
+                    EntityKind.INTEGRATED_CARE_SYSTEM, ())
+    rng = random.Random("syb-ics-system")
+    record, _ = make_record(rng, ics, entity, ROUNDS[1], None, final=True)
+    return ics, entity, record
+
+
 def main() -> None:
     fw = read_framework_file(ROOT / "resources" / "frameworks" / "syb_place_development_matrix_v1_4.yaml")
     out = ROOT / "assessments"
@@ -155,10 +221,17 @@ def main() -> None:
         rng = random.Random(key)
         first, positions = make_record(rng, fw, entity, ROUNDS[0], None, final=True)
         second, _ = make_record(rng, fw, entity, ROUNDS[1], positions, final=True)
-        bundle = Bundle((fw,), (SYSTEM,), (entity,), tuple(ROUNDS), (first, second), NOTE)
+        records = [first, second]
+        if key in PEER_REVIEWS:
+            records.append(make_peer_review(rng, fw, second, *PEER_REVIEWS[key]))
+        bundle = Bundle((fw,), (SYSTEM,), (entity,), tuple(ROUNDS), tuple(records), NOTE)
         doc = build_document(bundle, exported_at="2021-10-01T09:00:00.000000+00:00")
         (out / f"{key.replace('_', '-')}.mdx.json").write_bytes(dumps_document(doc))
-    print(f"wrote {len(entities)} files to {out}")
+    ics, system_entity, record = ics_system_assessment()
+    bundle = Bundle((ics,), (SYSTEM,), (system_entity,), (ROUNDS[1],), (record,), NOTE)
+    doc = build_document(bundle, exported_at="2021-10-01T09:00:00.000000+00:00")
+    (out / "syb-ics-system-level.mdx.json").write_bytes(dumps_document(doc))
+    print(f"wrote {len(entities) + 1} files to {out}")
 
 
 if __name__ == "__main__":

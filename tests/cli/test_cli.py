@@ -55,7 +55,7 @@ def test_import_export_and_check(capsys, db_path, tmp_path):
     code, out, _ = run(capsys, "--database", str(db_path), "entities")
     assert "no assessments" not in out and "Barnsley" not in out
     code, out, _ = run(capsys, "--database", str(db_path), "import", str(examples_dir()))
-    assert code == 0 and "18 new" in out
+    assert code == 0 and "21 new" in out
     target = tmp_path / "barnsley.mdx.json"
     code, out, _ = run(
         capsys,
@@ -69,7 +69,7 @@ def test_import_export_and_check(capsys, db_path, tmp_path):
     )
     assert code == 0 and target.exists()
     code, out, _ = run(capsys, "--database", str(db_path), "check")
-    assert code == 0 and "integrity_check: ok" in out and "assessments: 18" in out
+    assert code == 0 and "integrity_check: ok" in out and "assessments: 21" in out
 
 
 def test_bad_input_exits_non_zero_with_a_message(capsys, db_path, tmp_path):

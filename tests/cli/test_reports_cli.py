@@ -231,3 +231,53 @@ def test_export_png_at_a_chosen_dpi(tmp_path):
         )
         == 1
     )
+
+
+def test_report_docx_and_as_at_round(db, tmp_path, capsys):
+    from docx import Document
+
+    peer = tmp_path / "peer.docx"
+    args = ["--database", db, "report", "peer-review", "--entity", ENTITY, "--round", ROUND]
+    assert run_cli([*args, "--format", "docx", "-o", str(peer), "--no-charts"]) == 0
+    headings = [p.text for p in Document(str(peer)).paragraphs if p.style.name == "Heading 1"]
+    assert "Summary" in headings
+    system = tmp_path / "s.docx"
+    code = run_cli(
+        [
+            *("--database", db, "report", "system", "--system", SYSTEM),
+            *("--round", "2020/21 Q4", "-o", str(system)),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    doc = Document(str(system))
+    assert "as at 2020/21 Q4" in doc.paragraphs[1].text
+    # a format that does not match the file name is refused, and nothing is written
+    capsys.readouterr()
+    wrong = tmp_path / "wrong.pdf"
+    assert run_cli([*args, "--format", "docx", "-o", str(wrong)]) != 0
+    assert "needs a .docx file name" in capsys.readouterr().err
+    assert not wrong.exists()
+
+
+def test_worksheets_default_to_the_framework_in_use(db, tmp_path, capsys):
+    from report_fixtures import pdftotext
+
+    out = tmp_path / "w.pdf"
+    assert run_cli(["--database", db, "report", "worksheets", "-o", str(out)]) == 0
+    assert "SYB Place Development Matrix" in pdftotext(out, 1, 1)
+    assert (
+        run_cli(
+            [
+                "--database",
+                db,
+                "report",
+                "worksheets",
+                "-o",
+                str(out),
+                "--entity",
+                "South Yorkshire and Bassetlaw ICS (system level)",
+            ]
+        )
+        == 0
+    )
+    assert "integrated care systems" in " ".join(pdftotext(out, 1, 1).split())

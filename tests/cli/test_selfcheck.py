@@ -20,6 +20,7 @@ STEPS = (
     "import example",
     "radar PNG/SVG",
     "PDF",
+    "Word document",
     "window",
 )
 

@@ -13,12 +13,17 @@ from matrix_desktop.paths import examples_dir
 
 def test_every_example_file_is_valid_and_says_it_is_illustrative():
     files = sorted(examples_dir().glob("*.json"))
-    assert len(files) == 9
+    assert len(files) == 10  # 9 places and collaboratives, and the system-level one
     for path in files:
         bundle = read_file(path)
         assert "ILLUSTRATIVE" in bundle.note
-        assert len(bundle.records) == 2
-        assert {len(r.ratings) for r in bundle.records} == {13}
+        peer_reviewed = path.name in ("rotherham.mdx.json", "sheffield.mdx.json")
+        if path.name == "syb-ics-system-level.mdx.json":  # SYB ICS against the ICS matrix
+            assert len(bundle.records) == 1
+            assert {len(r.ratings) for r in bundle.records} == {5}
+        else:  # two rounds of a place or collaborative, and a peer review for two places
+            assert len(bundle.records) == (3 if peer_reviewed else 2)
+            assert {len(r.ratings) for r in bundle.records} == {13}
 
 
 def test_export_import_export_gives_identical_bytes(example_services, tmp_path):
@@ -31,7 +36,7 @@ def test_export_import_export_gives_identical_bytes(example_services, tmp_path):
     other = open_services(tmp_path / "other.sqlite3")
     try:
         result = other.exchange.import_paths([first])
-        assert len(result.changed) == 18
+        assert len(result.changed) == 21  # 18 self-assessments, 2 peer reviews, 1 system
         second = other.exchange.export(
             ids, tmp_path / "b.mdx.json", exported_at="2026-01-01T00:00:00"
         )

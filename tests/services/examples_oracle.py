@@ -8,14 +8,20 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assessments"
 STAGES = ["emerging", "developing", "maturing", "thriving"]
+SYB = "syb-place-development-matrix"
+ICS = "nhs-ics-maturity-matrix"
 
 
 def documents() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.json"))]
 
 
-def latest_final() -> dict[str, dict]:
-    """Return {entity name: its latest final self-assessment document}."""
+def latest_final(framework: str = SYB) -> dict[str, dict]:
+    """Return {entity name: its latest final self-assessment document} against a framework.
+
+    The places and collaboratives use the SYB matrix; the system-level self-assessment of
+    SYB ICS uses the ICS maturity matrix.
+    """
     out = {}
     for doc in documents():
         name = doc["entities"][0]["name"]
@@ -23,9 +29,12 @@ def latest_final() -> dict[str, dict]:
         finals = [
             a
             for a in doc["assessments"]
-            if a["kind"] == "self_assessment" and a["status"] == "final"
+            if a["kind"] == "self_assessment"
+            and a["status"] == "final"
+            and a["framework"]["key"] == framework
         ]
-        out[name] = max(finals, key=lambda a: seq[a["round_id"]])
+        if finals:
+            out[name] = max(finals, key=lambda a: seq[a["round_id"]])
     return out
 
 

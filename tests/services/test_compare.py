@@ -54,7 +54,8 @@ def test_filters_by_entity_kind_round_and_framework(services):
     assert len(services.compare.candidates(CompareFilter(round_ids=(rnd.id,)))) == 9
     assert len(services.compare.candidates(CompareFilter(framework=SYB))) == 18
     other = FrameworkRef("nhs-ics-maturity-matrix", "2019-06")
-    assert services.compare.candidates(CompareFilter(framework=other)) == []
+    (system_level,) = services.compare.candidates(CompareFilter(framework=other))
+    assert system_level.entity_name == "South Yorkshire and Bassetlaw ICS (system level)"
 
 
 def test_compare_by_assessment_ids_keeps_the_order_given(services):

@@ -6,7 +6,7 @@ import statistics
 from collections import Counter
 
 import pytest
-from examples_oracle import latest_final, stage_positions, theme_counts
+from examples_oracle import ICS, latest_final, stage_positions, theme_counts
 from openpyxl import load_workbook
 
 from matrix_desktop.core.errors import NotFound, ValidationFailed
@@ -23,7 +23,10 @@ def view(services):
 def test_single_view_uses_each_entitys_latest_final_self_assessment(view):
     expected = latest_final()
     section = view.main
-    assert len(view.sections) == 1 and view.message == ""
+    # the places and collaboratives (SYB matrix), then SYB ICS itself (ICS maturity matrix)
+    assert len(view.sections) == 2 and "Each version is shown on its own" in view.message
+    (other,) = [s for s in view.sections if s is not section]
+    assert [i.label for i in other.group.items] == list(latest_final(ICS))
     assert sorted(i.label for i in section.group.items) == sorted(expected)
     for item in section.group.items:
         doc = expected[item.label]

@@ -15,7 +15,7 @@ def test_postgres_database_migrates_imports_and_edits_with_undo(pg_url):
     try:
         assert svc.db.path is None and not svc.db.read_only
         result = svc.exchange.import_paths([examples_dir()])
-        assert len(result.changed) == 18
+        assert len(result.changed) == 21
         record = svc.assessments.assessments()[0]
         svc.assessments.execute(svc.assessments.reopen(record.id, "regional review"))
         command = svc.assessments.edit_rating(

@@ -25,7 +25,7 @@ def widget(qtbot, services):
 
 
 def test_filters_narrow_the_checklist(widget):
-    assert widget.choices.count() == 18
+    assert widget.choices.count() == 19  # 18 of places and collaboratives, SYB ICS's own
     widget.kind.setCurrentIndex(widget.kind.findData(EntityKind.PROVIDER_COLLABORATIVE))
     assert widget.choices.count() == 8
     widget.round.setCurrentIndex(1)

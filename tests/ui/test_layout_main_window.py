@@ -83,8 +83,12 @@ def _show_review(window: MainWindow, services) -> None:
 
 
 def _show_compare(window: MainWindow, services) -> None:
+    from matrix_desktop.core.framework import EntityKind
+
     window.show_compare()
     compare = window.stack.currentWidget()
+    # the places (SYB matrix); SYB ICS's own assessment is against the ICS matrix
+    compare.kind.setCurrentIndex(compare.kind.findData(EntityKind.PLACE_PARTNERSHIP))
     compare.select_all.click()
     assert compare.comparison.comparable
 

@@ -22,16 +22,16 @@ def test_empty_database_shows_the_welcome_and_loads_examples_in_one_click(qtbot,
     qtbot.mouseClick(window.welcome.examples_button, Qt.MouseButton.LeftButton)
     systems = window.nav_model.rowCount()
     entities = window.nav_model.rowCount(window.nav_model.index(0, 0))
-    assert (systems, entities) == (1, 9)
+    assert (systems, entities) == (1, 10)  # 5 places, 4 collaboratives, the ICS itself
     assert window.stack.currentWidget() is window.entity_page
-    assert window.entity_page.model.rowCount() == 2
+    assert window.entity_page.model.rowCount() == 1  # first: SYB ICS's own self-assessment
 
 
 def test_choosing_an_entity_lists_its_assessments(qtbot, ctx, db_path):
     window = _window(qtbot, ctx, db_path)
     window.import_examples()
     system = window.nav_model.index(0, 0)
-    labels = [window.nav_model.data(window.nav_model.index(r, 0, system)) for r in range(9)]
+    labels = [window.nav_model.data(window.nav_model.index(r, 0, system)) for r in range(10)]
     sheffield = window.nav_model.index(labels.index("Sheffield Place Partnership"), 0, system)
     window.nav.setCurrentIndex(sheffield)
     assert "Sheffield" in window.entity_page.title.text()
@@ -39,6 +39,7 @@ def test_choosing_an_entity_lists_its_assessments(qtbot, ctx, db_path):
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [
         "2020/21 Q4",
         "2021/22 Q2",
+        "2021/22 Q2",  # the example peer review of Sheffield's self-assessment
     ]
     assert model.data(model.index(0, 4)) == "13 of 13"
 
@@ -82,7 +83,8 @@ def test_quick_navigation_matches_the_full_read(ctx, db_path, example_services_p
     quick = read_navigation(db_path)
     assert quick is not None
     ((system, entities),) = quick
-    assert len(entities) == 9 and all(n == 2 for _, n in entities)
+    # two rounds each; Rotherham and Sheffield also have a peer review; the ICS one assessment
+    assert sorted(n for _, n in entities) == [1] + [2] * 7 + [3] * 2
 
 
 def test_review_menu_opens_compare_single_view_and_a_peer_review(qtbot, ctx, db_path, monkeypatch):
@@ -261,6 +263,7 @@ def test_entity_page_shows_progress_and_the_app_reopens_on_the_last_entity(
 
     window = _window(qtbot, ctx, db_path)
     window.import_examples()
+    window.show_entity(ctx.services.catalog.find_entity("Barnsley").id)
     entity_id = window.current_entity_id
     progress = window.entity_page.progress
     assert progress.progress is not None and progress.progress.rounds == (

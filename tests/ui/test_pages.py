@@ -18,7 +18,7 @@ def test_tab_leaves_the_assessments_table(qtbot, ctx, services):
     window.show()
     qtbot.waitExposed(window)
     assert window.open_database(str(path))
-    window.show_entity(window.services.catalog.entities()[0].id)
+    window.show_entity(window.services.catalog.find_entity("Barnsley").id)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     page = window.entity_page

@@ -77,6 +77,9 @@ def test_save_dialogs_start_in_documents_then_in_the_folder_used_last(
     qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
 
     save_dialog.answer = ""  # the user cancels this one
+    monkeypatch.setattr(
+        interaction_module.interaction, "pick", lambda *a: 0
+    )  # the round: the newest
     window.reports.system_action.trigger()
     assert Path(save_dialog[1]).parent == reports  # next time: where the last file went
     assert Path(save_dialog[1]).name.endswith("-summary.pdf")

@@ -7,10 +7,45 @@ from reportlab.graphics.shapes import Drawing
 
 from matrix_desktop.charts.figures import build_figure
 
+MIN_PRINT_PT = 7.0  # no chart text smaller than this on the printed page
+
 
 def chart_drawing(model: object, width: float, max_height: float) -> Drawing:
     """Return a chart view-model as a vector Drawing fitting width x max_height points."""
-    return figure_drawing(build_figure(model), width, max_height)
+    return figure_drawing(print_figure(model, width, max_height), width, max_height)
+
+
+def print_figure(model: object, width: float, max_height: float) -> Figure:
+    """Return the chart's Figure for a page where it fits width x max_height points.
+
+    A radar is laid out at the size it will print, so its labels fit at their own sizes; any
+    other chart is scaled to fit, so its text is first raised to what prints at MIN_PRINT_PT.
+    """
+    from matrix_desktop.charts.radar import build_radar
+    from matrix_desktop.core.chart_models import RadarChart
+
+    if isinstance(model, RadarChart):
+        side = min(width, max_height) / 72
+        fig = build_radar(model, side, side)
+    else:
+        fig = build_figure(model)
+    w, h = fig.get_size_inches()
+    scale = min(width / (w * 72), max_height / (h * 72))
+    floor_text(fig, MIN_PRINT_PT / scale)
+    return fig
+
+
+def floor_text(fig: Figure, smallest: float) -> None:
+    """Raise every text in the figure smaller than `smallest` points to that size."""
+    from matplotlib.text import Text
+
+    from matrix_desktop.charts.cached_text import LabelBatch
+
+    texts = list(fig.findobj(Text))
+    texts += [a._text for a in fig.findobj(LabelBatch)]
+    for text in texts:
+        if text.get_fontsize() < smallest:
+            text.set_fontsize(smallest)
 
 
 def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:

@@ -34,8 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     kinds = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    def common(p: argparse.ArgumentParser, formats: bool = False) -> None:
+        if formats:
+            p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.docx")
+            p.add_argument(
+                "--format",
+                choices=("pdf", "docx"),
+                help="pdf, or docx for an editable Word document (default: by the file's suffix)",
+            )
+        else:
+            p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
         p.add_argument("--page-size", choices=("a4", "letter"), default="a4")
         p.add_argument(
             "--author", default="", help="name to put in the PDF metadata (none by default)"
@@ -50,17 +58,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = kinds.add_parser("peer-review", help="the peer-review report for one entity and round")
     p.add_argument("--entity", required=True, metavar="NAME")
     p.add_argument("--round", required=True, metavar="NAME")
-    common(p)
+    common(p, formats=True)
     p.set_defaults(run=cmd_peer_review)
 
     p = kinds.add_parser("system", help="the system summary: the single view of every entity")
     p.add_argument("--system", required=True, metavar="NAME")
-    p.add_argument("--round", metavar="NAME", help="default: the latest round with assessments")
-    common(p)
+    p.add_argument(
+        "--round",
+        metavar="NAME",
+        help="the summary as at this round: each entity's latest final self-assessment up to "
+        "it (default: the newest round with assessments)",
+    )
+    common(p, formats=True)
     p.set_defaults(run=cmd_system)
 
     p = kinds.add_parser("worksheets", help="printable workshop worksheets for a framework")
-    p.add_argument("--framework", required=True, metavar="KEY")
+    p.add_argument(
+        "--framework",
+        metavar="KEY",
+        help="default: the framework in use (the --entity's newest assessment's, else the "
+        "one most assessments use)",
+    )
     p.add_argument("--version", metavar="VERSION", help="default: the newest version")
     p.add_argument("--entity", metavar="NAME", help="only the domains for this entity's kind")
     common(p)
@@ -70,7 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_peer_review(args: argparse.Namespace) -> int:
     svc, reports = _reports(args)
     try:
-        path = reports.write_peer_review(args.entity, args.round, args.output, _options(args))
+        path = reports.write_peer_review(
+            args.entity, args.round, args.output, _options(args), fmt=args.format
+        )
     finally:
         svc.close()
     print(f"wrote {path}")
@@ -80,7 +100,9 @@ def cmd_peer_review(args: argparse.Namespace) -> int:
 def cmd_system(args: argparse.Namespace) -> int:
     svc, reports = _reports(args)
     try:
-        path = reports.write_system_summary(args.system, args.round, args.output, _options(args))
+        path = reports.write_system_summary(
+            args.system, args.round, args.output, _options(args), fmt=args.format
+        )
     finally:
         svc.close()
     print(f"wrote {path}")

@@ -161,6 +161,30 @@ def _step_pdf(check: SelfCheck) -> str:
     return f"{target.name}: {len(data) // 1024} KB, radar as vector drawing, {font}"
 
 
+def _step_docx(check: SelfCheck) -> str:
+    """Write a small Word report (headings, a table, the radar, page numbers) and read it back."""
+    import io
+
+    from docx import Document
+
+    from matrix_desktop.charts.export import figure_to_png
+    from matrix_desktop.services.reports import write_check_document
+
+    entity, framework = check.found["entity"], check.found["framework"]
+    target = write_check_document(
+        check.workdir / "self-check.docx",
+        f"{APP_NAME} self-check",
+        (("Framework", framework.title), ("Domains", str(len(framework.domains)))),
+        figure_to_png(check.found["figure"], dpi=100),
+        f"Radar of {entity.name}",
+    )
+    data = target.read_bytes()
+    read = Document(io.BytesIO(data))
+    if len(read.tables) != 1 or len(read.inline_shapes) != 1:
+        raise SelfCheckFailed(f"{target}: the Word document lost its table or image")
+    return f"{target.name}: {len(data) // 1024} KB, Word headings, a table, an image"
+
+
 def _step_gui(check: SelfCheck) -> str:
     if not check.gui:
         return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
@@ -176,6 +200,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("import example", _step_import),
     ("radar PNG/SVG", _step_radar),
     ("PDF", _step_pdf),
+    ("Word document", _step_docx),
     ("window", _step_gui),
 )
 

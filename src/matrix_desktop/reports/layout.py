@@ -28,8 +28,10 @@ from reportlab.platypus import (
 
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.paths import fonts_dir
+from matrix_desktop.reports.content import Running
+from matrix_desktop.reports.fonts import describe, runs, take_missing, with_fallbacks
 from matrix_desktop.reports.models import DocumentOptions
-from matrix_desktop.reports.text import chunks, clip, markup
+from matrix_desktop.reports.text import chunks, markup
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -41,6 +43,7 @@ RULE = colors.HexColor("#9a9a9a")
 DRAFT_INK = colors.HexColor("#9b1c1c")  # the draft mark: dark red, readable in grey print
 SHADE = colors.HexColor("#eef2f6")
 ACCENT = colors.HexColor("#0b4f8a")
+CELL_CHUNK = 1200  # a long table cell is cut into paragraphs of about this many characters
 TICK = "\u2611"  # ballot box with check
 NO_TICK = "\u2610"  # ballot box
 
@@ -125,8 +128,12 @@ def styles() -> Styles:
 
 # -- flowable helpers ------------------------------------------------------------------------
 def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
-    """Return a paragraph of user text, printed literally (escaped), newlines kept."""
-    return Paragraph(markup(text), style or styles().body)
+    """Return a paragraph of user text, printed literally (escaped), newlines kept.
+
+    Characters DejaVu Sans lacks are set in a system font that has them (reports.fonts).
+    """
+    style = style or styles().body
+    return Paragraph(with_fallbacks(markup(text), style.fontName), style)
 
 
 def rich(markup_text: str, style: ParagraphStyle | None = None) -> Paragraph:
@@ -151,11 +158,21 @@ def heading(text: str, level: int = 0, toc: bool = True) -> Paragraph:
     return p
 
 
+def cell_text(text: object, style: ParagraphStyle | None = None) -> Flowable | list[Flowable]:
+    """Return user text for a table cell: one paragraph, or several when it is long.
+
+    Several paragraphs let a row taller than a page split across pages (splitInRow).
+    """
+    pieces = chunks(str(text), CELL_CHUNK) if len(str(text)) > CELL_CHUNK else []
+    style = style or styles().cell
+    return [para(p, style) for p in pieces] if len(pieces) > 1 else para(text, style)
+
+
 def labelled(pairs: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
-    """Return a two-column label/value table (values are user text, clipped to fit a cell)."""
+    """Return a two-column label/value table (values are user text; long ones split)."""
     st = styles()
-    rows = [[para(k, st.cell_bold), para(clip(v), st.cell)] for k, v in pairs]
-    t = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    rows = [[para(k, st.cell_bold), cell_text(v, st.cell)] for k, v in pairs]
+    t = Table(rows, colWidths=list(widths), hAlign="LEFT", splitInRow=1)
     t.setStyle(
         TableStyle(
             [
@@ -179,18 +196,16 @@ def grid(
 ) -> Table:
     """Return a table with a repeated header row that splits across pages row by row.
 
-    Cells are user text (escaped and clipped) unless raw, when they are flowables already.
+    Cells are user text (escaped; long text split into paragraphs) unless raw, when they are
+    flowables already. A row taller than a page splits across pages.
     """
     st = styles()
     data: list[list[object]] = [[para(h, st.cell_bold) for h in header]]
     for row in rows:
         data.append(
-            [
-                c if raw and isinstance(c, Flowable | list) else para(clip(str(c)), st.cell)
-                for c in row
-            ]
+            [c if raw and isinstance(c, Flowable | list) else cell_text(c, st.cell) for c in row]
         )
-    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
+    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1, splitInRow=1)
     t.setStyle(
         TableStyle(
             [
@@ -269,7 +284,7 @@ def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> 
             label = label[:-2] + "…" if len(label) > 2 else ""
         canvas.setFont(font, size)
         canvas.setFillColor(INK)
-        canvas.drawString(x + indent, y, label)
+        draw_text(canvas, x + indent, y, label, font, size)
         canvas.drawRightString(x + width, y, number)
         start = x + indent + pdfmetrics.stringWidth(label, font, size) + 4
         end = x + width - pdfmetrics.stringWidth(number, FONT, size) - 4
@@ -283,29 +298,17 @@ def _draw_contents(canvas: Canvas, entries: list[tuple[int, str, int, str]]) -> 
 
 
 # -- the document ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Running:
-    """What the header and footer say, and the PDF metadata."""
-
-    title: str
-    subject: str
-    header_left: str
-    header_right: str
-    footer_left: str
-    # Printed across every page, faintly, and as a line at its head (e.g. "DRAFT"); "" for none.
-    watermark: str = ""
-    watermark_note: str = ""  # the line at the head of each page, e.g. why it is a draft
-
-
 def page_size(options: DocumentOptions) -> tuple[float, float]:
     if options.page_size not in ("a4", "letter"):
         raise ReportError(f"page size must be a4 or letter, not {options.page_size!r}")
     return A4 if options.page_size == "a4" else LETTER
 
 
-def frame_size(options: DocumentOptions) -> tuple[float, float]:
-    """Return the (width, height) in points of the text frame on a page."""
+def frame_size(options: DocumentOptions, landscape: bool = False) -> tuple[float, float]:
+    """Return the (width, height) in points of the text frame on a page (turned if landscape)."""
     w, h = page_size(options)
+    if landscape:
+        w, h = h, w
     return w - 2 * MARGIN, h - 2 * MARGIN - 10 * mm
 
 
@@ -330,19 +333,23 @@ class _Doc(BaseDocTemplate):
             initialFontName=FONT,
             pageCompression=1,
         )
-        fw, fh = frame_size(options)
-        frame = Frame(
-            MARGIN,
-            MARGIN + 5 * mm,
-            fw,
-            fh,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        templates = []
+        for name, turned in (("page", False), ("landscape", True)):
+            fw, fh = frame_size(options, landscape=turned)
+            frame = Frame(
+                MARGIN,
+                MARGIN + 5 * mm,
+                fw,
+                fh,
+                id=f"body-{name}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            pagesize = (size[1], size[0]) if turned else size
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=pagesize))
+        self.addPageTemplates(templates)
         self._headings = 0
 
     def handle_documentBegin(self) -> None:
@@ -390,19 +397,19 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
 
         def _decorate(self, total: int) -> None:
             number = self._pageNumber
-            w, h = size
+            w, h = self._pagesize or size
             self.saveState()
             self.setFillColor(MUTED)
             self.setStrokeColor(RULE)
             self.setFont(FONT, 7.5)
             if number > 1:  # the cover carries no running header
                 y = h - MARGIN + 1 * mm
-                self.drawString(MARGIN, y, _fit(running.header_left, 85))
-                self.drawRightString(w - MARGIN, y, _fit(running.header_right, 45))
+                draw_text(self, MARGIN, y, _fit(running.header_left, 85), FONT, 7.5)
+                draw_text(self, w - MARGIN, y, _fit(running.header_right, 45), FONT, 7.5, "right")
                 self.line(MARGIN, y - 1.5 * mm, w - MARGIN, y - 1.5 * mm)
             y = MARGIN - 2 * mm
             self.line(MARGIN, y + 4 * mm, w - MARGIN, y + 4 * mm)
-            self.drawString(MARGIN, y, _fit(running.footer_left, 80))
+            draw_text(self, MARGIN, y, _fit(running.footer_left, 80), FONT, 7.5)
             self.drawRightString(w - MARGIN, y, f"Page {number} of {total}")
             self.restoreState()
             if running.watermark:
@@ -424,6 +431,20 @@ def _canvas_maker(running: Running, size: tuple[float, float]) -> type[Canvas]:
     return NumberedCanvas
 
 
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw one line of user text, in fallback fonts where the base font lacks a character."""
+    pieces = runs(text, font)
+    width = sum(pdfmetrics.stringWidth(t, f, size) for f, t in pieces)
+    x = x - width if align == "right" else x
+    for f, t in pieces:
+        canvas.setFont(f, size)
+        canvas.drawString(x, y, t)
+        x += pdfmetrics.stringWidth(t, f, size)
+    canvas.setFont(font, size)
+
+
 def _fit(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -432,6 +453,9 @@ def _fit(text: str, limit: int) -> str:
 def build_pdf(story: list[Flowable], running: Running, options: DocumentOptions) -> bytes:
     """Lay out the story in one pass and return the PDF bytes."""
     register_fonts()
+    unprintable = take_missing()
+    if unprintable:  # say so, rather than print empty boxes
+        story = [*story, gap(4), Paragraph(markup(describe(unprintable)), styles().muted)]
     buffer = io.BytesIO()
     doc = _Doc(buffer, running, options)
     maker = _canvas_maker(running, page_size(options))

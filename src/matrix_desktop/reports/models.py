@@ -155,6 +155,7 @@ class EntitySummary:
     kind: str
     status: str
     stages: tuple[tuple[str, str], ...]  # (domain title, stage name)
+    round: str = ""  # the round the self-assessment comes from (at or before the summary's)
     strongest: tuple[str, ...] = ()
     weakest: tuple[str, ...] = ()
     enablers: tuple[str, ...] = ()
@@ -165,7 +166,7 @@ class EntitySummary:
 
 @dataclass(frozen=True)
 class SystemSummaryReport:
-    """The system summary: the single view across every entity in one round."""
+    """The system summary "as at" a round: each entity's latest final self-assessment up to it."""
 
     system: str
     round: str
@@ -177,7 +178,9 @@ class SystemSummaryReport:
     enablers: tuple[ThemeEntry, ...] = ()
     support_requests: tuple[ThemeEntry, ...] = ()
     entities: tuple[EntitySummary, ...] = ()
-    missing: tuple[str, ...] = ()  # entities with no assessment in the round
+    missing: tuple[str, ...] = ()  # entities with no final self-assessment up to the round
+    stage_colours: tuple[str, ...] = ()  # a background per stage for the single view's cells
+    stage_inks: tuple[str, ...] = ()  # the text colour that reads on each background
 
 
 @dataclass(frozen=True)

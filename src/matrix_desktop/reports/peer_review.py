@@ -1,64 +1,64 @@
-"""The peer-review report for one entity and round: cover, contents, summary, domains, appendix."""
+"""The peer-review report for one entity and round: cover, contents, summary, domains, appendix.
+
+``peer_review_document`` says what the report contains; ``build_peer_review`` prints it as a
+PDF and ``build_peer_review_docx`` as a Word document, from the same blocks.
+"""
 
 from __future__ import annotations
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak
-
-from matrix_desktop.reports.common import (
-    ChartDrawer,
-    chart,
-    cover,
-    framework_appendix,
-    no_progress,
-)
-from matrix_desktop.reports.layout import (
-    NO_TICK,
-    TICK,
-    Progress,
-    Running,
-    build_pdf,
-    bullets,
-    contents,
-    frame_size,
-    gap,
-    grid,
-    heading,
-    keep,
-    labelled,
-    long_text,
-    para,
-    rich,
-    styles,
-)
+from matrix_desktop.core.framework import Framework
+from matrix_desktop.reports import content as c
 from matrix_desktop.reports.models import (
     DEFAULT_OPTIONS,
     DocumentOptions,
     DomainSection,
     PeerReviewReport,
 )
-from matrix_desktop.reports.text import markup
+
+TICK = "\u2611"  # ballot box with check
+NO_TICK = "\u2610"  # ballot box
+NBSP2 = "\u00a0\u00a0"
 
 
 def build_peer_review(
     report: PeerReviewReport,
     options: DocumentOptions = DEFAULT_OPTIONS,
-    draw_chart: ChartDrawer | None = None,
-    progress: Progress = no_progress,
+    draw_chart=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
 ) -> bytes:
     """Return the peer-review report as PDF bytes."""
-    width, height = frame_size(options)
+    from matrix_desktop.reports.common import no_progress
+    from matrix_desktop.reports.pdf_writer import render_pdf
+
+    return render_pdf(peer_review_document(report), options, draw_chart, progress or no_progress)
+
+
+def build_peer_review_docx(
+    report: PeerReviewReport,
+    options: DocumentOptions = DEFAULT_OPTIONS,
+    draw_image=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
+) -> bytes:
+    """Return the peer-review report as an editable Word document (DOCX bytes)."""
+    from matrix_desktop.reports.docx_writer import _quiet, render_docx
+
+    return render_docx(peer_review_document(report), options, draw_image, progress or _quiet)
+
+
+def draft_note(drafts: tuple[str, ...]) -> str:
+    """Return the line that marks a draft ("DRAFT: the self-assessment is not final ...")."""
+    if not drafts:
+        return ""
+    verb = " are" if len(drafts) > 1 else " is"
+    return "DRAFT: the " + " and the ".join(drafts) + verb + " not final and may still change."
+
+
+def peer_review_document(report: PeerReviewReport) -> c.Document:
+    """Return the peer-review report's content as blocks."""
     fw = report.framework
     drafts = report.drafts
-    draft_note = (
-        "DRAFT: the "
-        + " and the ".join(drafts)
-        + (" are" if len(drafts) > 1 else " is")
-        + " not final and may still change."
-        if drafts
-        else ""
-    )
-    facts = [
+    note = draft_note(drafts)
+    facts = (
         ("System", report.system),
         ("Entity", f"{report.entity} ({report.entity_kind})"),
         ("Round", report.round),
@@ -69,46 +69,52 @@ def build_peer_review(
         ("Peer reviewer", report.reviewer or "No peer review recorded yet"),
         ("Self-assessment status", report.status),
         ("Peer review status", report.review_status if report.has_peer_review else ""),
-    ]
-    story: list[Flowable] = cover(
-        "Peer-review report" + (" — DRAFT" if drafts else ""),
-        f"{report.entity} · {report.round}",
-        facts,
-        width,
-        note=(f"{draft_note} " if drafts else "") + "Prepared with matrix-desktop. Stages are "
-        "agreed by the partnership in a facilitated workshop; the peer "
-        "review is a critical friend's view.",
     )
-    story += [heading("Contents", 0, toc=False), contents(), PageBreak()]
-    story += _summary(report, width, height, draw_chart, options, progress)
-    progress(0.7, "Laying out the domains")
+    blocks: list[c.Block] = [
+        c.Cover(
+            "Peer-review report" + (" — DRAFT" if drafts else ""),
+            f"{report.entity} · {report.round}",
+            facts,
+            note=(f"{note} " if drafts else "") + "Prepared with matrix-desktop. Stages are "
+            "agreed by the partnership in a facilitated workshop; the peer "
+            "review is a critical friend's view.",
+        ),
+        c.Heading("Contents", 0, toc=False),
+        c.Contents(),
+        c.PageBreak(),
+    ]
+    blocks += _summary(report)
+    blocks.append(c.Step(0.7, "Laying out the domains"))
     for section in report.sections:
-        story += [PageBreak(), *_domain(section, report, width)]
-    story += framework_appendix(fw, width)
-    running = Running(
+        blocks += [c.PageBreak(), *_domain(section, report)]
+    blocks += framework_appendix(fw)
+    running = c.Running(
         title=("DRAFT " if drafts else "") + f"Peer-review report: {report.entity}, {report.round}",
         subject=f"{fw.name} ({fw.version}) peer-review report" + (" (draft)" if drafts else ""),
         header_left=f"{report.entity} · {report.round}",
         header_right="Peer-review report" + (" — DRAFT" if drafts else ""),
         footer_left=f"{fw.name} ({fw.version})",
         watermark="DRAFT" if drafts else "",
-        watermark_note=draft_note,
+        watermark_note=note,
     )
-    progress(0.8, "Writing the PDF")
-    return build_pdf(story, running, options)
+    blocks.append(c.Step(0.8, "Writing the document"))
+    return c.Document(tuple(blocks), running)
 
 
-def _summary(
-    report: PeerReviewReport,
-    width: float,
-    height: float,
-    draw: ChartDrawer | None,
-    options: DocumentOptions,
-    progress: Progress,
-) -> list[Flowable]:
-    st = styles()
-    out: list[Flowable] = [heading("Summary", 0)]
-    progress(0.15, "Drawing the radar")
+def _radar_alt(report: PeerReviewReport) -> str:
+    parts = []
+    for s in report.sections:
+        line = f"{s.number}. {s.title}: {s.stage}"
+        if s.peer_stage:
+            line += f" (peer view {s.peer_stage})"
+        if s.previous_stage and report.previous_round:
+            line += f" (in {report.previous_round} {s.previous_stage})"
+        parts.append(line)
+    return f"Radar of {report.entity}'s stages in {report.round}. " + "; ".join(parts) + "."
+
+
+def _summary(report: PeerReviewReport) -> list[c.Block]:
+    out: list[c.Block] = [c.Heading("Summary", 0), c.Step(0.15, "Drawing the radar")]
     radar, compared_chart, votes = (list(report.charts) + [None, None, None])[:3]
     compared = ["self-assessment"]
     if report.has_peer_review:
@@ -120,111 +126,121 @@ def _summary(
         if len(compared) == 1
         else (", the ".join(compared[:-1]) + " and the " + compared[-1])
     )
-    out.append(para(f"The radar shows the {listed}.", st.muted))
+    out.append(c.Para(f"The radar shows the {listed}.", "muted"))
     if radar is not None:
-        out += chart(draw, radar, width * 0.86, height * 0.62, "Radar", options)
-    out.append(heading("Readiness", 1, toc=False))
+        out.append(c.Chart(radar, "Radar", _radar_alt(report), width=0.86, height=0.62))
+    out.append(c.Heading("Readiness", 1, toc=False))
     if report.threshold:
         out.append(
-            para(
+            c.Para(
                 f"{len(report.at_threshold)} of {len(report.sections)} domains are at or above the "
-                f"threshold stage ({report.threshold}).",
-                st.body,
+                f"threshold stage ({report.threshold})."
             )
         )
         if report.below_threshold:
             out.append(
-                para(
+                c.Para(
                     "Below the threshold or not yet assessed: "
                     + "; ".join(report.below_threshold)
-                    + ".",
-                    st.body,
+                    + "."
                 )
             )
     else:
         out.append(
-            para(
+            c.Para(
                 f"{report.framework.name} sets no threshold stage; the stages below show "
-                "where each domain stands.",
-                st.body,
+                "where each domain stands."
             )
         )
-    out.append(heading("Stages at a glance", 1, toc=False))
-    rows = [
-        [
-            f"{s.number}. {s.title}",
-            s.stage,
-            s.peer_stage or "—",
-            s.previous_stage or "—",
-            s.confidence or "—",
-            s.direction or "—",
-        ]
-        for s in report.sections
-    ]
-    w = width - 116 * mm
+    out.append(c.Heading("Stages at a glance", 1, toc=False))
     out.append(
-        grid(
+        c.Table(
             ("Domain", "Agreed stage", "Peer view", "Previous round", "Confidence", "Direction"),
-            rows,
-            (w, 24 * mm, 24 * mm, 24 * mm, 22 * mm, 22 * mm),
+            tuple(
+                (
+                    f"{s.number}. {s.title}",
+                    s.stage,
+                    s.peer_stage or "—",
+                    s.previous_stage or "—",
+                    s.confidence or "—",
+                    s.direction or "—",
+                )
+                for s in report.sections
+            ),
+            (None, 24, 24, 24, 22, 22),
         )
     )
-    out.append(heading("Largest differences between self-assessment and peer review", 1, toc=False))
+    out.append(
+        c.Heading("Largest differences between self-assessment and peer review", 1, toc=False)
+    )
     if not report.has_peer_review:
-        out.append(para("No peer review has been recorded for this self-assessment yet.", st.muted))
-    elif not report.differences:
         out.append(
-            para("The peer reviewer placed every domain at the self-assessed stage.", st.body)
+            c.Para("No peer review has been recorded for this self-assessment yet.", "muted")
         )
+    elif not report.differences:
+        out.append(c.Para("The peer reviewer placed every domain at the self-assessed stage."))
     else:
         out.append(
-            grid(
+            c.Table(
                 ("Domain", "Self-assessed", "Peer view", "Difference"),
-                [
-                    [
+                tuple(
+                    (
                         d.domain,
                         d.self_stage,
                         d.peer_stage,
                         f"{'+' if d.steps > 0 else '−'}{abs(d.steps)} "
                         f"stage{'s' if abs(d.steps) > 1 else ''}",
-                    ]
+                    )
                     for d in report.differences
-                ],
-                (width - 90 * mm, 30 * mm, 30 * mm, 30 * mm),
+                ),
+                (None, 30, 30, 30),
             )
         )
-    out.append(heading("The peer reviewer's overall view", 1, toc=False))
+    out.append(c.Heading("The peer reviewer's overall view", 1, toc=False))
     if report.has_peer_review:
         for label, text in (
             ("Strengths", report.strengths),
             ("Areas to develop", report.areas_to_develop),
             ("Recommendations", report.recommendations),
         ):
-            out.append(rich(f"<b>{markup(label)}</b>", st.h3))
-            out += long_text(text, st.body, empty="Not recorded.")
+            out += [c.Para(label, "label"), c.Para(text, empty="Not recorded.")]
     else:
-        out.append(para("No peer review recorded yet.", st.muted))
-    progress(0.35, "Drawing the stages compared")
+        out.append(c.Para("No peer review recorded yet.", "muted"))
+    out.append(c.Step(0.35, "Drawing the stages compared"))
     if compared_chart is not None:
         out.append(
-            keep(
-                heading("Stages compared by domain", 1, toc=False),
-                *chart(draw, compared_chart, width, height * 0.8, "Stages compared", options),
+            c.Chart(
+                compared_chart,
+                "Stages compared",
+                "Bar chart comparing, domain by domain, the self-assessed stage"
+                + (" with the peer reviewer's" if report.has_peer_review else "")
+                + (" and the previous round's" if report.previous_round else "")
+                + ". The same stages are listed in the table 'Stages at a glance'.",
+                height=0.8,
+                heading=c.Heading("Stages compared by domain", 1, toc=False),
             )
         )
-    progress(0.55, "Drawing the participants' views")
+    out.append(c.Step(0.55, "Drawing the participants' views"))
     if votes is not None:
+        counts = "; ".join(
+            f"{s.number}. {s.title}: " + ", ".join(f"{name} {n}" for name, n in s.votes if n)
+            for s in report.sections
+            if any(n for _, n in s.votes)
+        )
         out.append(
-            keep(
-                heading("Participants' views", 1, toc=False),
-                *chart(draw, votes, width, height * 0.8, "Participants' views", options),
+            c.Chart(
+                votes,
+                "Participants' views",
+                "Chart of how many participants placed each domain at each stage. "
+                + (counts + "." if counts else "No individual views recorded."),
+                height=0.8,
+                heading=c.Heading("Participants' views", 1, toc=False),
             )
         )
     return out
 
 
-def _domain(s: DomainSection, report: PeerReviewReport, width: float) -> list[Flowable]:
-    st = styles()
+def _domain(s: DomainSection, report: PeerReviewReport) -> list[c.Block]:
     peer = s.peer_stage
     if peer and s.peer_position:
         verb = "agrees with" if s.peer_position == "Agree" else "challenges"
@@ -242,58 +258,103 @@ def _domain(s: DomainSection, report: PeerReviewReport, width: float) -> list[Fl
         ("Confidence", s.confidence or "Not recorded"),
         ("Direction of travel", s.direction or "Not recorded"),
     ]
-    out: list[Flowable] = [
-        heading(f"{s.number}. {s.title}", 0),
-        labelled([f for f in facts if f[1]], (45 * mm, width - 45 * mm)),
+    out: list[c.Block] = [
+        c.Heading(f"{s.number}. {s.title}", 0),
+        c.Table((), tuple((k, v) for k, v in facts if v), (45, None), labelled=True),
     ]
     out.append(
-        heading(f"Descriptor statements at {s.stage}", 2, toc=False)
+        c.Heading(f"Descriptor statements at {s.stage}", 2, toc=False)
         if s.stage_position
-        else heading("Descriptor statements", 2, toc=False)
+        else c.Heading("Descriptor statements", 2, toc=False)
     )
     if s.statements:
         met = sum(1 for x in s.statements if x.met)
-        out.append(para(f"{met} of {len(s.statements)} judged met.", st.muted))
+        out.append(c.Para(f"{met} of {len(s.statements)} judged met.", "muted"))
         for x in s.statements:
-            out.append(rich(f"{TICK if x.met else NO_TICK}&nbsp;&nbsp;{markup(x.text)}", st.body))
+            out.append(c.Para(f"{TICK if x.met else NO_TICK}{NBSP2}{x.text}"))
     elif s.stage_position:
         out.append(
-            para(f"The framework publishes no descriptor for {s.stage} in this domain.", st.muted)
+            c.Para(f"The framework publishes no descriptor for {s.stage} in this domain.", "muted")
         )
     else:
-        out.append(para("No stage agreed yet.", st.muted))
+        out.append(c.Para("No stage agreed yet.", "muted"))
     if s.met_elsewhere:
-        out.append(heading("Also judged met", 2, toc=False))
-        out += bullets(list(s.met_elsewhere))
-    out.append(heading("Evidence", 2, toc=False))
-    out += long_text(s.evidence, st.body, empty="No evidence recorded.")
-    out.append(heading("Rationale", 2, toc=False))
-    out += long_text(s.rationale, st.body, empty="No rationale recorded.")
+        out += [c.Heading("Also judged met", 2, toc=False), c.Bullets(s.met_elsewhere)]
+    out += [
+        c.Heading("Evidence", 2, toc=False),
+        c.Para(s.evidence, empty="No evidence recorded."),
+        c.Heading("Rationale", 2, toc=False),
+        c.Para(s.rationale, empty="No rationale recorded."),
+    ]
     if report.has_peer_review:
-        out.append(heading("Peer reviewer's comment", 2, toc=False))
-        out += long_text(s.peer_comment, st.body, empty="No comment.")
+        out += [
+            c.Heading("Peer reviewer's comment", 2, toc=False),
+            c.Para(s.peer_comment, empty="No comment."),
+        ]
         if s.peer_suggestions:
-            out.append(heading("Peer reviewer's suggestions", 2, toc=False))
-            out += long_text(s.peer_suggestions, st.body)
-    out.append(heading("Participants' views", 2, toc=False))
+            out += [
+                c.Heading("Peer reviewer's suggestions", 2, toc=False),
+                c.Para(s.peer_suggestions),
+            ]
+    out.append(c.Heading("Participants' views", 2, toc=False))
     if s.votes and any(n for _, n in s.votes):
-        out.append(para(" · ".join(f"{name}: {n}" for name, n in s.votes), st.body))
+        out.append(c.Para(" · ".join(f"{name}: {n}" for name, n in s.votes)))
     else:
-        out.append(para("No individual views recorded.", st.muted))
-    out.append(heading("Key enablers", 2, toc=False))
-    out += bullets(list(s.enablers))
-    out.append(heading("Requests for support", 2, toc=False))
-    out += bullets(list(s.support_requests))
-    out.append(heading("Actions", 2, toc=False))
+        out.append(c.Para("No individual views recorded.", "muted"))
+    out += [
+        c.Heading("Key enablers", 2, toc=False),
+        c.Bullets(s.enablers),
+        c.Heading("Requests for support", 2, toc=False),
+        c.Bullets(s.support_requests),
+        c.Heading("Actions", 2, toc=False),
+    ]
     if s.actions:
         out.append(
-            grid(
+            c.Table(
                 ("Action", "Who", "By when"),
-                [[a.what, a.owner or "—", a.due or "—"] for a in s.actions],
-                (width - 75 * mm, 50 * mm, 25 * mm),
+                tuple((a.what, a.owner or "—", a.due or "—") for a in s.actions),
+                (None, 50, 25),
             )
         )
     else:
-        out.append(para("None recorded.", st.muted))
-    out.append(gap(2))
+        out.append(c.Para("None recorded.", "muted"))
+    out.append(c.Gap(2))
+    return out
+
+
+def framework_appendix(fw: Framework) -> list[c.Block]:
+    """Return the whole framework as published: facts, stages, every domain's statements."""
+    out: list[c.Block] = [c.PageBreak(), c.Heading("Appendix: the framework as published", 0)]
+    facts = (
+        ("Framework", fw.name),
+        ("Version", fw.version),
+        ("Publisher", fw.publisher),
+        ("Published", fw.published),
+        ("Source", fw.source),
+        ("Threshold stage", fw.stage(fw.threshold_stage).name if fw.threshold_stage else "None"),
+        ("Stages", " → ".join(s.name for s in fw.stages)),
+    )
+    out += [c.Table((), facts, (40, None), labelled=True), c.Gap(3)]
+    if fw.description:
+        out.append(c.Para(fw.description))
+    for s in fw.stages:
+        if s.description:
+            out.append(c.Para(f"{s.name}: {s.description}"))
+    for n in fw.notes:
+        out.append(c.Para(n, "muted"))
+    for d in fw.domains:
+        out.append(c.Heading(f"{d.number}. {d.title}", 1))
+        if d.summary:
+            out.append(c.Para(d.summary, "muted"))
+        rows = tuple(
+            (
+                s.name,
+                tuple(x.text for x in d.statements_for(s.key))
+                or ("No descriptor published for this stage.",),
+            )
+            for s in fw.stages
+        )
+        out.append(c.Table(("Stage", "Descriptor statements"), rows, (32, None), first_bold=True))
+    for section in fw.supporting:  # published with the matrix but not scored
+        out += [c.Heading(section.title, 1), c.Bullets(tuple(x.text for x in section.statements))]
     return out

@@ -1,24 +1,12 @@
-"""The system summary: heatmap, domains ranked, themes, enablers, support, a page per entity."""
+"""The system summary: the single view, domains ranked, themes, enablers, support, entity pages.
+
+``system_summary_document`` says what the summary contains; ``build_system_summary`` prints it
+as a PDF and ``build_system_summary_docx`` as a Word document, from the same blocks.
+"""
 
 from __future__ import annotations
 
-from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
-
-from matrix_desktop.reports.common import ChartDrawer, chart, cover, no_progress, turned_chart
-from matrix_desktop.reports.layout import (
-    Progress,
-    Running,
-    build_pdf,
-    bullets,
-    contents,
-    frame_size,
-    grid,
-    heading,
-    labelled,
-    para,
-    styles,
-)
+from matrix_desktop.reports import content as c
 from matrix_desktop.reports.models import (
     DEFAULT_OPTIONS,
     DocumentOptions,
@@ -27,130 +15,235 @@ from matrix_desktop.reports.models import (
     ThemeEntry,
 )
 
+NOT_ASSESSED = "\u2013"  # en dash, explained under the table
+ENTITY_MM = 48.0
+ROUND_MM = 20.0
+STAGE_MM = 21.0  # a domain column: room for "Developing" at cell size with padding
+LANDSCAPE_MM = (297 - 36, 279.4 - 36)  # A4 and Letter frames, turned
+
 
 def build_system_summary(
     report: SystemSummaryReport,
     options: DocumentOptions = DEFAULT_OPTIONS,
-    draw_chart: ChartDrawer | None = None,
-    progress: Progress = no_progress,
+    draw_chart=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
 ) -> bytes:
     """Return the system summary as PDF bytes."""
-    st = styles()
-    width, height = frame_size(options)
-    facts = [
+    from matrix_desktop.reports.common import no_progress
+    from matrix_desktop.reports.pdf_writer import render_pdf
+
+    return render_pdf(system_summary_document(report), options, draw_chart, progress or no_progress)
+
+
+def build_system_summary_docx(
+    report: SystemSummaryReport,
+    options: DocumentOptions = DEFAULT_OPTIONS,
+    draw_image=None,  # type: ignore[no-untyped-def]
+    progress=None,  # type: ignore[no-untyped-def]
+) -> bytes:
+    """Return the system summary as an editable Word document (DOCX bytes)."""
+    from matrix_desktop.reports.docx_writer import _quiet, render_docx
+
+    return render_docx(system_summary_document(report), options, draw_image, progress or _quiet)
+
+
+def system_summary_document(report: SystemSummaryReport) -> c.Document:
+    """Return the system summary's content as blocks."""
+    facts = (
         ("System", report.system),
-        ("Round", report.round),
+        ("As at round", report.round),
         ("Latest assessment", report.date),
         ("Framework", "; ".join(report.frameworks)),
-        ("Entities", f"{len(report.entities)} with a self-assessment in this round"),
-        ("Not in the single view", "; ".join(report.missing)),
-    ]
-    story: list[Flowable] = cover(
-        "System summary", f"{report.system} · {report.round}", facts, width
-    )
-    story += [heading("Contents", 0, toc=False), contents(), PageBreak()]
-    progress(0.1, "Drawing the heatmap")
-    story += [
-        heading("The single view", 0),
-        para(
-            "Each cell names the stage the entity agreed for the domain; blank cells "
-            "are not yet assessed or not applicable.",
-            st.muted,
+        (
+            "Entities",
+            f"{len(report.entities)} with a final self-assessment up to {report.round}",
         ),
+        ("Not in the single view", "\n".join(report.missing)),
+    )
+    blocks: list[c.Block] = [
+        c.Cover(
+            "System summary",
+            f"{report.system} · as at {report.round}",
+            facts,
+            note="Prepared with matrix-desktop. Each entity is shown with its latest final "
+            f"self-assessment up to {report.round}, and the round it comes from.",
+        ),
+        c.Heading("Contents", 0, toc=False),
+        c.Contents(),
+        c.Step(0.1, "Laying out the single view"),
     ]
-    if report.heatmap is not None:  # wide: turned to run up the page, on a page of its own
-        story += turned_chart(draw_chart, report.heatmap, width, height * 0.9, "Heatmap", options)
-    story += [PageBreak(), heading("Domains ranked", 1)]
-    story.append(
-        grid(
+    blocks += single_view(report)
+    blocks += [c.PageBreak(orientation="portrait"), c.Heading("Domains ranked", 1)]
+    blocks.append(
+        c.Table(
             ("Domain", "Median stage", "Assessed", "Furthest ahead", "Furthest behind"),
-            [
-                [r.domain, r.median_stage, str(r.assessed), r.highest or "—", r.lowest or "—"]
+            tuple(
+                (r.domain, r.median_stage, str(r.assessed), r.highest or "—", r.lowest or "—")
                 for r in report.ranking
-            ],
-            (width - 134 * mm, 32 * mm, 22 * mm, 40 * mm, 40 * mm),
+            ),
+            (None, 32, 22, 40, 40),
         )
     )
-    story += [CondPageBreak(height * 0.3), heading("Themes", 1)]
+    blocks += [c.PageBreak(only_if_less_than=0.3), c.Heading("Themes", 1)]
     if report.themes:
-        story.append(
-            grid(
+        blocks.append(
+            c.Table(
                 ("Theme (tag)", "Enablers and requests tagged"),
-                [[tag, str(n)] for tag, n in report.themes],
-                (width - 60 * mm, 60 * mm),
+                tuple((tag, str(n)) for tag, n in report.themes),
+                (None, 60),
             )
         )
     else:
-        story.append(para("No enablers or requests for support have been tagged.", st.muted))
-    story += [PageBreak(), heading("Key enablers", 0), *_themes(report.enablers, width)]
-    story += [
-        PageBreak(),
-        heading("Requests for support", 0),
-        *_themes(report.support_requests, width),
+        blocks.append(c.Para("No enablers or requests for support have been tagged.", "muted"))
+    blocks += [c.PageBreak(), c.Heading("Key enablers", 0), *_themes(report.enablers)]
+    blocks += [
+        c.PageBreak(),
+        c.Heading("Requests for support", 0),
+        *_themes(report.support_requests),
     ]
-    progress(0.35, "Drawing the small-multiple radars")
+    blocks.append(c.Step(0.35, "Drawing the small-multiple radars"))
     radars = tuple(e.radar for e in report.entities if e.radar is not None)
+    domains = report.heatmap.domains if report.heatmap else ()
     if radars:
-        story += [
-            PageBreak(),
-            heading("Every entity at a glance", 0),
-            para(
-                "Axes are numbered in domain order, clockwise from the top: "
-                + "; ".join(
-                    f"{i}. {t}"
-                    for i, t in enumerate(report.heatmap.domains if report.heatmap else (), start=1)
-                )
-                + ".",
-                st.muted,
+        key = "; ".join(f"{i}. {t}" for i, t in enumerate(domains, start=1))
+        blocks += [
+            c.PageBreak(),
+            c.Heading("Every entity at a glance", 0),
+            c.Para(
+                "Axes are numbered in domain order, clockwise from the top: " + key + ".",
+                "muted",
+            ),
+            c.Chart(
+                radars,
+                "Small-multiple radars",
+                "Small radar charts, one per entity, of the stages in the single view: "
+                + ", ".join(e.name for e in report.entities if e.radar is not None)
+                + ". The single view table gives the same stages.",
+                height=0.85,
             ),
         ]
-        story += chart(draw_chart, radars, width, height * 0.85, "Small-multiple radars", options)
-    progress(0.7, "Laying out one page per entity")
+    blocks.append(c.Step(0.7, "Laying out one page per entity"))
     for e in report.entities:
-        story += [PageBreak(), *_entity_page(e, width)]
-    running = Running(
-        title=f"System summary: {report.system}, {report.round}",
+        blocks += [c.PageBreak(), *_entity_page(e)]
+    running = c.Running(
+        title=f"System summary: {report.system}, as at {report.round}",
         subject=f"System summary ({'; '.join(report.frameworks)})",
-        header_left=f"{report.system} · {report.round}",
+        header_left=f"{report.system} · as at {report.round}",
         header_right="System summary",
         footer_left="; ".join(report.frameworks),
     )
-    progress(0.8, "Writing the PDF")
-    return build_pdf(story, running, options)
+    blocks.append(c.Step(0.8, "Writing the document"))
+    return c.Document(tuple(blocks), running)
 
 
-def _themes(items: tuple[ThemeEntry, ...], width: float) -> list[Flowable]:
+def single_view(report: SystemSummaryReport) -> list[c.Block]:
+    """Return the single view: entities by domains on landscape pages, split if too wide.
+
+    Domains are numbered columns with a key beneath; entities are named in full; each cell
+    names the stage, shaded as in the heatmap.
+    """
+    heatmap = report.heatmap
+    out: list[c.Block] = [
+        c.PageBreak(orientation="landscape"),
+        c.Heading("The single view", 0),
+        c.Para(
+            f"Each row is an entity's latest final self-assessment up to {report.round}; the "
+            "round column says which round it comes from. Each cell names the stage the entity "
+            f"agreed for the domain; {NOT_ASSESSED} marks a domain not yet assessed or not "
+            "applicable.",
+            "muted",
+        ),
+    ]
+    if heatmap is None or not heatmap.rows:
+        out.append(c.Para("No entity has a final self-assessment to show.", "muted"))
+        return out
+    rounds = {e.name: e.round for e in report.entities}
+    per_part = max(1, int((min(LANDSCAPE_MM) - ENTITY_MM - ROUND_MM) // STAGE_MM))
+    k = len(heatmap.domains)
+    parts = [range(i, min(i + per_part, k)) for i in range(0, k, per_part)]
+    for n, part in enumerate(parts, start=1):
+        if len(parts) > 1:
+            out.append(
+                c.Para(
+                    f"Domains {part[0] + 1} to {part[-1] + 1} (part {n} of {len(parts)})", "label"
+                )
+            )
+        rows = []
+        shades = []
+        for row in heatmap.rows:
+            cells: list[c.Cell] = [row.label, rounds.get(row.label, "")]
+            shade: list[tuple[str, str] | None] = [None, None]
+            for i in part:
+                value = row.values[i] if i < len(row.values) else None
+                if value is None:
+                    cells.append(NOT_ASSESSED)
+                    shade.append(None)
+                else:
+                    pos = int(value)
+                    cells.append(heatmap.stages[pos - 1])
+                    shade.append(_shade(report, pos))
+            rows.append(tuple(cells))
+            shades.append(tuple(shade))
+        out.append(
+            c.Table(
+                ("Entity", "Round", *(str(i + 1) for i in part)),
+                tuple(rows),
+                (ENTITY_MM, ROUND_MM, *(None for _ in part)),
+                first_bold=True,
+                shades=tuple(shades),
+            )
+        )
+        out.append(
+            c.Para(
+                "Domains: " + "; ".join(f"{i + 1}. {heatmap.domains[i]}" for i in part) + ".",
+                "muted",
+            )
+        )
+    return out
+
+
+def _shade(report: SystemSummaryReport, position: int) -> tuple[str, str] | None:
+    if 1 <= position <= len(report.stage_colours) and len(report.stage_inks) >= position:
+        return report.stage_colours[position - 1], report.stage_inks[position - 1]
+    return None
+
+
+def _themes(items: tuple[ThemeEntry, ...]) -> list[c.Block]:
     if not items:
-        return [para("None recorded in this round.", styles().muted)]
+        return [c.Para("None recorded in this round.", "muted")]
     return [
-        grid(
+        c.Table(
             ("Domain", "Raised", "By"),
-            [[t.domain, t.text, ", ".join(t.entities)] for t in items],
-            (45 * mm, width - 100 * mm, 55 * mm),
+            tuple((t.domain, t.text, ", ".join(t.entities)) for t in items),
+            (45, None, 55),
         )
     ]
 
 
-def _entity_page(e: EntitySummary, width: float) -> list[Flowable]:
-    st = styles()
-    out: list[Flowable] = [
-        heading(e.name, 1),
-        labelled(
-            [("Kind", e.kind), ("Status", e.status), ("Actions agreed", str(e.actions))],
-            (40 * mm, width - 40 * mm),
+def _entity_page(e: EntitySummary) -> list[c.Block]:
+    out: list[c.Block] = [
+        c.Heading(e.name, 1),
+        c.Table(
+            (),
+            (
+                ("Kind", e.kind),
+                ("Round", e.round),
+                ("Status", e.status),
+                ("Actions agreed", str(e.actions)),
+            ),
+            (40, None),
+            labelled=True,
         ),
+        c.Table(("Domain", "Agreed stage"), tuple(e.stages), (None, 45)),
     ]
-    out.append(
-        grid(("Domain", "Agreed stage"), [list(p) for p in e.stages], (width - 45 * mm, 45 * mm))
-    )
     if e.strongest:
-        out.append(para("Furthest ahead: " + "; ".join(e.strongest), st.body))
+        out.append(c.Para("Furthest ahead: " + "; ".join(e.strongest)))
     if e.weakest:
-        out.append(para("Furthest behind: " + "; ".join(e.weakest), st.body))
-    out += [heading("Key enablers", 2, toc=False), *bullets(list(e.enablers[:12]))]
+        out.append(c.Para("Furthest behind: " + "; ".join(e.weakest)))
+    out += [c.Heading("Key enablers", 2, toc=False), c.Bullets(e.enablers[:12])]
     if len(e.enablers) > 12:
-        out.append(para(f"… and {len(e.enablers) - 12} more (see Key enablers).", st.muted))
-    out += [heading("Requests for support", 2, toc=False), *bullets(list(e.support_requests[:12]))]
+        out.append(c.Para(f"… and {len(e.enablers) - 12} more (see Key enablers).", "muted"))
+    out += [c.Heading("Requests for support", 2, toc=False), c.Bullets(e.support_requests[:12])]
     if len(e.support_requests) > 12:
-        out.append(para(f"… and {len(e.support_requests) - 12} more.", st.muted))
+        out.append(c.Para(f"… and {len(e.support_requests) - 12} more.", "muted"))
     return out

@@ -99,7 +99,7 @@ def _stage_table(fw: Framework, domain_key: str, width: float) -> Table:
             para("No descriptor published for this stage.", st.muted)
         ]
         rows.append([rich(f"{NO_TICK}&nbsp;<b>{markup(s.name)}</b>", st.cell), cell])
-    t = Table(rows, colWidths=[32 * mm, width - 32 * mm], repeatRows=1, splitByRow=1)
+    t = Table(rows, colWidths=[32 * mm, width - 32 * mm], repeatRows=1, splitByRow=1, splitInRow=1)
     t.setStyle(
         TableStyle(
             [

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from matrix_desktop.core.chart_models import (
-    Band,
     Heatmap,
     HeatmapRow,
     RadarSeries,
@@ -99,16 +98,6 @@ def _section(
     )
 
 
-def _band(
-    fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]
-) -> tuple[Band, ...] | None:
-    out: list[Band] = []
-    for d in domains:
-        pos = [p for v in record.votes_for(d.key) if (p := _position(fw, v.stage)) is not None]
-        out.append((min(pos), max(pos)) if pos else None)
-    return tuple(out) if any(b is not None for b in out) else None
-
-
 def _values(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]) -> tuple:
     return tuple(_position(fw, record.rating(d.key).stage) for d in domains)
 
@@ -132,13 +121,9 @@ def peer_review(
     titles = tuple(d.title for d in domains)
     stage_names = tuple(s.name for s in fw.stages)
 
-    series = [
-        RadarSeries(
-            f"Self-assessment {rnd.name}",
-            _values(fw, own_rec, domains),
-            band=_band(fw, own_rec, domains),
-        )
-    ]
+    # No band of the participants' views here: on paper a shaded wedge reads as a score. The
+    # spread of views has its own chart ("Participants' views") in the report.
+    series = [RadarSeries(f"Self-assessment {rnd.name}", _values(fw, own_rec, domains))]
     if peer_rec:
         series.append(RadarSeries(f"Peer review {rnd.name}", _values(fw, peer_rec, domains)))
     if prev and prev_rec:
@@ -203,9 +188,13 @@ def system_summary(
     svc: Services,
     system: System,
     rnd: Round | None,
-    pick: Callable[[Entity, Round], Assessment],
+    latest_final: Callable[[Entity, Round], tuple[Assessment, Round] | None],
 ) -> SystemSummaryReport:
-    """Return the single view of a system in one round (the latest round with data if None)."""
+    """Return the single view of a system "as at" a round (the newest round with data if None).
+
+    Each entity appears with its latest final self-assessment up to that round, and the round
+    it came from; an entity with none is listed as such, never silently left out.
+    """
     entities = svc.catalog.entities(system.id)
     if not entities:
         raise NotFound(f"{system.name} has no places or collaboratives yet")
@@ -216,30 +205,32 @@ def system_summary(
         if not candidates:
             raise NotFound(f"{system.name} has no assessments yet")
         rnd = candidates[-1]
-    picked: list[tuple[Entity, AssessmentRecord, Framework]] = []
+    picked: list[tuple[Entity, AssessmentRecord, Framework, Round]] = []
     missing = []
     for e in entities:
-        try:
-            a = pick(e, rnd)
-        except NotFound:
-            missing.append(e.name)
+        found = latest_final(e, rnd)
+        if found is None:
+            missing.append(f"{e.name} (no final self-assessment up to {rnd.name})")
             continue
-        picked.append((e, svc.assessments.record(a.id), svc.assessments.framework_of(a)))
+        a, came_from = found
+        picked.append((e, svc.assessments.record(a.id), svc.assessments.framework_of(a), came_from))
     if not picked:
-        raise NotFound(f"no entity in {system.name} has a self-assessment in round {rnd.name!r}")
+        raise NotFound(
+            f"no entity in {system.name} has a final self-assessment up to round {rnd.name!r}"
+        )
     # The single view needs one set of domains: the framework most entities used.
-    common = Counter(fw.ref for _, _, fw in picked).most_common(1)[0][0]
-    fw = next(f for _, _, f in picked if f.ref == common)
+    common = Counter(fw.ref for _, _, fw, _ in picked).most_common(1)[0][0]
+    fw = next(f for _, _, f, _ in picked if f.ref == common)
     stage_names = tuple(s.name for s in fw.stages)
-    in_view = [(e, rec) for e, rec, f in picked if f.ref == common]
-    missing += [f"{e.name} (uses {f.title})" for e, _, f in picked if f.ref != common]
+    in_view = [(e, rec, r) for e, rec, f, r in picked if f.ref == common]
+    missing += [f"{e.name} (uses {f.title})" for e, _, f, _ in picked if f.ref != common]
     rows = []
     per_domain: dict[str, list[tuple[int, str]]] = defaultdict(list)
     enablers: dict[tuple[int, str, str], list[str]] = defaultdict(list)
     requests: dict[tuple[int, str, str], list[str]] = defaultdict(list)
     tags: Counter[str] = Counter()
     summaries = []
-    for e, rec in in_view:
+    for e, rec, came_from in in_view:
         values = []
         for d in fw.domains:
             pos = _position(fw, rec.rating(d.key).stage) if d.applies(e.kind) else None
@@ -254,7 +245,7 @@ def system_summary(
                         names.append(e.name)
                     tags.update(item.tags)
         rows.append(HeatmapRow(e.name, e.kind.label, tuple(values)))
-        summaries.append(_entity_summary(fw, e, rec, stage_names))
+        summaries.append(_entity_summary(fw, e, rec, stage_names, came_from.name))
     ranking = []
     for d in fw.domains:
         scores = per_domain.get(d.key, [])
@@ -277,13 +268,16 @@ def system_summary(
         items = sorted(bucket.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][2].lower()))
         return tuple(ThemeEntry(title, text, tuple(names)) for (_, title, text), names in items)
 
+    from matrix_desktop.charts.style import SEQUENTIAL, sample, text_colour_for
+
+    colours = sample(SEQUENTIAL[1:], len(stage_names))
     heatmap = Heatmap(
         f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains), tuple(rows), stage_names
     )
     return SystemSummaryReport(
         system=system.name,
         round=rnd.name,
-        date=max((_date(rec.assessment) for _, rec in in_view), default=""),
+        date=max((_date(rec.assessment) for _, rec, _ in in_view), default=""),
         frameworks=(fw.title,),
         heatmap=heatmap,
         ranking=tuple(ranking),
@@ -292,6 +286,8 @@ def system_summary(
         support_requests=themes(requests),
         entities=tuple(summaries),
         missing=tuple(missing),
+        stage_colours=colours,
+        stage_inks=tuple(text_colour_for(c) for c in colours),
     )
 
 
@@ -310,7 +306,11 @@ def _median_name(fw: Framework, median: float | None) -> str:
 
 
 def _entity_summary(
-    fw: Framework, e: Entity, rec: AssessmentRecord, stage_names: tuple[str, ...]
+    fw: Framework,
+    e: Entity,
+    rec: AssessmentRecord,
+    stage_names: tuple[str, ...],
+    round_name: str = "",
 ) -> EntitySummary:
     domains = fw.domains_for(e.kind)
     staged = [(d.title, _position(fw, rec.rating(d.key).stage)) for d in domains]
@@ -322,6 +322,7 @@ def _entity_summary(
         name=e.name,
         kind=e.kind.label,
         status=rec.assessment.status.value.capitalize(),
+        round=round_name,
         stages=tuple((d.title, _stage_name(fw, rec.rating(d.key).stage)) for d in domains),
         strongest=tuple(t for t, p in staged if p is not None and p == top and top != bottom),
         weakest=tuple(t for t, p in staged if p is not None and p == bottom and top != bottom),

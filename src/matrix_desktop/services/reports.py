@@ -7,6 +7,7 @@ of report generation that reads the database.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +53,44 @@ class ReportService:
             raise NotFound(f"{entity.name} has no self-assessment in round {rnd.name!r}")
         return max(found, key=lambda a: (a.is_final, a.modified_at))
 
+    def latest_final(self, entity: Entity, rnd: Round) -> tuple[Assessment, Round] | None:
+        """Return the entity's latest final self-assessment up to the round, and its round."""
+        rounds = {r.id: r for r in self.svc.catalog.rounds()}
+        found = [
+            (rounds[a.round_id], a)
+            for a in self.svc.assessments.assessments(entity.id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT
+            and a.is_final
+            and a.round_id in rounds
+            and rounds[a.round_id].sequence <= rnd.sequence
+        ]
+        if not found:
+            return None
+        came_from, a = max(found, key=lambda p: (p[0].sequence, p[1].modified_at))
+        return a, came_from
+
+    def framework_in_use(self, entity_name: str | None = None) -> tuple[str, str] | None:
+        """Return (key, version) of the framework in use: the entity's newest assessment's, or
+        else the one most assessments use (the newest of those); None with no assessments."""
+        entities = (
+            [self.svc.catalog.find_entity(entity_name)]
+            if entity_name
+            else self.svc.catalog.entities()
+        )
+        found = [a for e in entities for a in self.svc.assessments.assessments(e.id)]
+        if not found:
+            return None
+        if entity_name:
+            rounds = {r.id: r.sequence for r in self.svc.catalog.rounds()}
+            a = max(found, key=lambda a: (rounds.get(a.round_id, 0), a.modified_at))
+            return a.framework_key, a.framework_version
+        counts = Counter((a.framework_key, a.framework_version) for a in found)
+        newest = {
+            ref: max(a.modified_at for a in found if (a.framework_key, a.framework_version) == ref)
+            for ref in counts
+        }
+        return max(counts, key=lambda ref: (counts[ref], newest[ref]))
+
     def peer_review_of(self, assessment: Assessment) -> Assessment | None:
         """Return the peer review of a self-assessment (the final one first), or None."""
         found = [
@@ -72,10 +111,13 @@ class ReportService:
     def system_summary(
         self, system_name: str, round_name: str | None = None
     ) -> SystemSummaryReport:
-        """Return the system summary's view-model (the latest round with data by default)."""
+        """Return the system summary's view-model "as at" a round (the newest with data by default).
+
+        Each entity shows its latest final self-assessment up to the round, with its round.
+        """
         system = self.svc.catalog.find_system(system_name)
         rnd = self.svc.catalog.find_round(round_name) if round_name else None
-        return report_data.system_summary(self.svc, system, rnd, self.self_assessment)
+        return report_data.system_summary(self.svc, system, rnd, self.latest_final)
 
     def data_tables(
         self, entity_names: list[str], system_name: str | None, round_name: str | None
@@ -97,14 +139,19 @@ class ReportService:
         path: str | os.PathLike[str],
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
+        fmt: str | None = None,
     ) -> Path:
-        """Write the peer-review PDF and return its path."""
-        from matrix_desktop.reports.peer_review import build_peer_review
+        """Write the peer-review report (PDF or DOCX, by fmt or the file's suffix); its path."""
+        from matrix_desktop.reports.peer_review import build_peer_review, build_peer_review_docx
 
-        target = _writable(path, ".pdf")
+        kind = document_format(path, fmt)
+        target = _writable(path, "." + kind)
         progress(0.05, "Gathering the assessment")
         report = self.peer_review_report(entity_name, round_name)
-        data = build_peer_review(report, options, draw_chart=pdf_chart, progress=progress)
+        if kind == "docx":
+            data = build_peer_review_docx(report, options, png_chart, progress)
+        else:
+            data = build_peer_review(report, options, draw_chart=pdf_chart, progress=progress)
         return _write(target, data, progress)
 
     def write_system_summary(
@@ -114,19 +161,27 @@ class ReportService:
         path: str | os.PathLike[str],
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
+        fmt: str | None = None,
     ) -> Path:
-        """Write the system summary PDF and return its path."""
-        from matrix_desktop.reports.system_summary import build_system_summary
+        """Write the system summary (PDF or DOCX, by fmt or the file's suffix); its path."""
+        from matrix_desktop.reports.system_summary import (
+            build_system_summary,
+            build_system_summary_docx,
+        )
 
-        target = _writable(path, ".pdf")
+        kind = document_format(path, fmt)
+        target = _writable(path, "." + kind)
         progress(0.05, "Gathering every entity's assessment")
         report = self.system_summary(system_name, round_name)
-        data = build_system_summary(report, options, draw_chart=pdf_chart, progress=progress)
+        if kind == "docx":
+            data = build_system_summary_docx(report, options, png_chart, progress)
+        else:
+            data = build_system_summary(report, options, draw_chart=pdf_chart, progress=progress)
         return _write(target, data, progress)
 
     def write_worksheets(
         self,
-        framework_key: str,
+        framework_key: str | None,
         path: str | os.PathLike[str],
         *,
         version: str | None = None,
@@ -134,10 +189,20 @@ class ReportService:
         options: DocumentOptions = DEFAULT_OPTIONS,
         progress: Progress = _quiet,
     ) -> Path:
-        """Write printable workshop worksheets for a framework and return the path."""
+        """Write printable workshop worksheets for a framework and return the path.
+
+        With no framework named, the framework in use (see framework_in_use) is printed.
+        """
         from matrix_desktop.reports.worksheets import build_worksheets
 
         target = _writable(path, ".pdf")
+        if framework_key is None:
+            in_use = self.framework_in_use(entity_name)
+            if in_use is None:
+                raise ValidationFailed(
+                    "no assessment shows which framework is in use; name one (--framework KEY)"
+                )
+            framework_key, version = in_use[0], version or in_use[1]
         fw = self.svc.catalog.framework(framework_key, version)
         entity = self.svc.catalog.find_entity(entity_name) if entity_name else None
         data = build_worksheets(fw, options, entity=entity, progress=progress)
@@ -221,6 +286,56 @@ def pdf_chart(model: object, width: float, max_height: float) -> Drawing:
     from matrix_desktop.charts.pdf import chart_drawing
 
     return chart_drawing(model, width, max_height)
+
+
+PRINT_PPI = 300  # charts in Word documents: print resolution at the size placed on the page
+
+
+def png_chart(model: object, width: float, max_height: float) -> bytes:
+    """Return a chart as PNG bytes sharp at PRINT_PPI when placed within width x max_height pt."""
+    from matrix_desktop.charts import export
+    from matrix_desktop.charts.pdf import print_figure
+
+    fig = print_figure(model, width, max_height)
+    fig_w, fig_h = fig.get_size_inches()
+    placed_w = min(width, max_height * fig_w / fig_h) / 72  # inches on paper
+    dpi = max(72, min(600, round(PRINT_PPI * placed_w / fig_w)))
+    return export.figure_to_png(fig, dpi=dpi, compress_level=1)
+
+
+def write_check_document(
+    path: Path, title: str, facts: tuple[tuple[str, str], ...], png: bytes, alt: str
+) -> Path:
+    """Write a small Word document (a heading, a table, an image, page numbers): a self-check."""
+    from matrix_desktop.reports import content as c
+    from matrix_desktop.reports.docx_writer import render_docx
+
+    doc = c.Document(
+        (
+            c.Heading(title, 0),
+            c.Table(("Item", "Value"), facts, (40, None)),
+            c.Chart(None, "Image", alt, width=0.5, height=0.4),
+        ),
+        c.Running(title, title, title, "", ""),
+    )
+    return _write(path, render_docx(doc, draw_image=lambda _m, _w, _h: png), _quiet)
+
+
+DOCUMENT_FORMATS = ("pdf", "docx")
+
+
+def document_format(path: str | os.PathLike[str], fmt: str | None) -> str:
+    """Return "pdf" or "docx": fmt when given, else from the file's suffix (PDF by default)."""
+    if fmt is not None:
+        kind = fmt.lower()
+        if kind not in DOCUMENT_FORMATS:
+            raise ValidationFailed(f"--format {fmt}: reports are pdf or docx")
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if suffix in DOCUMENT_FORMATS and suffix != kind:
+            raise ValidationFailed(f"{path}: a {kind.upper()} report needs a .{kind} file name")
+        return kind
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in DOCUMENT_FORMATS else "pdf"
 
 
 # -- writing files -------------------------------------------------------------------------------

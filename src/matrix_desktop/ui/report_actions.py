@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from matrix_desktop.ui.context import AppContext
 
 
+FILTERS = {"pdf": "PDF (*.pdf)", "docx": "Word document (*.docx)"}
+
+
+def _with_suffix(path: str, fmt: str) -> str:
+    """Return the chosen path, with the format's suffix added when the user typed none."""
+    return path if path.lower().endswith("." + fmt) else f"{path}.{fmt}"
+
+
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "report"
 
@@ -53,6 +61,12 @@ class ReportActions:
         self.system_action = self._add(
             menu, "&System summary (PDF)…", self.system_report, "Ctrl+Shift+P"
         )
+        self.peer_review_docx_action = self._add(
+            menu, "Peer-review report (Wor&d)…", partial(self.peer_review_report, "docx")
+        )
+        self.system_docx_action = self._add(
+            menu, "System summary (Wo&rd)…", partial(self.system_report, "docx")
+        )
         self.worksheets_action = self._add(menu, "Workshop &worksheets (PDF)…", self.worksheets)
         menu.addSeparator()
         self.xlsx_action = self._add(menu, "Export data as &XLSX…", partial(self.data, "xlsx"))
@@ -62,7 +76,7 @@ class ReportActions:
         action = QAction(text, self.parent)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # not the checked flag
         menu.addAction(action)
         return action
 
@@ -105,7 +119,7 @@ class ReportActions:
             return None
         return entity.name, svc.catalog.round(assessments[-1].round_id).name
 
-    def peer_review_report(self) -> None:
+    def peer_review_report(self, fmt: str = "pdf") -> None:
         reports = self._service()
         target = self._entity_and_round()
         if reports is None or target is None:
@@ -114,15 +128,44 @@ class ReportActions:
         path = interaction.save_file(
             self.parent,
             "Save the peer-review report",
-            f"{_safe(entity)}-{_safe(rnd)}.pdf",
-            "PDF (*.pdf)",
+            f"{_safe(entity)}-{_safe(rnd)}.{fmt}",
+            FILTERS[fmt],
         )
         if path:
+            path = _with_suffix(path, fmt)
             self._run(
-                "Peer-review report", partial(reports.write_peer_review, entity, rnd, path), path
+                "Peer-review report",
+                partial(reports.write_peer_review, entity, rnd, path, fmt=fmt),
+                path,
             )
 
-    def system_report(self) -> None:
+    def _summary_round(self, system_id: str) -> str | None:
+        """Ask which round the summary is "as at" (the newest round with data first)."""
+        svc = self.services
+        if svc is None:
+            return None
+        used = {
+            a.round_id
+            for e in svc.catalog.entities(system_id)
+            for a in svc.assessments.assessments(e.id)
+        }
+        rounds = sorted(
+            (r for r in svc.catalog.rounds() if r.id in used),
+            key=lambda r: r.sequence,
+            reverse=True,
+        )
+        if not rounds:
+            interaction.info(self.parent, "Report", "This system has no assessments yet.")
+            return None
+        index = interaction.pick(
+            self.parent,
+            "System summary",
+            "Summary as at round (each entity's latest final self-assessment up to it):",
+            [r.name for r in rounds],
+        )
+        return None if index is None else rounds[index].name
+
+    def system_report(self, fmt: str = "pdf") -> None:
         reports = self._service()
         svc = self.services
         system_id = self.current_system_id()
@@ -132,16 +175,20 @@ class ReportActions:
             )
             return
         system = svc.catalog.system(system_id)
+        rnd = self._summary_round(system_id)
+        if rnd is None:
+            return
         path = interaction.save_file(
             self.parent,
             "Save the system summary",
-            f"{_safe(system.short_name or system.name)}-summary.pdf",
-            "PDF (*.pdf)",
+            f"{_safe(system.short_name or system.name)}-{_safe(rnd)}-summary.{fmt}",
+            FILTERS[fmt],
         )
         if path:
+            path = _with_suffix(path, fmt)
             self._run(
                 "System summary",
-                partial(reports.write_system_summary, system.name, None, path),
+                partial(reports.write_system_summary, system.name, rnd, path, fmt=fmt),
                 path,
             )
 
@@ -151,6 +198,10 @@ class ReportActions:
         if reports is None or svc is None:
             return
         frameworks = svc.catalog.frameworks()
+        entity_id = self.current_entity_id()
+        in_use = reports.framework_in_use(svc.catalog.entity(entity_id).name if entity_id else None)
+        # The framework in use is offered first (the dialog's default), then the rest.
+        frameworks.sort(key=lambda f: (f.key, f.version) != in_use)
         index = interaction.pick(
             self.parent, "Workshop worksheets", "Matrix to print:", [f.title for f in frameworks]
         )
