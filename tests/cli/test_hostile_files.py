@@ -263,3 +263,101 @@ def test_framework_with_other_content_under_same_version(capsys, ready_db, tmp_p
     assert code == 0, err
     assert "edited.mdx.json carries different content under the same key and version" in out
     assert logical_dump(ready_db) == before
+
+
+# 10. An imported copy never moves an assessment; a peer review reviews its own place.
+
+BARNSLEY_A = "62718c42-7d61-563c-80e7-c0e18a9e6d67"
+BARNSLEY_B = "b90e3b78-ab98-59db-8940-420d9799a8be"
+REVIEW_ID = "00000000-0000-4000-8000-0000000000c1"
+
+
+@pytest.fixture
+def examples_db(capsys, ready_db):
+    assert run(capsys, "--database", str(ready_db), "import", str(examples_dir()))[0] == 0
+    return ready_db
+
+
+def _entity_id(name: str) -> str:
+    doc = json.loads((examples_dir() / f"{name}.mdx.json").read_text(encoding="utf-8"))
+    return doc["entities"][0]["id"]
+
+
+def _write(tmp_path, doc, name):
+    from matrix_desktop.exchange.codec import content_checksum
+
+    for a in doc["assessments"]:
+        a.pop("content_hash", None)
+    doc["checksum"] = content_checksum(doc)
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "what"),
+    [
+        ("entity_id", lambda d: _entity_id("bassetlaw"), "entity"),
+        ("round_id", lambda d: d["rounds"][1]["id"], "round"),
+        ("kind", lambda d: "peer_review", "kind"),
+    ],
+)
+def test_take_theirs_never_moves_an_assessment(capsys, examples_db, tmp_path, field, value, what):
+    doc = json.loads(example_text())
+    first = doc["assessments"][0]
+    assert first["id"] == BARNSLEY_A
+    first[field] = value(doc)
+    if field == "kind":
+        first["reviews_id"] = BARNSLEY_B
+    first["facilitator"] = "Someone else"  # changed content too: a take-theirs candidate
+    path = _write(tmp_path, doc, "moved.mdx.json")
+    for extra in ((), ("--take-theirs",)):
+        err = refused(
+            capsys, examples_db, "import", *extra, str(path), place=f"assessments[0].{field}"
+        )
+        assert "moved.mdx.json" in err and "would move" in err and f"from {what}" in err
+
+
+def _review_of_barnsley(doc, **changes):
+    review = dict(doc["assessments"][0])
+    review.update(
+        id=REVIEW_ID,
+        kind="peer_review",
+        status="draft",
+        reviews_id=BARNSLEY_A,
+        reviewer_name="Pat Reviewer",
+        shared_hashes=[],
+        **changes,
+    )
+    return review
+
+
+@pytest.mark.parametrize("into", ["examples", "fresh"])
+def test_peer_review_of_another_entity_is_refused(capsys, ready_db, tmp_path, into):
+    if into == "examples":
+        assert run(capsys, "--database", str(ready_db), "import", str(examples_dir()))[0] == 0
+    doc = json.loads(example_text())
+    other = json.loads((examples_dir() / "bassetlaw.mdx.json").read_text(encoding="utf-8"))
+    doc["entities"] += other["entities"]
+    doc["systems"] += [s for s in other["systems"] if s not in doc["systems"]]
+    doc["assessments"].append(_review_of_barnsley(doc, entity_id=other["entities"][0]["id"]))
+    path = _write(tmp_path, doc, "elsewhere.mdx.json")
+    err = refused(capsys, ready_db, "import", str(path), place="assessments[2].entity_id")
+    assert "elsewhere.mdx.json" in err and "another entity" in err
+
+
+def test_peer_review_in_another_round_is_refused(capsys, examples_db, tmp_path):
+    doc = json.loads(example_text())
+    doc["assessments"] = [_review_of_barnsley(doc, round_id=doc["rounds"][1]["id"])]
+    path = _write(tmp_path, doc, "later.mdx.json")
+    err = refused(capsys, examples_db, "import", str(path), place="assessments[0].round_id")
+    assert "another round" in err
+
+
+def test_peer_review_of_the_same_place_is_accepted(capsys, examples_db, tmp_path):
+    doc = json.loads(example_text())
+    doc["assessments"] = [_review_of_barnsley(doc)]
+    path = _write(tmp_path, doc, "review.mdx.json")
+    code, out, err = run(capsys, "--database", str(examples_db), "import", str(path))
+    assert code == 0, err
+    assert "1 new" in out
