@@ -361,3 +361,86 @@ def test_peer_review_of_the_same_place_is_accepted(capsys, examples_db, tmp_path
     code, out, err = run(capsys, "--database", str(examples_db), "import", str(path))
     assert code == 0, err
     assert "1 new" in out
+
+
+# 11. Every command that reads a database refuses a damaged one; strangers' files are named.
+
+
+def _damage(db_path: Path, page: int) -> None:
+    data = bytearray(db_path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    count = len(data) // size
+    at = (page if page > 0 else count - 1) % count * size
+    data[at + 8 : at + size] = b"\xa5" * (size - 8)
+    db_path.write_bytes(bytes(data))
+
+
+READING_COMMANDS = [
+    ("entities",),
+    ("frameworks", "list"),
+    ("assessment", "list"),
+    ("export", "csv", "-o", "OUT"),
+    ("report", "system", "--system", "South Yorkshire and Bassetlaw", "-o", "OUT"),
+]
+
+
+@pytest.mark.parametrize("page", [2, 5, -1])
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=lambda c: c[0])
+def test_reading_commands_refuse_a_damaged_database(capsys, ready_db, tmp_path, page, command):
+    assert run(capsys, "--database", str(ready_db), "import", str(examples_dir()))[0] == 0
+    _damage(ready_db, page)
+    before = ready_db.read_bytes()
+    args = [str(tmp_path / "out.file") if a == "OUT" else a for a in command]
+    code, out, err = run(capsys, "--database", str(ready_db), *args)
+    assert code == 1, (out, err)
+    assert "Traceback" not in err
+    assert "damaged" in err and str(ready_db) in err, err
+    assert ready_db.read_bytes() == before
+
+
+def _sqlite_file(path: Path, *statements: str) -> Path:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 7")  # writes the header even with no tables
+    for sql in statements:
+        con.execute(sql)
+    con.commit()
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("command", [("entities",), ("frameworks", "list"), ("check",)])
+@pytest.mark.parametrize("kind", ["empty file", "no tables"])
+def test_empty_databases_are_not_told_to_upgrade(capsys, tmp_path, command, kind):
+    path = tmp_path / "blank.sqlite3"
+    if kind == "empty file":
+        path.write_bytes(b"")
+    else:
+        _sqlite_file(path)
+    before = path.read_bytes()
+    code, _out, err = run(capsys, "--database", str(path), *command)
+    assert code == 1, err
+    assert "upgrad" not in err and "Traceback" not in err
+    assert str(path) in err and "not a matrix-desktop database" in err, err
+    assert ("is empty" if kind == "empty file" else "no tables") in err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("revision", ["9999", "0001", "ae1027a6acf"])
+@pytest.mark.parametrize("command", [("entities",), ("import", "EXAMPLES"), ("check",)])
+def test_another_applications_alembic_database_is_not_ours(capsys, tmp_path, revision, command):
+    path = _sqlite_file(
+        tmp_path / "other.db",
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+        f"INSERT INTO alembic_version VALUES ('{revision}')",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
+        "INSERT INTO users (name) VALUES ('ann')",
+    )
+    before = path.read_bytes()
+    args = [str(examples_dir()) if a == "EXAMPLES" else a for a in command]
+    code, _out, err = run(capsys, "--database", str(path), *args)
+    assert code == 1, err
+    assert "newer version" not in err and "Traceback" not in err
+    assert f"{path}: is not a matrix-desktop database" in err and "users" in err, err
+    assert path.read_bytes() == before
