@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matrix_desktop.core.datafile import Refused, bracket_depth, load_json
+from matrix_desktop.core.datafile import Refused, bracket_depth, json_depth_place, load_json
 from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
@@ -286,7 +286,8 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
     if known:
         rest["frameworks"] = [{} if i in known else v for i, v in enumerate(specs)]  # type: ignore[arg-type]
     if bracket_depth(raw) > MAX_DEPTH and _depth(rest) > MAX_DEPTH:
-        raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+        place = json_depth_place(text, MAX_DEPTH) or "somewhere"
+        raise fail(f"{place}: is nested too deeply (more than {MAX_DEPTH} levels)")
     if len(raw) > _SMALL_FILE or _SUSPECT_ESCAPE.search(raw):
         control = _bad_value(rest, "")
         if control:
