@@ -444,3 +444,38 @@ def test_another_applications_alembic_database_is_not_ours(capsys, tmp_path, rev
     assert "newer version" not in err and "Traceback" not in err
     assert f"{path}: is not a matrix-desktop database" in err and "users" in err, err
     assert path.read_bytes() == before
+
+
+# 12. Names beginning or ending with a tab or space can be named on the command line.
+
+
+def test_names_with_surrounding_whitespace_can_be_named(capsys, ready_db, tmp_path):
+    doc = json.loads(example_text())
+    plain = dict(doc["entities"][0], name="Tabbed Place")
+    doc["entities"][0]["name"] = "\tTabbed Place"
+    plain["id"] = "00000000-0000-4000-8000-0000000000e1"
+    doc["entities"].append(plain)
+    second = dict(doc["assessments"][1], entity_id=plain["id"])
+    second["id"] = "00000000-0000-4000-8000-0000000000a2"
+    second["shared_hashes"] = []
+    doc["assessments"][1] = second
+    doc["rounds"][0]["name"] = " Spring round\t"
+    path = _write(tmp_path, doc, "spaces.mdx.json")
+    assert run(capsys, "--database", str(ready_db), "import", str(path))[0] == 0
+
+    def listed(*args):
+        code, out, err = run(capsys, "--database", str(ready_db), "assessment", "list", *args)
+        assert code == 0, err
+        return out
+
+    assert BARNSLEY_A in listed("--entity", "\tTabbed Place")
+    assert second["id"] not in listed("--entity", "\tTabbed Place")
+    assert second["id"] in listed("--entity", "Tabbed Place")
+    assert BARNSLEY_A not in listed("--entity", "Tabbed Place")
+    out_file = tmp_path / "spring.csv"
+    args = ["export", "csv", "--entity", "\tTabbed Place", "--round", " Spring round\t"]
+    code, _out, err = run(capsys, "--database", str(ready_db), *args, "-o", str(out_file))
+    assert code == 0, err
+    args = ["export", "csv", "--entity", "\tTabbed Place", "--round", "spring round"]
+    code, _out, err = run(capsys, "--database", str(ready_db), *args, "-o", str(out_file))
+    assert code == 0, err  # the trimmed name still finds the round when only it matches
