@@ -479,3 +479,55 @@ def test_names_with_surrounding_whitespace_can_be_named(capsys, ready_db, tmp_pa
     args = ["export", "csv", "--entity", "\tTabbed Place", "--round", "spring round"]
     code, _out, err = run(capsys, "--database", str(ready_db), *args, "-o", str(out_file))
     assert code == 0, err  # the trimmed name still finds the round when only it matches
+
+
+# 13. Stages out of their published order (the stage list's order is the stages' order).
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize(
+    "order", [[3, 2, 1, 0], [1, 0, 2, 3], [0, 1, 3, 2]], ids=lambda o: "".join(map(str, o))
+)
+def test_framework_stages_out_of_order(capsys, ready_db, tmp_path, suffix, order):
+    import yaml
+
+    spec = framework_spec()
+    spec["version"] = "reordered"
+    spec["stages"] = [spec["stages"][i] for i in order]
+    path = tmp_path / f"order{suffix}"
+    text = json.dumps(spec) if suffix == ".json" else yaml.safe_dump(spec)  # keys sorted
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, ready_db, "frameworks", "import", str(path), place="stages")
+    assert f"order{suffix}" in err and "emerging, developing, maturing, thriving" in err
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["emerging", "developing", "maturing", "thriving"], ["emerging", "thriving"], ["a", "b", "c"]],
+)
+def test_framework_stages_in_order_are_accepted(capsys, ready_db, tmp_path, keys):
+    import yaml
+
+    spec = framework_spec()
+    spec["version"] = "own-stages"
+    spec["stages"] = [{"key": k, "name": k.title(), "description": None} for k in keys]
+    spec["threshold"] = None
+    for d in [*spec["domains"], *spec.get("supporting", [])]:
+        d["descriptors"] = {k: v for k, v in d["descriptors"].items() if k in keys}
+    path = tmp_path / "ordered.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    code, out, err = run(capsys, "--database", str(ready_db), "frameworks", "import", str(path))
+    assert code == 0, err
+    assert "added" in out
+
+
+def test_exchange_framework_stages_out_of_order(capsys, ready_db, tmp_path):
+    doc = json.loads(example_text())
+    fw = doc["frameworks"][0]
+    fw["version"] = "reordered"
+    fw["stages"] = list(reversed(fw["stages"]))
+    for a in doc["assessments"]:
+        a["framework"]["version"] = "reordered"
+    path = _write(tmp_path, doc, "reordered.mdx.json")
+    err = refused(capsys, ready_db, "import", str(path), place="frameworks[0]")
+    assert "reordered.mdx.json" in err and "stages" in err and "published order" in err

@@ -65,6 +65,18 @@ class SupportingSpec(_Strict):
     descriptors: dict[str, list[str]]
 
 
+# The maturity stages every published matrix uses, in their published order.
+PUBLISHED_STAGES = ("emerging", "developing", "maturing", "thriving")
+
+
+def _published_stage(stage: StageSpec) -> str | None:
+    """Return which published stage a stage is (by key, else by name), or None."""
+    for text in (stage.key, stage.name):
+        if text.strip().casefold() in PUBLISHED_STAGES:
+            return text.strip().casefold()
+    return None
+
+
 class FrameworkSpec(_Strict):
     """The schema of a framework file."""
 
@@ -89,6 +101,20 @@ class FrameworkSpec(_Strict):
         if value != FORMAT_VERSION:
             raise ValueError(
                 f"format {value} is not supported (this version reads format {FORMAT_VERSION})"
+            )
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _stage_order(cls, value: list[StageSpec]) -> list[StageSpec]:
+        # The list's order is the stages' order (positions, charts, readiness); the known
+        # stages out of their published order would turn every comparison upside down.
+        known = [k for k in (_published_stage(s) for s in value) if k is not None]
+        expected = [k for k in PUBLISHED_STAGES if k in known]
+        if known != expected:
+            raise ValueError(
+                f"the stages are listed as {', '.join(known)}; their published order is "
+                f"{', '.join(expected)}: list them in that order"
             )
         return value
 
