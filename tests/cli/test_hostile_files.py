@@ -531,3 +531,23 @@ def test_exchange_framework_stages_out_of_order(capsys, ready_db, tmp_path):
     path = _write(tmp_path, doc, "reordered.mdx.json")
     err = refused(capsys, ready_db, "import", str(path), place="frameworks[0]")
     assert "reordered.mdx.json" in err and "stages" in err and "published order" in err
+
+
+def test_a_stored_framework_out_of_order_still_opens(capsys, ready_db):
+    """A copy stored before the rule existed is the user's data: it still reads."""
+    from matrix_desktop.core.framework_file import parse_framework
+    from matrix_desktop.services.context import open_services
+    from matrix_desktop.storage import frameworks_repo
+
+    spec = framework_spec()
+    spec["version"] = "stored-reversed"
+    spec["stages"] = list(reversed(spec["stages"]))
+    svc = open_services(ready_db)
+    try:
+        with svc.db.session() as s:
+            frameworks_repo.add_framework(s, parse_framework(spec, "old", stored=True))
+    finally:
+        svc.close()
+    code, out, err = run(capsys, "--database", str(ready_db), "frameworks", "list")
+    assert code == 0, err
+    assert "stored-reversed" in out

@@ -104,20 +104,6 @@ class FrameworkSpec(_Strict):
             )
         return value
 
-    @field_validator("stages")
-    @classmethod
-    def _stage_order(cls, value: list[StageSpec]) -> list[StageSpec]:
-        # The list's order is the stages' order (positions, charts, readiness); the known
-        # stages out of their published order would turn every comparison upside down.
-        known = [k for k in (_published_stage(s) for s in value) if k is not None]
-        expected = [k for k in PUBLISHED_STAGES if k in known]
-        if known != expected:
-            raise ValueError(
-                f"the stages are listed as {', '.join(known)}; their published order is "
-                f"{', '.join(expected)}: list them in that order"
-            )
-        return value
-
     @field_validator("published")
     @classmethod
     def _date(cls, value: str) -> str:
@@ -248,8 +234,26 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_framework(data: Any, source: str = "<data>") -> Framework:
-    """Return the Framework in already-parsed file data; FrameworkFileError says what is wrong."""
+def _stage_order_problem(spec: FrameworkSpec) -> str | None:
+    """Return what is wrong when the published stages are listed out of their order."""
+    # The list's order is the stages' order (positions, charts, readiness); the known
+    # stages out of their published order would turn every comparison upside down.
+    known = [k for k in (_published_stage(s) for s in spec.stages) if k is not None]
+    expected = [k for k in PUBLISHED_STAGES if k in known]
+    if known == expected:
+        return None
+    return (
+        f"stages: the stages are listed as {', '.join(known)}; their published order is "
+        f"{', '.join(expected)}: list them in that order"
+    )
+
+
+def parse_framework(data: Any, source: str = "<data>", *, stored: bool = False) -> Framework:
+    """Return the Framework in already-parsed file data; FrameworkFileError says what is wrong.
+
+    stored: the data is this database's own copy, accepted when it came in; the stage-order
+    rule (newer than some stored copies) is applied only to frameworks arriving from outside.
+    """
     if not isinstance(data, dict):
         raise FrameworkFileError(source, "the file does not hold a framework (expected a mapping)")
     problem = find_bad_character(data)
@@ -259,6 +263,9 @@ def parse_framework(data: Any, source: str = "<data>") -> Framework:
         spec = FrameworkSpec.model_validate(data)
     except ValidationError as exc:
         raise FrameworkFileError(source, describe_validation_error(exc)) from None
+    problem = None if stored else _stage_order_problem(spec)
+    if problem:
+        raise FrameworkFileError(source, problem)
     return framework_from_spec(spec)
 
 
