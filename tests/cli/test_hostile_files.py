@@ -551,3 +551,20 @@ def test_a_stored_framework_out_of_order_still_opens(capsys, ready_db):
     code, out, err = run(capsys, "--database", str(ready_db), "frameworks", "list")
     assert code == 0, err
     assert "stored-reversed" in out
+
+
+def test_take_theirs_cannot_make_reviews_review_each_other(capsys, examples_db, tmp_path):
+    """The issue's case: two peer reviews here, a file pointing them at each other."""
+    doc = json.loads(example_text())
+    first = _review_of_barnsley(doc)
+    second = dict(_review_of_barnsley(doc), id="00000000-0000-4000-8000-0000000000c2")
+    doc["assessments"] = [first, second]
+    path = _write(tmp_path, doc, "reviews.mdx.json")
+    assert run(capsys, "--database", str(examples_db), "import", str(path))[0] == 0
+    first["reviews_id"], second["reviews_id"] = second["id"], first["id"]
+    first["reviewer_name"] = second["reviewer_name"] = "Someone else"
+    path = _write(tmp_path, doc, "cycle.mdx.json")
+    err = refused(
+        capsys, examples_db, "import", "--take-theirs", str(path), place="assessments[0].reviews_id"
+    )
+    assert "would move" in err and "assessment it reviews" in err
