@@ -1,11 +1,18 @@
-"""Fuzz: mutated and hostile exchange files through the real import; none may crash or hang.
+"""Fuzz: valid, mutated and hostile exchange and framework files through the real import.
 
-Builds on the hypothesis-based fuzz in tests/exchange/test_fuzz.py (its mutations), adding
-hostile ones: over-long integers, nesting 100,000 deep, NaN and Infinity, repeated keys and
-characters text may not hold. Each case is imported into one database; a refusal must be the
-app's own error (ExchangeError or another MatrixError) and leave the database unchanged.
-Figures: files tried, accepted, refused, crashes, hangs (a case over --hang seconds) and
-refused-but-changed; the last three target 0. Exits 1 if any of them is not 0.
+Builds on the hypothesis-based fuzz in tests/exchange (test_fuzz.py's mutations and
+fuzz_files.py's generators), adding hostile files: over-long integers, nesting 100,000 deep,
+NaN and Infinity, repeated keys and characters text may not hold. Cases: a hostile or mutated
+copy of one small exported file, or a generated broken exchange file, imported into one
+database that must stay as it was; a generated valid exchange file (after a mutation that
+keeps it valid) or framework file, imported into an accepting database (renewed every 25
+files; imports there skip the backup each import takes first), which must accept it, and
+whose export of what it took must equal what came in (the round trip); a broken framework
+file, which `frameworks import` must refuse. A refusal must be the app's own error and
+change nothing (the database's logical dump, or its change counter for the accepting one).
+Figures: files tried, accepted, refused, crashes, hangs (a case over --hang seconds),
+refused-but-changed, valid files refused, broken files accepted and round-trip failures;
+all but the first three target 0. Exits 1 if any of them is not 0.
 Run: python benchmarks/fuzz.py [--cases N] [--json] [--hang SECONDS]
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -29,8 +37,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from exchange.fuzz_files import (  # noqa: E402
+    break_framework,
+    exchange_round_trip_problem,
+    framework_round_trip_problem,
+    framework_text,
+    keep_valid,
+    sign,
+    valid_exchange,
+    valid_framework,
+)
 from exchange.helpers import logical_dump, new_assessment, open_db, small_framework  # noqa: E402
-from exchange.test_fuzz import _mutated  # noqa: E402
+from exchange.test_fuzz import DOC_KINDS, _mutate_doc, _mutated  # noqa: E402
 from matrix_desktop.core.errors import MatrixError  # noqa: E402
 
 HOSTILE = ["huge_int", "very_deep", "nan", "infinity", "repeated_key", "bad_character"]
@@ -60,10 +78,70 @@ def _hostile(good: bytes, data: st.DataObject) -> bytes:
     return json.dumps(doc, ensure_ascii=escaped).encode("utf-8")
 
 
+COUNTS = [
+    "files_tried",
+    "accepted",
+    "refused",
+    "crashes",
+    "hangs",
+    "refused_but_changed",
+    "valid_refused",
+    "broken_accepted",
+    "round_trip_failures",
+]
+MUST_BE_ZERO = COUNTS[3:]
+# What each case is: a hostile or mutated copy of one small exported file, a generated valid
+# exchange file (kept valid by its mutation) or one broken, a valid framework file or a broken.
+CASE_KINDS = [
+    "hostile",
+    "mutated",
+    "mutated",
+    "valid_exchange",
+    "valid_exchange",
+    "valid_exchange",
+    "broken_exchange",
+    "valid_framework",
+    "broken_framework",
+]
+ACCEPTED_PER_DATABASE = 25  # a fresh accepting database then, so cases stay alike in cost
+
+
+class _Accepting:
+    """The database valid files go into: a copy of a fresh one, renewed every so often."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.template = folder / "template.sqlite3"
+        open_db(self.template).close()
+        self.number = 0
+        self.accepted = 0
+        self.svc: Any = None
+        self.renew()
+
+    def renew(self) -> None:
+        if self.svc is not None:
+            self.svc.close()
+        self.number += 1
+        path = self.folder / f"accepting{self.number}.sqlite3"
+        shutil.copyfile(self.template, path)
+        self.svc = open_db(path)
+        self.accepted = 0
+
+    def took_one(self) -> None:
+        self.accepted += 1
+        if self.accepted >= ACCEPTED_PER_DATABASE:
+            self.renew()
+
+
+def _import(svc: Any, f: Path) -> None:
+    """The real import (preview, then apply), without the backup each import takes first."""
+    plan = svc.exchange.preview([f])
+    svc.exchange.apply(plan, backup=False)
+
+
 def run(cases: int, hang_s: float) -> dict[str, Any]:
-    counts = dict.fromkeys(
-        ["files_tried", "accepted", "refused", "crashes", "hangs", "refused_but_changed"], 0
-    )
+    counts = dict.fromkeys(COUNTS, 0)
+    by_kind = {k: [0, 0] for k in dict.fromkeys(CASE_KINDS)}  # tried, accepted
     examples: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp)
@@ -73,45 +151,128 @@ def run(cases: int, hang_s: float) -> dict[str, Any]:
         src.close()
         db = path / "target.sqlite3"
         target = open_db(db)
-        state = {"before": logical_dump(db)}
+        accepting = _Accepting(path)
+        state = {"before": logical_dump(db), "n": 0}
 
-        @settings(
-            max_examples=cases,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(data=st.data())
-        def one(data: st.DataObject) -> None:
-            hostile = data.draw(st.integers(0, 3), label="which") == 0
-            raw = _hostile(good, data) if hostile else _mutated(good, data)
+        def note(problem: str) -> None:
+            if len(examples) < 5:
+                examples.append(problem)
+
+        def case(kind: str, data: st.DataObject) -> tuple[bool, str | None]:
+            """Run one case; returns (accepted, a problem with it or None)."""
+            state["n"] += 1
+            tag = f"c{state['n']}"
+            if kind in ("hostile", "mutated", "broken_exchange"):
+                if kind == "hostile":
+                    raw = _hostile(good, data)
+                elif kind == "mutated":
+                    raw = _mutated(good, data)
+                else:
+                    doc = valid_exchange(data, tag)
+                    mutation = data.draw(
+                        st.sampled_from([k for k in DOC_KINDS if k != "bad_stage"])
+                    )
+                    _mutate_doc(doc, mutation, data)
+                    if data.draw(st.booleans(), label="re-sign"):
+                        sign(doc)
+                    raw = json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass")
+                f = path / "case.mdx.json"
+                f.write_bytes(raw)
+                try:
+                    target.exchange.import_paths([f])
+                except MatrixError:
+                    after = logical_dump(db)
+                    if after != state["before"]:
+                        state["before"] = after
+                        counts["refused_but_changed"] += 1
+                    return False, None
+                state["before"] = logical_dump(db)
+                return True, f"{kind}: a broken file was accepted"
+            svc = accepting.svc
+            counter = svc.db.change_counter()
+            if kind == "broken_framework":
+                suffix, text = break_framework(valid_framework(data, tag), data)
+                f = path / f"case{suffix}"
+                f.write_text(text, encoding="utf-8")
+                try:
+                    svc.catalog.import_framework_file(str(f))
+                except MatrixError:
+                    if svc.db.change_counter() != counter:
+                        counts["refused_but_changed"] += 1
+                    return False, None
+                return True, "broken_framework: a broken framework file was accepted"
+            if kind == "valid_framework":
+                suffix, text = framework_text(valid_framework(data, tag), data)
+                f = path / f"case{suffix}"
+                f.write_text(text, encoding="utf-8")
+                try:
+                    fw, _added = svc.catalog.import_framework_file(str(f))
+                except MatrixError as exc:
+                    if svc.db.change_counter() != counter:
+                        counts["refused_but_changed"] += 1
+                    return False, f"valid_framework refused: {exc}"
+                problem = framework_round_trip_problem(svc, fw, path / "back.yaml")
+                accepting.took_one()
+                return True, problem and f"round trip: {problem}"
+            raw = keep_valid(valid_exchange(data, tag), data)
             f = path / "case.mdx.json"
             f.write_bytes(raw)
-            counts["files_tried"] += 1
-            t0 = time.perf_counter()
             try:
-                target.exchange.import_paths([f])
-            except MatrixError:
-                counts["refused"] += 1
-                after = logical_dump(db)
-                if after != state["before"]:
+                _import(svc, f)
+            except MatrixError as exc:
+                if svc.db.change_counter() != counter:
                     counts["refused_but_changed"] += 1
-                    state["before"] = after
-            except Exception:  # noqa: BLE001 - a crash is what is counted here
-                counts["crashes"] += 1
-                if len(examples) < 5:
-                    examples.append(traceback.format_exc(limit=3))
-                state["before"] = logical_dump(db)
-            else:
-                counts["accepted"] += 1
-                state["before"] = logical_dump(db)
-            if time.perf_counter() - t0 > hang_s:
-                counts["hangs"] += 1
+                return False, f"valid_exchange refused: {exc}"
+            problem = exchange_round_trip_problem(svc, raw, path / "back.mdx.json")
+            accepting.took_one()
+            return True, problem and f"round trip: {problem}"
 
-        one()
+        def examples_of(kind: str, count: int) -> None:
+            @settings(
+                max_examples=count,
+                deadline=None,
+                database=None,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(data=st.data())
+            def one(data: st.DataObject) -> None:
+                # A case whose drawing runs out of hypothesis's buffer ends before it counts.
+                t0 = time.perf_counter()
+                try:
+                    accepted, problem = case(kind, data)
+                except Exception:  # noqa: BLE001 - a crash is what is counted here
+                    counts["files_tried"] += 1
+                    by_kind[kind][0] += 1
+                    counts["crashes"] += 1
+                    note(traceback.format_exc(limit=4))
+                    state["before"] = logical_dump(db)
+                else:
+                    counts["files_tried"] += 1
+                    by_kind[kind][0] += 1
+                    counts["accepted" if accepted else "refused"] += 1
+                    by_kind[kind][1] += accepted
+                    if problem:
+                        key = (
+                            "round_trip_failures"
+                            if problem.startswith("round trip")
+                            else ("broken_accepted" if accepted else "valid_refused")
+                        )
+                        counts[key] += 1
+                        note(problem)
+                if time.perf_counter() - t0 > hang_s:
+                    counts["hangs"] += 1
+
+            one()
+
+        # Each kind its share of the cases, in turn (one draw per case would favour some).
+        for n, kind in enumerate(CASE_KINDS):
+            share = cases * (n + 1) // len(CASE_KINDS) - cases * n // len(CASE_KINDS)
+            if share:
+                examples_of(kind, share)
         target.close()
-    return {"counts": counts, "examples": examples}
+        accepting.svc.close()
+    return {"counts": counts, "examples": examples, "by_kind": by_kind}
 
 
 def main() -> int:
@@ -122,7 +283,7 @@ def main() -> int:
     args = parser.parse_args()
     result = run(args.cases, args.hang)
     counts = result["counts"]
-    zero = ("crashes", "hangs", "refused_but_changed")
+    zero = MUST_BE_ZERO
     figures = [
         {
             "name": name,
@@ -135,6 +296,8 @@ def main() -> int:
     ]
     for example in result["examples"]:
         print(example, file=sys.stderr)
+    for kind, (tried, accepted) in result["by_kind"].items():
+        print(f"{kind:<18} tried {tried:>6}  accepted {accepted:>6}", file=sys.stderr)
     if args.json:
         print(json.dumps({"figures": figures}))
     else:

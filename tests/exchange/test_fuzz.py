@@ -1,4 +1,9 @@
-"""Hypothesis: malformed and mutated exchange files are all refused; the database stays as it was.
+"""Hypothesis: valid exchange and framework files are accepted and round-trip; broken ones are
+refused and the database stays as it was.
+
+Valid files come from tests/exchange/fuzz_files.py (whole generated documents, and mutations
+that keep them valid); broken ones from the mutations below, applied to a small exported
+file and to generated ones.
 
 Mutations are chosen so that each one makes the file invalid (a truncated file, a changed
 byte, a wrong type, an unknown key, a control character, an over-long string, a malformed id,
@@ -18,8 +23,10 @@ from hypothesis import strategies as st
 
 from exchange.helpers import logical_dump, new_assessment, open_db, small_framework
 from matrix_desktop.exchange.codec import ExchangeError, content_checksum
+from matrix_desktop.exchange.merge import Outcome
 
-EXAMPLES = 1000
+EXAMPLES = 150  # a fast subset; benchmarks/fuzz.py --cases 10000 runs the long one
+VALID_EXAMPLES = 15
 REQUIRED = {
     "": ["format", "format_version", "exported_at"],
     "assessments[]": [
@@ -229,7 +236,7 @@ def test_mutated_files_are_refused(world, data: st.DataObject) -> None:  # type:
 
 def test_fuzzing_reached_the_deep_checks(world) -> None:  # type: ignore[no-untyped-def]
     # Runs after the fuzz test (file order): the mutations must not all stop at the checksum.
-    if len(MESSAGES) < EXAMPLES:
+    if len(MESSAGES) < EXAMPLES * 0.9:
         pytest.skip("the fuzz test did not run in full")
     reached = {
         "checksum": any(m.startswith("checksum") for m in MESSAGES),
@@ -259,4 +266,98 @@ def test_fuzz_benchmark_reports_no_crash_hang_or_change(tmp_path) -> None:  # ty
     assert result.returncode == 0, result.stderr
     figures = {f["name"]: f["value"] for f in json.loads(result.stdout.splitlines()[-1])["figures"]}
     assert figures["files_tried"] == 60
-    assert figures["crashes"] == figures["hangs"] == figures["refused_but_changed"] == 0
+    assert figures["accepted"] > 0 and figures["refused"] > 0
+    for name in (
+        "crashes",
+        "hangs",
+        "refused_but_changed",
+        "valid_refused",
+        "broken_accepted",
+        "round_trip_failures",
+    ):
+        assert figures[name] == 0, (name, result.stderr)
+
+
+# -- valid files: accepted, and each round-trips ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def accepting(tmp_path_factory):  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("accepting")
+    svc = open_db(path / "accepting.sqlite3")
+    yield svc, path, iter(range(10**9))
+    svc.close()
+
+
+@settings(
+    max_examples=VALID_EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_valid_exchange_files_are_accepted_and_round_trip(accepting, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    from exchange.fuzz_files import exchange_round_trip_problem, keep_valid, valid_exchange
+
+    svc, path, counter = accepting
+    tag = f"t{next(counter)}"
+    raw = keep_valid(valid_exchange(data, tag), data)
+    f = path / f"{tag}.mdx.json"
+    f.write_bytes(raw)
+    result = svc.exchange.import_paths([f])
+    assert result.plan.count(Outcome.NEW) == len(result.plan.items) >= 1
+    assert exchange_round_trip_problem(svc, raw, path / f"{tag}.back.mdx.json") is None
+
+
+@settings(
+    max_examples=VALID_EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_valid_framework_files_are_accepted_and_round_trip(accepting, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    from exchange.fuzz_files import framework_round_trip_problem, framework_text, valid_framework
+    from matrix_desktop.core.framework_file import read_framework_file
+
+    svc, path, counter = accepting
+    tag = f"f{next(counter)}"
+    suffix, text = framework_text(valid_framework(data, tag), data)
+    f = path / f"{tag}{suffix}"
+    f.write_text(text, encoding="utf-8")
+    fw = read_framework_file(f)
+    assert svc.catalog.import_framework(fw)
+    assert framework_round_trip_problem(svc, fw, path / f"{tag}.back.yaml") is None
+
+
+@settings(
+    max_examples=VALID_EXAMPLES * 2,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_broken_generated_files_are_refused(world, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    from exchange.fuzz_files import break_framework, sign, valid_exchange, valid_framework
+    from matrix_desktop.core.errors import DataFileError
+    from matrix_desktop.core.framework_file import read_framework_file
+
+    target, path, _good, before = world
+    if data.draw(st.booleans(), label="framework file"):
+        suffix, text = break_framework(valid_framework(data, "b"), data)
+        f = path / f"broken{suffix}"
+        f.write_text(text, encoding="utf-8")
+        with pytest.raises(DataFileError) as info:
+            read_framework_file(f)
+    else:
+        doc = valid_exchange(data, "b")
+        kind = data.draw(st.sampled_from([k for k in DOC_KINDS if k != "bad_stage"]))
+        _mutate_doc(doc, kind, data)
+        if data.draw(st.booleans(), label="re-sign"):
+            sign(doc)
+        f = path / "broken.mdx.json"
+        f.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        with pytest.raises(ExchangeError) as info:
+            target.exchange.import_paths([f])
+    assert str(info.value).startswith(f"{f}: ")
+    assert logical_dump(path / "target.sqlite3") == before

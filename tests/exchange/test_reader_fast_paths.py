@@ -159,3 +159,40 @@ def test_local_hash_shortcut_matches_the_hash(exported, tmp_path: Path) -> None:
         assert _local_hash(edited, rec, digest) == content_hash(edited) != digest
     finally:
         target.close()
+
+
+def _verdict(raw: bytes) -> object:
+    try:
+        return parse_document(raw, "file").frameworks
+    except ExchangeError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'"format":1,', b'"format":true,'),
+        (b'"format":1,', b'"format":1.0,'),
+        (b'"number":1,', b'"number":true,'),
+        (b'"number":1,', b'"number":1.0,'),
+    ],
+)
+def test_value_equal_framework_changes_are_checked(exported, old: bytes, new: bytes) -> None:  # type: ignore[no-untyped-def]
+    """1 -> true or 1.0 compares equal in Python; the remembered framework must not."""
+    from matrix_desktop.exchange.codec import canonical_json, content_checksum
+
+    path, _a = exported
+    raw = path.read_bytes()
+    forget_accepted_files()
+    parse_document(raw, "good")  # its framework is known now
+    changed = raw.replace(old, new, 1)
+    assert changed != raw
+    with pytest.raises(ExchangeError, match="file: checksum: does not match"):
+        parse_document(changed, "file")
+    doc = json.loads(changed)
+    doc["checksum"] = content_checksum(doc)
+    resigned = canonical_json(doc)
+    warm = _verdict(resigned)
+    forget_accepted_files()
+    cold = _verdict(resigned)
+    assert warm == cold

@@ -181,3 +181,24 @@ def test_review_travels_by_exchange_file_and_back(services, tmp_path):
     view = services.peer_review.self_vs_peer(review.id)
     assert view.domains[0].peer_stage == "emerging"
     assert view.domains[0].position is ReviewPosition.CHALLENGE
+
+
+@pytest.mark.parametrize("field", ["entity_id", "round_id", "reviews_id"])
+def test_a_review_of_another_place_or_of_a_review_is_refused(services, field):
+    from dataclasses import replace
+
+    from matrix_desktop.core.model import Assessment, AssessmentRecord, new_id
+
+    target = _final_self(services)
+    other = _final_self(services, "Doncaster")
+    good = services.peer_review.start_review(target.id, "Ann Other").review
+    bad_values = {
+        "entity_id": other.entity_id,
+        "round_id": services.catalog.find_round("2020/21 Q4").id,
+        "reviews_id": good.id,  # a review of a review
+    }
+    bad: Assessment = replace(good, id=new_id(), **{field: bad_values[field]})
+    count = len(services.assessments.assessments())
+    with pytest.raises(ValidationFailed, match="Peer review .*(another|a peer review)"):
+        services.assessments.add_record(AssessmentRecord(bad), "hostile")
+    assert len(services.assessments.assessments()) == count

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from matrix_desktop.paths import examples_dir
 from matrix_desktop.services.context import open_services
 
@@ -53,3 +55,27 @@ def test_second_open_of_a_migrated_server_database_is_fast(pg_url):
     start = time.monotonic()
     open_services(pg_url).close()
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("revision", ["9999", "0001"])
+def test_another_applications_alembic_server_database_is_not_ours(pg_url, revision):
+    from sqlalchemy import create_engine, text
+
+    from matrix_desktop.core.errors import StorageError
+    from matrix_desktop.storage.database import open_database
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
+        conn.execute(text("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)"))
+    try:
+        with pytest.raises(StorageError, match="is not a matrix-desktop database.*users"):
+            open_database(pg_url)
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+            assert sorted(tables) == ["alembic_version", "users"]
+    finally:
+        engine.dispose()

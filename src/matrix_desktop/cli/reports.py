@@ -21,10 +21,10 @@ def _options(args: argparse.Namespace):
 
 
 def _reports(args: argparse.Namespace):
-    from matrix_desktop.services.context import open_services
     from matrix_desktop.services.reports import ReportService
+    from matrix_desktop.services.safety import open_for_cli
 
-    svc = open_services(args.database, read_only=True)
+    svc = open_for_cli(args.database, read_only=True)
     return svc, ReportService(svc)
 
 

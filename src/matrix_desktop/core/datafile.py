@@ -38,7 +38,7 @@ _LONG_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d{' + str(MAX_INT_DIGITS + 1) +
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _json_depth_place(text: str, limit: int) -> str | None:
+def json_depth_place(text: str, limit: int) -> str | None:
     """Return the place where nesting first exceeds limit, outside strings, or None."""
     if text.count("[") + text.count("{") <= limit:
         return None
@@ -67,9 +67,64 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _value in pairs:
             if key in seen:
-                raise Refused(f"the key {key!r} appears twice in one object")
+                raise _RepeatedKey(key)
             seen.add(key)
     return out
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+# JSON's tokens that matter for places: strings, brackets, colons and commas.
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
+
+
+def _path_text(path: list[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+def _repeated_key_place(text: str) -> str | None:
+    """Return 'line L column C (at PATH)' of the first key repeated in one object, or None.
+
+    Only run once the decoder has found a repeat, so its cost is on the refusal path only.
+    """
+    # One frame per open object or list: [keys seen or None for a list, index, pending key].
+    stack: list[list[Any]] = []
+    path: list[str | int] = []
+    for m in _STRUCTURE.finditer(text):
+        tok = m.group()
+        top = stack[-1] if stack else None
+        if tok in "[{":
+            if top is not None and top[2] is not None:
+                path.append(top[2])
+            elif top is not None and top[0] is None:
+                path.append(top[1])
+            stack.append([set() if tok == "{" else None, 0, None])
+        elif tok in "]}":
+            stack.pop()
+            if stack and path:
+                path.pop()
+            if stack:
+                stack[-1][2] = None
+        elif tok == ",":
+            if top is not None:
+                top[1] += 1
+                top[2] = None
+        elif tok == ":":
+            continue
+        elif top is not None and top[0] is not None and top[2] is None:
+            key = json.loads(tok)
+            if key in top[0]:
+                return f"{_line_col(text, m.start())} (at {_path_text([*path, key])})"
+            top[0].add(key)
+            top[2] = key
+    return None
 
 
 class _LongInt(ValueError):
@@ -116,7 +171,7 @@ def load_json(text: str, max_depth: int = MAX_DEPTH, raw: bytes | None = None) -
     raw, the text's UTF-8 bytes if the caller has them, speeds up the nesting check.
     """
     shallow = bracket_depth(raw if raw is not None else text.encode("utf-8", "surrogatepass"))
-    place = None if shallow <= max_depth else _json_depth_place(text, max_depth)
+    place = None if shallow <= max_depth else json_depth_place(text, max_depth)
     if place is not None:
         raise Refused(f"{place}: nested more than {max_depth} levels deep")
     try:
@@ -131,8 +186,11 @@ def load_json(text: str, max_depth: int = MAX_DEPTH, raw: bytes | None = None) -
         raise Refused(
             f"{_long_number_place(text)}: an integer longer than {MAX_INT_DIGITS} digits"
         ) from None
+    except _RepeatedKey as exc:
+        place = _repeated_key_place(text) or "somewhere"
+        raise Refused(f"{place}: the key {exc.key!r} appears twice in one object") from None
     except Refused as exc:
-        # A bad number is found by searching for it; a repeated key is named in the message.
+        # A bad number is found by searching for it.
         raise Refused(_placed(text, str(exc), exc.token)) from None
     except RecursionError:  # pragma: no cover - the depth scan above refuses these first
         raise Refused(f"nested more than {max_depth} levels deep") from None
@@ -144,6 +202,12 @@ def _placed(text: str, problem: str, token: str) -> str:
             if not t.group().startswith('"'):
                 return f"{_line_col(text, t.start())}: {problem}"
     return problem
+
+
+def _yaml_place(mark: Any) -> str:
+    if mark is None:
+        return "somewhere"
+    return f"line {mark.line + 1} column {mark.column + 1}"
 
 
 def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
@@ -159,7 +223,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
     depth = 0
     for event in yaml.parse(text, Loader=base):
         mark = event.start_mark
-        line = f"line {mark.line + 1}" if mark is not None else "somewhere"
+        line = _yaml_place(mark)
         if isinstance(event, yaml.AliasEvent):
             raise Refused(
                 f"{line}: uses the YAML alias *{event.anchor}; "
@@ -184,7 +248,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
                     continue  # unhashable keys are refused by the constructor itself
                 if repeated:
                     raise Refused(
-                        f"line {key_node.start_mark.line + 1}: the key {key!r} appears twice "
+                        f"{_yaml_place(key_node.start_mark)}: the key {key!r} appears twice "
                         "in one mapping"
                     )
             return super().construct_mapping(node, deep=deep)
@@ -193,7 +257,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
             value = str(node.value)
             if sum(c.isdigit() for c in value) > MAX_INT_DIGITS:
                 raise Refused(
-                    f"line {node.start_mark.line + 1}: an integer longer than "
+                    f"{_yaml_place(node.start_mark)}: an integer longer than "
                     f"{MAX_INT_DIGITS} digits"
                 )
             return super().construct_yaml_int(node)
@@ -202,7 +266,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
             value = super().construct_yaml_float(node)
             if not math.isfinite(value):
                 raise Refused(
-                    f"line {node.start_mark.line + 1}: {node.value!r} is not a finite number"
+                    f"{_yaml_place(node.start_mark)}: {node.value!r} is not a finite number"
                 )
             return value
 

@@ -25,7 +25,12 @@ class NotFound(MatrixError):
     """A named thing (entity, round, assessment, framework) does not exist."""
 
 
-class FrameworkFileError(MatrixError):
+class DataFileError(MatrixError):
+    """A file from outside (framework or exchange file) is refused: the one error type whose
+    message names the file and the place in it (line and column, or path) and the problem."""
+
+
+class FrameworkFileError(DataFileError):
     """A framework file is malformed; the message names the file and the problem."""
 
     def __init__(self, source: str, problem: str):

@@ -65,6 +65,18 @@ class SupportingSpec(_Strict):
     descriptors: dict[str, list[str]]
 
 
+# The maturity stages every published matrix uses, in their published order.
+PUBLISHED_STAGES = ("emerging", "developing", "maturing", "thriving")
+
+
+def _published_stage(stage: StageSpec) -> str | None:
+    """Return which published stage a stage is (by key, else by name), or None."""
+    for text in (stage.key, stage.name):
+        if text.strip().casefold() in PUBLISHED_STAGES:
+            return text.strip().casefold()
+    return None
+
+
 class FrameworkSpec(_Strict):
     """The schema of a framework file."""
 
@@ -222,8 +234,26 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_framework(data: Any, source: str = "<data>") -> Framework:
-    """Return the Framework in already-parsed file data; FrameworkFileError says what is wrong."""
+def _stage_order_problem(spec: FrameworkSpec) -> str | None:
+    """Return what is wrong when the published stages are listed out of their order."""
+    # The list's order is the stages' order (positions, charts, readiness); the known
+    # stages out of their published order would turn every comparison upside down.
+    known = [k for k in (_published_stage(s) for s in spec.stages) if k is not None]
+    expected = [k for k in PUBLISHED_STAGES if k in known]
+    if known == expected:
+        return None
+    return (
+        f"stages: the stages are listed as {', '.join(known)}; their published order is "
+        f"{', '.join(expected)}: list them in that order"
+    )
+
+
+def parse_framework(data: Any, source: str = "<data>", *, stored: bool = False) -> Framework:
+    """Return the Framework in already-parsed file data; FrameworkFileError says what is wrong.
+
+    stored: the data is this database's own copy, accepted when it came in; the stage-order
+    rule (newer than some stored copies) is applied only to frameworks arriving from outside.
+    """
     if not isinstance(data, dict):
         raise FrameworkFileError(source, "the file does not hold a framework (expected a mapping)")
     problem = find_bad_character(data)
@@ -233,6 +263,9 @@ def parse_framework(data: Any, source: str = "<data>") -> Framework:
         spec = FrameworkSpec.model_validate(data)
     except ValidationError as exc:
         raise FrameworkFileError(source, describe_validation_error(exc)) from None
+    problem = None if stored else _stage_order_problem(spec)
+    if problem:
+        raise FrameworkFileError(source, problem)
     return framework_from_spec(spec)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from matrix_desktop.core.errors import FinalisedError, ValidationFailed
 from matrix_desktop.core.framework import Domain, EntityKind, Framework
-from matrix_desktop.core.model import MAX_NAME, MAX_TEXT, Assessment, Rating
+from matrix_desktop.core.model import MAX_NAME, MAX_TEXT, Assessment, AssessmentKind, Rating
 
 _TEXT_FIELDS = ("evidence", "rationale", "review_comment", "review_suggestions")
 
@@ -72,6 +72,53 @@ def check_text(label: str, text: str, limit: int = MAX_TEXT) -> None:
     problem = bad_character(text)
     if problem:
         raise ValidationFailed(f"{label} {problem}.")
+
+
+# What places an assessment: an import or edit never changes these on an existing one.
+_PLACING = (
+    ("entity_id", "entity"),
+    ("round_id", "round"),
+    ("framework_key", "framework"),
+    ("kind", "kind"),
+    ("reviews_id", "assessment it reviews"),
+)
+
+
+def moved_field(mine: Assessment, theirs: Assessment) -> tuple[str, str] | None:
+    """Return (field, what it is) of the first placing field theirs changes, or None.
+
+    An assessment never moves to another entity, round, framework or kind, and a peer
+    review never to another self-assessment: a copy that says otherwise is refused.
+    """
+    for name, what in _PLACING:
+        if getattr(mine, name) != getattr(theirs, name):
+            return name, what
+    return None
+
+
+def review_problem(review: Assessment, target: Assessment) -> tuple[str, str] | None:
+    """Return (field, problem) when review may not review target, or None.
+
+    A peer review reviews a self-assessment of the same entity, in the same round, against
+    the same framework version.
+    """
+    if target.kind is not AssessmentKind.SELF_ASSESSMENT:
+        return "reviews_id", (
+            f"names {target.id}, a peer review; a peer review reviews a self-assessment"
+        )
+    for name, what in (
+        ("entity_id", "entity"),
+        ("round_id", "round"),
+        ("framework_key", "framework"),
+        ("framework_version", "framework version"),
+    ):
+        if getattr(review, name) != getattr(target, name):
+            return name, (
+                f"the peer review is of another {what} than the self-assessment it reviews "
+                f"({target.id}); a peer review reviews a self-assessment of the same entity, "
+                "round and framework version"
+            )
+    return None
 
 
 def validate_rating(framework: Framework, kind: EntityKind | str | None, rating: Rating) -> None:

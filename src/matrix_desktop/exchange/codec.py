@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.errors import DataFileError
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import (
     spec_from_framework,
@@ -40,7 +40,7 @@ from matrix_desktop.exchange.schema import (
 )
 
 
-class ExchangeError(MatrixError):
+class ExchangeError(DataFileError):
     """An exchange file cannot be read; the message names the file, the place and the problem."""
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matrix_desktop.core.datafile import Refused, bracket_depth, load_json
+from matrix_desktop.core.datafile import Refused, bracket_depth, json_depth_place, load_json
 from matrix_desktop.core.errors import FrameworkFileError
 from matrix_desktop.core.framework import EntityKind, Framework
 from matrix_desktop.core.framework_file import describe_validation_error, parse_framework
@@ -101,33 +101,44 @@ _SMALL_FILE = min(MAX_STRING, 2 * MAX_LIST)
 
 
 class _KnownSpecs:
-    """Framework specs already checked and parsed, with their canonical JSON.
+    """Framework specs already checked and parsed, by their exact canonical JSON.
 
-    A thousand files from one programme carry the same framework; comparing a spec with a
-    known one (a C-speed dict comparison) lets each file skip scanning, validating,
-    serialising and parsing it again.
+    A thousand files from one programme carry the same framework; finding a spec's
+    canonical JSON (serialised at C speed) among known ones lets each file skip scanning,
+    validating and parsing it again. Keyed on the exact text, not on Python equality, which
+    takes 1, 1.0 and true for the same value: a spec changed only in such ways is another
+    spec, checked in full and checksummed as written.
     """
 
     def __init__(self, limit: int = 64):
         self.limit = limit
-        self.by_ref: dict[tuple[Any, Any], list[tuple[dict[str, Any], str, Framework]]] = {}
+        self.by_text: dict[str, Framework] = {}
 
-    def find(self, spec: Any) -> tuple[str, Framework] | None:
+    @staticmethod
+    def text(spec: Any) -> str | None:
+        """Return the spec's canonical JSON (no newline), or None when it has none."""
         if not isinstance(spec, dict):
             return None
-        ref = (spec.get("key"), spec.get("version"))
-        if not (isinstance(ref[0], str) and isinstance(ref[1], str)):
+        try:
+            return canonical_json(spec).decode("utf-8")[:-1]
+        except (TypeError, ValueError):  # lone surrogates cannot be written as UTF-8
             return None
-        for known, text, fw in self.by_ref.get(ref, ()):
-            if known == spec:
-                return text, fw
-        return None
+
+    def find(self, spec: Any) -> tuple[str, Framework] | None:
+        text = self.text(spec)
+        fw = self.by_text.get(text) if text is not None else None
+        return (text, fw) if text is not None and fw is not None else None
 
     def add(self, spec: dict[str, Any], fw: Framework) -> None:
-        if sum(len(v) for v in self.by_ref.values()) >= self.limit:
-            self.by_ref.clear()
-        text = canonical_json(spec).decode("utf-8")[:-1]
-        self.by_ref.setdefault((fw.key, fw.version), []).append((spec, text, fw))
+        text = self.text(spec)
+        if text is None:
+            return
+        if len(self.by_text) >= self.limit:
+            self.by_text.clear()
+        self.by_text[text] = fw
+
+    def clear(self) -> None:
+        self.by_text.clear()
 
 
 _KNOWN = _KnownSpecs()
@@ -216,8 +227,9 @@ _ACCEPTED = _Accepted()
 
 
 def forget_accepted_files() -> None:
-    """Forget the files already read (the next read of each checks it in full again)."""
+    """Forget the files and frameworks already read (the next read checks them in full)."""
     _ACCEPTED.clear()
+    _KNOWN.clear()
 
 
 def parse_document(raw: bytes, source: str = "<file>") -> Bundle:
@@ -275,7 +287,8 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
     if known:
         rest["frameworks"] = [{} if i in known else v for i, v in enumerate(specs)]  # type: ignore[arg-type]
     if bracket_depth(raw) > MAX_DEPTH and _depth(rest) > MAX_DEPTH:
-        raise fail(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+        place = json_depth_place(text, MAX_DEPTH) or "somewhere"
+        raise fail(f"{place}: is nested too deeply (more than {MAX_DEPTH} levels)")
     if len(raw) > _SMALL_FILE or _SUSPECT_ESCAPE.search(raw):
         control = _bad_value(rest, "")
         if control:

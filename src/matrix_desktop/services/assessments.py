@@ -33,7 +33,7 @@ from matrix_desktop.core.model import (
     utcnow,
 )
 from matrix_desktop.core.plan import carried_actions
-from matrix_desktop.core.rules import check_text, validate_rating
+from matrix_desktop.core.rules import check_text, review_problem, validate_rating
 from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.storage import edits
@@ -440,6 +440,20 @@ class AssessmentService:
         event = AuditEvent(None, at, self.user, action, assessment_id, domain, detail)
         self.own_audit_ids.add(edits.append_audit(session, event))
 
+    @staticmethod
+    def _check_review_target(s: Session, review: Assessment) -> None:
+        """Refuse a peer review of anything but a self-assessment of the same place."""
+        if review.kind is not AssessmentKind.PEER_REVIEW:
+            return
+        if review.reviews_id is None or not repo.has_assessment(s, review.reviews_id):
+            raise ValidationFailed(
+                "A peer review must name the self-assessment it reviews, in this database."
+            )
+        target = repo.get_record(s, review.reviews_id).assessment
+        problem = review_problem(review, target)
+        if problem is not None:
+            raise ValidationFailed(f"Peer review {review.id}, {problem[0]}: {problem[1]}.")
+
     def add_record(self, record: AssessmentRecord, detail: str) -> Assessment:
         """Store a new assessment (e.g. a peer review) in one audited commit; returns it."""
         if self.db.read_only:
@@ -448,6 +462,7 @@ class AssessmentService:
         with self.db.session() as s:
             if repo.has_assessment(s, aid):
                 raise ValidationFailed(f"An assessment with id {aid} already exists.")
+            self._check_review_target(s, record.assessment)
             repo.SqlAssessmentStore(s).put_record(record)
             self._audit(s, "create", aid, None, detail)
         self._emit(Change(aid, frozenset(), frozenset({"assessment", "created"})))

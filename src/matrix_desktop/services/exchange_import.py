@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import spec_from_framework
 from matrix_desktop.core.model import (
-    AssessmentKind,
     AssessmentRecord,
     AuditEvent,
     Entity,
@@ -22,6 +21,7 @@ from matrix_desktop.core.model import (
 )
 from matrix_desktop.core.model import new_id as make_id
 from matrix_desktop.core.names import name_key
+from matrix_desktop.core.rules import moved_field, review_problem
 from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
@@ -126,8 +126,9 @@ class Planner:
                 ancestry = frozenset(bundle.ancestry.get(aid, ()))
                 incoming.append((source, i, rec, digest, ancestry))
         ids = [rec.assessment.id for _, _, rec, _, _ in incoming]
-        self._check_reviews(incoming, set(ids))
         local = repo.get_records(self.s, ids)
+        self._check_moves(incoming, local)
+        self._check_reviews(incoming, local)
         local_ancestry = repo.sync_hashes(self.s, ids)
         local_bases = sync_base.base_hashes(self.s, [i for i in ids if i in local])
         items = []
@@ -335,24 +336,58 @@ class Planner:
             return rec
         return AssessmentRecord(a.evolve(entity_id=eid, round_id=rid), rec.ratings, rec.votes)
 
-    def _check_reviews(self, incoming: list[Incoming], ids: set[str]) -> None:
-        # A peer review reviews a self-assessment, never another peer review: so no chain or
-        # cycle of reviews (which the database's foreign key could not take) is imported.
-        kinds = {rec.assessment.id: rec.assessment.kind for _s, _i, rec, _d, _a in incoming}
+    def _check_moves(self, incoming: list[Incoming], local: dict[str, AssessmentRecord]) -> None:
+        # Take-theirs (or an update) must not move an assessment here to another entity,
+        # round, framework or kind, nor a peer review to another self-assessment.
         for source, i, rec, _digest, _ancestry in incoming:
-            target = rec.assessment.reviews_id
-            if target and kinds.get(target, AssessmentKind.SELF_ASSESSMENT) is not (
-                AssessmentKind.SELF_ASSESSMENT
-            ):
-                raise ExchangeError(
-                    f"{source}: assessments[{i}].reviews_id: names {target}, a peer review; "
-                    "a peer review reviews a self-assessment"
-                )
-            if target and target not in ids and not repo.has_assessment(self.s, target):
+            mine = local.get(rec.assessment.id)
+            moved = moved_field(mine.assessment, rec.assessment) if mine else None
+            if mine is None or moved is None:
+                continue
+            name, what = moved
+            here, there = (
+                self._describe(name, getattr(a, name)) for a in (mine.assessment, rec.assessment)
+            )
+            raise ExchangeError(
+                f"{source}: assessments[{i}].{name}: would move assessment "
+                f"{rec.assessment.id} from {what} {here} to {there}; an import never moves an "
+                "assessment to another entity, round, framework or kind"
+            )
+
+    def _describe(self, name: str, value: object) -> str:
+        if name == "entity_id" and value in self.entities:
+            return repr(self.entities[str(value)].name)
+        if name == "round_id" and value in self.rounds:
+            return repr(self.rounds[str(value)].name)
+        return repr(str(value)) if value is not None else "(none)"
+
+    def _check_reviews(self, incoming: list[Incoming], local: dict[str, AssessmentRecord]) -> None:
+        # A peer review reviews a self-assessment of the same entity, round and framework
+        # version, never another peer review: so no chain or cycle of reviews (which the
+        # database's foreign key could not take) is imported.
+        records = {r.assessment.id: r.assessment for r in local.values()}
+        records.update((rec.assessment.id, rec.assessment) for _s, _i, rec, _d, _a in incoming)
+        wanted = [
+            rec.assessment.reviews_id
+            for _s, _i, rec, _d, _a in incoming
+            if rec.assessment.reviews_id and rec.assessment.reviews_id not in records
+        ]
+        if wanted:
+            records.update((k, r.assessment) for k, r in repo.get_records(self.s, wanted).items())
+        for source, i, rec, _digest, _ancestry in incoming:
+            target_id = rec.assessment.reviews_id
+            if not target_id:
+                continue
+            target = records.get(target_id)
+            if target is None:
                 raise ExchangeError(
                     f"{source}: assessments[{i}].reviews_id: the assessment it reviews "
-                    f"({target}) is neither in the file nor in this database"
+                    f"({target_id}) is neither in the file nor in this database"
                 )
+            problem = review_problem(rec.assessment, target)
+            if problem is not None:
+                name, why = problem
+                raise ExchangeError(f"{source}: assessments[{i}].{name}: {why}")
 
     def _label(self, rec: AssessmentRecord) -> str:
         a = rec.assessment

@@ -27,6 +27,7 @@ from matrix_desktop.storage.database import (
     WriteFailed,
     current_revision,
     ensure_folder,
+    is_sqlite_file,
     migrate,
     open_database,
     resolve_location,
@@ -342,12 +343,17 @@ def open_for_cli(
     """
     location = resolve_location(target)
     if read_only or location.path is None:
+        if location.path is not None and is_sqlite_file(location.path):
+            # SQLite's quick_check (one pass over the file, no index cross-checks): a damaged
+            # database is refused with the damaged-database message, not read as if whole.
+            require_healthy(location.path, check_database(location.path, full=False))
         return build_services(open_database(target, read_only=read_only), user)
     path = location.path
     ensure_folder(path)
     lock = DatabaseLock(path).acquire()
     try:
-        require_healthy(path, check_database(path))
+        if is_sqlite_file(path):  # else open_database says what the file is
+            require_healthy(path, check_database(path))
         db = open_database(target)
         mark_open(db, json.dumps(asdict(lock.holder)) if lock.holder else "{}")
     except BaseException:

@@ -115,23 +115,57 @@ def _check_sqlite_file(path: Path, read_only: bool) -> None:
         raise StorageError(f"{path}: no such database")
 
 
-def _sqlite_revision(path: Path) -> str | None:
-    """Return the schema revision stamped in a SQLite file, or None for an empty database."""
+# Tables every matrix-desktop schema has had: with an alembic_version, they tell our database
+# (perhaps from a newer version) from another application's that also uses Alembic.
+OUR_TABLES = frozenset({"app_meta", "assessment", "framework"})
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """Return True when the file exists and starts with SQLite's header."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _not_ours(where: object, tables: set[str] | frozenset[str]) -> StorageError:
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return StorageError(
+        f"{where}: is not a matrix-desktop database (it holds another application's tables: "
+        f"{shown}). Nothing was changed."
+    )
+
+
+def _sqlite_revision(path: Path, read_only: bool = False) -> str | None:
+    """Return the schema revision stamped in a SQLite file, or None for an empty database.
+
+    An empty database is a new one to a writable open; a read-only open cannot make it one
+    and says so. A file with tables but not ours (with or without an alembic_version of its
+    own) is refused as not a matrix-desktop database.
+    """
     if not path.exists() or path.stat().st_size == 0:
+        if read_only and path.exists():
+            raise StorageError(f"{path}: is empty, not a matrix-desktop database")
         return None
     try:
         con = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            has = con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-            if not has:
-                tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if tables:
+            tables = {
+                str(name)
+                for (name,) in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            if not tables:
+                if read_only:
                     raise StorageError(
-                        f"{path}: is a SQLite file but not a matrix-desktop database"
+                        f"{path}: is an empty SQLite file (no tables), not a matrix-desktop "
+                        "database"
                     )
                 return None
+            if "alembic_version" not in tables or not OUR_TABLES <= tables:
+                raise _not_ours(path, tables - {"alembic_version"} or tables)
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
@@ -399,7 +433,7 @@ def open_database(
     if location.is_sqlite:
         assert location.path is not None
         _check_sqlite_file(location.path, read_only)
-        revision = _sqlite_revision(location.path)
+        revision = _sqlite_revision(location.path, read_only)
         if revision is not None and revision not in KNOWN_REVISIONS:
             raise StorageError(
                 f"{location.path}: this database was written by a newer version of "

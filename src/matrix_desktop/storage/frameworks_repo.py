@@ -31,7 +31,7 @@ _SEEDED_KEY = "bundled_frameworks"
 
 @lru_cache(maxsize=64)
 def _parse(spec_json: str) -> Framework:
-    return parse_framework(json.loads(spec_json), "database")
+    return parse_framework(json.loads(spec_json), "database", stored=True)
 
 
 def framework_from_row(row: FrameworkRow) -> Framework:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
@@ -57,6 +58,9 @@ _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 # -- systems, entities, rounds -------------------------------------------------------------
 
 
+_Row = TypeVar("_Row")
+
+
 def list_systems(session: Session) -> list[System]:
     """Return all systems by name."""
     return [system_from_row(r) for r in session.scalars(select(SystemRow).order_by(SystemRow.name))]
@@ -70,12 +74,10 @@ def get_system(session: Session, system_id: str) -> System:
 
 
 def find_system(session: Session, name: str) -> System | None:
-    """Return the system with this name or short name (by core.names.name_key), or None."""
-    key = name_key(name)
-    for row in session.scalars(select(SystemRow)):
-        if key in (name_key(row.name), name_key(row.short_name or "")):
-            return system_from_row(row)
-    return None
+    """Return the system with this name or short name (see _named), or None."""
+    rows = list(session.scalars(select(SystemRow)))
+    found = _named(rows, name, lambda r: (r.name, r.short_name or ""))
+    return system_from_row(found[0]) if found else None
 
 
 def put_system(session: Session, system: System) -> System:
@@ -105,10 +107,30 @@ def get_entity(session: Session, entity_id: str) -> Entity:
 def find_entity(session: Session, name: str) -> list[Entity]:
     """Return entities whose name matches (by name key, else by a prefix of the key)."""
     rows = list(session.scalars(select(EntityRow)))
-    key = name_key(name)
-    exact = [r for r in rows if name_key(r.name) == key]
-    chosen = exact or [r for r in rows if name_key(r.name).startswith(key)]
+    chosen = _named(rows, name, lambda r: (r.name,))
+    if not chosen:
+        key = name_key(name)
+        chosen = [r for r in rows if name_key(r.name).startswith(key)] if key else []
     return [entity_from_row(r) for r in chosen]
+
+
+def _named(rows: list[_Row], typed: str, names: Callable[[_Row], tuple[str, ...]]) -> list[_Row]:
+    """Return the rows a typed name names: exactly as typed, else ignoring case, else by
+    core.names.name_key (case, spacing, invisible and look-alike characters ignored).
+
+    The exact comparison comes first so a name beginning or ending with a tab or space (as
+    an imported file may carry) can be named on the command line, beside one without.
+    """
+    low, key = typed.lower(), name_key(typed)
+    for same in (
+        lambda n: n == typed,
+        lambda n: n.lower() == low,
+        lambda n: bool(key) and name_key(n) == key,
+    ):
+        found = [r for r in rows if any(same(n) for n in names(r) if n)]
+        if found:
+            return found
+    return []
 
 
 def put_entity(session: Session, entity: Entity) -> Entity:
@@ -137,11 +159,8 @@ def get_round(session: Session, round_id: str) -> Round:
 
 
 def find_round(session: Session, name: str) -> Round | None:
-    key = name_key(name)
-    for row in session.scalars(select(RoundRow)):
-        if name_key(row.name) == key:
-            return round_from_row(row)
-    return None
+    found = _named(list(session.scalars(select(RoundRow))), name, lambda r: (r.name,))
+    return round_from_row(found[0]) if found else None
 
 
 def put_round(session: Session, rnd: Round) -> Round:
