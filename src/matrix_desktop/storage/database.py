@@ -46,12 +46,9 @@ class DatabaseLocation:
 
 
 def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+    from matrix_desktop.storage.server import redact_url
+
+    return redact_url(url)
 
 
 def resolve_location(target: str | os.PathLike[str] | None) -> DatabaseLocation:
@@ -211,7 +208,8 @@ _WRITE_FAILURES: tuple[tuple[str, str, bool, str], ...] = (
 class WriteFailed(StorageError):
     """A change could not be saved; nothing of it was written (the transaction rolled back).
 
-    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged' or 'refused';
+    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged', 'refused' or
+    'offline' (a server that cannot be reached);
     `retryable` says whether the same change can be tried again later.
     """
 
@@ -228,6 +226,12 @@ def classify_write_error(location: object, exc: BaseException) -> WriteFailed | 
     for needle, reason, retryable, message in _WRITE_FAILURES:
         if needle in text_:
             return WriteFailed(f"{location}: not saved: {message} ({orig})", reason, retryable)
+    from matrix_desktop.storage.server import explain_server_error
+
+    explained = explain_server_error(location, exc)
+    if explained is not None and explained.retryable:
+        # The server cannot be reached (link refused or dropped): keep the edit, retry it.
+        return WriteFailed(f"not saved: {explained}", "offline", True)
     return None
 
 
@@ -383,7 +387,10 @@ def open_database(
         engine = create_engine(url)
         _install_sqlite_pragmas(engine, read_only)
     else:
-        engine = create_engine(location.url, pool_pre_ping=True)
+        from matrix_desktop.storage.server import probe, server_engine
+
+        engine = server_engine(location.url)
+        probe(engine, location)  # a wrong password or a server down: one clear sentence
         revision = current_revision(engine)
         if revision is not None and revision not in KNOWN_REVISIONS:
             raise StorageError(
@@ -409,9 +416,15 @@ def open_database(
         db.close()
         if isinstance(exc, StorageError):
             raise
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, OperationalError
 
+        from matrix_desktop.storage.server import explain_server_error, redact_url
+
+        if isinstance(exc, DBAPIError) and not location.is_sqlite:
+            explained = explain_server_error(location, exc)
+            if explained is not None:
+                raise explained from None
         if isinstance(exc, OperationalError):
-            raise StorageError(f"{location}: {exc.orig}") from exc
+            raise StorageError(f"{location}: {redact_url(str(exc.orig))}") from exc
         raise
     return db
