@@ -14,9 +14,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from matrix_desktop.ui.interaction import interaction
 
 if TYPE_CHECKING:  # imported lazily: the window paints before SQLAlchemy loads
+    from collections.abc import Callable
+
     from matrix_desktop.core.commands import Change, Command
     from matrix_desktop.services.context import Services
     from matrix_desktop.services.safety import OpenResult
+    from matrix_desktop.services.unsaved import LastSeen
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,8 @@ class AppContext(QObject):
     pending_changed = Signal(int)  # edits kept in memory, waiting to be saved
     conflicted = Signal(object)  # core.errors.EditConflict, before the user chooses
 
-    RETRY_MS = 5000
+    RETRY_MS = 2000  # the first retry of a kept edit; each failure doubles the wait ...
+    RETRY_MAX_MS = 30000  # ... up to this
     FEED_MS = 250  # another copy's change shows within about this long
 
     def __init__(self, settings: QSettings | None = None):
@@ -69,6 +73,10 @@ class AppContext(QObject):
         self.parent_widget = None
         # Edits that could not be saved (full disk, I/O error): kept, retried, never dropped.
         self.pending: list[Command] = []
+        # Per assessment: where what was last read of it comes from (the scoring screen),
+        # and a copy taken when its first edit was kept (for an exchange file on quit).
+        self.seen_sources: dict[str, Callable[[], LastSeen]] = {}
+        self.kept_seen: dict[str, LastSeen] = {}
         self._retry = QTimer(self)
         self._retry.setInterval(self.RETRY_MS)
         self._retry.timeout.connect(self.retry_pending)
@@ -176,6 +184,9 @@ class AppContext(QObject):
                     self.pending.pop(0)
                     interaction.error(self.parent_widget, "Not saved", str(exc))
                     continue
+                # Still failing (the server still out of reach): wait longer before the next try.
+                self._retry.setInterval(min(self._retry.interval() * 2, self.RETRY_MAX_MS))
+                self.save_failed.emit(str(exc))
                 break
             self.pending.pop(0)
             self.undo_stack.push(CommandAdapter(self, command, already_done=True))
@@ -183,17 +194,42 @@ class AppContext(QObject):
             self.changed.emit(change)
         if not self.pending:
             self._retry.stop()
+            self._retry.setInterval(self.RETRY_MS)
+            self.kept_seen.clear()
         self.pending_changed.emit(len(self.pending))
+
+    def _keep(self, command: Command) -> None:
+        """Add an edit to those kept; note what its assessment was as last read."""
+        self.pending.append(command)
+        aid = command.assessment_id
+        source = self.seen_sources.get(aid)
+        if aid not in self.kept_seen and source is not None:
+            self.kept_seen[aid] = source()
+
+    def write_kept(self, path: str) -> str:
+        """Write the edits kept in memory to an exchange file; returns its path."""
+        from matrix_desktop.services.unsaved import write_kept_edits
+
+        return str(write_kept_edits(self.pending, self.kept_seen, path))
 
     @property
     def read_only(self) -> bool:
         return self.services is None or self.services.db.read_only
 
     def push(self, command: Command) -> bool:
-        """Apply a command now (committed) and put it on the undo stack; False if refused."""
+        """Apply a command now (committed) and put it on the undo stack; False if refused.
+
+        An edit that cannot be saved yet (the server out of reach, a full disk) is kept and
+        retried: not refused, so True; the undo stack gets it once it is saved.
+        """
+        if self.pending:
+            # Earlier edits wait to be saved: this one goes after them, in the order made.
+            self._keep(command)
+            self.retry_pending()
+            return True
         applied = self._run(command, undo=False)
         if applied is None:
-            return False
+            return any(kept is command for kept in self.pending)
         self.undo_stack.push(CommandAdapter(self, applied, already_done=True))
         return True
 
@@ -215,12 +251,16 @@ class AppContext(QObject):
         except MatrixError as exc:
             if getattr(exc, "retryable", False) and not undo:
                 # Keep the edit in memory and retry: nothing the user entered is lost.
-                self.pending.append(command)
+                self._keep(command)
+                self._retry.setInterval(self.RETRY_MS)
                 self._retry.start()
                 self.pending_changed.emit(len(self.pending))
                 message = f"{exc}\n\nThe change is kept and will be saved as soon as possible."
                 self.save_failed.emit(message)
-                interaction.error(self.parent_widget, "Not saved yet", message)
+                if getattr(exc, "reason", "") != "offline":
+                    # A server out of reach is shown by the save label alone: a dialog at
+                    # every key press while the link is down would stop the workshop.
+                    interaction.error(self.parent_widget, "Not saved yet", message)
                 return None
             self.save_failed.emit(str(exc))
             interaction.error(self.parent_widget, "Not saved", str(exc))

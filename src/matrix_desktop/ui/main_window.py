@@ -345,7 +345,40 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.commit_data()
         self.database_actions.backup_timer.stop()
+        self.offer_kept_edits()
         self.ctx.close_database()
+
+    def offer_kept_edits(self) -> None:
+        """Quitting with edits the server could not take yet: offer them as an exchange file."""
+        from matrix_desktop.core.errors import MatrixError
+
+        if not self.ctx.pending:
+            return
+        self.ctx.retry_pending()  # the link may be back
+        while self.ctx.pending:
+            n = len(self.ctx.pending)
+            choice = interaction.choose(
+                self,
+                "Unsaved changes",
+                f"{n} change(s) could not reach the database server and are not saved. "
+                "Write them to an exchange file? Importing that file later saves them "
+                "(changes made by others meanwhile are shown side by side).",
+                ["Write to a file", "Discard them"],
+            )
+            if choice == "Discard them":
+                return
+            path = interaction.save_file(
+                self, "Write unsaved changes", "unsaved-changes.mdx.json", "Exchange files (*.json)"
+            )
+            if not path:
+                continue
+            try:
+                written = self.ctx.write_kept(path)
+            except MatrixError as exc:
+                interaction.error(self, "Not written", str(exc))
+                continue
+            interaction.info(self, "Unsaved changes written", f"Written to {written}.")
+            return
 
     # -- data --------------------------------------------------------------------------
     @property
@@ -601,6 +634,9 @@ class MainWindow(QMainWindow):
 
     # -- saving feedback ---------------------------------------------------------------
     def _on_ctx_saved(self, when: datetime) -> None:
+        if self.ctx.pending:  # one kept edit saved, others still waiting: never "Saved"
+            self._on_ctx_save_failed("")
+            return
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _on_ctx_save_failed(self, message: str) -> None:

@@ -23,6 +23,7 @@ from matrix_desktop.core.workshop import (
 
 if TYPE_CHECKING:
     from matrix_desktop.services.context import Services
+    from matrix_desktop.services.unsaved import LastSeen
 
 
 class ServicesHolder(Protocol):
@@ -46,7 +47,10 @@ class WorkshopState:
         a = self.record.assessment
         self.framework = self.services.assessments.framework_of(a)
         self.entity = self.services.catalog.entity(a.entity_id)
-        self.round_name = self.services.catalog.round(a.round_id).name
+        self.round = self.services.catalog.round(a.round_id)
+        self.round_name = self.round.name
+        # Kept in memory so edits the server cannot take yet can still go to a file.
+        self.system = self.services.catalog.system(self.entity.system_id)
         self.scored = scored_domains(self.framework, self.entity.kind)
         prev = self.services.assessments.previous(a)
         self.previous: AssessmentRecord | None = (
@@ -57,6 +61,12 @@ class WorkshopState:
             if prev
             else "Previous round"
         )
+
+    def last_seen(self) -> LastSeen:
+        """Return what was last read of the assessment (memory only: works offline)."""
+        from matrix_desktop.services.unsaved import LastSeen
+
+        return LastSeen(self.record, self.framework, self.entity, self.system, self.round)
 
     @property
     def services(self) -> Services:
