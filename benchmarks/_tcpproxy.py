@@ -31,6 +31,9 @@ class TcpProxy:
         self._sockets: set[socket.socket] = set()
         self._stopped = threading.Event()
         self.connections = 0  # accepted so far
+        # Round trips: each time the server answers after the client has sent something.
+        self.round_trips = 0
+        self._client_spoke: set[int] = set()
 
     # -- the link --------------------------------------------------------------------------
     def start(self) -> TcpProxy:
@@ -73,6 +76,14 @@ class TcpProxy:
     def stop(self) -> None:
         self.cut()
 
+    def _count(self, key: int, upstream: bool) -> None:
+        with self._lock:
+            if upstream:
+                self._client_spoke.add(key)
+            elif key in self._client_spoke:
+                self._client_spoke.discard(key)
+                self.round_trips += 1
+
     # -- forwarding --------------------------------------------------------------------------
     def _accept(self, listener: socket.socket) -> None:
         while not self._stopped.is_set():
@@ -94,10 +105,10 @@ class TcpProxy:
             with self._lock:
                 self._sockets |= {client, upstream}
                 self.connections += 1
-            self._pipe(client, upstream)
-            self._pipe(upstream, client)
+            self._pipe(client, upstream, key=id(client), upstream=True)
+            self._pipe(upstream, client, key=id(client), upstream=False)
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, key: int, upstream: bool) -> None:
         """Copy source to sink on two threads: one reads and stamps, one waits and writes."""
         chunks: queue.Queue[tuple[float, bytes]] = queue.Queue()
 
@@ -105,6 +116,8 @@ class TcpProxy:
             try:
                 while True:
                     data = source.recv(65536)
+                    if data:
+                        self._count(key, upstream)
                     chunks.put((time.monotonic() + self.delay, data))
                     if not data:
                         return

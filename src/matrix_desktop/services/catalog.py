@@ -84,6 +84,21 @@ class CatalogService:
         with self.db.reader() as s:
             return repo.list_entities(s, system_id)
 
+    def navigation(self) -> list[tuple[System, list[tuple[Entity, int]]]]:
+        """Return each system with its entities and their assessment counts (the navigator).
+
+        One read of three queries, whatever the number of systems (on a server every
+        read is a network round trip).
+        """
+        with self.db.reader() as s:
+            systems = repo.list_systems(s)
+            entities = repo.list_entities(s)
+            counts = repo.count_assessments_by_entity(s)
+        by_system: dict[str, list[tuple[Entity, int]]] = {sys_.id: [] for sys_ in systems}
+        for e in entities:
+            by_system.setdefault(e.system_id, []).append((e, counts.get(e.id, 0)))
+        return [(sys_, by_system[sys_.id]) for sys_ in systems]
+
     def entity(self, entity_id: str) -> Entity:
         with self.db.reader() as s:
             return repo.get_entity(s, entity_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
@@ -93,9 +94,42 @@ def connect_args(url: str) -> dict[str, object]:
     return args
 
 
+# A pooled connection idle longer than this is checked (one round trip) before it is used;
+# one in steady use is not: a ping before every read would add a round trip to each. A link
+# that dropped meanwhile fails the first statement instead, which the edit path keeps and
+# retries (the pool then connects afresh).
+PING_AFTER_IDLE_S = 10.0
+
+
 def server_engine(url: str, **kwargs: object) -> Engine:
     """Return an engine for a server URL with timeouts and keepalives on every connection."""
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args(url), **kwargs)
+    import time
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    engine = create_engine(url, connect_args=connect_args(url), **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi: object, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi: object, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi: Any, record: Any, _proxy: object) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) <= PING_AFTER_IDLE_S:
+            return
+        try:
+            dbapi.execute("SELECT 1")
+            dbapi.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
 def with_password(url: str, password: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # imported lazily: the window paints before SQLAlchemy loads
 
     from matrix_desktop.core.commands import Change, Command
     from matrix_desktop.services.context import Services
+    from matrix_desktop.services.feed import ChangeFeed
     from matrix_desktop.services.safety import OpenResult
     from matrix_desktop.services.unsaved import LastSeen
 
@@ -59,6 +61,7 @@ class AppContext(QObject):
     reloaded = Signal()  # the whole database changed (opened, imported, restored)
     pending_changed = Signal(int)  # edits kept in memory, waiting to be saved
     conflicted = Signal(object)  # core.errors.EditConflict, before the user chooses
+    _feed_read = Signal(object)  # (feed, changes) read on a worker (on a server)
 
     RETRY_MS = 2000  # the first retry of a kept edit; each failure doubles the wait ...
     RETRY_MAX_MS = 30000  # ... up to this
@@ -85,6 +88,8 @@ class AppContext(QObject):
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(self.FEED_MS)
         self._feed_timer.timeout.connect(self.poll_feed)
+        self._feed_reading = False  # a worker is reading the feed (on a server)
+        self._feed_read.connect(self._on_feed_read)
 
     def set_services(self, services: Services | None) -> None:
         """Use these services (tests, or a database opened without the safety layer)."""
@@ -142,11 +147,40 @@ class AppContext(QObject):
         if self.services.db.closed:  # closed behind this context's back: stop following it
             self._stop_feed()
             return
+        if self.feed.reads_over_network:
+            # On a server the read takes round trips: a worker reads, the GUI thread applies.
+            if self._feed_reading or not self.feed.changed_outside():
+                return
+            self._feed_reading = True
+            threading.Thread(
+                target=self._read_feed, args=(self.feed,), name="change-feed-read", daemon=True
+            ).start()
+            return
         try:
             changes = self.feed.poll()
         except Exception as exc:  # noqa: BLE001 - a passing failure; try on the next tick
             log.info("change feed poll failed: %s", exc)
             return
+        self._apply_feed(changes)
+
+    def _read_feed(self, feed: ChangeFeed) -> None:
+        """On a worker thread: read what others changed; hand it to the GUI thread."""
+        try:
+            changes = feed.read_changes()
+        except Exception as exc:  # noqa: BLE001 - a passing failure (link down): next time
+            log.info("change feed read failed: %s", exc)
+            feed.changed_outside_again()
+            changes = []
+        self._feed_read.emit((feed, changes))  # queued: delivered on the GUI thread
+
+    def _on_feed_read(self, result: tuple[ChangeFeed, list[Change]]) -> None:
+        feed, changes = result
+        self._feed_reading = False
+        if feed is self.feed and self.services is not None:
+            self._apply_feed(changes)
+
+    def _apply_feed(self, changes: list[Change]) -> None:
+        assert self.services is not None
         for change in changes:
             self.services.assessments.announce(change)  # views subscribed to the service
             self.changed.emit(change)

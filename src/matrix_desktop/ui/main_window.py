@@ -413,12 +413,7 @@ class MainWindow(QMainWindow):
         svc = self.services
         if svc is None:
             return
-        counts = svc.assessments.counts_by_entity()
-        navigation = [
-            (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
-            for system in svc.catalog.systems()
-        ]
-        self.populate_navigator(navigation)
+        self.populate_navigator(svc.catalog.navigation())
         if self.current_entity_id:
             self.show_entity(self.current_entity_id)
 
@@ -662,16 +657,11 @@ class MainWindow(QMainWindow):
         svc = self.services
         if svc is None:
             return
-        counts = svc.assessments.counts_by_entity()
+        navigation = svc.catalog.navigation()
         selection = self.nav.selectionModel()
         selection.blockSignals(True)  # re-selecting the entity must not change the page
         try:
-            self.populate_navigator(
-                [
-                    (system, [(e, counts.get(e.id, 0)) for e in svc.catalog.entities(system.id)])
-                    for system in svc.catalog.systems()
-                ]
-            )
+            self.populate_navigator(navigation)
         finally:
             selection.blockSignals(False)
         if self.stack.currentWidget() is self.entity_page and self.current_entity_id:

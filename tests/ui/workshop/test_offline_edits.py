@@ -149,3 +149,26 @@ def test_quitting_during_a_cut_offers_the_kept_edits_as_an_exchange_file(
     assert direct.assessments.record(screen.aid).rating(domain).evidence == (
         "Typed while the link was down."
     )
+
+
+def test_other_copies_changes_are_read_off_the_gui_thread(qtbot, ctx, screen, linked):
+    import threading
+
+    _svc, direct, _proxy = linked
+    domain = screen.current_domain.key
+    feed = ctx.feed
+    assert feed is not None and feed.reads_over_network
+    threads: list[threading.Thread] = []
+    read = feed.read_changes
+
+    def recording():  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return read()
+
+    feed.read_changes = recording  # type: ignore[method-assign]
+    seen = direct.assessments.record(screen.aid).rating(domain)
+    direct.assessments.execute(
+        direct.assessments.edit_rating(screen.aid, domain, seen=seen, stage="maturing")
+    )
+    qtbot.waitUntil(lambda: screen.state.record.rating(domain).stage == "maturing", timeout=3000)
+    assert threads and all(t is not threading.main_thread() for t in threads)

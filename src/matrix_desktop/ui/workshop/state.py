@@ -43,22 +43,19 @@ class WorkshopState:
         self.ctx = ctx
         self.assessment_id = assessment_id
         self.options = RadarOptions()
-        self.record: AssessmentRecord = self.services.assessments.record(assessment_id)
-        a = self.record.assessment
-        self.framework = self.services.assessments.framework_of(a)
-        self.entity = self.services.catalog.entity(a.entity_id)
-        self.round = self.services.catalog.round(a.round_id)
+        view = self.services.assessments.open_view(assessment_id)  # one read, one snapshot
+        self.record: AssessmentRecord = view.record
+        self.framework = self.services.assessments.framework_of(view.record.assessment)
+        self.entity = view.entity
+        self.round = view.round
         self.round_name = self.round.name
         # Kept in memory so edits the server cannot take yet can still go to a file.
-        self.system = self.services.catalog.system(self.entity.system_id)
+        self.system = view.system
         self.scored = scored_domains(self.framework, self.entity.kind)
-        prev = self.services.assessments.previous(a)
-        self.previous: AssessmentRecord | None = (
-            self.services.assessments.record(prev.id) if prev else None
-        )
+        self.previous: AssessmentRecord | None = view.previous
         self.previous_label = (
-            f"Previous round: {self.services.catalog.round(prev.round_id).name}"
-            if prev
+            f"Previous round: {view.previous_round.name}"
+            if view.previous_round
             else "Previous round"
         )
 
