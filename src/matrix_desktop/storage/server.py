@@ -124,8 +124,12 @@ def server_engine(url: str, **kwargs: object) -> Engine:
         if time.monotonic() - record.info.get("idle_since", 0.0) <= PING_AFTER_IDLE_S:
             return
         try:
-            dbapi.execute("SELECT 1")
-            dbapi.rollback()
+            # In autocommit: one round trip (no BEGIN before it, no ROLLBACK after).
+            dbapi.autocommit = True
+            try:
+                dbapi.execute("SELECT 1")
+            finally:
+                dbapi.autocommit = False
         except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
             raise DisconnectionError(str(exc)) from exc
 

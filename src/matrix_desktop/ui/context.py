@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.server_writes import BackgroundWriter
 
 if TYPE_CHECKING:  # imported lazily: the window paints before SQLAlchemy loads
     from collections.abc import Callable
@@ -80,6 +81,8 @@ class AppContext(QObject):
         # and a copy taken when its first edit was kept (for an exchange file on quit).
         self.seen_sources: dict[str, Callable[[], LastSeen]] = {}
         self.kept_seen: dict[str, LastSeen] = {}
+        # On a server, edits are saved on a worker, in order (the window never waits).
+        self.writer = BackgroundWriter(self)
         self._retry = QTimer(self)
         self._retry.setInterval(self.RETRY_MS)
         self._retry.timeout.connect(self.retry_pending)
@@ -195,14 +198,22 @@ class AppContext(QObject):
 
     def close_database(self) -> None:
         """Close cleanly (records a clean shutdown and releases the lock)."""
-        self.retry_pending()
+        self.retry_pending(wait=True)
         self._close_current(keep=None)
         self.services = None
 
-    def retry_pending(self) -> None:
-        """Try again to save edits kept in memory after a failed write."""
+    def retry_pending(self, wait: bool = False) -> None:
+        """Try again to save edits kept in memory after a failed write.
+
+        On a server the worker saves them (the window goes on); wait=True saves them
+        here and now (closing, quitting).
+        """
         from matrix_desktop.core.errors import EditConflict, MatrixError
 
+        if self.writer.active and not wait:
+            self.writer.kick()
+            return
+        self.writer.wait()
         while self.pending and self.services is not None:
             command = self.pending[0]
             try:
@@ -235,10 +246,30 @@ class AppContext(QObject):
     def _keep(self, command: Command) -> None:
         """Add an edit to those kept; note what its assessment was as last read."""
         self.pending.append(command)
+        self._note_kept(command)
+
+    def _note_kept(self, command: Command) -> None:
+        """Note what a kept edit's assessment was as last read (for a file on quit)."""
         aid = command.assessment_id
         source = self.seen_sources.get(aid)
         if aid not in self.kept_seen and source is not None:
             self.kept_seen[aid] = source()
+
+    def _retry_later(self, first: bool) -> None:
+        """Retry the kept edits after a while, waiting longer after each failure."""
+        interval = self.RETRY_MS if first else min(self._retry.interval() * 2, self.RETRY_MAX_MS)
+        self._retry.setInterval(interval)
+        self._retry.start()
+
+    def _all_saved(self) -> None:
+        self._retry.stop()
+        self._retry.setInterval(self.RETRY_MS)
+        self.kept_seen.clear()
+
+    @property
+    def retrying(self) -> bool:
+        """True when edits are kept because saving failed (not merely waiting their turn)."""
+        return bool(self.pending) and (not self.writer.active or self.writer.failing)
 
     def write_kept(self, path: str) -> str:
         """Write the edits kept in memory to an exchange file; returns its path."""
@@ -256,6 +287,12 @@ class AppContext(QObject):
         An edit that cannot be saved yet (the server out of reach, a full disk) is kept and
         retried: not refused, so True; the undo stack gets it once it is saved.
         """
+        if self.writer.active:
+            # A server: saved on a worker, after any edits still waiting, in the order made.
+            self.pending.append(command)
+            self.pending_changed.emit(len(self.pending))
+            self.writer.kick()
+            return True
         if self.pending:
             # Earlier edits wait to be saved: this one goes after them, in the order made.
             self._keep(command)

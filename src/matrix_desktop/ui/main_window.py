@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
 
         if not self.ctx.pending:
             return
-        self.ctx.retry_pending()  # the link may be back
+        self.ctx.retry_pending(wait=True)  # the link may be back
         while self.ctx.pending:
             n = len(self.ctx.pending)
             choice = interaction.choose(
@@ -629,8 +629,11 @@ class MainWindow(QMainWindow):
 
     # -- saving feedback ---------------------------------------------------------------
     def _on_ctx_saved(self, when: datetime) -> None:
-        if self.ctx.pending:  # one kept edit saved, others still waiting: never "Saved"
+        if self.ctx.retrying:  # one kept edit saved, others still waiting: never "Saved"
             self._on_ctx_save_failed("")
+            return
+        if self.ctx.pending:  # on a server: the next edit is on its way
+            self.saved_label.setText("Saving…")
             return
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -81,16 +82,25 @@ def _type_evidence(qtbot, screen, text: str) -> None:  # type: ignore[no-untyped
 
 
 def test_edit_during_a_cut_is_kept_retried_and_saved_when_the_link_returns(
-    qtbot, ctx, screen, linked, answers
+    qtbot, ctx, screen, linked, answers, monkeypatch
 ):
     _svc, direct, proxy = linked
     domain = screen.current_domain.key
+    threads: list[threading.Thread] = []
+    execute = _svc.assessments.execute
+
+    def recording(command):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return execute(command)
+
+    monkeypatch.setattr(_svc.assessments, "execute", recording)
     _type_evidence(qtbot, screen, "Before the cut.")
-    assert screen.saved.text().startswith("Saved")
+    qtbot.waitUntil(lambda: screen.saved.text().startswith("Saved"))
+    assert threads and threads[0] is not threading.main_thread()  # saved on a worker
     proxy.cut()
     _type_evidence(qtbot, screen, " During the cut.")
-    assert len(ctx.pending) == 1
-    assert screen.saved.text() == NOT_SAVED_RETRYING and "Saved" not in screen.saved.text()
+    qtbot.waitUntil(lambda: screen.saved.text() == NOT_SAVED_RETRYING)
+    assert len(ctx.pending) == 1 and "Saved" not in screen.saved.text()
     assert screen.details.evidence.toPlainText() == "Before the cut. During the cut."  # kept
     qtbot.wait(400)  # retries fail while the link is down; the wait grows each time
     assert len(ctx.pending) == 1 and ctx._retry.interval() > ctx.RETRY_MS
@@ -100,7 +110,7 @@ def test_edit_during_a_cut_is_kept_retried_and_saved_when_the_link_returns(
     qtbot.waitUntil(lambda: not ctx.pending, timeout=10000)
     stored = direct.assessments.record(screen.aid).rating(domain)
     assert stored.evidence == "Before the cut. During the cut."
-    assert screen.saved.text().startswith("Saved")
+    qtbot.waitUntil(lambda: screen.saved.text().startswith("Saved"))
     # Saved through the one edit path: audited, and undoable like any other edit.
     assert [e.action for e in direct.assessments.audit(screen.aid)][:2] == ["rating", "rating"]
     assert ctx.undo_stack.count() == 2
@@ -113,7 +123,8 @@ def test_edits_kept_during_a_cut_are_saved_in_the_order_made(qtbot, ctx, screen,
     _type_evidence(qtbot, screen, "One.")
     qtbot.keyClick(screen.details.confidence, Qt.Key.Key_Down)
     _type_evidence(qtbot, screen, " Two.")
-    assert len(ctx.pending) >= 2 and screen.saved.text() == NOT_SAVED_RETRYING
+    qtbot.waitUntil(lambda: screen.saved.text() == NOT_SAVED_RETRYING)
+    assert len(ctx.pending) >= 2
     proxy.restore()
     qtbot.waitUntil(lambda: not ctx.pending, timeout=10000)
     stored = direct.assessments.record(screen.aid).rating(domain)
@@ -132,6 +143,7 @@ def test_quitting_during_a_cut_offers_the_kept_edits_as_an_exchange_file(
     qtbot.addWidget(window)
     proxy.cut()
     _type_evidence(qtbot, screen, "Typed while the link was down.")
+    qtbot.waitUntil(lambda: screen.saved.text() == NOT_SAVED_RETRYING)
     assert len(ctx.pending) == 1
     asked: list[str] = []
     monkeypatch.setattr(
@@ -152,8 +164,6 @@ def test_quitting_during_a_cut_offers_the_kept_edits_as_an_exchange_file(
 
 
 def test_other_copies_changes_are_read_off_the_gui_thread(qtbot, ctx, screen, linked):
-    import threading
-
     _svc, direct, _proxy = linked
     domain = screen.current_domain.key
     feed = ctx.feed
@@ -172,3 +182,17 @@ def test_other_copies_changes_are_read_off_the_gui_thread(qtbot, ctx, screen, li
     )
     qtbot.waitUntil(lambda: screen.state.record.rating(domain).stage == "maturing", timeout=3000)
     assert threads and all(t is not threading.main_thread() for t in threads)
+
+
+def test_quick_edits_of_one_field_on_a_server_are_not_false_conflicts(
+    qtbot, ctx, screen, linked, answers
+):
+    """Two stages chosen faster than a commit: the second was made from the value the first
+    replaced, and is saved after it (not refused as someone else's change)."""
+    _svc, direct, _proxy = linked
+    domain = screen.current_domain.key
+    assert screen.set_stage("developing")
+    assert screen.set_stage("maturing")  # before the first is saved
+    qtbot.waitUntil(lambda: not ctx.pending, timeout=5000)
+    assert direct.assessments.record(screen.aid).rating(domain).stage == "maturing"
+    assert not answers and ctx.undo_stack.count() == 2
