@@ -243,6 +243,10 @@ class AppContext(QObject):
             self.kept_seen.clear()
         self.pending_changed.emit(len(self.pending))
 
+    def push_done(self, command: Command) -> None:
+        """Put an edit already saved (by the server writer) on the undo stack."""
+        self.undo_stack.push(CommandAdapter(self, command, already_done=True))
+
     def _keep(self, command: Command) -> None:
         """Add an edit to those kept; note what its assessment was as last read."""
         self.pending.append(command)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from itertools import count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +23,6 @@ from matrix_desktop.ui.interaction import interaction
 
 if TYPE_CHECKING:
     from matrix_desktop.core.commands import Command
-    from matrix_desktop.ui.context import AppContext
 
 
 class BackgroundWriter(QObject):
@@ -31,7 +30,7 @@ class BackgroundWriter(QObject):
 
     _written = Signal(object)  # (token, command, change, error), from the worker
 
-    def __init__(self, ctx: AppContext):
+    def __init__(self, ctx: Any):  # the AppContext (not imported: it imports this module)
         super().__init__(ctx)
         self.ctx = ctx
         self.failing = False  # the last try failed and will be retried
@@ -97,7 +96,6 @@ class BackgroundWriter(QObject):
 
     def _on_written(self, result: tuple) -> None:
         from matrix_desktop.core.errors import EditConflict, MatrixError
-        from matrix_desktop.ui.context import CommandAdapter
 
         token, command, change, error = result
         if token != self._token:
@@ -114,7 +112,7 @@ class BackgroundWriter(QObject):
                     command.before.get(name),  # type: ignore[attr-defined]
                     command.after[name],  # type: ignore[attr-defined]
                 )
-            ctx.undo_stack.push(CommandAdapter(ctx, command, already_done=True))
+            ctx.push_done(command)
             self._done_one()
             ctx.saved.emit(_dt.datetime.now())
             ctx.changed.emit(change)
@@ -123,7 +121,7 @@ class BackgroundWriter(QObject):
             self._done_one()
             applied = ctx._resolve(command, error, undo=False)
             if applied is not None:
-                ctx.undo_stack.push(CommandAdapter(ctx, applied, already_done=True))
+                ctx.push_done(applied)
         elif isinstance(error, MatrixError) and getattr(error, "retryable", False):
             first = not self.failing
             self.failing = True
