@@ -200,3 +200,17 @@ def test_check_output_never_shows_the_password(capsys, pg_url):
         code, out, err = run(capsys, "check", "--database", url)
         assert code == 0, err
         assert SECRET not in out + err and "***" in out
+
+
+def test_cli_read_refused_by_the_server_mid_command_is_one_sentence(capsys, pg_url, pg_server):
+    """A login that may connect and see the schema version but not read the data."""
+    open_services(pg_url).close()
+    dbname = pg_url.rsplit("/", 1)[1]
+    admin = f"host=127.0.0.1 port={pg_server.port} user=postgres dbname={dbname}"
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute("DROP ROLE IF EXISTS glimpse")
+        con.execute("CREATE ROLE glimpse LOGIN")
+        con.execute("GRANT SELECT ON alembic_version TO glimpse")
+    url = pg_url.replace("postgres@", "glimpse@")
+    code, out, err = run(capsys, "entities", "--database", url)
+    _one_clear_line(code, out, err, "lacks the rights", "permission denied for table")
