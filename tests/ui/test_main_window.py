@@ -225,7 +225,7 @@ def test_failed_write_is_kept_and_saved_on_retry(qtbot, ctx, db_path, answers, m
         "execute",
         lambda c: (_ for _ in ()).throw(WriteFailed("disk is full", "disk_full", True)),
     )
-    assert not ctx.push(command)
+    assert ctx.push(command)  # kept to be saved later: not refused
     assert ctx.pending == [command] and "retrying" in window.saved_label.text()
     monkeypatch.setattr(svc.assessments, "execute", real)
     ctx.retry_pending()

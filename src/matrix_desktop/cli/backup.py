@@ -38,7 +38,36 @@ def _database_path(args: argparse.Namespace) -> Path:
     return location.path
 
 
+def _server_url(args: argparse.Namespace) -> str | None:
+    from matrix_desktop.storage.database import resolve_location
+
+    location = resolve_location(args.database)
+    return None if location.is_sqlite else location.url
+
+
+def _server_backup(url: str, choice: str) -> Path:
+    from matrix_desktop.storage.server_backup import list_server_backups
+
+    if choice.isdigit() and not Path(choice).exists():
+        backups = list_server_backups(url)
+        if not 1 <= int(choice) <= len(backups):
+            raise NotFound(f"there is no backup number {choice}; see `backup list`")
+        return backups[int(choice) - 1].path
+    return Path(choice).expanduser().absolute()
+
+
 def cmd_backup_create(args: argparse.Namespace) -> int:
+    url = _server_url(args)
+    if url is not None:  # a server: PostgreSQL's pg_dump, custom format
+        from matrix_desktop.storage.server_backup import create_server_backup
+
+        made = create_server_backup(url)
+        print(f"backed up to {made.path} ({made.size // 1024} KiB, pg_dump custom format, checked)")
+        return 0
+    return _sqlite_backup_create(args)
+
+
+def _sqlite_backup_create(args: argparse.Namespace) -> int:
     from matrix_desktop.services.safety import open_for_cli
     from matrix_desktop.storage.backup import list_backups, prune_backups
 
@@ -57,8 +86,10 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
     from matrix_desktop.storage.backup import list_backups
+    from matrix_desktop.storage.server_backup import list_server_backups
 
-    backups = list_backups(_database_path(args))
+    url = _server_url(args)
+    backups = list_server_backups(url) if url else list_backups(_database_path(args))
     if not backups:
         print("no backups yet")
     for number, info in enumerate(backups, start=1):
@@ -71,6 +102,15 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     from matrix_desktop.storage.database import open_database
     from matrix_desktop.storage.lock import DatabaseLock
 
+    url = _server_url(args)
+    if url is not None:  # a server: pg_restore in one transaction, after a dump of now
+        from matrix_desktop.storage.server_backup import restore_server_backup
+
+        backup = _server_backup(url, args.backup)
+        saved = restore_server_backup(url, backup)
+        print(f"restored {backup}")
+        print(f"the state before the restore was saved as {saved.path}")
+        return 0
     path = _database_path(args)
     choice = args.backup
     if choice.isdigit() and not Path(choice).exists():

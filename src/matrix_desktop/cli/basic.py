@@ -386,9 +386,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from matrix_desktop.core.errors import StorageError
     from matrix_desktop.storage.backup import integrity_ok
+    from matrix_desktop.storage.checks import DataProblem, data_problems
     from matrix_desktop.storage.database import current_revision, resolve_location
     from matrix_desktop.storage.integrity import foreign_key_problems
     from matrix_desktop.storage.schema import HEAD_REVISION
+    from matrix_desktop.storage.server import redact_url
 
     location = resolve_location(args.database)
     if location.path is not None and not location.path.exists():
@@ -407,6 +409,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except sqlite3.DatabaseError as exc:
         print(f"{damaged} ({exc})", file=sys.stderr)
         return 1
+    problems: list[DataProblem] = []
     try:
         db = svc.db
         revision = current_revision(db.engine)
@@ -416,23 +419,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         if db.path is not None:
             ok, message = integrity_ok(db.path)
             print(f"integrity_check: {message}")
-            problems = foreign_key_problems(db.path)
-            print(f"foreign_key_check: {'ok' if not problems else f'{problems} problem(s)'}")
-            ok = ok and not problems
-        counts = (
-            len(svc.catalog.frameworks()),
-            len(svc.catalog.systems()),
-            len(svc.catalog.entities()),
-            len(svc.assessments.assessments()),
-        )
-        print("frameworks: {}  systems: {}  entities: {}  assessments: {}".format(*counts))
+            broken = foreign_key_problems(db.path)
+            print(f"foreign_key_check: {'ok' if not broken else f'{broken} problem(s)'}")
+            ok = ok and not broken
+        with db.read_engine.connect() as conn:
+            problems = data_problems(conn)
+        for problem in problems:
+            print(f"data_check: {redact_url(str(problem))}")
+        if not problems:
+            print("data_check: ok (references and allowed values)")
+            counts = (
+                len(svc.catalog.frameworks()),
+                len(svc.catalog.systems()),
+                len(svc.catalog.entities()),
+                len(svc.assessments.assessments()),
+            )
+            print("frameworks: {}  systems: {}  entities: {}  assessments: {}".format(*counts))
+        ok = ok and not problems
     except MatrixError:
         raise
     except (sqlite3.DatabaseError, DBAPIError) as exc:
-        print(f"{damaged} ({getattr(exc, 'orig', exc)})", file=sys.stderr)
+        print(f"{damaged} ({redact_url(str(getattr(exc, 'orig', exc)))})", file=sys.stderr)
         return 1
     finally:
         svc.close()
     if not ok:
-        print(damaged, file=sys.stderr)
+        print(
+            damaged
+            if problems == []
+            else f"{location.path or location}: the data has "
+            f"{len(problems)} kind(s) of problem listed above; restore a backup or correct them",
+            file=sys.stderr,
+        )
     return 0 if ok else 1

@@ -107,3 +107,25 @@ def run_cli(argv: Sequence[str], *, window_check: Callable[[Path, Path], str] | 
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        explained = _server_failure(args, exc)
+        if explained is None:
+            raise
+        print(f"{APP_NAME}: error: {explained}", file=sys.stderr)
+        return 1
+
+
+def _server_failure(args: argparse.Namespace, exc: Exception) -> str | None:
+    """One sentence for a server's refusal or a dropped link mid-command (None: not that)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    from matrix_desktop.storage.database import resolve_location
+    from matrix_desktop.storage.server import explain_server_error
+
+    location = resolve_location(getattr(args, "database", None))
+    if location.is_sqlite:
+        return None
+    explained = explain_server_error(location, exc)
+    return str(explained) if explained is not None else None

@@ -39,6 +39,7 @@ from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.storage import edits
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
+from matrix_desktop.storage.views import AssessmentView
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -102,6 +103,17 @@ class AssessmentService:
         """Return the assessment with its ratings and votes."""
         with self.db.reader() as s:
             return repo.get_record(s, assessment_id)
+
+    def open_view(self, assessment_id: str) -> AssessmentView:
+        """Return what the scoring screen shows of an assessment, read in one snapshot.
+
+        The record, its entity, system and round, and the previous round's record (see
+        previous()): one read of seven queries instead of a read for each.
+        """
+        from matrix_desktop.storage.views import read_assessment_view
+
+        with self.db.reader() as s:
+            return read_assessment_view(s, assessment_id)
 
     def framework_of(self, assessment: Assessment) -> Framework:
         return self.catalog.framework(assessment.framework_key, assessment.framework_version)

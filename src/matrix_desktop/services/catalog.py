@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import EntityKind, Framework
@@ -84,6 +88,36 @@ class CatalogService:
     def entities(self, system_id: str | None = None) -> list[Entity]:
         with self.db.reader() as s:
             return repo.list_entities(s, system_id)
+
+    def navigation(self) -> list[tuple[System, list[tuple[Entity, int]]]]:
+        """Return each system with its entities and their assessment counts (the navigator);
+        archived systems and entities are left out.
+
+        One read of three queries, whatever the number of systems. On a server they run
+        outside a transaction (no BEGIN and ROLLBACK round trips): a count a moment newer
+        than a name is harmless here, and the change feed refreshes the list anyway.
+        """
+        with self._list_reader() as s:
+            systems = repo.list_systems(s)
+            entities = repo.list_entities(s)
+            counts = repo.count_assessments_by_entity(s)
+        systems = [sys_ for sys_ in systems if not sys_.archived]  # archived: not listed
+        by_system: dict[str, list[tuple[Entity, int]]] = {sys_.id: [] for sys_ in systems}
+        for e in entities:
+            if not e.archived:
+                by_system.setdefault(e.system_id, []).append((e, counts.get(e.id, 0)))
+        return [(sys_, by_system[sys_.id]) for sys_ in systems]
+
+    @contextmanager
+    def _list_reader(self) -> Iterator[Session]:
+        """A session for a list that needs no snapshot: on a server, in autocommit."""
+        if self.db.location.is_sqlite:
+            with self.db.reader() as s:
+                yield s
+            return
+        engine = self.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with Session(engine, autoflush=False) as s:
+            yield s
 
     def entity(self, entity_id: str) -> Entity:
         with self.db.reader() as s:

@@ -101,10 +101,27 @@ class ChangeFeed:
             return False
         return True
 
+    @property
+    def reads_over_network(self) -> bool:
+        """True on a server: a read costs round trips, so callers run it off the GUI thread."""
+        return not self.db.location.is_sqlite
+
+    def changed_outside_again(self) -> None:
+        """Look again at the next poll (a read failed before it could take the changes)."""
+        self._woken.set()
+
     def poll(self) -> list[Change]:
         """Return Changes committed by other copies since the last poll (oldest first)."""
         if not self.changed_outside():
             return []
+        return self.read_changes()
+
+    def read_changes(self) -> list[Change]:
+        """Read the audit events after the last one seen and return them as Changes.
+
+        poll() calls this when changed_outside() says there is something to read; a caller
+        that asked changed_outside() itself (on the GUI thread) may call it on a worker.
+        """
         with self.db.reader() as s:
             events = edits.audit_since(s, self.last_id)
         if not events:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix_desktop.storage import server
-from matrix_desktop.storage.server import LoginRoles
+from matrix_desktop.storage import server_lifecycle as server
+from matrix_desktop.storage.server_lifecycle import LoginRoles
 
 
 def init(url: str) -> list[str]:

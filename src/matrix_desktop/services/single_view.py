@@ -32,6 +32,7 @@ from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
 from matrix_desktop.services.files import write_atomically
 from matrix_desktop.storage import plan_queries, views_repo
+from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
 
 Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
@@ -257,11 +258,11 @@ class SingleViewService:
         With up_to_round_id, only rounds up to and including that one count (the view as
         it stood then).
         """
-        # Catalog calls open their own sessions, so they come before ours (never nested).
-        system = self.catalog.system(system_id)
-        entities = [e.name for e in self.catalog.entities(system_id)]
-        limit = self.catalog.round(up_to_round_id).sequence if up_to_round_id else None
+        # One read for all of it (on a server each read costs round trips of its own).
         with self.db.reader() as s:
+            system = repo.get_system(s, system_id)
+            entities = [e.name for e in repo.list_entities(s, system_id)]
+            limit = repo.get_round(s, up_to_round_id).sequence if up_to_round_id else None
             heads = views_repo.list_heads(
                 s, system_id=system_id, kind=AssessmentKind.SELF_ASSESSMENT, status=Status.FINAL
             )

@@ -48,12 +48,9 @@ class DatabaseLocation:
 
 
 def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+    from matrix_desktop.storage.server import redact_url
+
+    return redact_url(url)
 
 
 def resolve_location(target: str | os.PathLike[str] | None) -> DatabaseLocation:
@@ -247,7 +244,8 @@ _WRITE_FAILURES: tuple[tuple[str, str, bool, str], ...] = (
 class WriteFailed(StorageError):
     """A change could not be saved; nothing of it was written (the transaction rolled back).
 
-    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged' or 'refused';
+    `reason` is 'disk_full', 'io_error', 'read_only', 'locked', 'damaged', 'refused' or
+    'offline' (a server that cannot be reached);
     `retryable` says whether the same change can be tried again later.
     """
 
@@ -264,6 +262,12 @@ def classify_write_error(location: object, exc: BaseException) -> WriteFailed | 
     for needle, reason, retryable, message in _WRITE_FAILURES:
         if needle in text_:
             return WriteFailed(f"{location}: not saved: {message} ({orig})", reason, retryable)
+    from matrix_desktop.storage.server import explain_server_error
+
+    explained = explain_server_error(location, exc)
+    if explained is not None and explained.retryable:
+        # The server cannot be reached (link refused or dropped): keep the edit, retry it.
+        return WriteFailed(f"not saved: {explained}", "offline", True)
     return None
 
 
@@ -424,7 +428,7 @@ def open_database(
     """Open (creating and migrating if needed) the database at a path or URL.
 
     A server (PostgreSQL URL) is never migrated or seeded here: an empty, older or newer
-    schema raises StorageError naming what an administrator runs (see storage.server).
+    schema raises StorageError naming what an administrator runs (storage.server_lifecycle).
 
     Raises StorageError with a message naming the database and the problem; nothing is
     written to a database this build cannot use.
@@ -450,13 +454,16 @@ def open_database(
         engine = create_engine(url)
         _install_sqlite_pragmas(engine, read_only)
     else:
-        engine = create_engine(location.url, pool_pre_ping=True)
-        revision = None
+        from matrix_desktop.storage.server import probe, server_engine
+
+        engine = server_engine(location.url)
+        probe(engine, location)  # a wrong password or a server down: one clear sentence
+        revision = None  # checked below by server_schema.check_schema (never migrated here)
     db = Database(location, engine, read_only)
     try:
         if not location.is_sqlite:
-            # A server is set up and upgraded by its administrator (storage.server), never
-            # by opening it: only check the schema and read what this login may do.
+            # A server is set up and upgraded by its administrator (storage.server_lifecycle),
+            # never by opening it: only check the schema and read what this login may do.
             from matrix_desktop.storage import server_schema as server
 
             with engine.connect() as conn:
@@ -481,10 +488,16 @@ def open_database(
         db.close()
         if isinstance(exc, StorageError):
             raise
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError, OperationalError
 
+        from matrix_desktop.storage.server import explain_server_error, redact_url
+
+        if isinstance(exc, DBAPIError) and not location.is_sqlite:
+            explained = explain_server_error(location, exc)
+            if explained is not None:
+                raise explained from None
         if isinstance(exc, OperationalError):
-            raise StorageError(f"{location}: {exc.orig}") from exc
+            raise StorageError(f"{location}: {redact_url(str(exc.orig))}") from exc
         refused = refusal(db, exc)
         if refused is not None:
             raise refused from exc

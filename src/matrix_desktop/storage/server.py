@@ -1,9 +1,10 @@
-"""A shared PostgreSQL database run by an administrator: schema checks, init, upgrade, roles.
+"""Being a well-behaved client of a PostgreSQL server: timeouts, keepalives, clear messages.
 
-The desktop app and ordinary commands only check the schema (check_schema) and read what
-the login may do (read_access); they never migrate a server. `server init` and
-`server upgrade` (an administrator, as the schema's owner) migrate, seed the bundled
-frameworks and (re)apply the group roles, GRANTs and row-level-security policies below.
+Every connection gets a connect timeout, a statement timeout and TCP keepalives, so a
+server that is down, a dropped link or a stuck query ends in a message within seconds
+rather than a frozen window. Driver errors become one sentence naming what is wrong and
+what to do; no message ever carries a password (redact_url is the one redaction used
+wherever a URL or a driver message is shown or logged).
 """
 
 from __future__ import annotations
@@ -11,547 +12,262 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
 
-from matrix_desktop.core.access import ROLES
-from matrix_desktop.core.errors import NotFound, PermissionRefused, StorageError, ValidationFailed
-from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
-from matrix_desktop.storage.server_schema import (
-    GROUP_ROLES,
-    ROLE_OF_GROUP,
-    check_schema,
-    first_line,
-    permission_denied,
-)
+from matrix_desktop.core.errors import StorageError
 
 log = logging.getLogger(__name__)
 
-# Roles named per entity, and the entity_access.role value each writes.
-ENTITY_ROLES = {"facilitator": "facilitator", "peer reviewer": "peer_reviewer"}
-_ROLE_SPELLINGS = {
-    "admin": "administrator",
-    "office": "programme office",
-    "programme-office": "programme office",
-    "programme_office": "programme office",
-    "program office": "programme office",
-    "reviewer": "peer reviewer",
-    "peer-reviewer": "peer reviewer",
-    "peer_reviewer": "peer reviewer",
-}
-_LOCK_KEY = 727_100_13  # pg_advisory_lock key: one init/upgrade at a time per database
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_S = 30
+# Overrides, in seconds (e.g. a slow link abroad); the URL's own query keys win over both.
+CONNECT_TIMEOUT_ENV = "MATRIX_DESKTOP_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_ENV = "MATRIX_DESKTOP_STATEMENT_TIMEOUT"
+# A silent drop (cable out, Wi-Fi gone, VPN down) is noticed after about 5 + 3 x 2 s.
+KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 
-# Tables an assessment owns: row-level security decides row by row who may see and change.
-_ASSESSMENT_CHILDREN = ("rating", "vote", "sync_hash", "sync_base")
-# The trash (0005) is kept with them: on a server only the administrator and the programme
-# office move assessments to it and back.
-_CATALOG_TABLES = ("framework", "system", "entity", "round", "app_meta", "assessment_trash")
+_USERINFO = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*):[^/\s]*@")
+_PASSWORD_KEY = re.compile(r"(?P<key>\bpassword\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^&\s;]*)", re.I)
 
 
-def _is_server(url: str) -> bool:
-    return url.startswith("postgresql")
+def redact_url(text: str) -> str:
+    """Return text with every password in it replaced by ***.
+
+    Covers URLs (`scheme://user:secret@host`), URL queries (`?password=secret`) and
+    libpq keyword strings (`password=secret` or `password='se cret'`), anywhere in the text.
+    """
+    text = _USERINFO.sub(lambda m: f"{m['head']}:***@", text)
+    return _PASSWORD_KEY.sub(lambda m: f"{m['key']}***", text)
 
 
-# -- administration ---------------------------------------------------------------------------
+class RedactingFilter(logging.Filter):
+    """A logging filter that removes passwords from every record's message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact_url(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
 
 
-@dataclass(frozen=True)
-class LoginRoles:
-    """One login's roles on the server, for `server roles`."""
+def install_log_redaction(logger: logging.Logger | None = None) -> None:
+    """Make every handler of the logger (default: the root) drop passwords from messages."""
+    target = logger or logging.getLogger()
+    for handler in target.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
-    login: str
-    roles: tuple[str, ...]
-    entities: tuple[tuple[str, str], ...]  # (role, entity name)
 
-
-@contextmanager
-def _admin_engine(url: str) -> Iterator[tuple[Engine, str]]:
-    from matrix_desktop.storage.database import resolve_location
-
-    location = resolve_location(url)
-    if location.is_sqlite or not _is_server(location.url):
-        raise ValidationFailed(
-            f"{location}: `server` commands are for a PostgreSQL URL "
-            "(postgresql+psycopg://user@host/database); a SQLite file sets itself up when opened."
-        )
-    engine = create_engine(location.url)
-    where = str(location)
+def _seconds(env: str, default: int) -> int:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
     try:
-        yield engine, where
-    except StorageError:
-        raise
-    except Exception as exc:
-        from sqlalchemy.exc import DBAPIError
-
-        if not isinstance(exc, DBAPIError):
-            raise
-        if permission_denied(exc):
-            raise PermissionRefused(
-                f"{where}: the server refused: {first_line(exc)}; run this as the schema's "
-                "owner (or a role with CREATEROLE for grant and revoke). Nothing was changed."
-            ) from None
-        raise StorageError(f"{where}: {first_line(exc)}. Nothing was changed.") from None
-    finally:
-        engine.dispose()
+        value = int(float(raw))
+    except ValueError:
+        raise StorageError(f"{env}={raw!r}: give a number of seconds, such as {default}") from None
+    if value < 0:
+        raise StorageError(f"{env}={raw!r}: give a number of seconds of 0 or more")
+    return value
 
 
-@contextmanager
-def _schema_lock(engine: Engine) -> Iterator[None]:
-    """Hold the per-database advisory lock, so two inits or upgrades run one after the other."""
-    with engine.connect() as lock:
-        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
-        lock.commit()
+def connect_args(url: str) -> dict[str, object]:
+    """Return the driver settings for a server connection: timeouts and keepalives.
+
+    Keys already in the URL's query (connect_timeout=..., options=...) are left as given.
+    A statement timeout of 0 means none (as in PostgreSQL).
+    """
+    given = set(make_url(url).query)
+    args: dict[str, object] = {}
+    if "connect_timeout" not in given:
+        args["connect_timeout"] = _seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT_S)
+    if "options" not in given:
+        statement_ms = _seconds(STATEMENT_TIMEOUT_ENV, STATEMENT_TIMEOUT_S) * 1000
+        args["options"] = f"-c statement_timeout={statement_ms}"
+    for key, value in KEEPALIVE.items():
+        if key not in given:
+            args[key] = value
+    return args
+
+
+# A pooled connection idle longer than this is checked (one round trip) before it is used;
+# one in steady use is not: a ping before every read would add a round trip to each. A link
+# that dropped meanwhile fails the first statement instead, which the edit path keeps and
+# retries (the pool then connects afresh).
+PING_AFTER_IDLE_S = 10.0
+
+
+def server_engine(url: str, **kwargs: object) -> Engine:
+    """Return an engine for a server URL with timeouts and keepalives on every connection."""
+    import time
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    engine = create_engine(url, connect_args=connect_args(url), **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi: object, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi: object, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi: Any, record: Any, _proxy: object) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) <= PING_AFTER_IDLE_S:
+            return
         try:
-            yield
-        finally:
-            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
-            lock.commit()
+            # In autocommit: one round trip (no BEGIN before it, no ROLLBACK after).
+            dbapi.autocommit = True
+            try:
+                dbapi.execute("SELECT 1")
+            finally:
+                dbapi.autocommit = False
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
-def _revision(conn: Connection) -> tuple[str | None, int]:
-    has_version, tables = conn.execute(
-        text(
-            "SELECT to_regclass('alembic_version') IS NOT NULL, "
-            "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())"
-        )
-    ).one()
-    if not has_version:
-        return None, int(tables)
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar(), int(tables)
+def with_password(url: str, password: str) -> str:
+    """Return the URL with this password (replacing one in the URL or its query)."""
+    parsed = make_url(url).difference_update_query(["password"]).set(password=password)
+    return parsed.render_as_string(hide_password=False)
 
 
-def _migrate(conn: Connection) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from matrix_desktop.paths import migrations_dir
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.attributes["connection"] = conn
-    command.upgrade(cfg, "head")
+def url_user(url: str) -> str:
+    """Return the login name in a server URL ('' when the URL names none)."""
+    try:
+        return make_url(url).username or ""
+    except Exception:  # noqa: BLE001 - a malformed URL: the driver's message says why
+        return ""
 
 
-def _seed(engine: Engine, url: str) -> list[str]:
-    from matrix_desktop.storage.database import Database, resolve_location
-    from matrix_desktop.storage.frameworks_repo import seed_bundled_frameworks
+class ServerError(StorageError):
+    """The server could not be used; `kind` says why, `retryable` whether waiting can help.
 
-    return seed_bundled_frameworks(Database(resolve_location(url), engine, read_only=False))
-
-
-def init_server(url: str) -> list[str]:
-    """Create the schema, group roles and policies in an empty database; returns what it did.
-
-    On a database already at this version it only reapplies the roles and policies.
+    kind: 'password' (wrong or missing password: ask for one), 'unreachable', 'timeout',
+    'rights' (the login lacks a right), 'no_database'.
     """
-    done: list[str] = []
-    with _admin_engine(url) as (engine, where), _schema_lock(engine):
-        with engine.begin() as conn:
-            revision, tables = _revision(conn)
-            if revision is None and tables:
-                raise StorageError(
-                    f"{where}: this database holds other tables; `server init` needs an empty "
-                    "database. Nothing was changed."
-                )
-            if revision is not None and revision not in KNOWN_REVISIONS:
-                raise StorageError(
-                    f"{where}: this database was set up by a newer version of matrix-desktop "
-                    f"(schema {revision}); install that version. Nothing was changed."
-                )
-            if revision is not None and revision != HEAD_REVISION:
-                raise StorageError(
-                    f"{where}: this database already has an older schema ({revision}); run "
-                    "`matrix-desktop server upgrade URL` instead. Nothing was changed."
-                )
-            if revision is None:
-                _migrate(conn)
-                done.append(f"created the matrix-desktop schema {HEAD_REVISION}")
-            else:
-                done.append(f"the schema was already at {HEAD_REVISION}")
-            apply_security(conn)
-            done.append("group roles, privileges and row-level security in place")
-        added = _seed(engine, url)
-        if added:
-            done.append("added the bundled frameworks: " + ", ".join(added))
-    return done
+
+    def __init__(self, message: str, kind: str, retryable: bool):
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
 
 
-def _owner_check(conn: Connection, where: str) -> None:
-    login, owner, is_owner = conn.execute(
-        text(
-            "SELECT session_user, tableowner, "
-            "tableowner = session_user OR (SELECT rolsuper FROM pg_roles "
-            "WHERE rolname = session_user) FROM pg_tables "
-            "WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
+_UNREACHABLE = (
+    "connection refused",
+    "could not translate host name",
+    "name or service not known",
+    "no route to host",
+    "network is unreachable",
+    "server closed the connection unexpectedly",
+    "connection timed out",
+    "timeout expired",
+    "connection reset",
+    "broken pipe",
+    "ssl syscall error",
+    "consuming input failed",
+    "the connection is closed",
+    "connection is lost",
+    "terminating connection",
+    "could not receive data",
+    "could not send data",
+    "the database system is shutting down",
+    "the database system is starting up",
+)
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    return getattr(exc, "orig", None) or exc
+
+
+def explain_server_error(where: object, exc: BaseException) -> ServerError | None:
+    """Return a ServerError with one clear sentence for a driver error, or None if unknown."""
+    orig = _driver_error(exc)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    detail = " ".join(str(orig).split())
+    low = detail.lower()
+    place = redact_url(str(where))
+    if sqlstate == "28P01" or "password authentication failed" in low:
+        return ServerError(
+            f"{place}: the server refused the password; enter the right password "
+            "(or correct it in your .pgpass file) and try again.",
+            "password",
+            False,
         )
-    ).one()
-    if not is_owner:
-        raise PermissionRefused(
-            f"{where}: only the schema's owner ({owner}) can upgrade it, and you are connected "
-            f"as {login}; connect as {owner}. Nothing was changed."
+    if "no password supplied" in low or "password is required" in low:
+        return ServerError(
+            f"{place}: the server asks for a password and none was given; enter it when "
+            "asked, or put it in your .pgpass file.",
+            "password",
+            False,
         )
+    if sqlstate == "28000" or ("role" in low and "does not exist" in low):
+        return ServerError(
+            f"{place}: the server does not accept this login ({_tail(detail)}); "
+            "ask the database administrator for an account.",
+            "password",
+            False,
+        )
+    if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
+        return ServerError(
+            f"{place}: the server has no such database; check the name in the URL or ask "
+            "the database administrator to create it.",
+            "no_database",
+            False,
+        )
+    if sqlstate == "42501" or "permission denied" in low or "must be owner" in low:
+        return ServerError(
+            f"{place}: your database login lacks the rights this needs ({_tail(detail)}); "
+            "ask the database administrator to grant them.",
+            "rights",
+            False,
+        )
+    if sqlstate == "57014" or "statement timeout" in low:
+        return ServerError(
+            f"{place}: the server did not answer within the statement timeout; "
+            "try again, or ask the database administrator whether the server is overloaded.",
+            "timeout",
+            True,
+        )
+    if sqlstate.startswith("08") or any(n in low for n in _UNREACHABLE):
+        return ServerError(
+            f"{place}: cannot reach the database server ({_tail(detail)}); check the network "
+            "and that the server is running, then try again.",
+            "unreachable",
+            True,
+        )
+    return None
 
 
-def libpq_args(url: str) -> tuple[list[str], dict[str, str]]:
-    """Return pg_dump's connection arguments and environment for a URL (password in env only)."""
-    u = make_url(url)
-    args = []
-    if u.host:
-        args += ["-h", str(u.host)]
-    if u.port:
-        args += ["-p", str(u.port)]
-    if u.username:
-        args += ["-U", str(u.username)]
-    conninfo = f"dbname={u.database}"
-    for key, value in sorted(u.query.items()):
-        if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_./:-]+", value):
-            conninfo += f" {key}={value}"
-    args += ["-d", conninfo]
-    env = dict(os.environ)
-    if u.password:
-        env["PGPASSWORD"] = str(u.password)
-    return args, env
+def _tail(detail: str) -> str:
+    """The driver's own words, without its 'connection to server at ... failed:' preamble."""
+    text = re.sub(r"^connection failed:\s*", "", detail)
+    text = re.sub(r'connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed:\s*', "", text)
+    text = text.replace("FATAL:", "").strip()
+    for cut in (" Is the server running", " LINE "):
+        text = text.split(cut)[0]
+    return redact_url(text.strip().rstrip("."))
 
 
-def dump_server(url: str, folder: Path, reason: str) -> Path | None:
-    """Write a pg_dump custom-format backup into folder; None when pg_dump is not installed.
+def probe(engine: Engine, where: object) -> None:
+    """Connect once; raise ServerError (one sentence) when the server cannot be used."""
+    from sqlalchemy.exc import DBAPIError
 
-    Raises StorageError when pg_dump runs and fails (nothing else is done then).
-    """
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{make_url(url).database}-{reason}-{stamp}.dump"
-    args, env = libpq_args(url)
-    result = subprocess.run(
-        [pg_dump, "-Fc", "-f", str(target), *args], env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        target.unlink(missing_ok=True)
-        detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise StorageError(f"pg_dump failed, so nothing was upgraded: {detail}")
-    return target
-
-
-def upgrade_server(url: str, backup_folder: Path) -> list[str]:
-    """Migrate a server database to this version (owner only), after a pg_dump backup.
-
-    Returns what it did, including where the backup is or why there is none.
-    """
-    done: list[str] = []
-    with _admin_engine(url) as (engine, where), _schema_lock(engine):
-        with engine.connect() as conn:
-            has_schema = conn.execute(
-                text("SELECT to_regclass('alembic_version') IS NOT NULL")
-            ).scalar()
-            if has_schema:
-                _owner_check(conn, where)
-            revision, _tables = _revision(conn)
-            if revision is None:
-                raise StorageError(
-                    f"{where}: this database has no matrix-desktop schema; set it up with "
-                    "`matrix-desktop server init URL`. Nothing was changed."
-                )
-            if revision not in KNOWN_REVISIONS:
-                raise StorageError(
-                    f"{where}: this database was set up by a newer version of matrix-desktop "
-                    f"(schema {revision}); install that version. Nothing was changed."
-                )
-            conn.rollback()
-        if revision != HEAD_REVISION:
-            dump = dump_server(url, backup_folder, f"before-{HEAD_REVISION}")
-            if dump is None:
-                done.append(
-                    "no backup was made first: pg_dump is not installed (install PostgreSQL's "
-                    "client programs, or back the database up yourself before upgrading)"
-                )
-            else:
-                done.append(f"backed up to {dump}")
-        with engine.begin() as conn:
-            if revision != HEAD_REVISION:
-                _migrate(conn)
-                done.append(f"upgraded the schema from {revision} to {HEAD_REVISION}")
-            else:
-                done.append(f"the schema was already at {HEAD_REVISION}")
-            apply_security(conn)
-            done.append("group roles, privileges and row-level security in place")
-        added = _seed(engine, url)
-        if added:
-            done.append("added the bundled frameworks: " + ", ".join(added))
-    return done
-
-
-def role_name(text_: str) -> str:
-    """Return the canonical role for what a user typed (e.g. 'office'); ValidationFailed if none."""
-    low = " ".join(text_.strip().lower().split())
-    low = _ROLE_SPELLINGS.get(low, low)
-    if low not in GROUP_ROLES:
-        raise ValidationFailed(f"{text_!r} is not a role; choose one of: {', '.join(ROLES)}.")
-    return low
-
-
-def _quote(engine: Engine, login: str) -> str:
-    if not login or len(login) > 63 or "\x00" in login:
-        raise ValidationFailed(f"{login!r} is not a valid login name.")
-    return str(engine.dialect.identifier_preparer.quote_identifier(login))
-
-
-def _entity_ids(conn: Connection, names: list[str]) -> list[tuple[str, str]]:
-    found = []
-    for name in names:
-        rows = conn.execute(
-            text("SELECT id, name FROM entity WHERE lower(name) = lower(:n)"), {"n": name.strip()}
-        ).all()
-        if not rows:
-            raise NotFound(f"no entity named {name!r}; nothing was granted.")
-        found.append((str(rows[0][0]), str(rows[0][1])))
-    return found
-
-
-def grant(url: str, login: str, role_text: str, entities: list[str]) -> list[str]:
-    """Give a login a role (creating the login, without a password, if missing)."""
-    role = role_name(role_text)
-    if role in ENTITY_ROLES and not entities:
-        raise ValidationFailed(f"A {role} needs at least one --entity NAME.")
-    if role not in ENTITY_ROLES and entities:
-        raise ValidationFailed(f"A {role} is not tied to entities; leave out --entity.")
-    done = []
-    with _admin_engine(url) as (engine, where), engine.begin() as conn:
-        check_schema(conn, where)
-        named = _entity_ids(conn, entities)
-        quoted = _quote(engine, login)
-        exists = conn.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}
-        ).scalar()
-        if not exists:
-            conn.execute(text(f"CREATE ROLE {quoted} LOGIN"))
-            done.append(
-                f"created the login {login} with no password: set one in psql with "
-                f"\\password {login}"
-            )
-        conn.execute(text(f"GRANT {GROUP_ROLES[role]} TO {quoted}"))
-        for entity_id, _name in named:
-            conn.execute(
-                text(
-                    "INSERT INTO entity_access (login, role, entity_id) VALUES (:l, :r, :e) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                {"l": login, "r": ENTITY_ROLES[role], "e": entity_id},
-            )
-        what = f" of {', '.join(n for _i, n in named)}" if named else ""
-        done.append(f"{login} is now {role}{what}")
-    return done
-
-
-def revoke(url: str, login: str, role_text: str | None, entities: list[str]) -> list[str]:
-    """Take a role (or every role) from a login; with entities, only those entities."""
-    role = role_name(role_text) if role_text else None
-    with _admin_engine(url) as (engine, where), engine.begin() as conn:
-        check_schema(conn, where)
-        quoted = _quote(engine, login)
-        if not conn.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}
-        ).scalar():
-            raise NotFound(f"{where}: there is no login {login!r}; nothing was revoked.")
-        roles = [role] if role else list(GROUP_ROLES)
-        named = _entity_ids(conn, entities)
-        done = []
-        for r in roles:
-            access_role = ENTITY_ROLES.get(r)
-            if access_role and named:
-                conn.execute(
-                    text(
-                        "DELETE FROM entity_access WHERE login = :l AND role = :r "
-                        "AND entity_id = ANY(:ids)"
-                    ),
-                    {"l": login, "r": access_role, "ids": [i for i, _n in named]},
-                )
-                left = conn.execute(
-                    text("SELECT count(*) FROM entity_access WHERE login = :l AND role = :r"),
-                    {"l": login, "r": access_role},
-                ).scalar()
-                done.append(f"{login} is no longer {r} of {', '.join(n for _i, n in named)}")
-                if left:
-                    continue
-            elif access_role:
-                conn.execute(
-                    text("DELETE FROM entity_access WHERE login = :l AND role = :r"),
-                    {"l": login, "r": access_role},
-                )
-            conn.execute(text(f"REVOKE {GROUP_ROLES[r]} FROM {quoted}"))
-            if not (access_role and named):
-                done.append(f"{login} is no longer {r}" if role else "")
-        if role is None:
-            done = [f"{login} has no role on this database now"]
-    return [d for d in done if d]
-
-
-def list_roles(url: str) -> list[LoginRoles]:
-    """Return every login holding a matrix-desktop role, by name."""
-    with _admin_engine(url) as (engine, where), engine.connect() as conn:
-        check_schema(conn, where)
-        members = conn.execute(
-            text(
-                "SELECT u.rolname, g.rolname FROM pg_auth_members m "
-                "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
-                "WHERE g.rolname = ANY(:groups) ORDER BY u.rolname"
-            ),
-            {"groups": list(ROLE_OF_GROUP)},
-        ).all()
-        named = conn.execute(
-            text(
-                "SELECT a.login, a.role, e.name FROM entity_access a "
-                "JOIN entity e ON e.id = a.entity_id ORDER BY a.login, a.role, e.name"
-            )
-        ).all()
-    order = list(GROUP_ROLES)
-    logins: dict[str, set[str]] = {}
-    for user, group in members:
-        logins.setdefault(str(user), set()).add(ROLE_OF_GROUP[str(group)])
-    back = {v: k for k, v in ENTITY_ROLES.items()}
-    result = []
-    for login in sorted(logins):
-        roles = tuple(r for r in order if r in logins[login])
-        ents = tuple((back[str(r)], str(n)) for lg, r, n in named if lg == login)
-        result.append(LoginRoles(login, roles, ents))
-    return result
-
-
-# -- privileges and policies -------------------------------------------------------------------
-
-
-def _columns(conn: Connection, table: str, keys: set[str]) -> str:
-    from matrix_desktop.storage.tables import SQLModel
-
-    cols = [c.name for c in SQLModel.metadata.tables[table].columns if c.name not in keys]
-    prep = conn.dialect.identifier_preparer
-    return ", ".join(prep.quote(c) for c in cols)
-
-
-def _security_statements(conn: Connection) -> list[str]:
-    schema = conn.execute(text("SELECT quote_ident(current_schema())")).scalar()
-    admin, office, facil, review, viewer = GROUP_ROLES.values()
-    everyone = ", ".join(GROUP_ROLES.values())
-    writers_all = f"{admin}, {office}"
-    placed = f"{facil}, {review}"
-    out = [
-        f"""DO $$ BEGIN
-            {
-            "".join(
-                f"IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{g}') THEN "
-                f"CREATE ROLE {g} NOLOGIN; END IF; "
-                for g in GROUP_ROLES.values()
-            )
-        }
-        EXCEPTION WHEN duplicate_object THEN NULL; END $$""",
-        f"GRANT USAGE ON SCHEMA {schema} TO {everyone}",
-        f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC",
-        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {everyone}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {everyone}",
-        # The audit trail: everyone with a role appends, nobody changes (the triggers of
-        # 0004 refuse UPDATE, DELETE and TRUNCATE even for the owner).
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM {everyone}",
-        f"GRANT INSERT ON audit_event TO {admin}, {office}, {facil}, {review}",
-        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_CATALOG_TABLES)} TO {writers_all}",
-        f"GRANT INSERT ON round TO {placed}",
-        f"GRANT INSERT, UPDATE, DELETE ON entity_access TO {admin}",
-        # Functions the policies call: SECURITY DEFINER so they read entity_access and the
-        # assessment row whatever the caller may see (and no policy recursion).
-        f"""CREATE OR REPLACE FUNCTION matrix_reads_all() RETURNS boolean
-            LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
-            SELECT pg_has_role(session_user, '{admin}', 'MEMBER')
-                OR pg_has_role(session_user, '{office}', 'MEMBER')
-                OR pg_has_role(session_user, '{facil}', 'MEMBER')
-                OR pg_has_role(session_user, '{viewer}', 'MEMBER') $$""",
-        f"""CREATE OR REPLACE FUNCTION matrix_may_write(p_entity text, p_kind text,
-                p_created_by text) RETURNS boolean
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-            SELECT pg_has_role(session_user, '{admin}', 'MEMBER')
-                OR pg_has_role(session_user, '{office}', 'MEMBER')
-                OR (p_kind = 'self_assessment'
-                    AND pg_has_role(session_user, '{facil}', 'MEMBER')
-                    AND EXISTS (SELECT 1 FROM entity_access WHERE login = session_user
-                                AND role = 'facilitator' AND entity_id = p_entity))
-                OR (p_kind = 'peer_review'
-                    AND pg_has_role(session_user, '{review}', 'MEMBER')
-                    AND p_created_by = session_user
-                    AND EXISTS (SELECT 1 FROM entity_access WHERE login = session_user
-                                AND role = 'peer_reviewer' AND entity_id = p_entity)) $$""",
-        f"""CREATE OR REPLACE FUNCTION matrix_may_read(p_entity text, p_kind text,
-                p_created_by text) RETURNS boolean
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-            SELECT matrix_reads_all() OR matrix_may_write(p_entity, p_kind, p_created_by)
-                OR (p_kind = 'self_assessment'
-                    AND pg_has_role(session_user, '{review}', 'MEMBER')
-                    AND EXISTS (SELECT 1 FROM entity_access WHERE login = session_user
-                                AND role = 'peer_reviewer' AND entity_id = p_entity)) $$""",
-        f"""CREATE OR REPLACE FUNCTION matrix_may_write_in(p_assessment text) RETURNS boolean
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-            SELECT coalesce((SELECT matrix_may_write(entity_id, kind, created_by)
-                             FROM assessment WHERE id = p_assessment), false) $$""",
-        f"""CREATE OR REPLACE FUNCTION matrix_may_read_in(p_assessment text) RETURNS boolean
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-            SELECT coalesce((SELECT matrix_may_read(entity_id, kind, created_by)
-                             FROM assessment WHERE id = p_assessment), false) $$""",
-    ]
-    # Assessments: the key, entity, kind and creator are fixed once made (column grants), so
-    # the WITH CHECK on the new row is a check on the row as it was; an UPDATE the role may
-    # not make fails loudly instead of matching no rows.
-    fixed = {"id", "entity_id", "kind", "created_by"}
-    out += [
-        f"GRANT INSERT, UPDATE, DELETE ON assessment TO {writers_all}",
-        f"GRANT INSERT, DELETE ON assessment TO {placed}",
-        f"GRANT UPDATE ({_columns(conn, 'assessment', fixed)}) ON assessment TO {placed}",
-        "ALTER TABLE assessment ENABLE ROW LEVEL SECURITY",
-        *_policies(
-            "assessment",
-            read="matrix_may_read(entity_id, kind, created_by)",
-            write="matrix_may_write(entity_id, kind, created_by)",
-        ),
-    ]
-    keys = {
-        "rating": {"assessment_id", "domain_key"},
-        "vote": {"assessment_id", "participant_id", "domain_key"},
-        "sync_hash": {"assessment_id", "content_hash"},
-        "sync_base": {"assessment_id", "content_hash"},
-    }
-    for table in _ASSESSMENT_CHILDREN:
-        out += [
-            f"GRANT INSERT, UPDATE, DELETE ON {table} TO {writers_all}",
-            f"GRANT INSERT, DELETE ON {table} TO {placed}",
-            f"GRANT UPDATE ({_columns(conn, table, keys[table])}) ON {table} TO {placed}",
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            *_policies(
-                table,
-                read="matrix_reads_all() OR matrix_may_read_in(assessment_id)",
-                write="matrix_may_write_in(assessment_id)",
-            ),
-        ]
-    return out
-
-
-def _policies(table: str, *, read: str, write: str) -> list[str]:
-    names = ("read", "insert", "update", "delete")
-    out = [f"DROP POLICY IF EXISTS matrix_{n} ON {table}" for n in names]
-    return out + [
-        f"CREATE POLICY matrix_read ON {table} FOR SELECT USING ({read})",
-        f"CREATE POLICY matrix_insert ON {table} FOR INSERT WITH CHECK ({write})",
-        f"CREATE POLICY matrix_update ON {table} FOR UPDATE USING (true) WITH CHECK ({write})",
-        f"CREATE POLICY matrix_delete ON {table} FOR DELETE USING ({write})",
-    ]
-
-
-def apply_security(conn: Connection) -> None:
-    """Create the group roles and (re)apply every GRANT and policy; safe to run again."""
-    for statement in _security_statements(conn):
-        conn.execute(text(statement))
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        explained = explain_server_error(where, exc)
+        if explained is None:
+            raise StorageError(f"{where}: {redact_url(str(_driver_error(exc)))}") from None
+        raise explained from None

@@ -171,7 +171,7 @@ class AuditRow(SQLModel, table=True):
 class EntityAccessRow(SQLModel, table=True):
     """A login's named entities on a server: 'facilitator' or 'peer_reviewer' of an entity.
 
-    The row-level-security policies of storage.server read it; `server grant` writes it.
+    The row-level-security policies of storage.server_lifecycle read it; `server grant` writes it.
     """
 
     __tablename__ = "entity_access"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -12,13 +13,18 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from matrix_desktop.ui.interaction import interaction
+from matrix_desktop.ui.server_writes import BackgroundWriter
 
 if TYPE_CHECKING:  # imported lazily: the window paints before SQLAlchemy loads
+    from collections.abc import Callable
+
     from matrix_desktop.core.access import Access
     from matrix_desktop.core.commands import Change, Command
     from matrix_desktop.core.model import Assessment
     from matrix_desktop.services.context import Services
+    from matrix_desktop.services.feed import ChangeFeed
     from matrix_desktop.services.safety import OpenResult
+    from matrix_desktop.services.unsaved import LastSeen
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +64,10 @@ class AppContext(QObject):
     reloaded = Signal()  # the whole database changed (opened, imported, restored)
     pending_changed = Signal(int)  # edits kept in memory, waiting to be saved
     conflicted = Signal(object)  # core.errors.EditConflict, before the user chooses
+    _feed_read = Signal(object)  # (feed, changes) read on a worker (on a server)
 
-    RETRY_MS = 5000
+    RETRY_MS = 2000  # the first retry of a kept edit; each failure doubles the wait ...
+    RETRY_MAX_MS = 30000  # ... up to this
     FEED_MS = 250  # another copy's change shows within about this long
 
     def __init__(self, settings: QSettings | None = None):
@@ -71,6 +79,12 @@ class AppContext(QObject):
         self.parent_widget = None
         # Edits that could not be saved (full disk, I/O error): kept, retried, never dropped.
         self.pending: list[Command] = []
+        # Per assessment: where what was last read of it comes from (the scoring screen),
+        # and a copy taken when its first edit was kept (for an exchange file on quit).
+        self.seen_sources: dict[str, Callable[[], LastSeen]] = {}
+        self.kept_seen: dict[str, LastSeen] = {}
+        # On a server, edits are saved on a worker, in order (the window never waits).
+        self.writer = BackgroundWriter(self)
         self._retry = QTimer(self)
         self._retry.setInterval(self.RETRY_MS)
         self._retry.timeout.connect(self.retry_pending)
@@ -79,6 +93,8 @@ class AppContext(QObject):
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(self.FEED_MS)
         self._feed_timer.timeout.connect(self.poll_feed)
+        self._feed_reading = False  # a worker is reading the feed (on a server)
+        self._feed_read.connect(self._on_feed_read)
 
     def set_services(self, services: Services | None) -> None:
         """Use these services (tests, or a database opened without the safety layer)."""
@@ -136,11 +152,40 @@ class AppContext(QObject):
         if self.services.db.closed:  # closed behind this context's back: stop following it
             self._stop_feed()
             return
+        if self.feed.reads_over_network:
+            # On a server the read takes round trips: a worker reads, the GUI thread applies.
+            if self._feed_reading or not self.feed.changed_outside():
+                return
+            self._feed_reading = True
+            threading.Thread(
+                target=self._read_feed, args=(self.feed,), name="change-feed-read", daemon=True
+            ).start()
+            return
         try:
             changes = self.feed.poll()
         except Exception as exc:  # noqa: BLE001 - a passing failure; try on the next tick
             log.info("change feed poll failed: %s", exc)
             return
+        self._apply_feed(changes)
+
+    def _read_feed(self, feed: ChangeFeed) -> None:
+        """On a worker thread: read what others changed; hand it to the GUI thread."""
+        try:
+            changes = feed.read_changes()
+        except Exception as exc:  # noqa: BLE001 - a passing failure (link down): next time
+            log.info("change feed read failed: %s", exc)
+            feed.changed_outside_again()
+            changes = []
+        self._feed_read.emit((feed, changes))  # queued: delivered on the GUI thread
+
+    def _on_feed_read(self, result: tuple[ChangeFeed, list[Change]]) -> None:
+        feed, changes = result
+        self._feed_reading = False
+        if feed is self.feed and self.services is not None:
+            self._apply_feed(changes)
+
+    def _apply_feed(self, changes: list[Change]) -> None:
+        assert self.services is not None
         for change in changes:
             self.services.assessments.announce(change)  # views subscribed to the service
             self.changed.emit(change)
@@ -155,14 +200,22 @@ class AppContext(QObject):
 
     def close_database(self) -> None:
         """Close cleanly (records a clean shutdown and releases the lock)."""
-        self.retry_pending()
+        self.retry_pending(wait=True)
         self._close_current(keep=None)
         self.services = None
 
-    def retry_pending(self) -> None:
-        """Try again to save edits kept in memory after a failed write."""
+    def retry_pending(self, wait: bool = False) -> None:
+        """Try again to save edits kept in memory after a failed write.
+
+        On a server the worker saves them (the window goes on); wait=True saves them
+        here and now (closing, quitting).
+        """
         from matrix_desktop.core.errors import EditConflict, MatrixError
 
+        if self.writer.active and not wait:
+            self.writer.kick()
+            return
+        self.writer.wait()
         while self.pending and self.services is not None:
             command = self.pending[0]
             try:
@@ -178,6 +231,9 @@ class AppContext(QObject):
                     self.pending.pop(0)
                     interaction.error(self.parent_widget, "Not saved", str(exc))
                     continue
+                # Still failing (the server still out of reach): wait longer before the next try.
+                self._retry.setInterval(min(self._retry.interval() * 2, self.RETRY_MAX_MS))
+                self.save_failed.emit(str(exc))
                 break
             self.pending.pop(0)
             self.undo_stack.push(CommandAdapter(self, command, already_done=True))
@@ -185,7 +241,47 @@ class AppContext(QObject):
             self.changed.emit(change)
         if not self.pending:
             self._retry.stop()
+            self._retry.setInterval(self.RETRY_MS)
+            self.kept_seen.clear()
         self.pending_changed.emit(len(self.pending))
+
+    def push_done(self, command: Command) -> None:
+        """Put an edit already saved (by the server writer) on the undo stack."""
+        self.undo_stack.push(CommandAdapter(self, command, already_done=True))
+
+    def _keep(self, command: Command) -> None:
+        """Add an edit to those kept; note what its assessment was as last read."""
+        self.pending.append(command)
+        self._note_kept(command)
+
+    def _note_kept(self, command: Command) -> None:
+        """Note what a kept edit's assessment was as last read (for a file on quit)."""
+        aid = command.assessment_id
+        source = self.seen_sources.get(aid)
+        if aid not in self.kept_seen and source is not None:
+            self.kept_seen[aid] = source()
+
+    def _retry_later(self, first: bool) -> None:
+        """Retry the kept edits after a while, waiting longer after each failure."""
+        interval = self.RETRY_MS if first else min(self._retry.interval() * 2, self.RETRY_MAX_MS)
+        self._retry.setInterval(interval)
+        self._retry.start()
+
+    def _all_saved(self) -> None:
+        self._retry.stop()
+        self._retry.setInterval(self.RETRY_MS)
+        self.kept_seen.clear()
+
+    @property
+    def retrying(self) -> bool:
+        """True when edits are kept because saving failed (not merely waiting their turn)."""
+        return bool(self.pending) and (not self.writer.active or self.writer.failing)
+
+    def write_kept(self, path: str) -> str:
+        """Write the edits kept in memory to an exchange file; returns its path."""
+        from matrix_desktop.services.unsaved import write_kept_edits
+
+        return str(write_kept_edits(self.pending, self.kept_seen, path))
 
     @property
     def read_only(self) -> bool:
@@ -205,10 +301,25 @@ class AppContext(QObject):
         return None if allowed else access.refusal()
 
     def push(self, command: Command) -> bool:
-        """Apply a command now (committed) and put it on the undo stack; False if refused."""
+        """Apply a command now (committed) and put it on the undo stack; False if refused.
+
+        An edit that cannot be saved yet (the server out of reach, a full disk) is kept and
+        retried: not refused, so True; the undo stack gets it once it is saved.
+        """
+        if self.writer.active:
+            # A server: saved on a worker, after any edits still waiting, in the order made.
+            self.pending.append(command)
+            self.pending_changed.emit(len(self.pending))
+            self.writer.kick()
+            return True
+        if self.pending:
+            # Earlier edits wait to be saved: this one goes after them, in the order made.
+            self._keep(command)
+            self.retry_pending()
+            return True
         applied = self._run(command, undo=False)
         if applied is None:
-            return False
+            return any(kept is command for kept in self.pending)
         self.undo_stack.push(CommandAdapter(self, applied, already_done=True))
         return True
 
@@ -230,12 +341,16 @@ class AppContext(QObject):
         except MatrixError as exc:
             if getattr(exc, "retryable", False) and not undo:
                 # Keep the edit in memory and retry: nothing the user entered is lost.
-                self.pending.append(command)
+                self._keep(command)
+                self._retry.setInterval(self.RETRY_MS)
                 self._retry.start()
                 self.pending_changed.emit(len(self.pending))
                 message = f"{exc}\n\nThe change is kept and will be saved as soon as possible."
                 self.save_failed.emit(message)
-                interaction.error(self.parent_widget, "Not saved yet", message)
+                if getattr(exc, "reason", "") != "offline":
+                    # A server out of reach is shown by the save label alone: a dialog at
+                    # every key press while the link is down would stop the workshop.
+                    interaction.error(self.parent_widget, "Not saved yet", message)
                 return None
             self.save_failed.emit(str(exc))
             interaction.error(self.parent_widget, "Not saved", str(exc))

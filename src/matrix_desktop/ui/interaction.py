@@ -67,6 +67,18 @@ class Interaction:
         return value if ok else None
 
     @staticmethod
+    def ask_password(
+        parent: QWidget | None, message: str, can_remember: bool
+    ) -> tuple[str, bool] | None:
+        """Return (password, remember in the keychain), or None when cancelled."""
+        from matrix_desktop.ui.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(message, can_remember, parent)
+        if dialog.exec() != PasswordDialog.DialogCode.Accepted:
+            return None
+        return dialog.answer()
+
+    @staticmethod
     def pick_date(
         parent: QWidget | None, title: str, label: str, initial: _dt.date | None = None
     ) -> _dt.date | None:

@@ -364,7 +364,40 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.commit_data()
         self.database_actions.backup_timer.stop()
+        self.offer_kept_edits()
         self.ctx.close_database()
+
+    def offer_kept_edits(self) -> None:
+        """Quitting with edits the server could not take yet: offer them as an exchange file."""
+        from matrix_desktop.core.errors import MatrixError
+
+        if not self.ctx.pending:
+            return
+        self.ctx.retry_pending(wait=True)  # the link may be back
+        while self.ctx.pending:
+            n = len(self.ctx.pending)
+            choice = interaction.choose(
+                self,
+                "Unsaved changes",
+                f"{n} change(s) could not reach the database server and are not saved. "
+                "Write them to an exchange file? Importing that file later saves them "
+                "(changes made by others meanwhile are shown side by side).",
+                ["Write to a file", "Discard them"],
+            )
+            if choice == "Discard them":
+                return
+            path = interaction.save_file(
+                self, "Write unsaved changes", "unsaved-changes.mdx.json", "Exchange files (*.json)"
+            )
+            if not path:
+                continue
+            try:
+                written = self.ctx.write_kept(path)
+            except MatrixError as exc:
+                interaction.error(self, "Not written", str(exc))
+                continue
+            interaction.info(self, "Unsaved changes written", f"Written to {written}.")
+            return
 
     # -- data --------------------------------------------------------------------------
     @property
@@ -394,29 +427,12 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.nav.setCurrentIndex(index)
 
-    @staticmethod
-    def _navigation(svc: Services) -> list[tuple[System, list[tuple[Entity, int]]]]:
-        """Systems with their entities and assessment counts; archived ones are left out."""
-        counts = svc.assessments.counts_by_entity()
-        return [
-            (
-                system,
-                [
-                    (e, counts.get(e.id, 0))
-                    for e in svc.catalog.entities(system.id)
-                    if not e.archived
-                ],
-            )
-            for system in svc.catalog.systems()
-            if not system.archived
-        ]
-
     def refresh(self) -> None:
         """Reload the navigator and the current page from the database."""
         svc = self.services
         if svc is None:
             return
-        self.populate_navigator(self._navigation(svc))
+        self.populate_navigator(svc.catalog.navigation())
         if self.current_entity_id:
             self.show_entity(self.current_entity_id)
 
@@ -700,6 +716,12 @@ class MainWindow(QMainWindow):
 
     # -- saving feedback ---------------------------------------------------------------
     def _on_ctx_saved(self, when: datetime) -> None:
+        if self.ctx.retrying:  # one kept edit saved, others still waiting: never "Saved"
+            self._on_ctx_save_failed("")
+            return
+        if self.ctx.pending:  # on a server: the next edit is on its way
+            self.saved_label.setText("Saving…")
+            return
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _on_ctx_save_failed(self, message: str) -> None:
@@ -725,10 +747,11 @@ class MainWindow(QMainWindow):
         svc = self.services
         if svc is None:
             return
+        navigation = svc.catalog.navigation()
         selection = self.nav.selectionModel()
         selection.blockSignals(True)  # re-selecting the entity must not change the page
         try:
-            self.populate_navigator(self._navigation(svc))
+            self.populate_navigator(navigation)
         finally:
             selection.blockSignals(False)
         if self.stack.currentWidget() is self.entity_page and self.current_entity_id:

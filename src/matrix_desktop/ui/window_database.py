@@ -13,6 +13,7 @@ from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.interaction import interaction
 
 if TYPE_CHECKING:
+    from matrix_desktop.services.safety import OpenResult
     from matrix_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class DatabaseActions:
     def open_database(self, database: str | None, read_only: bool = False) -> bool:
         """Open the database safely (lock, integrity, backups); imports storage only now."""
         from matrix_desktop.core.errors import MatrixError
+        from matrix_desktop.services import server_login
         from matrix_desktop.services.safety import (
             DatabaseDamaged,
             DatabaseLocked,
@@ -59,9 +61,25 @@ class DatabaseActions:
             restore_damaged,
         )
 
+        try:
+            server = server_login.server_url(database)
+        except MatrixError as exc:
+            self.show_status("No database open")
+            interaction.error(self.parent, "Cannot open the database", str(exc))
+            return False
+        if server is not None:
+            database = server_login.with_stored_password(server)
+        remember: str | None = None  # a password typed with "remember" ticked
+
+        def _open() -> OpenResult:
+            return open_for_gui(database, read_only=read_only)
+
         while True:
             try:
-                opened = open_for_gui(database, read_only=read_only)
+                if server is None:
+                    opened = _open()
+                else:  # a server can take seconds to answer (or time out): off the GUI thread
+                    opened = run_blocking(self.parent, "Connecting to the database server…", _open)
                 break
             except DatabaseLocked as exc:
                 choice = interaction.choose(
@@ -88,9 +106,20 @@ class DatabaseActions:
                     return False
                 run_blocking(self.parent, "Restoring the backup…", restore_damaged, exc)
             except MatrixError as exc:
+                if server is not None and server_login.needs_password(exc):
+                    answer = interaction.ask_password(
+                        self.parent, str(exc), server_login.keychain_available()
+                    )
+                    if answer is not None:
+                        password, keep = answer
+                        database = server_login.with_password(server, password)
+                        remember = password if keep else None
+                        continue
                 self.show_status("No database open")
                 interaction.error(self.parent, "Cannot open the database", str(exc))
                 return False
+        if server is not None and remember is not None:
+            server_login.remember_password(server, remember)  # only once it proved right
         self.ctx.set_opened(opened)
         self.show_warnings([w.message for w in opened.warnings])
         access = opened.services.db.access  # on a server: say what the role may not do

@@ -38,6 +38,8 @@ from matrix_desktop.ui.workshop.votes import Column
 from matrix_desktop.ui.workshop.widgets import WrappingLabel
 
 SAVED_FADE_MS = 4000
+NOT_SAVED_RETRYING = "Not saved — retrying"  # kept in memory, saved when the link returns
+SAVING = "Saving…"  # on a server: the edit is on its way (never "Saved" before the commit)
 TEXT_FIELDS = {"evidence", "rationale", "enablers", "support_requests"}
 NEXT_KEYS = ("PgDown", "Ctrl+Down", "Ctrl+Right")
 PREVIOUS_KEYS = ("PgUp", "Ctrl+Up", "Ctrl+Left")
@@ -81,6 +83,8 @@ class AssessmentScreen(QWidget):
         self._undo_keys = undo_keys
         self.ctx = ctx
         self.state = WorkshopState(ctx, assessment_id)
+        # If an edit here cannot reach the server, quitting can still write it to a file.
+        ctx.seen_sources[assessment_id] = self.state.last_seen
         fw = self.state.framework
         self.setAccessibleName(f"Assessment: {self.state.record.assessment.title}")
         self.presentation = None
@@ -194,6 +198,7 @@ class AssessmentScreen(QWidget):
         self.ctx.changed.connect(self._on_ctx_changed)
         self.ctx.saved.connect(self._on_ctx_saved)
         self.ctx.save_failed.connect(self._on_ctx_save_failed)
+        self.ctx.pending_changed.connect(self._on_ctx_pending_changed)
         self.ctx.reloaded.connect(self._on_ctx_reloaded)
         self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
         self.cards.stage_chosen.connect(self.set_stage)
@@ -581,17 +586,25 @@ class AssessmentScreen(QWidget):
             self.presentation.refresh()
 
     def _on_ctx_saved(self, when: datetime) -> None:
+        if self.ctx.pending:  # saved one of several edits: the rest still wait
+            self.saved.setText(NOT_SAVED_RETRYING if self.ctx.retrying else SAVING)
+            return
         self.saved.setText(f"Saved {when:%H:%M:%S}")
         self._saved_timer.start()
         if not self.ctx.pending:  # an earlier failure is no longer news: only what is still true
             self.show_message(self._standing_message())
+
+    def _on_ctx_pending_changed(self, waiting: int) -> None:
+        if waiting and not self.ctx.retrying:
+            self._saved_timer.stop()
+            self.saved.setText(SAVING)
 
     def _on_saved_timer_timeout(self) -> None:
         self.saved.setText("")
 
     def _on_ctx_save_failed(self, message: str) -> None:
         self._saved_timer.stop()
-        self.saved.setText("NOT SAVED")
+        self.saved.setText(NOT_SAVED_RETRYING if self.ctx.pending else "NOT SAVED")
         self.show_message(message)
 
     def _on_ctx_reloaded(self) -> None:

@@ -23,6 +23,7 @@ from matrix_desktop.core.workshop import (
 
 if TYPE_CHECKING:
     from matrix_desktop.services.context import Services
+    from matrix_desktop.services.unsaved import LastSeen
 
 
 class ServicesHolder(Protocol):
@@ -42,28 +43,40 @@ class WorkshopState:
         self.ctx = ctx
         self.assessment_id = assessment_id
         self.options = RadarOptions()
-        self.record: AssessmentRecord = self.services.assessments.record(assessment_id)
-        a = self.record.assessment
-        self.framework = self.services.assessments.framework_of(a)
-        self.entity = self.services.catalog.entity(a.entity_id)
-        self.round_name = self.services.catalog.round(a.round_id).name
+        view = self.services.assessments.open_view(assessment_id)  # one read, one snapshot
+        self.record: AssessmentRecord = view.record
+        self.framework = self.services.assessments.framework_of(view.record.assessment)
+        self.entity = view.entity
+        self.round = view.round
+        self.round_name = self.round.name
+        # Kept in memory so edits the server cannot take yet can still go to a file.
+        self.system = view.system
         self.scored = scored_domains(self.framework, self.entity.kind)
-        prev = self.services.assessments.previous(a)
-        self.previous: AssessmentRecord | None = (
-            self.services.assessments.record(prev.id) if prev else None
-        )
+        self.previous: AssessmentRecord | None = view.previous
         self.previous_label = (
-            f"Previous round: {self.services.catalog.round(prev.round_id).name}"
-            if prev
+            f"Previous round: {view.previous_round.name}"
+            if view.previous_round
             else "Previous round"
         )
         # The round each of the entity's actions was agreed in: an action carried over from
         # an earlier round says so in the workshop.
-        self.action_origins: dict[str, str] = {
-            row.action.id: row.first_round_name
-            for row in self.services.plan.plan(entity_ids=[a.entity_id])
-            if row.first_round_name != self.round_name
-        }
+        # Only an assessment holding an action the previous round held can carry one, so the
+        # plan is read only then (opening stays one read otherwise).
+        self.action_origins: dict[str, str] = (
+            {
+                row.action.id: row.first_round_name
+                for row in self.services.plan.plan(entity_ids=[self.entity.id])
+                if row.first_round_name != self.round_name
+            }
+            if _holds_carried_actions(self.record, view.previous)
+            else {}
+        )
+
+    def last_seen(self) -> LastSeen:
+        """Return what was last read of the assessment (memory only: works offline)."""
+        from matrix_desktop.services.unsaved import LastSeen
+
+        return LastSeen(self.record, self.framework, self.entity, self.system, self.round)
 
     @property
     def services(self) -> Services:
@@ -215,3 +228,11 @@ class WorkshopState:
             options=options,
             numbered=numbered,
         )
+
+
+def _holds_carried_actions(record: AssessmentRecord, previous: AssessmentRecord | None) -> bool:
+    """Whether the assessment holds an action (by id) that the previous round's also held."""
+    if previous is None:
+        return False
+    before = {a.id for r in previous.ratings for a in r.actions}
+    return any(a.id in before for r in record.ratings for a in r.actions)

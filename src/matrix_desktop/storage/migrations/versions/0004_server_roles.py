@@ -1,7 +1,7 @@
 """Server roles: who may edit which entity, who created an assessment, the audit's database role.
 
 entity_access maps a database login to the entities it facilitates or peer-reviews (the
-row-level-security policies of storage.server read it). assessment.created_by and
+row-level-security policies of storage.server_lifecycle read it). assessment.created_by and
 audit_event.db_role hold the database role (session_user) that inserted the row: on
 PostgreSQL a trigger fills both from session_user, so a client cannot set them; on SQLite
 they stay NULL. On PostgreSQL the audit trail also refuses UPDATE, DELETE and TRUNCATE for
@@ -78,8 +78,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        # The row-level security storage.server applies reads created_by and entity_access:
-        # its functions go, with the policies that call them (CASCADE), and RLS is off again.
+        # The row-level security of storage.server_lifecycle reads created_by and
+        # entity_access: its functions go, with the policies that call them (CASCADE), and
+        # RLS is off again.
         op.execute(
             "DROP FUNCTION IF EXISTS matrix_may_read_in(text), matrix_may_write_in(text), "
             "matrix_may_read(text, text, text), matrix_may_write(text, text, text), "

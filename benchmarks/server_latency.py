@@ -1,0 +1,318 @@
+"""Round trips and time per operation against a PostgreSQL server 20 ms away.
+
+Run: python benchmarks/server_latency.py [--json] [--runs N] [--delay-ms 10]
+
+Starts a throwaway PostgreSQL 15 (benchmarks/_pgserver.py) with the example data, and puts
+the TCP proxy of benchmarks/_tcpproxy.py in front adding --delay-ms each way (20 ms round
+trip by default). For each operation a user waits on it reports the SQL statements sent
+through SQLAlchemy (reads that talk to the driver directly, such as the pipelined view of an
+assessment, are not among them), the
+round trips seen at the proxy (each time the server answers after the app has spoken), and
+the median time via the proxy and direct. The operations are the app's own code paths:
+
+  open an assessment   ui.workshop.state.WorkshopState (what the scoring screen reads)
+  one edit             AssessmentService.execute(edit_rating) with the values seen (a key press)
+  entity list          CatalogService.navigation() (the navigator: systems, entities, counts)
+  single view          SingleViewService.single_view(system)
+
+Then, in the desktop app's own AppContext (Qt, offscreen), key presses as the scoring
+screen makes them: how long the GUI thread is held by each (AppContext.push), and how long
+until the edit is committed and "Saved" shows.
+
+Targets (issue 13): round trips open <= 4, edit <= 3, entity list <= 3, single view <= 3;
+at 20 ms round trip: key press -> acknowledged <= 100 ms, the GUI thread never blocked
+> 50 ms during an edit, open <= 250 ms, entity list <= 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _pgserver import PostgresMissing, start_server  # noqa: E402
+from _tcpproxy import TcpProxy  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from matrix_desktop.paths import examples_dir  # noqa: E402
+from matrix_desktop.services.context import Services, open_services  # noqa: E402
+
+ROUND_TRIP_TARGETS = {"open an assessment": 4, "one edit": 3, "entity list": 3, "single view": 3}
+TIME_TARGETS_MS = {"open an assessment": 250.0, "one edit": 100.0, "entity list": 200.0}
+
+
+@dataclass
+class Holder:
+    """What WorkshopState needs of the app's context: the services (no Qt)."""
+
+    services: Services
+    read_only: bool = False
+
+
+@dataclass
+class Measured:
+    name: str
+    statements: int
+    round_trips: int
+    via_ms: float
+    direct_ms: float
+
+
+class Counter:
+    """Counts the SQL statements an engine sends."""
+
+    def __init__(self, services: Services):
+        self.statements = 0
+        event.listen(services.db.engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, *_args: object) -> None:
+        self.statements += 1
+
+
+def operations(services: Services, which: int = 0) -> dict[str, Callable[[], object]]:
+    """Return each operation, set up on the example data, as a call with no arguments.
+
+    which: the assessment to open and edit (a different one per copy measured, so the
+    copies' edits never clash).
+    """
+    from matrix_desktop.ui.workshop.state import WorkshopState
+
+    holder = Holder(services)
+    system = services.catalog.systems()[0]
+    target = services.assessments.assessments()[which]
+    if target.status.value != "draft":
+        services.assessments.execute(services.assessments.reopen(target.id, "benchmark"))
+    aid = target.id
+    key = services.assessments.framework_of(services.assessments.get(aid)).domains[0].key
+    typed = iter(range(10**9))
+
+    def one_edit() -> object:
+        # As the scoring screen does: the values shown are the values seen.
+        seen = state.record.rating(key)
+        command = services.assessments.edit_rating(aid, key, seen=seen, evidence=f"n{next(typed)}")
+        change = services.assessments.execute(command)
+        state.apply(change)
+        return change
+
+    state = WorkshopState(holder, aid)
+    return {
+        "open an assessment": lambda: WorkshopState(holder, aid),
+        "one edit": one_edit,
+        "entity list": services.catalog.navigation,
+        "single view": lambda: services.single_view.single_view(system.id),
+    }
+
+
+def measure(via: Services, direct: Services, proxy: TcpProxy, runs: int) -> list[Measured]:
+    """Return statements, round trips and median times of each operation."""
+    counter = Counter(via)
+    ops_via, ops_direct = operations(via, 0), operations(direct, 1)
+    results = []
+    for name, op in ops_via.items():
+        op()  # warm: caches (frameworks) and pooled connections as a running app has them
+        before_s, before_rt = counter.statements, proxy.round_trips
+        op()
+        statements, trips = counter.statements - before_s, proxy.round_trips - before_rt
+        results.append(
+            Measured(name, statements, trips, _median(op, runs), _median(ops_direct[name], runs))
+        )
+    return results
+
+
+def _median(op: Callable[[], object], runs: int) -> float:
+    op()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        op()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+@dataclass
+class KeyPresses:
+    blocked_max_ms: float  # the longest the GUI thread was held by one key press's edit
+    saved_median_ms: float  # key press -> committed and "Saved"
+
+
+def key_presses(services: Services, runs: int) -> KeyPresses:
+    """Edit through the app's AppContext as the scoring screen does; time the GUI thread."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from matrix_desktop.ui.context import AppContext
+    from matrix_desktop.ui.workshop.state import WorkshopState
+
+    app = QApplication.instance() or QApplication([])
+    settings = Path(tempfile.mkdtemp()) / "settings.ini"
+    ctx = AppContext(QSettings(str(settings), QSettings.Format.IniFormat))
+    ctx.services = services  # without the change feed: only this copy's edits are timed
+    target = services.assessments.assessments()[2]
+    if target.status.value != "draft":
+        services.assessments.execute(services.assessments.reopen(target.id, "benchmark"))
+    aid = target.id
+    from matrix_desktop.ui.interaction import interaction
+
+    def no_prompt(*args: object) -> None:  # a benchmark must fail, never wait on a dialog
+        raise RuntimeError(f"the app asked the user: {args[1:]}")
+
+    interaction.error = interaction.choose = no_prompt  # type: ignore[method-assign]
+    state = WorkshopState(ctx, aid)
+    ctx.changed.connect(state.apply)
+    key = state.framework.domains[1].key
+    blocked, saved = [], []
+    try:
+        for n in range(runs + 1):
+            command = services.assessments.edit_rating(
+                aid, key, seen=state.record.rating(key), evidence=f"key {n}"
+            )
+            start = time.perf_counter()
+            ctx.push(command)
+            held = time.perf_counter() - start
+            while ctx.pending:
+                app.processEvents()
+                time.sleep(0.001)
+            done = time.perf_counter() - start
+            if n:  # the first warms the worker thread and caches
+                blocked.append(held * 1000)
+                saved.append(done * 1000)
+    finally:
+        ctx.services = None
+    return KeyPresses(max(blocked), statistics.median(saved))
+
+
+def run_against(
+    url: str, port: int, delay_ms: float, runs: int, keys: bool = False
+) -> list[Measured] | tuple[list[Measured], KeyPresses]:
+    """Measure against a database at url (on 127.0.0.1:port) through a proxy of delay_ms."""
+    proxy = TcpProxy("127.0.0.1", port, delay_ms=delay_ms).start()
+    via = open_services(url.replace(f":{port}/", f":{proxy.port}/"), user="bench")
+    direct = open_services(url, user="bench")
+    try:
+        measured = measure(via, direct, proxy, runs)
+        return (measured, key_presses(via, runs)) if keys else measured
+    finally:
+        via.close()
+        direct.close()
+        proxy.stop()
+
+
+def prepare(server) -> str:  # type: ignore[no-untyped-def]
+    """Create the benchmark database with the example data; returns its URL."""
+    url = server.create_database("latency")
+    svc = open_services(url, user="bench")
+    try:
+        svc.exchange.import_paths([examples_dir()])
+    finally:
+        svc.close()
+    return url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON last")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--delay-ms", type=float, default=10.0, help="added each way")
+    args = parser.parse_args(argv)
+    try:
+        server = start_server()
+    except PostgresMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        results, keys = run_against(prepare(server), server.port, args.delay_ms, args.runs, True)
+    finally:
+        server.stop()
+    figures = []
+    rtt = 2 * args.delay_ms
+    for m in results:
+        if not args.json:
+            print(
+                f"{m.name:<20} {m.statements:>3} statements {m.round_trips:>3} round trips  "
+                f"{m.via_ms:7.1f} ms via proxy ({rtt:g} ms RTT)  {m.direct_ms:6.1f} ms direct"
+            )
+        target = ROUND_TRIP_TARGETS[m.name]
+        figures.append(
+            {
+                "name": f"{m.name}: round trips",
+                "value": m.round_trips,
+                "unit": "round trips",
+                "target": f"<= {target}",
+                "ok": m.round_trips <= target,
+            }
+        )
+        figures.append(
+            {
+                "name": f"{m.name}: statements",
+                "value": m.statements,
+                "unit": "statements",
+                "target": "(reported)",
+                "ok": True,
+            }
+        )
+        budget = TIME_TARGETS_MS.get(m.name)
+        figures.append(
+            {
+                "name": f"{m.name}: time at {rtt:g} ms round trip",
+                "value": round(m.via_ms, 1),
+                "unit": "ms",
+                "target": f"<= {budget:g}" if budget else "(reported)",
+                "ok": budget is None or m.via_ms <= budget,
+            }
+        )
+        figures.append(
+            {
+                "name": f"{m.name}: time direct",
+                "value": round(m.direct_ms, 1),
+                "unit": "ms",
+                "target": "(reported)",
+                "ok": True,
+            }
+        )
+    if not args.json:
+        print(
+            f"key press: GUI thread held at most {keys.blocked_max_ms:.1f} ms; "
+            f"committed and 'Saved' after {keys.saved_median_ms:.1f} ms (median)"
+        )
+    figures += [
+        {
+            "name": f"key press: GUI thread blocked (max) at {rtt:g} ms round trip",
+            "value": round(keys.blocked_max_ms, 1),
+            "unit": "ms",
+            "target": "<= 50",
+            "ok": keys.blocked_max_ms <= 50,
+        },
+        {
+            "name": f"key press -> acknowledged on screen at {rtt:g} ms round trip",
+            "value": round(keys.blocked_max_ms, 1),
+            "unit": "ms",
+            "target": "<= 100",
+            "ok": keys.blocked_max_ms <= 100,
+        },
+        {
+            "name": f"key press -> committed ('Saved') at {rtt:g} ms round trip",
+            "value": round(keys.saved_median_ms, 1),
+            "unit": "ms",
+            "target": "<= 100",
+            "ok": keys.saved_median_ms <= 100,
+        },
+    ]
+    if args.json:
+        print(json.dumps({"figures": figures}))
+    return 0 if all(f["ok"] for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Opening a server database in the window: the password dialog, the keychain, no password shown."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from matrix_desktop.ui.main_window import MainWindow
+from matrix_desktop.ui.password_dialog import PasswordDialog
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+SECRET = "Pa55-word!"
+
+
+def _pgserver():  # type: ignore[no-untyped-def]
+    if "_pgserver" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("_pgserver", BENCHMARKS / "_pgserver.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["_pgserver"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["_pgserver"]
+
+
+@pytest.fixture(scope="module")
+def server_url():  # type: ignore[no-untyped-def]
+    """A migrated database on a throwaway server, with a login that must give a password."""
+    import psycopg
+
+    from matrix_desktop.services.context import open_services
+
+    server = _pgserver().start_server()
+    try:
+        hba = server.data / "pg_hba.conf"
+        hba.write_text("host all ward 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        url = server.create_database("login")
+        open_services(url).close()  # the schema, made by the owner
+        admin = f"host=127.0.0.1 port={server.port} user=postgres dbname=login"
+        with psycopg.connect(admin, autocommit=True) as con:
+            con.execute(f"CREATE ROLE ward LOGIN PASSWORD '{SECRET}'")
+            con.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO ward")
+            con.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ward")
+            con.execute("SELECT pg_reload_conf()")
+        yield f"postgresql+psycopg://ward@127.0.0.1:{server.port}/login"
+    finally:
+        server.stop()
+
+
+class MemoryKeychain:
+    """A keyring backend kept in memory (the test machine has no keychain)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.items.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.items[(service, user)] = password
+
+
+@pytest.fixture
+def keychain(monkeypatch):  # type: ignore[no-untyped-def]
+    import keyring
+
+    memory = MemoryKeychain()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
+    monkeypatch.setattr(keyring, "get_password", memory.get_password)
+    monkeypatch.setattr(keyring, "set_password", memory.set_password)
+    return memory
+
+
+def _answer_password_dialog(qtbot, password: str, remember: bool, seen: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """When the password dialog shows, type into it and press Connect (as a user would)."""
+
+    def answer() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, PasswordDialog)]
+        shown = [d for d in dialogs if d.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, answer)
+            return
+        dialog = shown[0]
+        seen.append(dialog.message.text())
+        qtbot.keyClicks(dialog.password, password)
+        if remember:
+            qtbot.mouseClick(dialog.remember, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_wrong_password_brings_the_dialog_and_the_right_one_opens(
+    qtbot, ctx, server_url, keychain, answers
+):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    seen: list[str] = []
+    _answer_password_dialog(qtbot, SECRET, remember=True, seen=seen)
+    wrong = server_url.replace("ward@", "ward:not-" + SECRET + "@")
+    assert window.open_database(wrong)
+    assert seen and "refused the password" in seen[0] and SECRET not in seen[0]
+    assert window.services is not None
+    assert SECRET not in window.windowTitle() and "ward:***@" in window.windowTitle()
+    assert SECRET not in window.status_label.text() and "Database:" in window.status_label.text()
+    assert not answers  # no error shown
+    # Remembered only because it was ticked, and only in the keychain.
+    assert list(keychain.items.values()) == [SECRET]
+    ctx.settings.sync()
+    settings = Path(ctx.settings.fileName())
+    assert not settings.exists() or SECRET not in settings.read_text(encoding="utf-8")
+
+
+def test_remembered_password_opens_without_asking(qtbot, ctx, server_url, keychain, answers):
+    from matrix_desktop.services.server_login import KEYCHAIN_SERVICE, keychain_account
+
+    keychain.set_password(KEYCHAIN_SERVICE, keychain_account(server_url), SECRET)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.open_database(server_url)  # no password in the URL: the keychain's is used
+    assert window.services is not None and not answers
+
+
+def test_missing_password_not_remembered_unless_ticked(qtbot, ctx, server_url, keychain, answers):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    seen: list[str] = []
+    _answer_password_dialog(qtbot, SECRET, remember=False, seen=seen)
+    assert window.open_database(server_url + f"?password=x{SECRET}")
+    assert seen and "refused the password" in seen[0] and SECRET not in seen[0]
+    assert window.services is not None and not keychain.items
+
+
+def test_cancelled_password_dialog_says_why_and_leaves_no_database_open(
+    qtbot, ctx, server_url, keychain, answers
+):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+
+    def cancel() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, PasswordDialog)]
+        shown = [d for d in dialogs if d.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, cancel)
+            return
+        qtbot.keyClick(shown[0], Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, cancel)
+    assert not window.open_database(server_url)
+    assert answers and answers[0][0] == "Cannot open the database"
+    assert "asks for a password" in answers[0][1]
+    assert window.status_label.text() == "No database open"
+
+
+def test_unreachable_server_gives_a_message_not_a_stuck_window(qtbot, ctx, answers):
+    port = _pgserver().free_port()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert not window.open_database(f"postgresql+psycopg://ann:{SECRET}@127.0.0.1:{port}/x")
+    assert answers and "cannot reach the database server" in answers[0][1]
+    assert SECRET not in answers[0][1]
+    assert window.status_label.text() == "No database open"
+
+
+def test_password_dialog_without_a_keychain_cannot_remember(qtbot):
+    dialog = PasswordDialog("the server asks for a password", can_remember=False)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.password, "abc")
+    qtbot.mouseClick(dialog.remember, Qt.MouseButton.LeftButton)
+    assert dialog.answer() == ("abc", False)
+    assert dialog.password.echoMode() == dialog.password.EchoMode.Password
