@@ -43,6 +43,7 @@ from _tcpproxy import TcpProxy  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from matrix_desktop.paths import examples_dir  # noqa: E402
+from matrix_desktop.services import server_admin  # noqa: E402
 from matrix_desktop.services.context import Services, open_services  # noqa: E402
 
 ROUND_TRIP_TARGETS = {"open an assessment": 4, "one edit": 3, "entity list": 3, "single view": 3}
@@ -212,6 +213,7 @@ def run_against(
 def prepare(server) -> str:  # type: ignore[no-untyped-def]
     """Create the benchmark database with the example data; returns its URL."""
     url = server.create_database("latency")
+    server_admin.init(url)  # as a region's administrator would; opening never migrates
     svc = open_services(url, user="bench")
     try:
         svc.exchange.import_paths([examples_dir()])

@@ -58,7 +58,8 @@ def test_second_open_of_a_migrated_server_database_is_fast(pg_url):
 
 
 @pytest.mark.parametrize("revision", ["9999", "0001"])
-def test_another_applications_alembic_server_database_is_not_ours(pg_url, revision):
+def test_another_applications_alembic_server_database_is_not_ours(empty_pg_url, revision):
+    pg_url = empty_pg_url
     from sqlalchemy import create_engine, text
 
     from matrix_desktop.core.errors import StorageError

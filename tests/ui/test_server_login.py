@@ -32,20 +32,19 @@ def server_url():  # type: ignore[no-untyped-def]
     """A migrated database on a throwaway server, with a login that must give a password."""
     import psycopg
 
-    from matrix_desktop.services.context import open_services
+    from matrix_desktop.services import server_admin
 
     server = _pgserver().start_server()
     try:
         hba = server.data / "pg_hba.conf"
         hba.write_text("host all ward 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
         url = server.create_database("login")
-        open_services(url).close()  # the schema, made by the owner
+        server_admin.init(url)  # the schema, set up by the owner as an administrator would
         admin = f"host=127.0.0.1 port={server.port} user=postgres dbname=login"
         with psycopg.connect(admin, autocommit=True) as con:
             con.execute(f"CREATE ROLE ward LOGIN PASSWORD '{SECRET}'")
-            con.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO ward")
-            con.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ward")
             con.execute("SELECT pg_reload_conf()")
+        server_admin.grant(url, "ward", "administrator", [])
         yield f"postgresql+psycopg://ward@127.0.0.1:{server.port}/login"
     finally:
         server.stop()

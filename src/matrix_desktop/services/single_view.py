@@ -31,8 +31,8 @@ from matrix_desktop.core.plan import target_cell
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
 from matrix_desktop.services.files import write_atomically
-from matrix_desktop.storage import plan_queries, views_repo
 from matrix_desktop.storage import repository as repo
+from matrix_desktop.storage import views_repo
 from matrix_desktop.storage.database import Database
 
 Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
@@ -272,10 +272,9 @@ class SingleViewService:
             for h in heads:  # by entity, round, creation: the last seen is the latest
                 latest[h.entity_id] = h
             chosen = list(latest.values())
-            ids = [h.id for h in chosen]
-            stages = views_repo.stages_of(s, ids)
-            raised = views_repo.themes_of(s, {h.id: h.entity_name for h in chosen})
-            targets = plan_queries.targets_of(s, ids)
+            stages, raised, targets = views_repo.standings_of(
+                s, {h.id: h.entity_name for h in chosen}
+            )
         by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)

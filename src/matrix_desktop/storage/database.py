@@ -23,7 +23,7 @@ from matrix_desktop.storage.backup import (
     ro_uri,
     timestamped_backup_path,
 )
-from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
+from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, OUR_TABLES
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +112,8 @@ def _check_sqlite_file(path: Path, read_only: bool) -> None:
         raise StorageError(f"{path}: no such database")
 
 
-# Tables every matrix-desktop schema has had: with an alembic_version, they tell our database
-# (perhaps from a newer version) from another application's that also uses Alembic.
-OUR_TABLES = frozenset({"app_meta", "assessment", "framework"})
+# OUR_TABLES (storage.schema): with an alembic_version, they tell our database (perhaps from
+# a newer version) from another application's that also uses Alembic.
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -492,14 +491,14 @@ def open_database(
 
         from matrix_desktop.storage.server import explain_server_error, redact_url
 
+        refused = refusal(db, exc)  # first: a login without a role is told whom to ask
+        if refused is not None:
+            raise refused from None
         if isinstance(exc, DBAPIError) and not location.is_sqlite:
             explained = explain_server_error(location, exc)
             if explained is not None:
                 raise explained from None
         if isinstance(exc, OperationalError):
             raise StorageError(f"{location}: {redact_url(str(exc.orig))}") from exc
-        refused = refusal(db, exc)
-        if refused is not None:
-            raise refused from exc
         raise
     return db

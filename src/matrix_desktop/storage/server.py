@@ -228,7 +228,8 @@ def explain_server_error(where: object, exc: BaseException) -> ServerError | Non
     if sqlstate == "42501" or "permission denied" in low or "must be owner" in low:
         return ServerError(
             f"{place}: your database login lacks the rights this needs ({_tail(detail)}); "
-            "ask the database administrator to grant them.",
+            "ask the database administrator to give it a role "
+            "(`matrix-desktop server grant LOGIN ROLE`).",
             "rights",
             False,
         )

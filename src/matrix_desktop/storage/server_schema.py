@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from matrix_desktop.core.access import Access
 from matrix_desktop.core.errors import StorageError
-from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
+from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, OUR_TABLES
 
 # The server's group roles (cluster-wide, NOLOGIN): a login is granted one or more of them.
 GROUP_ROLES: dict[str, str] = {
@@ -47,14 +47,21 @@ def check_schema(conn: Connection, where: object) -> str:
     Raises StorageError naming the command to run: `server init` for an empty database,
     `server upgrade` for an older schema, a newer matrix-desktop for a newer one.
     """
-    has_version, tables = conn.execute(
-        text(
-            "SELECT to_regclass('alembic_version') IS NOT NULL, "
-            "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())"
-        )
-    ).one()
+    tables = set(
+        conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalars()
+    )
     revision = None
-    if has_version:
+    if "alembic_version" in tables:
+        if not OUR_TABLES <= tables:
+            # Another application's Alembic database: never "newer", never migrated.
+            shown = sorted(tables - {"alembic_version"} or tables)
+            listed = ", ".join(shown[:5]) + (", …" if len(shown) > 5 else "")
+            raise StorageError(
+                f"{where}: is not a matrix-desktop database (it holds another application's "
+                f"tables: {listed}). Nothing was changed."
+            )
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if revision is None:
         if tables:

@@ -119,6 +119,48 @@ def stages_of(session: Session, assessment_ids: Sequence[str]) -> dict[str, dict
     return out
 
 
+def standings_of(
+    session: Session, entity_names: dict[str, str]
+) -> tuple[
+    dict[str, dict[str, str | None]],
+    list[RaisedTheme],
+    dict[str, dict[str, tuple[str, str | None]]],
+]:
+    """Return the stages, raised themes and targets of the assessments {id: entity name}.
+
+    One query over their ratings (a server round trip saved against three): what
+    stages_of, themes_of and plan_queries.targets_of return, in one read.
+    """
+    stages: dict[str, dict[str, str | None]] = {aid: {} for aid in entity_names}
+    themes: list[RaisedTheme] = []
+    targets: dict[str, dict[str, tuple[str, str | None]]] = {}
+    query = select(
+        _RT.c.assessment_id,
+        _RT.c.domain_key,
+        _RT.c.stage,
+        _RT.c.enablers_json,
+        _RT.c.support_json,
+        _RT.c.target_stage,
+        _RT.c.target_date,
+    )
+    for part in _chunks(list(entity_names)):
+        rows = session.execute(
+            query.where(_RT.c.assessment_id.in_(part)).order_by(
+                _RT.c.assessment_id, _RT.c.domain_key
+            )
+        )
+        for aid, domain, stage, enablers, support, target, target_date in rows:
+            stages[aid][domain] = stage
+            if target is not None:
+                targets.setdefault(aid, {})[domain] = (target, target_date)
+            for kind, raw in (("enabler", enablers), ("support", support)):
+                if raw and raw != "[]":
+                    for d in json.loads(raw):
+                        item = ThemeItem(d["text"], tuple(d.get("tags", ())))
+                        themes.append(RaisedTheme(entity_names[aid], domain, kind, item))  # type: ignore[arg-type]
+    return stages, themes, targets
+
+
 def themes_of(session: Session, entity_names: dict[str, str]) -> list[RaisedTheme]:
     """Return the enablers and support requests of the assessments {id: entity name} names."""
     query = select(_RT.c.assessment_id, _RT.c.domain_key, _RT.c.enablers_json, _RT.c.support_json)

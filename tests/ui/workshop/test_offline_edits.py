@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from matrix_desktop.core.framework import EntityKind
+from matrix_desktop.services import server_admin
 from matrix_desktop.services.context import open_services
 from matrix_desktop.ui.workshop.screen import NOT_SAVED_RETRYING, AssessmentScreen
 
@@ -42,7 +43,7 @@ def pg():  # type: ignore[no-untyped-def]
 def linked(pg, request):  # type: ignore[no-untyped-def]
     """Services over the proxy (the link the test cuts), and direct services to check with."""
     url = pg.create_database("off_" + request.node.name[-30:].lower())
-    open_services(url).close()
+    server_admin.init(url)
     proxy = _load("_tcpproxy").TcpProxy("127.0.0.1", pg.port).start()
     via = url.replace(f":{pg.port}/", f":{proxy.port}/")
     svc = open_services(via, user="facilitator")
