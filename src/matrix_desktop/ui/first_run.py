@@ -20,7 +20,7 @@ from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.setup_actions import apply_setup, import_entity_list
 
-HINT = "One a line; members after a colon, separated by ';'\ne.g. Barnsley Place: Council; Hospital"
+HINT = "One a line; members after a colon, separated by ';'\ne.g. {}"
 
 
 def parse_entities(text: str, kind: EntityKind) -> list[tuple[str, EntityKind, list[str]]]:
@@ -50,9 +50,12 @@ class FirstRunDialog(QDialog):
         self.short_name.setPlaceholderText("optional, e.g. SY ICS")
         self.places = QPlainTextEdit()
         self.collaboratives = QPlainTextEdit()
-        for box in (self.places, self.collaboratives):
+        for box, example in (
+            (self.places, "Barnsley Place: Council; Hospital"),
+            (self.collaboratives, "Acute Federation: Hospital; Community Trust"),
+        ):
             box.setTabChangesFocus(True)  # Tab moves on, as in every other field
-            box.setPlaceholderText(HINT)
+            box.setPlaceholderText(HINT.format(example))
         self.round = QLineEdit()
         self.round.setPlaceholderText("e.g. 2026/27 Q1")
         form = QFormLayout()
