@@ -321,7 +321,11 @@ class MainWindow(QMainWindow):
         if opened is not None:
             where = str(opened.services.db.location)
             ro = " (read-only)" if opened.read_only else ""
-            self.setWindowTitle(f"{APP_DISPLAY_NAME} — {where}{ro}")
+            # X11 and Wayland append " — <application name>" to every title themselves.
+            from PySide6.QtGui import QGuiApplication
+
+            appends = QGuiApplication.platformName() in ("xcb", "wayland")
+            self.setWindowTitle(f"{where}{ro}" if appends else f"{APP_DISPLAY_NAME} — {where}{ro}")
         self.data_loaded.emit()
 
     def _show_warnings(self, messages: list[str]) -> None:
