@@ -26,6 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
+from matplotlib.text import Text
 from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
@@ -93,6 +94,7 @@ class RadarArtists:
     legend_handles: list = field(default_factory=list)
     rings: LineCollection | None = None  # one closed ring per stage, radius 1..N
     ring_labels: list = field(default_factory=list)  # the stage name written on each ring
+    title: Text | None = None  # the figure's title, rewrapped to the figure's width
     band_data: dict[int, tuple] = field(default_factory=dict)  # each band's values as drawn
     spokes: LineCollection | None = None  # one spoke per domain
 
@@ -175,6 +177,16 @@ def thetas(domain_count: int) -> np.ndarray:
     return np.linspace(0.0, 2.0 * math.pi, domain_count + 1)
 
 
+TITLE_PT = 12
+
+
+def _title_text(title: str, width_in: float) -> str:
+    """The title wrapped to the figure's width (at most 3 lines): a long entity name (such as
+    "South Yorkshire and Bassetlaw ICS (system level)") must not run off a narrow chart."""
+    chars = max(24, min(80, int(width_in * 72 / (TITLE_PT * 0.6))))
+    return style.wrap(title, chars, 3)
+
+
 def _legend_label(text: str) -> str:
     return style.wrap(text, 38, 2)
 
@@ -185,7 +197,9 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
     artists = RadarArtists(chart=chart)
     with style.chart_context():
         if chart.title:
-            adopt(fig.suptitle(style.wrap(chart.title, 80, 3), fontsize=12, y=0.985, va="top"))
+            title = _title_text(chart.title, fig.get_figwidth())
+            artists.title = fig.suptitle(title, fontsize=TITLE_PT, y=0.985, va="top")
+            adopt(artists.title)
         k, n = len(chart.domains), len(chart.stages)
         if k == 0:
             style.nothing_to_show(fig, "the framework has no domains to draw")
@@ -255,8 +269,12 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
     width, height = fig.get_size_inches()
     left, right, top, bottom = artists.margins_in
     bottom += _fit_legend(artists, width, height, fig.dpi)
-    title_lines = artists.chart.title and style.wrap(artists.chart.title, 80, 3).count("\n") + 1
-    top += 0.22 * (title_lines or 0)
+    title_lines = 0
+    if artists.title is not None and artists.chart.title:
+        wrapped = _title_text(artists.chart.title, width)
+        artists.title.set_text(wrapped)
+        title_lines = wrapped.count("\n") + 1
+    top += 0.22 * title_lines
     fit = radar_labels.fit_labels(
         artists.chart.domains,
         thetas(len(artists.chart.domains))[:-1],

@@ -109,6 +109,8 @@ class ProgressPanel(QWidget):
             for k, label in ((d, _ARROWS[d.value]) for d in counts if d is not None)
         )
         note = f" {progress.message}" if progress.message else ""
-        self.message.setText(f"{fw.title}: {len(progress.rounds)} round(s). {summary}.{note}")
+        rounds = len(progress.rounds)
+        text = f"{fw.title}: {rounds} round{'' if rounds == 1 else 's'}."
+        self.message.setText(text + (f" {summary}." if summary else "") + note)
         self.tabs.show()
         return True
