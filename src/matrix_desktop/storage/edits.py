@@ -9,7 +9,7 @@ finalise racing an edit therefore waits for it and then sees the new revision.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn, cast
 
 from sqlalchemy import CursorResult, Executable, delete, insert, select, update
@@ -59,21 +59,13 @@ def _status_of(session: Session, assessment_id: str) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def claim_draft(session: Session, assessment_id: str, now: str) -> tuple[int, str, str, str]:
+def _claim(assessment_id: str, now: str, with_kind: bool = False) -> Any:
     """Bump a draft assessment's revision, locking it for this transaction.
 
-    Returns (revision, entity id, framework key, framework version).
-
-    Raises FinalisedError when it is final (decided by the UPDATE itself, so a finalise
-    committed a moment ago is seen) and NotFound when it does not exist.
+    Returns (revision, entity id, framework key, framework version[, entity kind]); no row
+    when it is final (decided by the UPDATE itself, so a finalise committed a moment ago is
+    seen) or does not exist.
     """
-    row = session.execute(_claim(assessment_id, now)).first()
-    if row is None:
-        _refuse_claim(session, assessment_id)
-    return int(row[0]), row[1], row[2], row[3]
-
-
-def _claim(assessment_id: str, now: str, with_kind: bool = False) -> Any:
     returned: list[Any] = [
         _A.c.revision,
         _A.c.entity_id,
@@ -120,7 +112,9 @@ def claim_and_read(
     domain_key: str | None = None,
     participant_id: str | None = None,
 ) -> Claimed:
-    """Claim the draft (claim_draft) and read what an edit of this kind merges into.
+    """Claim the draft (_claim) and read what an edit of this kind merges into.
+
+    Raises FinalisedError when the assessment is final and NotFound when it does not exist.
 
     kind: 'rating' (reads the domain's rating), 'vote' (the assessment and the participant's
     view) or anything else (the assessment). On a server the claim and the reads go in one
@@ -152,21 +146,15 @@ def claim_and_read(
     if kind == "rating":
         rows = read_rows[0]
         rating = rating_from_row(rows[0]) if rows else None
-        return _replace(claimed, rating=rating)
+        return replace(claimed, rating=rating)
     if not read_rows[0]:
         raise NotFound(f"no assessment with id {assessment_id}")
     assessment = assessment_from_row(read_rows[0][0])
     if kind != "vote":
-        return _replace(claimed, assessment=assessment)
+        return replace(claimed, assessment=assessment)
     stage = read_rows[1][0][0] if read_rows[1] else None
     vote = Vote(assessment_id, participant_id or "", domain_key or "", stage)
-    return _replace(claimed, assessment=assessment, vote=vote)
-
-
-def _replace(claimed: Claimed, **values: Any) -> Claimed:
-    from dataclasses import replace
-
-    return replace(claimed, **values)
+    return replace(claimed, assessment=assessment, vote=vote)
 
 
 def write_and_audit(session: Session, writes: Sequence[Executable], event: AuditEvent) -> int:
@@ -220,21 +208,6 @@ def set_status(
     )
 
 
-def read_rating(session: Session, assessment_id: str, domain_key: str) -> Rating | None:
-    """Return the stored rating of a domain, or None when it has no row yet."""
-    row = session.execute(
-        select(_R).where(_R.c.assessment_id == assessment_id, _R.c.domain_key == domain_key)
-    ).first()
-    return rating_from_row(row) if row is not None else None  # type: ignore[arg-type]
-
-
-def write_rating(
-    session: Session, rating: Rating, fields: list[str], exists: bool, now: str
-) -> None:
-    """Write the named fields of a rating (its whole row when it has none yet)."""
-    session.execute(rating_write(rating, fields, exists, now))
-
-
 def rating_write(rating: Rating, fields: list[str], exists: bool, now: str) -> Executable:
     """The statement of write_rating."""
     values = rating_values(rating, now)
@@ -249,28 +222,11 @@ def rating_write(rating: Rating, fields: list[str], exists: bool, now: str) -> E
     )
 
 
-def read_assessment(session: Session, assessment_id: str) -> Assessment:
-    row = session.execute(select(_A).where(_A.c.id == assessment_id)).first()
-    if row is None:
-        raise NotFound(f"no assessment with id {assessment_id}")
-    return assessment_from_row(row)  # type: ignore[arg-type]
-
-
-def write_assessment(session: Session, assessment: Assessment, fields: list[str]) -> None:
-    """Write the named detail fields of an assessment."""
-    session.execute(assessment_write(assessment, fields))
-
-
 def assessment_write(assessment: Assessment, fields: list[str]) -> Executable:
     """The statement of write_assessment."""
     values = assessment_values(assessment)
     columns = {ASSESSMENT_COLUMNS.get(f, f): values[ASSESSMENT_COLUMNS.get(f, f)] for f in fields}
     return update(_A).where(_A.c.id == assessment.id).values(columns)
-
-
-def read_vote(session: Session, assessment_id: str, participant_id: str, domain_key: str) -> Vote:
-    stage = session.execute(_vote_query(assessment_id, participant_id, domain_key)).scalar()
-    return Vote(assessment_id, participant_id, domain_key, stage)
 
 
 def _vote_query(assessment_id: str, participant_id: str, domain_key: str) -> Any:
@@ -279,11 +235,6 @@ def _vote_query(assessment_id: str, participant_id: str, domain_key: str) -> Any
         _V.c.participant_id == participant_id,
         _V.c.domain_key == domain_key,
     )
-
-
-def write_vote(session: Session, vote: Vote, existed: bool) -> None:
-    """Record, change or clear (stage None) one participant's view."""
-    session.execute(vote_write(vote, existed))
 
 
 def vote_write(vote: Vote, existed: bool) -> Executable:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.comparison import AssessmentHead, RaisedTheme
@@ -251,16 +251,44 @@ def single_view_data(
         chosen = _latest([_head(r) for r in session.execute(heads_query).all()], limit)
         stages, raised, targets = standings_of(session, {h.id: h.entity_name for h in chosen})
         return SingleViewData(system, entities, chosen, stages, raised, targets)
-    # The ratings of every final self-assessment of the system; the chosen ones are kept.
+    # The ratings of each entity's latest final self-assessment (up to the round): any with
+    # none later, so ties are kept too and _latest chooses among them as on SQLite.
+    limit_of = (
+        select(_R.c.sequence).where(_R.c.id == up_to_round_id).scalar_subquery()
+        if up_to_round_id
+        else None
+    )
+    later, later_round = _A.alias("later"), _R.alias("later_round")
+    newer = (
+        select(later.c.id)
+        .join(later_round, later_round.c.id == later.c.round_id)
+        .where(
+            later.c.entity_id == _A.c.entity_id,
+            later.c.kind == AssessmentKind.SELF_ASSESSMENT.value,
+            later.c.status == Status.FINAL.value,
+            or_(
+                later_round.c.sequence > _R.c.sequence,
+                and_(
+                    later_round.c.sequence == _R.c.sequence,
+                    later.c.created_at > _A.c.created_at,
+                ),
+            ),
+        )
+    )
     candidates = (
         select(_A.c.id)
         .join(_E, _E.c.id == _A.c.entity_id)
+        .join(_R, _R.c.id == _A.c.round_id)
         .where(
             _E.c.system_id == system_id,
             _A.c.kind == AssessmentKind.SELF_ASSESSMENT.value,
             _A.c.status == Status.FINAL.value,
         )
     )
+    if limit_of is not None:
+        newer = newer.where(later_round.c.sequence <= limit_of)
+        candidates = candidates.where(_R.c.sequence <= limit_of)
+    candidates = candidates.where(~exists(newer))
     statements: list[Any] = [
         select(_S).where(_S.c.id == system_id),
         repo.entities_query(system_id),
