@@ -5,8 +5,8 @@ Run: python benchmarks/server_latency.py [--json] [--runs N] [--delay-ms 10]
 Starts a throwaway PostgreSQL 15 (benchmarks/_pgserver.py) with the example data, and puts
 the TCP proxy of benchmarks/_tcpproxy.py in front adding --delay-ms each way (20 ms round
 trip by default). For each operation a user waits on it reports the SQL statements sent
-through SQLAlchemy (reads that talk to the driver directly, such as the pipelined view of an
-assessment, are not among them), the
+through SQLAlchemy and storage.pipeline (an edit's and the single view's pipelined statements
+are counted; the pipelined view of an assessment, which talks to the driver directly, is not), the
 round trips seen at the proxy (each time the server answers after the app has spoken), and
 the median time via the proxy and direct. The operations are the app's own code paths:
 

@@ -1,8 +1,12 @@
 """Round trips per operation on a server, counted at a TCP proxy: pinned so they never creep up.
 
 Uses benchmarks/server_latency.py (the same operations and counting the benchmark reports)
-with no added delay. The pins are today's counts; the issue's targets (open <= 4, edit <= 3,
-entity list <= 3, single view <= 3) are lower for all but opening, see the README.
+with 10 ms added each way, as the benchmark: with none, a server answering the first part of
+a pipeline before the app has sent the rest would count as a round trip the app never waits
+on (a busy machine made the counts vary). The pins are today's counts, all within the
+issue's targets (open <= 4, edit <= 3, entity list <= 3, single view <= 3): an edit is two
+pipelines (claim and reads with the BEGIN; writes, audit, notice and COMMIT) and the single
+view one (storage.pipeline).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import pytest
 from storage_helpers import BENCHMARKS
 
 # Today's round trips; lower them as reads are batched further, never raise them.
-PINNED = {"open an assessment": 3, "one edit": 7, "entity list": 3, "single view": 6}
+PINNED = {"open an assessment": 3, "one edit": 2, "entity list": 3, "single view": 1}
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +39,11 @@ def latency():  # type: ignore[no-untyped-def]
 
 def test_round_trips_per_operation_stay_pinned(latency, pg_server):
     url = latency.prepare(pg_server)
-    measured = {m.name: m for m in latency.run_against(url, pg_server.port, 0.0, 1)}
+    measured = {m.name: m for m in latency.run_against(url, pg_server.port, 10.0, 1)}
     assert set(measured) == set(PINNED)
     for name, pin in PINNED.items():
         assert measured[name].round_trips <= pin, (name, measured[name].round_trips)
+        assert measured[name].round_trips <= latency.ROUND_TRIP_TARGETS[name], name
     # Opening meets the issue's time budget by its round trips alone (20 ms each).
     assert measured["open an assessment"].round_trips * 20 <= 250 - 50
 

@@ -42,6 +42,7 @@ from matrix_desktop.storage.database import Database
 from matrix_desktop.storage.views import AssessmentView
 
 if TYPE_CHECKING:
+    from sqlalchemy import Executable
     from sqlalchemy.orm import Session
 
 _Row = TypeVar("_Row", Assessment, Rating, Vote)  # the stored values an edit changes
@@ -347,19 +348,29 @@ class AssessmentService:
     def _apply_edit(self, command: Edit) -> Change:
         target, now = command.target, utcnow()
         aid = target.assessment_id
+        writes: list[Executable] = []
         with self.db.session() as s:
-            revision, entity_id, fw_key, fw_version = edits.claim_draft(s, aid, now)
+            # The claim and the reads: one round trip on a server (storage.edits).
+            claimed = edits.claim_and_read(
+                s, aid, now, target.kind, target.domain_key, target.participant_id
+            )
+            revision = claimed.revision
             if target.kind == "rating":
                 assert target.domain_key is not None
-                stored = edits.read_rating(s, aid, target.domain_key)
+                stored = claimed.rating
                 current = stored or Rating(aid, target.domain_key)
                 merged, before, after = self._merge(command, current, f"{target.domain_key}")
                 merged = merged.evolve(carried_forward=False) if after else merged
-                fw = self.catalog.framework(fw_key, fw_version)
-                kind = self._entity_kind(s, entity_id)
+                fw = self.catalog.framework(claimed.framework_key, claimed.framework_version)
+                if claimed.entity_kind is not None:
+                    kind = self._kinds.setdefault(
+                        claimed.entity_id, EntityKind(claimed.entity_kind)
+                    )
+                else:
+                    kind = self._entity_kind(s, claimed.entity_id)
                 validate_rating(fw, kind, merged)
                 if after:
-                    edits.write_rating(s, merged, list(after), stored is not None, now)
+                    writes.append(edits.rating_write(merged, list(after), stored is not None, now))
                 change = Change(
                     aid,
                     frozenset({target.domain_key}),
@@ -369,17 +380,18 @@ class AssessmentService:
                 )
             elif target.kind == "vote":
                 assert target.domain_key is not None and target.participant_id is not None
-                a = edits.read_assessment(s, aid)
+                a = claimed.assessment
+                assert a is not None and claimed.vote is not None
                 if target.participant_id not in {p.id for p in a.participants}:
                     raise ValidationFailed("That participant is not part of this assessment.")
-                stored_vote = edits.read_vote(s, aid, target.participant_id, target.domain_key)
+                stored_vote = claimed.vote
                 vote, before, after = self._merge(command, stored_vote, "this view")
                 if vote.stage is not None:
                     fw = self.framework_of(a)
                     if not fw.has_stage(vote.stage):
                         raise ValidationFailed(f"{vote.stage!r} is not a stage of {fw.title}.")
                 if after:
-                    edits.write_vote(s, vote, stored_vote.stage is not None)
+                    writes.append(edits.vote_write(vote, stored_vote.stage is not None))
                 change = Change(
                     aid,
                     frozenset({target.domain_key}),
@@ -388,14 +400,15 @@ class AssessmentService:
                     revision=revision,
                 )
             else:
-                a = edits.read_assessment(s, aid)
+                a = claimed.assessment
+                assert a is not None
                 merged_a, before, after = self._merge(command, a, "the assessment's details")
                 for name in ("strengths", "areas_to_develop", "recommendations"):
                     check_text(name.replace("_", " ").capitalize(), getattr(merged_a, name))
                 for name in ("title", "facilitator", "reviewer_name", "reviewer_organisation"):
                     check_text(name.replace("_", " ").capitalize(), getattr(merged_a, name), 300)
                 if after:
-                    edits.write_assessment(s, merged_a, list(after))
+                    writes.append(edits.assessment_write(merged_a, list(after)))
                 change = Change(
                     aid,
                     frozenset(),
@@ -405,7 +418,11 @@ class AssessmentService:
                 )
             command.before = before
             command.after = {k: after.get(k, before[k]) for k in before}
-            self._audit_event(s, command.action, aid, target.domain_key, command.detail(), now)
+            # The writes, the audit event and (on a server) the COMMIT: one round trip.
+            event = AuditEvent(
+                None, now, self.user, command.action, aid, target.domain_key, command.detail()
+            )
+            self.own_audit_ids.add(edits.write_and_audit(s, writes, event))
         return change
 
     def _merge(

@@ -31,7 +31,6 @@ from matrix_desktop.core.plan import target_cell
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
 from matrix_desktop.services.files import write_atomically
-from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage import views_repo
 from matrix_desktop.storage.database import Database
 
@@ -258,23 +257,11 @@ class SingleViewService:
         With up_to_round_id, only rounds up to and including that one count (the view as
         it stood then).
         """
-        # One read for all of it (on a server each read costs round trips of its own).
+        # One read for all of it (on a server one pipeline: a single round trip).
         with self.db.reader() as s:
-            system = repo.get_system(s, system_id)
-            entities = [e.name for e in repo.list_entities(s, system_id)]
-            limit = repo.get_round(s, up_to_round_id).sequence if up_to_round_id else None
-            heads = views_repo.list_heads(
-                s, system_id=system_id, kind=AssessmentKind.SELF_ASSESSMENT, status=Status.FINAL
-            )
-            if limit is not None:
-                heads = [h for h in heads if h.round_sequence <= limit]
-            latest: dict[str, AssessmentHead] = {}
-            for h in heads:  # by entity, round, creation: the last seen is the latest
-                latest[h.entity_id] = h
-            chosen = list(latest.values())
-            stages, raised, targets = views_repo.standings_of(
-                s, {h.id: h.entity_name for h in chosen}
-            )
+            data = views_repo.single_view_data(s, system_id, up_to_round_id)
+        system, entities, chosen = data.system, data.entity_names, data.chosen
+        stages, raised, targets = data.stages, data.raised, data.targets
         by_version: dict[FrameworkRef, list[AssessmentHead]] = {}
         for h in chosen:
             by_version.setdefault(h.framework, []).append(h)

@@ -23,6 +23,8 @@ from matrix_desktop.storage.backup import (
     ro_uri,
     timestamped_backup_path,
 )
+from matrix_desktop.storage.pipeline import COMMITTED
+from matrix_desktop.storage.pipeline import NOTIFY as _NOTIFY
 from matrix_desktop.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, OUR_TABLES
 
 log = logging.getLogger(__name__)
@@ -317,8 +319,9 @@ class Database:
                         session.flush()
                         if raw.total_changes != before:
                             session.execute(_BUMP_COUNTER, {"key": CHANGE_COUNTER_KEY})
-                    else:
+                    elif not session.info.get(COMMITTED):
                         # Other copies' change feeds listen on this channel (sent at commit).
+                        # (An edit sends it in the pipeline that commits: storage.pipeline.)
                         session.execute(_NOTIFY)
         except (OperationalError, sqlite3.OperationalError) as exc:
             failed = classify_write_error(self.location, exc)
@@ -383,7 +386,6 @@ def refusal(db: Database, exc: BaseException) -> PermissionRefused | None:
     return PermissionRefused(f"{db.access.refusal()} Nothing was changed.")
 
 
-_NOTIFY = text("SELECT pg_notify('matrix_desktop_changes', '')")
 _BUMP_COUNTER = text(
     "INSERT INTO app_meta (key, value) VALUES (:key, '1') "
     "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"

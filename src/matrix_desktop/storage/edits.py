@@ -8,9 +8,11 @@ finalise racing an edit therefore waits for it and then sees the new revision.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, Executable, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from matrix_desktop.core.errors import FinalisedError, NotFound, StaleError, ValidationFailed
@@ -22,9 +24,18 @@ from matrix_desktop.storage.convert import (
     rating_from_row,
     rating_values,
 )
-from matrix_desktop.storage.tables import AssessmentRow, AuditRow, RatingRow, VoteRow, table_of
+from matrix_desktop.storage.pipeline import NOTIFY, pipelines, run_pipelined
+from matrix_desktop.storage.tables import (
+    AssessmentRow,
+    AuditRow,
+    EntityRow,
+    RatingRow,
+    VoteRow,
+    table_of,
+)
 
 _A = table_of(AssessmentRow)
+_E = table_of(EntityRow)
 _R = table_of(RatingRow)
 _V = table_of(VoteRow)
 _AU = table_of(AuditRow)
@@ -48,24 +59,118 @@ def _status_of(session: Session, assessment_id: str) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def claim_draft(session: Session, assessment_id: str, now: str) -> tuple[int, str, str, str]:
+def _claim(assessment_id: str, now: str, with_kind: bool = False) -> Any:
     """Bump a draft assessment's revision, locking it for this transaction.
 
-    Returns (revision, entity id, framework key, framework version).
-
-    Raises FinalisedError when it is final (decided by the UPDATE itself, so a finalise
-    committed a moment ago is seen) and NotFound when it does not exist.
+    Returns (revision, entity id, framework key, framework version[, entity kind]); no row
+    when it is final (decided by the UPDATE itself, so a finalise committed a moment ago is
+    seen) or does not exist.
     """
-    row = session.execute(
+    returned: list[Any] = [
+        _A.c.revision,
+        _A.c.entity_id,
+        _A.c.framework_key,
+        _A.c.framework_version,
+    ]
+    if with_kind:  # the entity's kind, joined in (no statement of its own)
+        returned.append(
+            select(_E.c.kind).where(_E.c.id == _A.c.entity_id).scalar_subquery().label("kind")
+        )
+    return (
         update(_A)
         .where(_A.c.id == assessment_id, _A.c.status == Status.DRAFT.value)
         .values(revision=_A.c.revision + 1, modified_at=now)
-        .returning(_A.c.revision, _A.c.entity_id, _A.c.framework_key, _A.c.framework_version)
-    ).first()
-    if row is None:
-        _status_of(session, assessment_id)
-        raise FinalisedError(FINAL_MESSAGE)
-    return int(row[0]), row[1], row[2], row[3]
+        .returning(*returned)
+    )
+
+
+def _refuse_claim(session: Session, assessment_id: str) -> NoReturn:
+    """Raise for a claim that matched no draft: NotFound, else FinalisedError."""
+    _status_of(session, assessment_id)
+    raise FinalisedError(FINAL_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What an edit reads after claiming the draft (see claim_and_read)."""
+
+    revision: int
+    entity_id: str
+    framework_key: str
+    framework_version: str
+    entity_kind: str | None  # on a server (joined into the claim); None: look it up
+    rating: Rating | None = None  # a rating edit: the stored rating (None: no row yet)
+    assessment: Assessment | None = None  # a vote or details edit: the stored assessment
+    vote: Vote | None = None  # a vote edit: the stored view
+
+
+def claim_and_read(
+    session: Session,
+    assessment_id: str,
+    now: str,
+    kind: str,
+    domain_key: str | None = None,
+    participant_id: str | None = None,
+) -> Claimed:
+    """Claim the draft (_claim) and read what an edit of this kind merges into.
+
+    Raises FinalisedError when the assessment is final and NotFound when it does not exist.
+
+    kind: 'rating' (reads the domain's rating), 'vote' (the assessment and the participant's
+    view) or anything else (the assessment). On a server the claim and the reads go in one
+    pipeline, a single round trip with the transaction's BEGIN; elsewhere one by one.
+    """
+    reads: list[Executable] = []
+    if kind == "rating":
+        reads.append(
+            select(_R).where(_R.c.assessment_id == assessment_id, _R.c.domain_key == domain_key)
+        )
+    else:
+        reads.append(select(_A).where(_A.c.id == assessment_id))
+        if kind == "vote":
+            reads.append(_vote_query(assessment_id, participant_id or "", domain_key or ""))
+    if pipelines(session):
+        claim_rows, *read_rows = run_pipelined(session, [_claim(assessment_id, now, True), *reads])
+        if not claim_rows:
+            _refuse_claim(session, assessment_id)
+        head = claim_rows[0]
+        entity_kind: str | None = head.kind
+    else:
+        head = session.execute(_claim(assessment_id, now)).first()
+        if head is None:
+            _refuse_claim(session, assessment_id)
+        entity_kind = None
+        read_rows = [list(session.execute(query).all()) for query in reads]
+    assert head is not None
+    claimed = Claimed(int(head[0]), head[1], head[2], head[3], entity_kind)
+    if kind == "rating":
+        rows = read_rows[0]
+        rating = rating_from_row(rows[0]) if rows else None
+        return replace(claimed, rating=rating)
+    if not read_rows[0]:
+        raise NotFound(f"no assessment with id {assessment_id}")
+    assessment = assessment_from_row(read_rows[0][0])
+    if kind != "vote":
+        return replace(claimed, assessment=assessment)
+    stage = read_rows[1][0][0] if read_rows[1] else None
+    vote = Vote(assessment_id, participant_id or "", domain_key or "", stage)
+    return replace(claimed, assessment=assessment, vote=vote)
+
+
+def write_and_audit(session: Session, writes: Sequence[Executable], event: AuditEvent) -> int:
+    """Run an edit's writes and add its audit event; returns the event's id.
+
+    On a server the writes, the audit insert, the change notice and the COMMIT go in one
+    pipeline (one round trip; the session is then committed, see storage.pipeline).
+    """
+    if not pipelines(session):
+        for statement in writes:
+            session.execute(statement)
+        return append_audit(session, event)
+    *_written, audit_rows, _notice = run_pipelined(
+        session, [*writes, _audit_insert(event).returning(_AU.c.id), NOTIFY], end="COMMIT"
+    )
+    return int(audit_rows[0][0])
 
 
 def set_status(
@@ -103,93 +208,71 @@ def set_status(
     )
 
 
-def read_rating(session: Session, assessment_id: str, domain_key: str) -> Rating | None:
-    """Return the stored rating of a domain, or None when it has no row yet."""
-    row = session.execute(
-        select(_R).where(_R.c.assessment_id == assessment_id, _R.c.domain_key == domain_key)
-    ).first()
-    return rating_from_row(row) if row is not None else None  # type: ignore[arg-type]
-
-
-def write_rating(
-    session: Session, rating: Rating, fields: list[str], exists: bool, now: str
-) -> None:
-    """Write the named fields of a rating (its whole row when it has none yet)."""
+def rating_write(rating: Rating, fields: list[str], exists: bool, now: str) -> Executable:
+    """The statement of write_rating."""
     values = rating_values(rating, now)
     if not exists:
-        session.execute(insert(_R).values(values))
-        return
+        return insert(_R).values(values)
     columns = {RATING_COLUMNS.get(f, f): values[RATING_COLUMNS.get(f, f)] for f in fields}
     columns.update(carried_forward=rating.carried_forward, modified_at=now)
-    session.execute(
+    return (
         update(_R)
         .where(_R.c.assessment_id == rating.assessment_id, _R.c.domain_key == rating.domain_key)
         .values(columns)
     )
 
 
-def read_assessment(session: Session, assessment_id: str) -> Assessment:
-    row = session.execute(select(_A).where(_A.c.id == assessment_id)).first()
-    if row is None:
-        raise NotFound(f"no assessment with id {assessment_id}")
-    return assessment_from_row(row)  # type: ignore[arg-type]
-
-
-def write_assessment(session: Session, assessment: Assessment, fields: list[str]) -> None:
-    """Write the named detail fields of an assessment."""
+def assessment_write(assessment: Assessment, fields: list[str]) -> Executable:
+    """The statement of write_assessment."""
     values = assessment_values(assessment)
     columns = {ASSESSMENT_COLUMNS.get(f, f): values[ASSESSMENT_COLUMNS.get(f, f)] for f in fields}
-    session.execute(update(_A).where(_A.c.id == assessment.id).values(columns))
+    return update(_A).where(_A.c.id == assessment.id).values(columns)
 
 
-def read_vote(session: Session, assessment_id: str, participant_id: str, domain_key: str) -> Vote:
-    stage = session.execute(
-        select(_V.c.stage).where(
-            _V.c.assessment_id == assessment_id,
-            _V.c.participant_id == participant_id,
-            _V.c.domain_key == domain_key,
-        )
-    ).scalar()
-    return Vote(assessment_id, participant_id, domain_key, stage)
+def _vote_query(assessment_id: str, participant_id: str, domain_key: str) -> Any:
+    return select(_V.c.stage).where(
+        _V.c.assessment_id == assessment_id,
+        _V.c.participant_id == participant_id,
+        _V.c.domain_key == domain_key,
+    )
 
 
-def write_vote(session: Session, vote: Vote, existed: bool) -> None:
-    """Record, change or clear (stage None) one participant's view."""
+def vote_write(vote: Vote, existed: bool) -> Executable:
+    """The statement of write_vote."""
     where = (
         _V.c.assessment_id == vote.assessment_id,
         _V.c.participant_id == vote.participant_id,
         _V.c.domain_key == vote.domain_key,
     )
     if vote.stage is None:
-        session.execute(delete(_V).where(*where))
-    elif existed:
-        session.execute(update(_V).where(*where).values(stage=vote.stage))
-    else:
-        session.execute(
-            insert(_V).values(
-                assessment_id=vote.assessment_id,
-                participant_id=vote.participant_id,
-                domain_key=vote.domain_key,
-                stage=vote.stage,
-            )
-        )
+        return delete(_V).where(*where)
+    if existed:
+        return update(_V).where(*where).values(stage=vote.stage)
+    return insert(_V).values(
+        assessment_id=vote.assessment_id,
+        participant_id=vote.participant_id,
+        domain_key=vote.domain_key,
+        stage=vote.stage,
+    )
 
 
 def append_audit(session: Session, event: AuditEvent) -> int:
     """Add an audit event; returns its id (the change feed's position)."""
-    result = session.execute(
-        insert(_AU).values(
-            at=event.at,
-            user=event.user,
-            action=event.action,
-            assessment_id=event.assessment_id,
-            domain_key=event.domain_key,
-            detail=event.detail,
-        )
-    )
+    result = session.execute(_audit_insert(event))
     key = cast("CursorResult[Any]", result).inserted_primary_key
     assert key is not None, "an insert returns its primary key"
     return int(key[0])
+
+
+def _audit_insert(event: AuditEvent) -> Any:
+    return insert(_AU).values(
+        at=event.at,
+        user=event.user,
+        action=event.action,
+        assessment_id=event.assessment_id,
+        domain_key=event.domain_key,
+        detail=event.detail,
+    )
 
 
 def audit_since(session: Session, after_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -91,10 +91,15 @@ def put_system(session: Session, system: System) -> System:
 
 def list_entities(session: Session, system_id: str | None = None) -> list[Entity]:
     """Return entities (of one system, or all), by kind then name."""
+    return [entity_from_row(r) for r in session.scalars(entities_query(system_id))]
+
+
+def entities_query(system_id: str | None = None) -> Any:
+    """The query of list_entities."""
     query = select(EntityRow).order_by(EntityRow.kind, EntityRow.name)
     if system_id is not None:
         query = query.where(col(EntityRow.system_id) == system_id)
-    return [entity_from_row(r) for r in session.scalars(query)]
+    return query
 
 
 def get_entity(session: Session, entity_id: str) -> Entity:

@@ -112,12 +112,22 @@ def server_engine(url: str, **kwargs: object) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(_dbapi: object, record: Any) -> None:
+        from matrix_desktop.storage.pipeline import forget_autocommit
+
         record.info["idle_since"] = time.monotonic()
+        forget_autocommit(record.info)
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi: object, record: Any) -> None:
+    def _on_checkin(dbapi: Any, record: Any) -> None:
         if record is not None:
             record.info["idle_since"] = time.monotonic()
+            if dbapi is not None:
+                from matrix_desktop.storage.pipeline import restore_autocommit
+
+                try:  # a transaction begun in a pipeline and ended by an error's rollback
+                    restore_autocommit(dbapi, record.info)
+                except Exception:  # noqa: BLE001 - a broken connection: the pool drops it
+                    log.debug("could not reset a connection's autocommit", exc_info=True)
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi: Any, record: Any, _proxy: object) -> None:
