@@ -41,8 +41,9 @@ def floor_text(fig: Figure, smallest: float) -> None:
 
     from matrix_desktop.charts.cached_text import LabelBatch
 
-    texts = list(fig.findobj(Text))
-    texts += [a._text for a in fig.findobj(LabelBatch)]
+    # One walk over the figure: each walk asks every axis for its ticks afresh, which costs.
+    found = fig.findobj(lambda a: isinstance(a, Text | LabelBatch))
+    texts = [a._text if isinstance(a, LabelBatch) else a for a in found]
     for text in texts:
         if text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
@@ -51,8 +52,9 @@ def floor_text(fig: Figure, smallest: float) -> None:
 def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
     """Return a figure as a vector Drawing fitting width x max_height points.
 
-    Hatching is dropped and images are redrawn as vector cells first (both changing fig), so
-    the fast direct renderer can draw it; the SVG route remains for anything it cannot.
+    Images are redrawn as vector cells first (changing fig), so the fast direct renderer can
+    draw it; it draws hatched patches in their colour without the hatching. The SVG route
+    remains for anything it cannot (its hatching is dropped first, changing fig).
     """
     from reportlab import rl_config
 
@@ -61,14 +63,14 @@ def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
     from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
 
     register_pdf_fonts()
-    _unhatch(fig)
     _vectorise_images(fig)
     # Building a Drawing sets thousands of shape attributes; reportlab validating each one
     # costs much and guards nothing here (the values come from matplotlib or svglib).
     checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
         drawing = direct_drawing(fig, width)
-    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
+    except UnsupportedFigure:  # e.g. an RGB image: take the slower SVG route
+        _unhatch(fig)
         drawing = figure_to_drawing(fig, width)
     finally:
         rl_config.shapeChecking = checking

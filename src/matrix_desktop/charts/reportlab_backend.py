@@ -3,7 +3,8 @@
 The SVG route (matplotlib -> SVG text -> svglib parse -> Drawing) spends most of a report's
 time writing and re-reading XML; this renderer hands matplotlib's paths and strings to
 reportlab directly, about three times faster.  It covers what the house charts use (paths,
-markers, text in the bundled DejaVu font); a figure holding an image raises
+markers, text in the bundled DejaVu font; hatching is left out, the patch keeps its colour);
+a figure holding an image raises
 ``UnsupportedFigure`` so the caller can fall back to the SVG route.  Clip paths are not
 applied: the house charts keep their data inside the axes.
 """
@@ -126,8 +127,8 @@ class ReportlabRenderer(RendererBase):
                 shape.strokeDashArray = (offset or 0, [float(d) for d in dashes])
         else:
             shape.strokeColor = None
-        if gc.get_hatch():
-            raise UnsupportedFigure("hatched patches")
+        # A hatch (the screen's second cue for greyscale) is not drawn: the patch prints in its
+        # colour, as the SVG route prints it once the hatching is dropped.
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # noqa: N803, E501
         for vertices, _code in path.iter_segments(trans, simplify=False):
