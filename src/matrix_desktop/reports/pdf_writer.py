@@ -11,7 +11,6 @@ from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, TableS
 from reportlab.platypus import PageBreak as RLPageBreak
 
 from matrix_desktop.reports import content as c
-from matrix_desktop.reports.collection import young_collections_only
 from matrix_desktop.reports.common import ChartDrawer, chart, cover, no_progress
 from matrix_desktop.reports.fonts import take_missing
 from matrix_desktop.reports.layout import (
@@ -55,16 +54,6 @@ def render_pdf(
     progress: Progress = no_progress,
 ) -> bytes:
     """Return the document as PDF bytes."""
-    with young_collections_only():
-        return _render_pdf(doc, options, draw_chart, progress)
-
-
-def _render_pdf(
-    doc: c.Document,
-    options: DocumentOptions,
-    draw_chart: ChartDrawer | None,
-    progress: Progress,
-) -> bytes:
     take_missing()  # start this document's list of unprintable characters afresh
     landscape = False
     story: list[Flowable] = []
