@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from reportlab.graphics.shapes import Drawing
 
@@ -41,12 +44,25 @@ def floor_text(fig: Figure, smallest: float) -> None:
 
     from matrix_desktop.charts.cached_text import LabelBatch
 
-    # One walk over the figure: each walk asks every axis for its ticks afresh, which costs.
-    found = fig.findobj(lambda a: isinstance(a, Text | LabelBatch))
-    texts = [a._text if isinstance(a, LabelBatch) else a for a in found]
-    for text in texts:
-        if text.get_fontsize() < smallest:
+    for artist in _printed(fig):
+        text = artist._text if isinstance(artist, LabelBatch) else artist
+        if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
+
+
+def _printed(artist: Artist) -> Iterator[Artist]:
+    """Yield the artist and everything under it, leaving out axes' axes that are turned off.
+
+    Like ``findobj`` but in one walk, and without asking an axis that never prints (the radar
+    turns its axes off) for its ticks: that builds and lays out every tick, for nothing.
+    """
+    from matplotlib.axis import Axis
+
+    yield artist
+    for child in artist.get_children():
+        if isinstance(child, Axis) and not (child.axes.axison and child.get_visible()):
+            continue
+        yield from _printed(child)
 
 
 def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
