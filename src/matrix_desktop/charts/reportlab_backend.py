@@ -144,14 +144,18 @@ class ReportlabRenderer(RendererBase):
         text = s.replace("$", "") if ismath else s
         r, g, b, a = gc.get_rgb()
         alpha = gc.get_alpha() if gc.get_forced_alpha() else a
+        level = angle % 360 == 0  # most labels: placed directly, no rotated group
         string = String(
-            0,
-            0,
+            x if level else 0,
+            y if level else 0,
             text,
             fontName=_font(prop),
             fontSize=prop.get_size_in_points(),
             fillColor=Color(r, g, b, alpha=alpha),
         )
+        if level:
+            self.drawing.add(string)
+            return
         group = Group(string)
         rad = math.radians(angle)
         c, s_ = math.cos(rad), math.sin(rad)
