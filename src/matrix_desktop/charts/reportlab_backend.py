@@ -4,9 +4,8 @@ The SVG route (matplotlib -> SVG text -> svglib parse -> Drawing) spends most of
 time writing and re-reading XML; this renderer hands matplotlib's paths and strings to
 reportlab directly, about three times faster.  It covers what the house charts use (paths,
 markers, text in the bundled DejaVu font; hatching is left out, the patch keeps its colour);
-a figure holding an image raises
-``UnsupportedFigure`` so the caller can fall back to the SVG route.  Clip paths are not
-applied: the house charts keep their data inside the axes.
+a figure holding an image raises ``UnsupportedFigure`` so the caller can fall back to the SVG
+route.  Clip paths are not applied: the house charts keep their data inside the axes.
 """
 
 from __future__ import annotations
