@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from reportlab.graphics.shapes import Drawing
 
@@ -41,18 +44,33 @@ def floor_text(fig: Figure, smallest: float) -> None:
 
     from matrix_desktop.charts.cached_text import LabelBatch
 
-    texts = list(fig.findobj(Text))
-    texts += [a._text for a in fig.findobj(LabelBatch)]
-    for text in texts:
-        if text.get_fontsize() < smallest:
+    for artist in _printed(fig):
+        text = artist._text if isinstance(artist, LabelBatch) else artist
+        if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
+
+
+def _printed(artist: Artist) -> Iterator[Artist]:
+    """Yield the artist and everything under it, leaving out axes' axes that are turned off.
+
+    Like ``findobj`` but in one walk, and without asking an axis that never prints (the radar
+    turns its axes off) for its ticks: that builds and lays out every tick, for nothing.
+    """
+    from matplotlib.axis import Axis
+
+    yield artist
+    for child in artist.get_children():
+        if isinstance(child, Axis) and not (child.axes.axison and child.get_visible()):
+            continue
+        yield from _printed(child)
 
 
 def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
     """Return a figure as a vector Drawing fitting width x max_height points.
 
-    Hatching is dropped and images are redrawn as vector cells first (both changing fig), so
-    the fast direct renderer can draw it; the SVG route remains for anything it cannot.
+    Images are redrawn as vector cells first (changing fig), so the fast direct renderer can
+    draw it; it draws hatched patches in their colour without the hatching. The SVG route
+    remains for anything it cannot (its hatching is dropped first, changing fig).
     """
     from reportlab import rl_config
 
@@ -61,14 +79,14 @@ def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
     from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
 
     register_pdf_fonts()
-    _unhatch(fig)
     _vectorise_images(fig)
     # Building a Drawing sets thousands of shape attributes; reportlab validating each one
     # costs much and guards nothing here (the values come from matplotlib or svglib).
     checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
         drawing = direct_drawing(fig, width)
-    except UnsupportedFigure:  # e.g. the heatmap's image: take the slower SVG route
+    except UnsupportedFigure:  # e.g. an RGB image: take the slower SVG route
+        _unhatch(fig)
         drawing = figure_to_drawing(fig, width)
     finally:
         rl_config.shapeChecking = checking

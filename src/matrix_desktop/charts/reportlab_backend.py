@@ -3,9 +3,9 @@
 The SVG route (matplotlib -> SVG text -> svglib parse -> Drawing) spends most of a report's
 time writing and re-reading XML; this renderer hands matplotlib's paths and strings to
 reportlab directly, about three times faster.  It covers what the house charts use (paths,
-markers, text in the bundled DejaVu font); a figure holding an image raises
-``UnsupportedFigure`` so the caller can fall back to the SVG route.  Clip paths are not
-applied: the house charts keep their data inside the axes.
+markers, text in the bundled DejaVu font; hatching is left out, the patch keeps its colour);
+a figure holding an image raises ``UnsupportedFigure`` so the caller can fall back to the SVG
+route.  Clip paths are not applied: the house charts keep their data inside the axes.
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ class ReportlabRenderer(RendererBase):
                 shape.strokeDashArray = (offset or 0, [float(d) for d in dashes])
         else:
             shape.strokeColor = None
-        if gc.get_hatch():
-            raise UnsupportedFigure("hatched patches")
+        # A hatch (the screen's second cue for greyscale) is not drawn: the patch prints in its
+        # colour, as the SVG route prints it once the hatching is dropped.
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # noqa: N803, E501
         for vertices, _code in path.iter_segments(trans, simplify=False):
@@ -143,14 +143,18 @@ class ReportlabRenderer(RendererBase):
         text = s.replace("$", "") if ismath else s
         r, g, b, a = gc.get_rgb()
         alpha = gc.get_alpha() if gc.get_forced_alpha() else a
+        level = angle % 360 == 0  # most labels: placed directly, no rotated group
         string = String(
-            0,
-            0,
+            x if level else 0,
+            y if level else 0,
             text,
             fontName=_font(prop),
             fontSize=prop.get_size_in_points(),
             fillColor=Color(r, g, b, alpha=alpha),
         )
+        if level:
+            self.drawing.add(string)
+            return
         group = Group(string)
         rad = math.radians(angle)
         c, s_ = math.cos(rad), math.sin(rad)

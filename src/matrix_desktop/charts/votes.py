@@ -115,8 +115,9 @@ def build_votes(spread: VoteSpread) -> Figure:
                 clip_on=False,
                 fontweight="bold" if agreed else "normal",
             )
-        ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])
+        # The tick look first, so each new tick is made with it (not restyled afterwards).
         ax.tick_params(axis="y", labelsize=7.5 if k <= 20 else 6, length=0)
+        ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, xmax)
         ax.set_xlabel("participants", fontsize=8)

@@ -20,11 +20,12 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _RLParagraph
+from reportlab.platypus.paragraph import _FUZZ
 
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.paths import fonts_dir
@@ -127,6 +128,29 @@ def styles() -> Styles:
 
 
 # -- flowable helpers ------------------------------------------------------------------------
+class Paragraph(_RLParagraph):
+    """A reportlab Paragraph that breaks its lines once per width.
+
+    Platypus asks a paragraph for its size several times at the same width (a table measures
+    every cell, then measures it again to draw it; a frame measures, then draws); reportlab
+    breaks the lines afresh each time, which was a third of a report's layout time. The lines
+    depend only on the text, the style and the width, so the last result is kept and reused
+    while the width and the broken lines are unchanged (a split drops them).
+    """
+
+    _wrapped: tuple[float, object, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        memo = self._wrapped
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[1]:
+            self.width, self.height = memo[2], memo[3]
+            return memo[2], memo[3]
+        width, height = super().wrap(availWidth, availHeight)
+        if availWidth >= _FUZZ:  # reportlab's "cannot fit" answer sets no lines: not kept
+            self._wrapped = (availWidth, self.blPara, width, height)
+        return width, height
+
+
 def para(text: object, style: ParagraphStyle | None = None) -> Paragraph:
     """Return a paragraph of user text, printed literally (escaped), newlines kept.
 

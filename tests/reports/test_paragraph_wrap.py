@@ -1,0 +1,48 @@
+"""The house paragraph breaks its lines once per width and gives the same layout as reportlab's."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Paragraph as ReportlabParagraph
+
+from matrix_desktop.reports.layout import Paragraph, para, styles
+
+TEXT = "The partnership board met monthly and agreed a shared outcomes framework. " * 12
+
+
+def _counting(p: Paragraph) -> list[int]:
+    calls = [0]
+    real = p.breakLines
+
+    def counted(widths):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return real(widths)
+
+    p.breakLines = counted  # type: ignore[method-assign]
+    return calls
+
+
+def test_lines_are_broken_once_per_width_with_reportlabs_result():
+    p = para(TEXT, styles().body)
+    assert isinstance(p, Paragraph)
+    calls = _counting(p)
+    first = p.wrap(300, 800)
+    assert p.wrap(300, 800) == first and p.wrap(300, 50) == first
+    assert calls == [1]
+    plain = ReportlabParagraph(p.text, styles().body)
+    assert plain.wrap(300, 800) == first
+    narrower = p.wrap(200, 800)
+    assert calls == [2] and narrower == plain.wrap(200, 800)
+    assert narrower[1] > first[1]
+
+
+def test_a_split_paragraph_is_laid_out_afresh():
+    p = para(TEXT, styles().body)
+    width, height = p.wrap(300, 800)
+    top, rest = p.split(300, height / 2)
+    assert top.wrap(300, height / 2)[1] <= height / 2 + 1
+    assert rest.wrap(300, 800)[1] > 0
+    assert top.wrap(300, 800)[1] + rest.wrap(300, 800)[1] >= height - 1
+    calls = _counting(p)
+    p.__dict__.pop("blPara", None)  # what reportlab does when a split leaves no room
+    assert p.wrap(300, 800) == (width, height)
+    assert calls == [1]
