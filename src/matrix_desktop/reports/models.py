@@ -79,6 +79,71 @@ class DomainSection:
 
 
 @dataclass(frozen=True)
+class StageChange:
+    """A domain whose agreed stage moved since the previous round's self-assessment."""
+
+    domain: str
+    previous: str
+    current: str
+    steps: int  # current minus previous, in stage steps
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """A target set in the previous round, against the stage agreed now."""
+
+    domain: str
+    target: str  # the previous round's target stage name (and date)
+    current: str  # the stage agreed now
+    met: bool  # the stage now is at or beyond the target
+    distance: str  # "met", "1 stage to go", "exceeded by 1 stage", "" (not assessed)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """An action as the action plan prints it: where it stands, who owns it, by when."""
+
+    domain: str
+    what: str
+    owner: str
+    due: str
+    status: str
+    overdue: bool = False
+    completed_on: str = ""
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A domain's target in this round, with the distance to it and any warning."""
+
+    domain: str
+    current: str  # the stage agreed now
+    target: str  # the target stage name
+    by: str  # the target date, "" when none
+    distance: str  # "2 stages to go", "met", "exceeded by 1 stage", "not assessed"
+    notes: tuple[str, ...] = ()  # "the target date ... has passed", target below the stage
+
+
+@dataclass(frozen=True)
+class RoundChanges:
+    """What changed since the previous round: stages, targets met, actions done and overdue.
+
+    ``previous_round`` is empty when the entity has no earlier self-assessment; ``compared``
+    is False when the previous round used another framework version (stages not compared).
+    """
+
+    previous_round: str = ""
+    compared: bool = True
+    up: tuple[StageChange, ...] = ()
+    down: tuple[StageChange, ...] = ()
+    same: int = 0  # domains at the same stage in both rounds
+    targets: tuple[TargetCheck, ...] = ()
+    done: tuple[PlanLine, ...] = ()
+    overdue: tuple[PlanLine, ...] = ()
+    today: str = ""  # the date overdue is measured from
+
+
+@dataclass(frozen=True)
 class Difference:
     """A domain where the self-assessed and the peer's stage differ."""
 
@@ -114,6 +179,10 @@ class PeerReviewReport:
     areas_to_develop: str = ""
     recommendations: str = ""
     charts: tuple[ChartModel, ...] = ()
+    changes: RoundChanges = field(default_factory=RoundChanges)
+    plan: tuple[PlanLine, ...] = ()  # this round's open and in-progress actions
+    targets: tuple[TargetLine, ...] = ()
+    today: str = ""  # the date overdue and past target dates are measured from
 
     @property
     def drafts(self) -> tuple[str, ...]:

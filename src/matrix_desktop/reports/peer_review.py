@@ -13,6 +13,7 @@ from matrix_desktop.reports.models import (
     DocumentOptions,
     DomainSection,
     PeerReviewReport,
+    StageChange,
 )
 
 TICK = "\u2611"  # ballot box with check
@@ -84,6 +85,8 @@ def peer_review_document(report: PeerReviewReport) -> c.Document:
         c.PageBreak(),
     ]
     blocks += _summary(report)
+    blocks += [c.PageBreak(), *changes_section(report)]
+    blocks += [c.PageBreak(), *plan_section(report)]
     blocks.append(c.Step(0.7, "Laying out the domains"))
     for section in report.sections:
         blocks += [c.PageBreak(), *_domain(section, report)]
@@ -237,6 +240,172 @@ def _summary(report: PeerReviewReport) -> list[c.Block]:
                 heading=c.Heading("Participants' views", 1, toc=False),
             )
         )
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _steps(change: StageChange) -> str:
+    sign = "+" if change.steps > 0 else "\u2212"
+    return f"{sign}{_plural(abs(change.steps), 'stage')}"
+
+
+def changes_section(report: PeerReviewReport) -> list[c.Block]:
+    """Return the page "What changed since last round": stages, targets met, actions."""
+    ch = report.changes
+    out: list[c.Block] = [c.Heading("What changed since last round", 0)]
+    if not ch.previous_round:
+        out.append(
+            c.Para(
+                f"There is no previous round to compare with: {report.entity} has no "
+                f"self-assessment in a round before {report.round}."
+            )
+        )
+        return out
+    prev = ch.previous_round
+    out.append(
+        c.Para(
+            f"{report.entity}'s self-assessment in {report.round} compared with its "
+            f"self-assessment in {prev}.",
+            "muted",
+        )
+    )
+    out.append(c.Heading("Stages up and down", 1, toc=False))
+    if not ch.compared:
+        out.append(
+            c.Para(
+                f"The self-assessment in {prev} used another version of the framework, so "
+                "stages and targets are not compared."
+            )
+        )
+    else:
+        out.append(
+            c.Para(
+                f"{_plural(len(ch.up), 'domain')} moved up, {len(ch.down)} moved down and "
+                f"{ch.same} stayed at the same stage."
+            )
+        )
+        moved = ch.up + ch.down
+        if moved:
+            out.append(
+                c.Table(
+                    ("Domain", f"In {prev}", f"In {report.round}", "Change"),
+                    tuple((m.domain, m.previous, m.current, _steps(m)) for m in moved),
+                    (None, 30, 30, 24),
+                )
+            )
+        out.append(c.Heading("Targets met", 1, toc=False))
+        if ch.targets:
+            met = sum(1 for t in ch.targets if t.met)
+            out.append(
+                c.Para(
+                    f"{met} of {_plural(len(ch.targets), 'target')} set in {prev} "
+                    f"{'is' if met == 1 else 'are'} met: the stage agreed now is at or "
+                    "beyond the target."
+                )
+            )
+            out.append(
+                c.Table(
+                    ("Domain", f"Target set in {prev}", "Stage now", "Result"),
+                    tuple(
+                        (t.domain, t.target, t.current, t.distance or "not assessed")
+                        for t in ch.targets
+                    ),
+                    (None, 42, 28, 30),
+                )
+            )
+        else:
+            out.append(c.Para(f"No targets were set in {prev}.", "muted"))
+    out.append(c.Heading("Actions done", 1, toc=False))
+    if ch.done:
+        out.append(
+            c.Table(
+                ("Domain", "Action", "Owner", "Due", "Completed"),
+                tuple(
+                    (
+                        x.domain,
+                        x.what,
+                        x.owner or "\u2014",
+                        x.due or "\u2014",
+                        x.completed_on or "\u2014",
+                    )
+                    for x in ch.done
+                ),
+                (32, None, 32, 22, 22),
+            )
+        )
+    else:
+        out.append(c.Para(f"No action has been marked done since {prev}.", "muted"))
+    out.append(c.Heading("Actions overdue", 1, toc=False))
+    if ch.overdue:
+        out.append(c.Para(f"Open or in progress, and due before {ch.today}.", "muted"))
+        out.append(
+            c.Table(
+                ("Domain", "Action", "Owner", "Due", "Status"),
+                tuple((x.domain, x.what, x.owner or "\u2014", x.due, x.status) for x in ch.overdue),
+                (32, None, 32, 22, 22),
+            )
+        )
+    else:
+        out.append(c.Para(f"No action is overdue on {ch.today}.", "muted"))
+    return out
+
+
+def plan_section(report: PeerReviewReport) -> list[c.Block]:
+    """Return the page "Action plan and targets": the actions still to do, the targets."""
+    out: list[c.Block] = [
+        c.Heading("Action plan and targets", 0),
+        c.Heading("Action plan", 1, toc=False),
+    ]
+    if report.plan:
+        late = sum(1 for x in report.plan if x.overdue)
+        out.append(
+            c.Para(
+                f"{_plural(len(report.plan), 'action')} open or in progress in {report.round}"
+                + (f", {late} of them overdue (due before {report.today})." if late else ".")
+            )
+        )
+        out.append(
+            c.Table(
+                ("Domain", "Action", "Owner", "Due", "Status"),
+                tuple(
+                    (
+                        x.domain,
+                        x.what,
+                        x.owner or "\u2014",
+                        x.due or "\u2014",
+                        x.status + (", overdue" if x.overdue else ""),
+                    )
+                    for x in report.plan
+                ),
+                (32, None, 32, 22, 26),
+            )
+        )
+    else:
+        out.append(
+            c.Para(
+                f"No action is open or in progress in {report.round}'s self-assessment.", "muted"
+            )
+        )
+    out.append(c.Heading("Targets", 1, toc=False))
+    if report.targets:
+        out.append(
+            c.Table(
+                ("Domain", "Stage now", "Target", "By", "Distance"),
+                tuple(
+                    (t.domain, t.current, t.target, t.by or "\u2014", t.distance)
+                    for t in report.targets
+                ),
+                (None, 28, 28, 22, 32),
+            )
+        )
+        notes = tuple(f"{t.domain}: {n}." for t in report.targets for n in t.notes)
+        if notes:
+            out.append(c.Bullets(notes))
+    else:
+        out.append(c.Para(f"No targets are set in {report.round}'s self-assessment.", "muted"))
     return out
 
 

@@ -17,6 +17,8 @@ from matrix_desktop.core.chart_models import (
 from matrix_desktop.core.errors import NotFound
 from matrix_desktop.core.framework import Domain, Framework
 from matrix_desktop.core.model import (
+    Action,
+    ActionStatus,
     Assessment,
     AssessmentRecord,
     Entity,
@@ -24,6 +26,7 @@ from matrix_desktop.core.model import (
     Round,
     System,
 )
+from matrix_desktop.core.plan import distance_text, distance_to_target, target_notes, today_iso
 from matrix_desktop.core.rules import readiness, spread
 from matrix_desktop.reports.models import (
     ActionLine,
@@ -33,9 +36,14 @@ from matrix_desktop.reports.models import (
     DomainSection,
     EntitySummary,
     PeerReviewReport,
+    PlanLine,
+    RoundChanges,
+    StageChange,
     StageComparison,
     StatementLine,
     SystemSummaryReport,
+    TargetCheck,
+    TargetLine,
     ThemeEntry,
 )
 from matrix_desktop.services.context import Services
@@ -102,10 +110,135 @@ def _values(fw: Framework, record: AssessmentRecord, domains: Sequence[Domain]) 
     return tuple(_position(fw, record.rating(d.key).stage) for d in domains)
 
 
+def plan_line(domain: str, action: Action, today: str) -> PlanLine:
+    """Return an action as the action plan prints it (overdue measured from today, ISO)."""
+    return PlanLine(
+        domain,
+        action.what,
+        action.owner,
+        action.due or "",
+        action.status.label,
+        action.is_overdue(today),
+        action.completed_on or "",
+    )
+
+
+def action_plan_lines(
+    domains: Sequence[Domain], own: AssessmentRecord, today: str
+) -> tuple[PlanLine, ...]:
+    """Return the open and in-progress actions, in domain order, then by due date."""
+    out: list[PlanLine] = []
+    for d in domains:
+        live = [x for x in own.rating(d.key).actions if x.status.is_live]
+        live.sort(key=lambda x: x.due or "9999-99-99")
+        out += [plan_line(d.title, x, today) for x in live]
+    return tuple(out)
+
+
+def target_lines(
+    fw: Framework, domains: Sequence[Domain], own: AssessmentRecord, today: str
+) -> tuple[TargetLine, ...]:
+    """Return each domain's target set in this round's assessment, with the distance to it."""
+    out = []
+    for d in domains:
+        r = own.rating(d.key)
+        if not r.target_stage or not fw.has_stage(r.target_stage):
+            continue
+        out.append(
+            TargetLine(
+                d.title,
+                _stage_name(fw, r.stage),
+                fw.stage(r.target_stage).name,
+                r.target_date or "",
+                distance_text(distance_to_target(fw, r)) or "not assessed",
+                tuple(target_notes(fw, r, today)),
+            )
+        )
+    return tuple(out)
+
+
+def round_changes(
+    fw: Framework,
+    domains: Sequence[Domain],
+    own: AssessmentRecord,
+    prev: AssessmentRecord | None,
+    prev_round: str,
+    today: str,
+) -> RoundChanges:
+    """Return what changed since the previous round's self-assessment (prev; None: none).
+
+    Stages and the previous round's targets are compared only when both rounds used the same
+    framework version. An action is done since then when this round's assessment holds it as
+    done and the previous round's did not; overdue when still to do and due before today.
+    """
+    if prev is None:
+        return RoundChanges(today=today)
+    a = prev.assessment
+    compared = (a.framework_key, a.framework_version) == (fw.key, fw.version)
+    up: list[StageChange] = []
+    down: list[StageChange] = []
+    same = 0
+    targets: list[TargetCheck] = []
+    for d in domains if compared else ():
+        now, before = own.rating(d.key), prev.rating(d.key)
+        p_now, p_before = _position(fw, now.stage), _position(fw, before.stage)
+        if p_now is not None and p_before is not None:
+            change = StageChange(
+                d.title, _stage_name(fw, before.stage), _stage_name(fw, now.stage), p_now - p_before
+            )
+            if p_now > p_before:
+                up.append(change)
+            elif p_now < p_before:
+                down.append(change)
+            else:
+                same += 1
+        p_target = _position(fw, before.target_stage)
+        if p_target is not None:
+            distance = None if p_now is None else p_target - p_now
+            target = fw.stage(before.target_stage or "").name
+            targets.append(
+                TargetCheck(
+                    d.title,
+                    target + (f" by {before.target_date}" if before.target_date else ""),
+                    _stage_name(fw, now.stage),
+                    distance is not None and distance <= 0,
+                    distance_text(distance),
+                )
+            )
+    was_done = {x.id for r in prev.ratings for x in r.actions if x.status is ActionStatus.DONE}
+    done: list[PlanLine] = []
+    overdue: list[PlanLine] = []
+    for d in domains:
+        for x in own.rating(d.key).actions:
+            if x.status is ActionStatus.DONE and x.id not in was_done:
+                done.append(plan_line(d.title, x, today))
+            elif x.is_overdue(today):
+                overdue.append(plan_line(d.title, x, today))
+    return RoundChanges(
+        previous_round=prev_round,
+        compared=compared,
+        up=tuple(sorted(up, key=lambda c: -c.steps)),
+        down=tuple(sorted(down, key=lambda c: c.steps)),
+        same=same,
+        targets=tuple(targets),
+        done=tuple(done),
+        overdue=tuple(sorted(overdue, key=lambda x: x.due)),
+        today=today,
+    )
+
+
 def peer_review(
-    svc: Services, entity: Entity, own: Assessment, peer: Assessment | None
+    svc: Services,
+    entity: Entity,
+    own: Assessment,
+    peer: Assessment | None,
+    today: str | None = None,
 ) -> PeerReviewReport:
-    """Return the peer-review report's view-model for a self-assessment and its review."""
+    """Return the peer-review report's view-model for a self-assessment and its review.
+
+    today (ISO, default the local date) is what overdue actions are measured from.
+    """
+    today = today or today_iso()
     fw = svc.assessments.framework_of(own)
     system = svc.catalog.system(entity.system_id)
     rounds = {r.id: r for r in svc.catalog.rounds()}
@@ -114,6 +247,7 @@ def peer_review(
     peer_rec = svc.assessments.record(peer.id) if peer else None
     prev = svc.assessments.previous(own)
     prev_rec = svc.assessments.record(prev.id) if prev else None
+    prev_any = prev_rec  # kept for the actions, whatever the framework version
     if prev and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):
         prev_rec = None  # a different framework version's stages do not line up
     domains = fw.domains_for(entity.kind)
@@ -181,6 +315,17 @@ def peer_review(
         areas_to_develop=peer.areas_to_develop if peer else "",
         recommendations=peer.recommendations if peer else "",
         charts=(radar, StageComparison(radar), votes),
+        changes=round_changes(
+            fw,
+            domains,
+            own_rec,
+            prev_any,
+            rounds[prev.round_id].name if prev else "",
+            today,
+        ),
+        plan=action_plan_lines(domains, own_rec, today),
+        targets=target_lines(fw, domains, own_rec, today),
+        today=today,
     )
 
 

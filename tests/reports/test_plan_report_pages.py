@@ -1,0 +1,146 @@
+"""The peer-review report's improvement-plan pages: what changed since last round (PDF, DOCX)."""
+
+from __future__ import annotations
+
+from docx import Document
+from pypdf import PdfReader
+from report_fixtures import squash
+
+from matrix_desktop.core.model import Action, ActionStatus
+from matrix_desktop.services.reports import ReportService
+
+ENTITY = "Testshire Place Partnership"
+FIRST, SECOND = "2030/31 Q1", "2030/31 Q2"
+ESTATES = Action(
+    "77777777-7777-4777-8777-777777777777", "Joint estates plan", "Ann Able", "2031-03-31"
+)
+RECORD = Action(
+    "88888888-8888-4888-8888-888888888888", "Shared care record", "Bob Baker", "2020-01-01"
+)
+
+
+def _two_rounds(services, place, syb) -> None:  # type: ignore[no-untyped-def]
+    """Round one: stages, two actions and two targets, final; round two moves the stages."""
+    svc = services.assessments
+    first = svc.create(place.id, syb, FIRST, facilitator="Fay")
+    svc.execute(svc.edit_rating(first.id, "leadership", stage="developing"))
+    svc.execute(svc.edit_rating(first.id, "governance", stage="maturing", actions=(ESTATES,)))
+    svc.execute(svc.edit_rating(first.id, "leadership", actions=(RECORD,)))
+    svc.execute(services.plan.set_target(first.id, "leadership", "maturing", "2031-03-31").edit)
+    svc.execute(services.plan.set_target(first.id, "governance", "thriving", None).edit)
+    svc.execute(svc.finalise(first.id))
+    second = svc.create(place.id, syb, SECOND, facilitator="Fay")  # takes the actions over
+    svc.execute(svc.edit_rating(second.id, "leadership", stage="maturing"))
+    svc.execute(svc.edit_rating(second.id, "governance", stage="emerging"))
+    svc.execute(
+        services.plan.set_action_status(
+            ESTATES.id, ActionStatus.DONE, completed_on="2030-12-01", entity_id=place.id
+        )
+    )
+
+
+def _pdf_text(path) -> str:  # type: ignore[no-untyped-def]
+    return squash(" ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+def _docx(path) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
+    doc = Document(str(path))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading ")]
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    paras = [p.text for p in doc.paragraphs]
+    return headings, squash(" | ".join(cells + paras))
+
+
+def test_what_changed_since_last_round_in_pdf_and_docx(services, place, syb, tmp_path):
+    _two_rounds(services, place, syb)
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_peer_review(ENTITY, SECOND, tmp_path / "r.pdf"))
+    headings, docx = _docx(reports.write_peer_review(ENTITY, SECOND, tmp_path / "r.docx"))
+    assert "What changed since last round" in headings
+    assert {"Stages up and down", "Targets met", "Actions done", "Actions overdue"} <= set(headings)
+    for text in (pdf, docx):
+        assert "What changed since last round" in text
+        assert f"compared with its self-assessment in {FIRST}" in text
+        assert "1 domain moved up, 1 moved down" in text
+        assert "Leadership" in text and "+1 stage" in text and "\u22122 stages" in text
+        assert f"1 of 2 targets set in {FIRST} is met" in text
+        assert "Thriving" in text and "3 stages to go" in text
+        assert "Maturing by 2031-03-31" in text
+        # done since last round, with owner, due and completion dates
+        assert "Joint estates plan" in text and "Ann Able" in text and "2030-12-01" in text
+        # still open and past its due date
+        assert "Shared care record" in text and "Bob Baker" in text and "2020-01-01" in text
+    # The table cells in the Word document hold the values one by one.
+    doc = Document(str(tmp_path / "r.docx"))
+    rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert ["Governance", "Thriving", "Emerging", "3 stages to go"] in rows
+    assert ["Leadership", "Maturing by 2031-03-31", "Maturing", "met"] in rows
+    assert any(
+        r[:4] == ["Leadership", "Shared care record", "Bob Baker", "2020-01-01"] for r in rows
+    )
+
+
+def test_no_previous_round_is_said_plainly(services, place, syb, tmp_path):
+    svc = services.assessments
+    first = svc.create(place.id, syb, FIRST, facilitator="Fay")
+    svc.execute(svc.edit_rating(first.id, "leadership", stage="developing"))
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_peer_review(ENTITY, FIRST, tmp_path / "one.pdf"))
+    headings, docx = _docx(reports.write_peer_review(ENTITY, FIRST, tmp_path / "one.docx"))
+    assert "What changed since last round" in headings
+    for text in (pdf, docx):
+        assert (
+            f"There is no previous round to compare with: {ENTITY} has no self-assessment in a "
+            f"round before {FIRST}." in text
+        )
+        assert "moved up" not in text
+
+
+def test_action_plan_and_targets_in_pdf_and_docx(services, place, syb, tmp_path):
+    _two_rounds(services, place, syb)
+    svc = services.assessments
+    second = ReportService(services).self_assessment(place, services.catalog.find_round(SECOND))
+    later = Action(
+        "99999999-9999-4999-8999-999999999999", "Workforce plan", "Cara Cole", "2999-06-30"
+    )
+    svc.execute(
+        svc.edit_rating(second.id, "governance", actions=(*_actions(svc, second.id), later))
+    )
+    svc.execute(services.plan.set_target(second.id, "leadership", "thriving", "2001-01-01").edit)
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_peer_review(ENTITY, SECOND, tmp_path / "p.pdf"))
+    headings, docx = _docx(reports.write_peer_review(ENTITY, SECOND, tmp_path / "p.docx"))
+    assert {"Action plan and targets", "Action plan", "Targets"} <= set(headings)
+    for text in (pdf, docx):
+        assert f"2 actions open or in progress in {SECOND}, 1 of them overdue" in text
+        assert "Workforce plan" in text and "Cara Cole" in text and "2999-06-30" in text
+        assert "Open, overdue" in text
+        assert "Leadership: the target date 2001-01-01 has passed." in text
+    rows = [
+        [c.text for c in row.cells]
+        for t in Document(str(tmp_path / "p.docx")).tables
+        for row in t.rows
+    ]
+    plan = [r for r in rows if r[0] in ("Leadership", "Governance") and len(r) == 5]
+    assert ["Leadership", "Shared care record", "Bob Baker", "2020-01-01", "Open, overdue"] in plan
+    assert ["Governance", "Workforce plan", "Cara Cole", "2999-06-30", "Open"] in plan
+    # done actions are not in the plan; the targets carry the distance to them
+    assert not any(r[1] == "Joint estates plan" and r[-1].startswith("Open") for r in plan)
+    assert ["Leadership", "Maturing", "Thriving", "2001-01-01", "1 stage to go"] in rows
+    assert ["Governance", "Emerging", "Thriving", "\u2014", "3 stages to go"] in rows
+
+
+def test_no_actions_and_no_targets_are_said(services, place, syb, tmp_path):
+    svc = services.assessments
+    first = svc.create(place.id, syb, FIRST, facilitator="Fay")
+    svc.execute(svc.edit_rating(first.id, "leadership", stage="developing"))
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_peer_review(ENTITY, FIRST, tmp_path / "none.pdf"))
+    _, docx = _docx(reports.write_peer_review(ENTITY, FIRST, tmp_path / "none.docx"))
+    for text in (pdf, docx):
+        assert f"No action is open or in progress in {FIRST}'s self-assessment." in text
+        assert f"No targets are set in {FIRST}'s self-assessment." in text
+
+
+def _actions(svc, assessment_id):  # type: ignore[no-untyped-def]
+    return svc.record(assessment_id).rating("governance").actions
