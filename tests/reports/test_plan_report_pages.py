@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from docx import Document
 from pypdf import PdfReader
 from report_fixtures import squash
@@ -144,3 +146,31 @@ def test_no_actions_and_no_targets_are_said(services, place, syb, tmp_path):
 
 def _actions(svc, assessment_id):  # type: ignore[no-untyped-def]
     return svc.record(assessment_id).rating("governance").actions
+
+
+def test_changes_count_only_new_done_and_skip_stages_of_another_version(syb):
+    from matrix_desktop.core.model import Assessment, AssessmentRecord, Rating
+    from matrix_desktop.services.report_data import round_changes
+
+    old_done = Action(
+        "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "Done long ago", status=ActionStatus.DONE
+    )
+    now_done = Action("bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", "Done now", status=ActionStatus.DONE)
+
+    def record(aid: str, version: str, stage: str, *actions: Action) -> AssessmentRecord:
+        a = Assessment(aid, "e", syb.key, version, "r")
+        return AssessmentRecord(a, (Rating(aid, "leadership", stage=stage, actions=actions),))
+
+    domains = [syb.domain("leadership")]
+    prev = record(
+        "p", syb.version, "emerging", old_done, replace(now_done, status=ActionStatus.OPEN)
+    )
+    own = record("o", syb.version, "developing", old_done, now_done)
+    ch = round_changes(syb, domains, own, prev, "Q1", "2030-01-01")
+    assert [x.what for x in ch.done] == ["Done now"]
+    assert [(c.domain, c.steps) for c in ch.up] == [(domains[0].title, 1)]
+    other = record("p", "v0-9", "emerging", old_done)
+    ch = round_changes(syb, domains, own, other, "Q1", "2030-01-01")
+    assert not ch.compared and ch.up == () and ch.targets == ()
+    assert [x.what for x in ch.done] == ["Done now"]
+    assert round_changes(syb, domains, own, None, "", "2030-01-01").previous_round == ""
