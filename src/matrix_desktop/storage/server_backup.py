@@ -59,7 +59,7 @@ def _tool(name: str) -> Path:
     return found
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
+def libpq_target(url: str) -> tuple[str, dict[str, str]]:
     """Return the libpq URL (no password in it) and the environment carrying the password."""
     parsed = make_url(url)
     password = parsed.password or parsed.query.get("password")
@@ -102,7 +102,8 @@ def list_server_backups(url: str) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.created, reverse=True)
 
 
-def _run(args: list[str], env: dict[str, str], what: str, where: str) -> None:
+def run_tool(args: list[str], env: dict[str, str], what: str, where: str) -> None:
+    """Run pg_dump or pg_restore; StorageError (password redacted) if it fails or hangs."""
     try:
         done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -118,16 +119,16 @@ def create_server_backup(url: str, reason: str = "manual") -> BackupInfo:
     """Dump the database with pg_dump -Fc and check the dump reads back; returns the backup."""
     where = redact_url(url)
     pg_dump, pg_restore = _tool("pg_dump"), _tool("pg_restore")
-    target, env = _libpq(url)
+    target, env = libpq_target(url)
     folder = backups_folder(url)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime(_STAMP_FORMAT)
     path = folder / f"{_stem(url)}-{stamp}-{reason}{DUMP_SUFFIX}"
     partial = path.with_name(path.name + ".partial")
     try:
-        _run([str(pg_dump), "-Fc", "-f", str(partial), "-d", target], env, "pg_dump", where)
+        run_tool([str(pg_dump), "-Fc", "-f", str(partial), "-d", target], env, "pg_dump", where)
         # A dump whose table of contents cannot be read is no backup.
-        _run([str(pg_restore), "--list", str(partial)], env, "checking the dump", where)
+        run_tool([str(pg_restore), "--list", str(partial)], env, "checking the dump", where)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
@@ -145,8 +146,8 @@ def restore_server_backup(url: str, backup: Path) -> BackupInfo:
         raise NotFound(f"{backup}: no such backup file")
     pg_restore = _tool("pg_restore")
     saved = create_server_backup(url, "before-restore")
-    target, env = _libpq(url)
-    _run(
+    target, env = libpq_target(url)
+    run_tool(
         [
             str(pg_restore),
             "--clean",

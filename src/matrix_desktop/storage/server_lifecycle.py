@@ -9,10 +9,7 @@ frameworks and (re)apply the group roles, GRANTs and row-level-security policies
 from __future__ import annotations
 
 import logging
-import os
-import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -211,46 +208,29 @@ def _owner_check(conn: Connection, where: str) -> None:
         )
 
 
-def libpq_args(url: str) -> tuple[list[str], dict[str, str]]:
-    """Return pg_dump's connection arguments and environment for a URL (password in env only)."""
-    u = make_url(url)
-    args = []
-    if u.host:
-        args += ["-h", str(u.host)]
-    if u.port:
-        args += ["-p", str(u.port)]
-    if u.username:
-        args += ["-U", str(u.username)]
-    conninfo = f"dbname={u.database}"
-    for key, value in sorted(u.query.items()):
-        if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_./:-]+", value):
-            conninfo += f" {key}={value}"
-    args += ["-d", conninfo]
-    env = dict(os.environ)
-    if u.password:
-        env["PGPASSWORD"] = str(u.password)
-    return args, env
-
-
 def dump_server(url: str, folder: Path, reason: str) -> Path | None:
     """Write a pg_dump custom-format backup into folder; None when pg_dump is not installed.
 
-    Raises StorageError when pg_dump runs and fails (nothing else is done then).
+    Raises StorageError when pg_dump runs and fails (nothing else is done then). The
+    connection and the tool run as for `backup create` (storage.server_backup).
     """
+    from matrix_desktop.storage import server_backup
+    from matrix_desktop.storage.server import redact_url
+
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{make_url(url).database}-{reason}-{stamp}.dump"
-    args, env = libpq_args(url)
-    result = subprocess.run(
-        [pg_dump, "-Fc", "-f", str(target), *args], env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
+    conninfo, env = server_backup.libpq_target(url)
+    try:
+        server_backup.run_tool(
+            [pg_dump, "-Fc", "-f", str(target), "-d", conninfo], env, "pg_dump", redact_url(url)
+        )
+    except StorageError as exc:
         target.unlink(missing_ok=True)
-        detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise StorageError(f"pg_dump failed, so nothing was upgraded: {detail}")
+        raise StorageError(f"{exc}, so nothing was upgraded") from None
     return target
 
 
