@@ -14,7 +14,7 @@ def _setup_logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from matrix_desktop.storage.server import install_log_redaction
+    from matrix_desktop.core.redact import install_log_redaction
 
     install_log_redaction()  # a server URL or driver message in a log never shows a password
 

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
 from matrix_desktop.core.errors import StorageError
+from matrix_desktop.core.redact import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -28,38 +29,6 @@ CONNECT_TIMEOUT_ENV = "MATRIX_DESKTOP_CONNECT_TIMEOUT"
 STATEMENT_TIMEOUT_ENV = "MATRIX_DESKTOP_STATEMENT_TIMEOUT"
 # A silent drop (cable out, Wi-Fi gone, VPN down) is noticed after about 5 + 3 x 2 s.
 KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
-
-_USERINFO = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*):[^/\s]*@")
-_PASSWORD_KEY = re.compile(r"(?P<key>\bpassword\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^&\s;]*)", re.I)
-
-
-def redact_url(text: str) -> str:
-    """Return text with every password in it replaced by ***.
-
-    Covers URLs (`scheme://user:secret@host`), URL queries (`?password=secret`) and
-    libpq keyword strings (`password=secret` or `password='se cret'`), anywhere in the text.
-    """
-    text = _USERINFO.sub(lambda m: f"{m['head']}:***@", text)
-    return _PASSWORD_KEY.sub(lambda m: f"{m['key']}***", text)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that removes passwords from every record's message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact_url(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
-
-
-def install_log_redaction(logger: logging.Logger | None = None) -> None:
-    """Make every handler of the logger (default: the root) drop passwords from messages."""
-    target = logger or logging.getLogger()
-    for handler in target.handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
 
 
 def _seconds(env: str, default: int) -> int:
