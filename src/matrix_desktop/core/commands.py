@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from matrix_desktop.core.help_match import Pairing, pairing_values
 from matrix_desktop.core.merge import FieldConflict, field_label
 from matrix_desktop.core.model import Assessment, Rating, Status, Vote
 
-TargetKind = Literal["rating", "assessment", "vote"]
+TargetKind = Literal["rating", "assessment", "vote", "pairing"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Change:
     rating: Rating | None = None
     assessment: Assessment | None = None
     vote: Vote | None = None
+    pairing: Pairing | None = None  # a pairing's edit: the pairing after it (None: removed)
     revision: int | None = None
     external: bool = False
 
@@ -79,12 +81,14 @@ class Command:
 
 @dataclass(frozen=True)
 class Target:
-    """The row an edit changes: a domain's rating, the assessment itself, or one view."""
+    """The row an edit changes: a domain's rating, the assessment itself, one view, or a
+    pairing (which belongs to no assessment: assessment_id is empty, pairing_id names it)."""
 
     kind: TargetKind
     assessment_id: str
     domain_key: str | None = None
     participant_id: str | None = None
+    pairing_id: str | None = None
 
 
 @dataclass
@@ -206,4 +210,20 @@ def vote_edit(seen: Vote, stage: str | None, who: str = "") -> Edit:
         {"stage": seen.stage},
         {"stage": stage},
         who=who,
+    )
+
+
+def pairing_edit(seen: Pairing | None, pairing_id: str, text: str = "", **changes: object) -> Edit:
+    """Return the edit of a pairing from the pairing the user saw (None: recording a new one).
+
+    Recording one sets every field from absent (None); undoing that returns them to absent,
+    which removes the pairing.
+    """
+    values = pairing_values(seen)
+    domain = str(changes.get("domain_key") or (seen.domain_key if seen else "")) or None
+    return Edit(
+        Target("pairing", "", domain, pairing_id=pairing_id),
+        {name: values[name] for name in changes},
+        dict(changes),
+        text=text,
     )

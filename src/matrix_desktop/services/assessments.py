@@ -347,6 +347,10 @@ class AssessmentService:
 
     def _apply_edit(self, command: Edit) -> Change:
         target, now = command.target, utcnow()
+        if target.kind == "pairing":
+            from matrix_desktop.services.pairing_edits import apply_pairing_edit
+
+            return apply_pairing_edit(self, command)
         aid = target.assessment_id
         writes: list[Executable] = []
         with self.db.session() as s:

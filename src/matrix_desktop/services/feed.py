@@ -36,6 +36,7 @@ _ACTION_PARTS = {
     "create": {"assessment", "created"},
     "delete": {"assessment", "deleted"},  # moved to the trash (services.trash)
     "restore": {"assessment", "created"},
+    "pairing": {"pairing"},  # a pairing (services.pairing_edits): no assessment changed
 }
 
 

@@ -226,3 +226,31 @@ class SyncBaseRow(SQLModel, table=True):
     content_hash: str = Field(primary_key=True, max_length=80)
     content_json: str = Field(sa_column=Column(Text, nullable=False))
     shared_at: str
+
+
+class PairingRow(SQLModel, table=True):
+    """One entity helping another with a domain in a round (issue 17: help matched to need).
+
+    Changed only through the edit path (AssessmentService.execute, audited); exchange files
+    carry it by id, so it keeps its identity across laptops.
+    """
+
+    __tablename__ = "pairing"
+    __table_args__ = (Index("ix_pairing_round", "round_id"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    offering_entity_id: str = Field(
+        sa_column=Column(Text, ForeignKey("entity.id", ondelete="RESTRICT"), nullable=False)
+    )
+    receiving_entity_id: str = Field(
+        sa_column=Column(Text, ForeignKey("entity.id", ondelete="RESTRICT"), nullable=False)
+    )
+    domain_key: str
+    round_id: str = Field(
+        sa_column=Column(Text, ForeignKey("round.id", ondelete="RESTRICT"), nullable=False)
+    )
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=20)
+    created_by: str = ""
+    created_at: str
+    modified_at: str

@@ -1,0 +1,153 @@
+"""Applying an edit of a pairing: compare-and-set, checked, written and audited in one commit.
+
+AssessmentService.execute hands pairing edits here, so a pairing goes through the one edit
+path like every other change: the values the user saw are compared with the stored ones
+(core.merge), the result is checked, and the write and its audit event commit together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matrix_desktop.core.commands import Change, Edit
+from matrix_desktop.core.errors import EditConflict, NotFound, ValidationFailed
+from matrix_desktop.core.help_match import (
+    PAIRING_FIELDS,
+    Pairing,
+    check_pairing,
+    is_absent,
+    pairing_status,
+    pairing_values,
+)
+from matrix_desktop.core.merge import merge_fields
+from matrix_desktop.core.model import AuditEvent, utcnow
+from matrix_desktop.storage import edits, pairings
+from matrix_desktop.storage import repository as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from matrix_desktop.services.assessments import AssessmentService
+
+
+def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
+    """Apply a pairing's edit; returns the Change carrying the pairing after it.
+
+    Raises EditConflict (nothing written) when a field it touches changed since the user saw
+    it, ValidationFailed when the result is not a pairing that can be.
+    """
+    pid = command.target.pairing_id
+    if not pid:
+        raise ValidationFailed("A pairing's edit must name the pairing.")
+    now = utcnow()
+    with service.db.session() as s:
+        stored = pairings.get_pairing(s, pid)
+        current = pairing_values(stored)
+        writes, conflicts = merge_fields(command.seen, command.new, current)
+        if conflicts:
+            raise EditConflict("this pairing", conflicts, command)
+        merged = {**current, **writes}
+        pairing: Pairing | None = None
+        if not is_absent(merged):
+            missing = [n for n in PAIRING_FIELDS if merged.get(n) is None]
+            if missing:
+                raise ValidationFailed(f"A pairing needs {missing[0].replace('_', ' ')}.")
+            pairing = Pairing(
+                pid,
+                str(merged["offering_entity_id"]),
+                str(merged["receiving_entity_id"]),
+                str(merged["domain_key"]),
+                str(merged["round_id"]),
+                str(merged["note"]),
+                pairing_status(str(merged["status"])),
+                str(merged["created_by"]),
+                str(merged["created_at"]),
+                now,
+            )
+            check_pairing(pairing)
+            check_places(service, s, pairing)
+        sentence = pairing_sentence(service, s, pairing or stored)
+        stmts = [pairings.pairing_write(pairing, pid, stored is not None, now)] if writes else []
+        command.before = {k: current[k] for k in command.new}
+        command.after = {k: writes.get(k, current[k]) for k in command.new}
+        if stored is None and pairing is not None:
+            detail = f"pairing {pid} recorded: {sentence}; status: {pairing.status.value}"
+        elif pairing is None:
+            detail = f"pairing {pid} removed: {sentence}"
+        else:
+            detail = f"pairing {pid} ({sentence}): {command.detail()}"
+        if pairing is not None and pairing.note and stored is None:
+            detail += f"; note: {pairing.note[:200]}"
+        domain = (pairing or stored).domain_key if (pairing or stored) else None
+        event = AuditEvent(None, now, service.user, command.action, None, domain, detail)
+        service.own_audit_ids.add(edits.write_and_audit(s, stmts, event))
+    return Change(
+        "",
+        frozenset({domain}) if domain else frozenset(),
+        frozenset({"pairing"}),
+        pairing=pairing,
+    )
+
+
+def check_places(service: AssessmentService, s: Session, p: Pairing) -> None:
+    """Refuse a pairing naming an unknown entity, round or domain, or entities of two systems."""
+    try:
+        offering = repo.get_entity(s, p.offering_entity_id)
+    except NotFound:
+        raise ValidationFailed(
+            f"Offering entity {p.offering_entity_id!r} is not in this database."
+        ) from None
+    try:
+        receiving = repo.get_entity(s, p.receiving_entity_id)
+    except NotFound:
+        raise ValidationFailed(
+            f"Receiving entity {p.receiving_entity_id!r} is not in this database."
+        ) from None
+    if offering.system_id != receiving.system_id:
+        raise ValidationFailed(
+            f"Receiving entity {receiving.name} is in another system than {offering.name}: "
+            "a pairing is within one system."
+        )
+    try:
+        repo.get_round(s, p.round_id)
+    except NotFound:
+        raise ValidationFailed(f"Round {p.round_id!r} is not in this database.") from None
+    known = domains_of(service, s, [offering.id, receiving.id], p.round_id)
+    if p.domain_key not in known:
+        raise ValidationFailed(
+            f"Domain {p.domain_key!r} is not a domain of the matrix {offering.name} or "
+            f"{receiving.name} used in that round."
+        )
+
+
+def domains_of(
+    service: AssessmentService, s: Session, entity_ids: list[str], round_id: str
+) -> dict[str, str]:
+    """Return domain key -> title of the frameworks the entities' assessments of the round use
+    (every framework's when they have none)."""
+    refs = {
+        (a.framework_key, a.framework_version)
+        for eid in entity_ids
+        for a in repo.list_assessments(s, eid, round_id)
+    }
+    frameworks = [f for f in service.catalog.frameworks() if (f.key, f.version) in refs]
+    titles: dict[str, str] = {}
+    for fw in frameworks or service.catalog.frameworks():
+        for d in fw.domains:
+            titles.setdefault(d.key, d.title)
+    return titles
+
+
+def pairing_sentence(service: AssessmentService, s: Session, p: Pairing | None) -> str:
+    """Return a pairing as a reader says it: 'Sheffield offered help to Barnsley on Governance
+    (2021/22 Q2)'."""
+    if p is None:
+        return ""
+    names = {e.id: e.name for e in repo.list_entities(s)}
+    rounds = {r.id: r.name for r in repo.list_rounds(s)}
+    titles = domains_of(service, s, [p.offering_entity_id, p.receiving_entity_id], p.round_id)
+    return (
+        f"{names.get(p.offering_entity_id, p.offering_entity_id)} offered help to "
+        f"{names.get(p.receiving_entity_id, p.receiving_entity_id)} on "
+        f"{titles.get(p.domain_key, p.domain_key)} ({rounds.get(p.round_id, p.round_id)})"
+    )
