@@ -179,9 +179,10 @@ def match_help(
     """Return every request for support with the entities that could help with it.
 
     rated: domains of self-assessments; strong: framework key -> the stage keys that can
-    help, weakest first (helping_stages). Helpers are other entities of the same system, with a stage in
-    the same framework's domain in the same round that is in strong. Drafts count only with
-    include_drafts. Requests are in the order given; helpers strongest first, then by name.
+    help, weakest first (helping_stages). Helpers are other entities of the same system,
+    with a stage in strong in the same framework's domain in the same round. Drafts count
+    only with include_drafts. Requests keep the order given; helpers are strongest first,
+    then by name.
     """
     rows = [r for r in rated if include_drafts or r.final]
     positions = {fw: {k: i for i, k in enumerate(stages)} for fw, stages in strong.items()}
