@@ -455,6 +455,9 @@ def _security_statements(conn: Connection) -> list[str]:
         f"GRANT INSERT ON audit_event TO {admin}, {office}, {facil}, {review}",
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_CATALOG_TABLES)} TO {writers_all}",
         f"GRANT INSERT ON round TO {placed}",
+        # Pairings (0007): the programme office pairs places and records how it goes;
+        # facilitators, peer reviewers and viewers read them.
+        f"GRANT INSERT, UPDATE, DELETE ON pairing TO {writers_all}",
         f"GRANT INSERT, UPDATE, DELETE ON entity_access TO {admin}",
         # Functions the policies call: SECURITY DEFINER so they read entity_access and the
         # assessment row whatever the caller may see (and no policy recursion).
