@@ -154,6 +154,27 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class HelpLine:
+    """A request for support and who could help: helpers as 'Name (Stage): enablers'."""
+
+    domain: str
+    asker: str
+    request: str
+    helpers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairingEntry:
+    """A recorded pairing as a report prints it."""
+
+    round: str
+    sentence: str  # "Sheffield offered help to Barnsley on Governance"
+    status: str
+    note: str = ""
+    role: str = ""  # in an entity's report: "Offered" or "Received"
+
+
+@dataclass(frozen=True)
 class PeerReviewReport:
     """The peer-review report for one entity in one round."""
 
@@ -183,6 +204,7 @@ class PeerReviewReport:
     plan: tuple[PlanLine, ...] = ()  # this round's open and in-progress actions
     targets: tuple[TargetLine, ...] = ()
     today: str = ""  # the date overdue and past target dates are measured from
+    pairings: tuple[PairingEntry, ...] = ()  # help offered and received (both sides')
 
     @property
     def drafts(self) -> tuple[str, ...]:
@@ -250,6 +272,8 @@ class SystemSummaryReport:
     missing: tuple[str, ...] = ()  # entities with no final self-assessment up to the round
     stage_colours: tuple[str, ...] = ()  # a background per stage for the single view's cells
     stage_inks: tuple[str, ...] = ()  # the text colour that reads on each background
+    help: tuple[HelpLine, ...] = ()  # the round's requests for support, who could help
+    pairings: tuple[PairingEntry, ...] = ()  # the round's recorded pairings
 
 
 @dataclass(frozen=True)

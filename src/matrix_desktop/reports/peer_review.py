@@ -87,6 +87,9 @@ def peer_review_document(report: PeerReviewReport) -> c.Document:
     blocks += _summary(report)
     blocks += [c.PageBreak(), *changes_section(report)]
     blocks += [c.PageBreak(), *plan_section(report)]
+    from matrix_desktop.reports.help_section import help_offered_section
+
+    blocks += help_offered_section(report)
     blocks.append(c.Step(0.7, "Laying out the domains"))
     for section in report.sections:
         blocks += [c.PageBreak(), *_domain(section, report)]

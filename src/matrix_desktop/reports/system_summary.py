@@ -101,6 +101,9 @@ def system_summary_document(report: SystemSummaryReport) -> c.Document:
         c.Heading("Requests for support", 0),
         *_themes(report.support_requests),
     ]
+    from matrix_desktop.reports.help_section import help_matched_section
+
+    blocks += [c.PageBreak(), *help_matched_section(report)]
     blocks.append(c.Step(0.35, "Drawing the small-multiple radars"))
     radars = tuple(e.radar for e in report.entities if e.radar is not None)
     domains = report.heatmap.domains if report.heatmap else ()

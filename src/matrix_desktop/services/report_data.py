@@ -46,6 +46,7 @@ from matrix_desktop.reports.models import (
     TargetLine,
     ThemeEntry,
 )
+from matrix_desktop.services import help_report
 from matrix_desktop.services.context import Services
 
 NOT_ASSESSED = "Not yet assessed"
@@ -326,6 +327,7 @@ def peer_review(
         plan=action_plan_lines(domains, own_rec, today),
         targets=target_lines(fw, domains, own_rec, today),
         today=today,
+        pairings=help_report.entity_pairings(svc, entity, rnd),
     )
 
 
@@ -433,6 +435,8 @@ def system_summary(
         missing=tuple(missing),
         stage_colours=colours,
         stage_inks=tuple(text_colour_for(c) for c in colours),
+        help=help_report.system_help(svc, system, rnd),
+        pairings=help_report.system_pairings(svc, system, rnd),
     )
 
 
