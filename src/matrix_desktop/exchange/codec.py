@@ -13,6 +13,7 @@ from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import (
     spec_from_framework,
 )
+from matrix_desktop.core.help_match import Pairing, PairingStatus
 from matrix_desktop.core.model import (
     Action,
     ActionStatus,
@@ -60,6 +61,8 @@ class Bundle:
     hashes: Mapping[str, str] = field(default_factory=dict)
     # Per assessment id: its content_body bytes (hashed above), kept as an import's merge base.
     bodies: Mapping[str, bytes] = field(default_factory=dict)
+    # Pairings between the file's entities (core.help_match), each under its own id.
+    pairings: tuple[Pairing, ...] = ()
 
 
 def canonical_json(data: Any) -> bytes:
@@ -191,8 +194,42 @@ def build_document(bundle: Bundle, exported_at: str | None = None) -> dict[str, 
             for rec in sorted(bundle.records, key=lambda r: r.assessment.id)
         ],
     }
+    if bundle.pairings:  # only when there are some: files without them read as before
+        doc["pairings"] = [pairing_doc(p) for p in sorted(bundle.pairings, key=lambda p: p.id)]
     doc["checksum"] = content_checksum(doc)
     return doc
+
+
+def pairing_doc(p: Pairing) -> dict[str, Any]:
+    """Return a pairing as it is written in an exchange file."""
+    return {
+        "id": p.id,
+        "offering_entity_id": p.offering_entity_id,
+        "receiving_entity_id": p.receiving_entity_id,
+        "domain": p.domain_key,
+        "round_id": p.round_id,
+        "note": p.note,
+        "status": p.status.value,
+        "created_by": p.created_by,
+        "created_at": p.created_at,
+        "modified_at": p.modified_at,
+    }
+
+
+def pairing_from_doc(d: Any) -> Pairing:
+    """Return the pairing of a validated PairingDoc."""
+    return Pairing(
+        d.id,
+        d.offering_entity_id,
+        d.receiving_entity_id,
+        d.domain,
+        d.round_id,
+        d.note,
+        PairingStatus(d.status),
+        d.created_by,
+        d.created_at,
+        d.modified_at,
+    )
 
 
 def dumps_document(doc: dict[str, Any]) -> bytes:

@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from matrix_desktop.core.commands import short
 from matrix_desktop.core.framework import Framework
+from matrix_desktop.core.help_match import Pairing
 from matrix_desktop.core.model import (
     Assessment,
     AssessmentRecord,
@@ -193,6 +194,27 @@ class PlannedAssessment:
         )
 
 
+class PairingOutcome(StrEnum):
+    """What an import does with one pairing of a file."""
+
+    NEW = "new"  # never seen here: added under its own id
+    UPDATED = "updated"  # seen here; the file's status and note are the newer change
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # seen here; this database's change is newer (or it names other places)
+
+
+@dataclass(frozen=True)
+class PlannedPairing:
+    """One pairing of a file, its ids mapped to this database's, and what the import does."""
+
+    source: str
+    index: int
+    pairing: Pairing
+    outcome: PairingOutcome
+    label: str  # "Sheffield offered help to Barnsley on governance (2021/22 Q2)"
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What an import would do, per assessment, before anything changes."""
@@ -204,6 +226,7 @@ class ImportPlan:
     new_entities: tuple[Entity, ...] = ()
     new_rounds: tuple[Round, ...] = ()
     skipped: tuple[str, ...] = ()  # notes on repeats across files, shown with the preview
+    pairings: tuple[PlannedPairing, ...] = ()
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for i in self.items if i.outcome is outcome)
@@ -225,6 +248,7 @@ class ImportPlan:
             or self.new_systems
             or self.new_entities
             or self.new_rounds
+            or any(p.outcome in (PairingOutcome.NEW, PairingOutcome.UPDATED) for p in self.pairings)
             or any(
                 i.outcome is not Outcome.UNCHANGED or i.new_sync_hashes or i.takes_file_as_base
                 for i in self.items
@@ -255,6 +279,12 @@ class ImportPlan:
         out += [f"framework  {fw.title}: new, comes with the file" for fw in self.new_frameworks]
         out += [f"entity     {e.name}: new" for e in self.new_entities]
         out += [f"round      {r.name}: new" for r in self.new_rounds]
+        out += [
+            f"pairing    {p.label}  [{p.pairing.id}]: {p.outcome.value}"
+            + (f" ({p.reason})" if p.reason else "")
+            for p in self.pairings
+            if p.outcome is not PairingOutcome.UNCHANGED
+        ]
         out += list(self.skipped)
         out.append(self.summary())
         return out

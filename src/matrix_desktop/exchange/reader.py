@@ -28,6 +28,7 @@ from matrix_desktop.exchange.codec import (
     content_body,
     content_checksum,
     digest_of,
+    pairing_from_doc,
 )
 from matrix_desktop.exchange.schema import (
     FORMAT_NAME,
@@ -316,6 +317,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
         except FrameworkFileError as exc:
             raise fail(str(exc).replace("\n", "\n  ")) from None
     _check_ids(doc, frameworks, fail)
+    _check_pairings(doc, fail)
     records = tuple(_record_from_doc(a) for a in doc.assessments)
     hashes = {}
     bodies = {}
@@ -333,6 +335,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
         ),
         rounds=tuple(Round(r.id, r.name, r.sequence) for r in doc.rounds),
         records=records,
+        pairings=tuple(pairing_from_doc(p) for p in doc.pairings),
         note=doc.note,
         ancestry=MappingProxyType(
             {a.id: tuple(sorted(set(a.shared_hashes))) for a in doc.assessments}
@@ -349,6 +352,25 @@ def _first_repeat(values: list[Any]) -> int | None:
             return i
         seen.add(v)
     return None
+
+
+def _check_pairings(doc: ExchangeDoc, fail: Any) -> None:
+    """Refuse a pairing naming an entity or round the file does not carry, or twice one id."""
+    entities = {e.id for e in doc.entities}
+    rounds = {r.id for r in doc.rounds}
+    seen: set[str] = set()
+    for i, p in enumerate(doc.pairings):
+        where = f"pairings[{i}]"
+        if p.id in seen:
+            raise fail(f"{where}.id: duplicate id")
+        seen.add(p.id)
+        for name in ("offering_entity_id", "receiving_entity_id"):
+            if getattr(p, name) not in entities:
+                raise fail(f"{where}.{name}: entity {getattr(p, name)} is not in the file")
+        if p.offering_entity_id == p.receiving_entity_id:
+            raise fail(f"{where}.receiving_entity_id: the same entity as the offering one")
+        if p.round_id not in rounds:
+            raise fail(f"{where}.round_id: round {p.round_id} is not in the file")
 
 
 def _check_ids(doc: ExchangeDoc, frameworks: list[Framework], fail: Any) -> None:

@@ -151,6 +151,21 @@ class RoundDoc(_Strict):
     sequence: int = Field(ge=0, le=1_000_000)
 
 
+class PairingDoc(_Strict):
+    # id: the pairing's own, kept across laptops; one this database has never seen arrives
+    # as a new pairing, never overwriting another. Absent in files of older versions.
+    id: Id
+    offering_entity_id: Id
+    receiving_entity_id: Id
+    domain: Key
+    round_id: Id
+    note: ShortText = ""
+    status: Literal["offered", "agreed", "done", "withdrawn"] = "offered"
+    created_by: Name = ""
+    created_at: Timestamp
+    modified_at: Timestamp
+
+
 class ExchangeDoc(_Strict):
     """One exchange file: assessments and everything they refer to."""
 
@@ -165,6 +180,7 @@ class ExchangeDoc(_Strict):
     entities: list[EntityDoc] = Field(default_factory=list, max_length=100_000)
     rounds: list[RoundDoc] = Field(default_factory=list, max_length=10_000)
     assessments: list[AssessmentDoc] = Field(default_factory=list, max_length=100_000)
+    pairings: list[PairingDoc] = Field(default_factory=list, max_length=100_000)
 
 
 def json_schema() -> dict[str, Any]:

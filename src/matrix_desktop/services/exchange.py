@@ -53,6 +53,7 @@ from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.exchange_import import KEEP_BASES, Planner, Writer, plan_signature
 from matrix_desktop.services.files import write_atomically
+from matrix_desktop.storage import pairings as pairing_repo
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
@@ -201,6 +202,17 @@ class ExchangeService:
                 r.assessment.round_id: repo.get_round(s, r.assessment.round_id)
                 for r in records.values()
             }
+            # Pairings of the exported entities travel with them, with the entity on the
+            # other side (and its system and round) so the file names everything it holds.
+            pairings = pairing_repo.pairings_of(s, list(entities))
+            for p in pairings:
+                for eid in (p.offering_entity_id, p.receiving_entity_id):
+                    if eid not in entities:
+                        entities[eid] = repo.get_entity(s, eid)
+                        sid = entities[eid].system_id
+                        systems.setdefault(sid, repo.get_system(s, sid))
+                if p.round_id not in rounds:
+                    rounds[p.round_id] = repo.get_round(s, p.round_id)
             known = repo.sync_hashes(s, list(records))
             bases = sync_base.base_hashes(s, list(records)) if record_sharing else {}
             now = utcnow()
@@ -240,6 +252,7 @@ class ExchangeService:
             records=tuple(records.values()),
             note=note,
             ancestry=ancestry,
+            pairings=tuple(pairings),
         )
 
     def export(

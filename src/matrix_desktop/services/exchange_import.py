@@ -44,6 +44,7 @@ from matrix_desktop.exchange.merge import (
     classify,
     copy_for_keep_both,
 )
+from matrix_desktop.services import pairing_import
 from matrix_desktop.storage import frameworks_repo as fw_repo
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage import sync_base
@@ -64,6 +65,7 @@ def plan_signature(plan: ImportPlan) -> tuple[object, ...]:
         tuple(x.id for x in plan.new_systems),
         tuple(x.id for x in plan.new_entities),
         tuple(x.id for x in plan.new_rounds),
+        tuple((p.pairing.id, p.outcome) for p in plan.pairings),
     )
 
 
@@ -90,10 +92,12 @@ class Planner:
         bodies: dict[str, bytes] = {}
         first_seen: dict[str, tuple[str, str]] = {}
         skipped: list[str] = []
+        pairings: list[pairing_import.Incoming] = []
         for source, bundle in self.files:
             system_map = self._systems(source, bundle)
             entity_map = self._entities(source, bundle, system_map)
             round_map = self._rounds(bundle)
+            pairings += pairing_import.mapped(source, bundle, entity_map, round_map)
             for fw in bundle.frameworks:
                 known = self.frameworks.get((fw.key, fw.version))
                 if known is None:
@@ -164,6 +168,7 @@ class Planner:
             new_entities=tuple(self.new_entities),
             new_rounds=tuple(self.new_rounds),
             skipped=tuple(skipped),
+            pairings=pairing_import.plan_pairings(self.s, pairings, self.entities, self.rounds),
         )
 
     def _merge_fields(
@@ -473,6 +478,7 @@ class Writer:
         repo.insert_sync_hashes(s, _not_known(sync_rows, plan), self.now)
         self._write_bases(plan)
         names = ", ".join(sorted({_file_name(src) for src, _ in plan.files}))
+        self.events += pairing_import.write_pairings(s, plan.pairings, self.user, self.now, names)
         summary = f"{len(plan.files)} file(s) ({names}): {plan.summary()}"
         if self.backup:
             summary += f"; backup before import: {self.backup}"

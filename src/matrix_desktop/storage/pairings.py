@@ -78,3 +78,17 @@ def pairing_write(pairing: Pairing | None, pairing_id: str, existed: bool, now: 
     if existed:
         return update(_P).where(_P.c.id == pairing_id).values(values)
     return insert(_P).values(id=pairing_id, **values)
+
+
+def pairings_of(session: Session, entity_ids: list[str]) -> list[Pairing]:
+    """Return the pairings with any of these entities on either side, oldest first."""
+    if not entity_ids:
+        return []
+    rows = session.execute(
+        select(_P)
+        .where(
+            or_(_P.c.offering_entity_id.in_(entity_ids), _P.c.receiving_entity_id.in_(entity_ids))
+        )
+        .order_by(_P.c.created_at, _P.c.id)
+    ).all()
+    return [pairing_from_row(r) for r in rows]
