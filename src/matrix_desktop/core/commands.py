@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from matrix_desktop.core.help_match import Pairing, pairing_values
 from matrix_desktop.core.merge import FieldConflict, field_label
-from matrix_desktop.core.model import Assessment, Rating, Status, Vote
+from matrix_desktop.core.model import Assessment, Pairing, Rating, Status, Vote
 
 TargetKind = Literal["rating", "assessment", "vote", "pairing"]
 
@@ -210,20 +209,4 @@ def vote_edit(seen: Vote, stage: str | None, who: str = "") -> Edit:
         {"stage": seen.stage},
         {"stage": stage},
         who=who,
-    )
-
-
-def pairing_edit(seen: Pairing | None, pairing_id: str, text: str = "", **changes: object) -> Edit:
-    """Return the edit of a pairing from the pairing the user saw (None: recording a new one).
-
-    Recording one sets every field from absent (None); undoing that returns them to absent,
-    which removes the pairing.
-    """
-    values = pairing_values(seen)
-    domain = str(changes.get("domain_key") or (seen.domain_key if seen else "")) or None
-    return Edit(
-        Target("pairing", "", domain, pairing_id=pairing_id),
-        {name: values[name] for name in changes},
-        dict(changes),
-        text=text,
     )

@@ -13,29 +13,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import NamedTuple
 
+from matrix_desktop.core.commands import Edit, Target
 from matrix_desktop.core.errors import ValidationFailed
 from matrix_desktop.core.framework import Framework
-from matrix_desktop.core.model import ThemeItem
+from matrix_desktop.core.model import Pairing, PairingStatus, ThemeItem
+
+__all__ = ["Pairing", "PairingStatus"]  # defined with the other records in core.model
 
 # The stages from which an entity is counted as strong enough to help (by key or name).
 HELPING_FROM = "maturing"
 DRAFTS_NOTE = "Only final self-assessments count; drafts are left out."
-
-
-class PairingStatus(StrEnum):
-    """Where a pairing stands."""
-
-    OFFERED = "offered"
-    AGREED = "agreed"
-    DONE = "done"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 def pairing_status(text: str) -> PairingStatus:
@@ -46,22 +35,6 @@ def pairing_status(text: str) -> PairingStatus:
             return s
     allowed = ", ".join(s.value for s in PairingStatus)
     raise ValidationFailed(f"Status {text!r} is not one of: {allowed}.")
-
-
-@dataclass(frozen=True)
-class Pairing:
-    """One entity helping another with a domain in a round."""
-
-    id: str
-    offering_entity_id: str
-    receiving_entity_id: str
-    domain_key: str
-    round_id: str
-    note: str = ""
-    status: PairingStatus = PairingStatus.OFFERED
-    created_by: str = ""
-    created_at: str = ""
-    modified_at: str = ""
 
 
 # The fields an edit of a pairing carries; a pairing whose fields are all None is absent
@@ -224,3 +197,19 @@ def match_help(
                 )
             )
     return out
+
+
+def pairing_edit(seen: Pairing | None, pairing_id: str, text: str = "", **changes: object) -> Edit:
+    """Return the edit of a pairing from the pairing the user saw (None: recording a new one).
+
+    Recording one sets every field from absent (None); undoing that returns them to absent,
+    which removes the pairing.
+    """
+    values = pairing_values(seen)
+    domain = str(changes.get("domain_key") or (seen.domain_key if seen else "")) or None
+    return Edit(
+        Target("pairing", "", domain, pairing_id=pairing_id),
+        {name: values[name] for name in changes},
+        dict(changes),
+        text=text,
+    )

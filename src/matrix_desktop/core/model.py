@@ -315,3 +315,35 @@ class AssessmentRecord:
 
     def votes_for(self, domain_key: str) -> tuple[Vote, ...]:
         return tuple(v for v in self.votes if v.domain_key == domain_key)
+
+
+class PairingStatus(StrEnum):
+    """Where a pairing stands."""
+
+    OFFERED = "offered"
+    AGREED = "agreed"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """One entity helping another with a domain in a round (core.help_match).
+
+    Recorded by a programme office: "Sheffield offered help to Barnsley on governance".
+    """
+
+    id: str
+    offering_entity_id: str
+    receiving_entity_id: str
+    domain_key: str
+    round_id: str
+    note: str = ""
+    status: PairingStatus = PairingStatus.OFFERED
+    created_by: str = ""
+    created_at: str = ""
+    modified_at: str = ""

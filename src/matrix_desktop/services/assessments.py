@@ -350,7 +350,7 @@ class AssessmentService:
         if target.kind == "pairing":
             from matrix_desktop.services.pairing_edits import apply_pairing_edit
 
-            return apply_pairing_edit(self, command)
+            return apply_pairing_edit(self.db, self.catalog, self.user, self.own_audit_ids, command)
         aid = target.assessment_id
         writes: list[Executable] = []
         with self.db.session() as s:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from matrix_desktop.core.commands import Edit, pairing_edit
+from matrix_desktop.core.commands import Edit
 from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.help_match import (
     DRAFTS_NOTE,
@@ -21,6 +21,7 @@ from matrix_desktop.core.help_match import (
     RatedDomain,
     helping_stages,
     match_help,
+    pairing_edit,
     pairing_status,
 )
 from matrix_desktop.core.model import Assessment, AssessmentKind, Entity, new_id, utcnow
@@ -182,7 +183,7 @@ class HelpMatchService:
         from matrix_desktop.services.pairing_edits import domains_of
 
         with self.db.reader() as s:
-            known = domains_of(self.assessments, s, [e.id for e in entities], round_id)
+            known = domains_of(self.catalog, s, [e.id for e in entities], round_id)
         wanted = typed.strip().casefold()
         for key, title in known.items():
             if wanted in (key.casefold(), title.casefold()):

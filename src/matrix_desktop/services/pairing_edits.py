@@ -27,10 +27,13 @@ from matrix_desktop.storage import repository as repo
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from matrix_desktop.services.assessments import AssessmentService
+    from matrix_desktop.services.catalog import CatalogService
+    from matrix_desktop.storage.database import Database
 
 
-def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
+def apply_pairing_edit(
+    db: Database, catalog: CatalogService, user: str, own_audit_ids: set[int], command: Edit
+) -> Change:
     """Apply a pairing's edit; returns the Change carrying the pairing after it.
 
     Raises EditConflict (nothing written) when a field it touches changed since the user saw
@@ -40,7 +43,7 @@ def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
     if not pid:
         raise ValidationFailed("A pairing's edit must name the pairing.")
     now = utcnow()
-    with service.db.session() as s:
+    with db.session() as s:
         stored = pairings.get_pairing(s, pid)
         current = pairing_values(stored)
         writes, conflicts = merge_fields(command.seen, command.new, current)
@@ -65,8 +68,8 @@ def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
                 now,
             )
             check_pairing(pairing)
-            check_places(service, s, pairing)
-        sentence = pairing_sentence(service, s, pairing or stored)
+            check_places(catalog, s, pairing)
+        sentence = pairing_sentence(catalog, s, pairing or stored)
         stmts = [pairings.pairing_write(pairing, pid, stored is not None, now)] if writes else []
         command.before = {k: current[k] for k in command.new}
         command.after = {k: writes.get(k, current[k]) for k in command.new}
@@ -78,9 +81,10 @@ def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
             detail = f"pairing {pid} ({sentence}): {command.detail()}"
         if pairing is not None and pairing.note and stored is None:
             detail += f"; note: {pairing.note[:200]}"
-        domain = (pairing or stored).domain_key if (pairing or stored) else None
-        event = AuditEvent(None, now, service.user, command.action, None, domain, detail)
-        service.own_audit_ids.add(edits.write_and_audit(s, stmts, event))
+        shown = pairing or stored
+        domain = shown.domain_key if shown is not None else None
+        event = AuditEvent(None, now, user, command.action, None, domain, detail)
+        own_audit_ids.add(edits.write_and_audit(s, stmts, event))
     return Change(
         "",
         frozenset({domain}) if domain else frozenset(),
@@ -89,7 +93,7 @@ def apply_pairing_edit(service: AssessmentService, command: Edit) -> Change:
     )
 
 
-def check_places(service: AssessmentService, s: Session, p: Pairing) -> None:
+def check_places(catalog: CatalogService, s: Session, p: Pairing) -> None:
     """Refuse a pairing naming an unknown entity, round or domain, or entities of two systems."""
     try:
         offering = repo.get_entity(s, p.offering_entity_id)
@@ -112,7 +116,7 @@ def check_places(service: AssessmentService, s: Session, p: Pairing) -> None:
         repo.get_round(s, p.round_id)
     except NotFound:
         raise ValidationFailed(f"Round {p.round_id!r} is not in this database.") from None
-    known = domains_of(service, s, [offering.id, receiving.id], p.round_id)
+    known = domains_of(catalog, s, [offering.id, receiving.id], p.round_id)
     if p.domain_key not in known:
         raise ValidationFailed(
             f"Domain {p.domain_key!r} is not a domain of the matrix {offering.name} or "
@@ -121,7 +125,7 @@ def check_places(service: AssessmentService, s: Session, p: Pairing) -> None:
 
 
 def domains_of(
-    service: AssessmentService, s: Session, entity_ids: list[str], round_id: str
+    catalog: CatalogService, s: Session, entity_ids: list[str], round_id: str
 ) -> dict[str, str]:
     """Return domain key -> title of the frameworks the entities' assessments of the round use
     (every framework's when they have none)."""
@@ -130,22 +134,22 @@ def domains_of(
         for eid in entity_ids
         for a in repo.list_assessments(s, eid, round_id)
     }
-    frameworks = [f for f in service.catalog.frameworks() if (f.key, f.version) in refs]
+    frameworks = [f for f in catalog.frameworks() if (f.key, f.version) in refs]
     titles: dict[str, str] = {}
-    for fw in frameworks or service.catalog.frameworks():
+    for fw in frameworks or catalog.frameworks():
         for d in fw.domains:
             titles.setdefault(d.key, d.title)
     return titles
 
 
-def pairing_sentence(service: AssessmentService, s: Session, p: Pairing | None) -> str:
+def pairing_sentence(catalog: CatalogService, s: Session, p: Pairing | None) -> str:
     """Return a pairing as a reader says it: 'Sheffield offered help to Barnsley on Governance
     (2021/22 Q2)'."""
     if p is None:
         return ""
     names = {e.id: e.name for e in repo.list_entities(s)}
     rounds = {r.id: r.name for r in repo.list_rounds(s)}
-    titles = domains_of(service, s, [p.offering_entity_id, p.receiving_entity_id], p.round_id)
+    titles = domains_of(catalog, s, [p.offering_entity_id, p.receiving_entity_id], p.round_id)
     return (
         f"{names.get(p.offering_entity_id, p.offering_entity_id)} offered help to "
         f"{names.get(p.receiving_entity_id, p.receiving_entity_id)} on "

@@ -51,10 +51,10 @@ class SingleViewWidget(QWidget):
         self.system_id = system_id
         self.view: SingleView | None = None
         self.setAccessibleName("Single view")
+        self._ctx = ctx
         self._build()
         name_by_labels(self)
         self.reload()
-        self._ctx = ctx
         if ctx is not None:  # a bound method: Qt drops the connection when the page goes
             ctx.reloaded.connect(self._on_ctx_reloaded)
 
@@ -110,6 +110,10 @@ class SingleViewWidget(QWidget):
             (self.readiness, "Read&iness"),
         ):
             self.tabs.addTab(widget, title)
+        from matrix_desktop.ui.help_match import HelpMatchPanel
+
+        self.help = HelpMatchPanel(self.services, self.system_id, ctx=self._ctx)
+        self.tabs.addTab(self.help, "Hel&p matched to need")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)
@@ -127,6 +131,8 @@ class SingleViewWidget(QWidget):
         self.view = self.services.single_view.single_view(
             self.system_id, combo_value(self.as_of, str)
         )
+        self.help.services = self.services
+        self.help.reload(combo_value(self.as_of, str))
         self.section_box.blockSignals(True)
         self.section_box.clear()
         for i, section in enumerate(self.view.sections):
