@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -134,6 +135,7 @@ class HelpMatchPanel(QWidget):
         self.matches: HelpMatches | None = None
         self.lines: list[PairingLine] = []
         self.dialog: RecordPairingDialog | None = None
+        self._stale = True  # not read yet (see reload)
         self._ctx = ctx
         self.setAccessibleName("Help matched to need")
         self._build()
@@ -172,8 +174,24 @@ class HelpMatchPanel(QWidget):
 
     # -- loading ------------------------------------------------------------------------
     def reload(self, round_id: str | None = None) -> None:
-        """Recompute from the database; round_id narrows to one round (None: every round)."""
+        """Recompute from the database; round_id narrows to one round (None: every round).
+
+        Read only while the panel is shown (else when it is next shown): the single view
+        opens without reading every round's requests.
+        """
         self.round_id = round_id
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._load()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        if self._stale:
+            self._stale = False
+            self._load()
+        super().showEvent(event)
+
+    def _load(self) -> None:
+        round_id = self.round_id
         matches = self.services.help_match.matches(self.system_id, round_id)
         self.matches = matches
         rows = []
