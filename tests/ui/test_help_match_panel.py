@@ -122,3 +122,16 @@ def test_a_refused_pairing_keeps_the_dialog_and_what_was_typed(qtbot, view, serv
     assert services.help_match.pairings() == []
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_a_role_that_may_not_record_pairings_sees_why(qtbot, view, ctx, monkeypatch):
+    from matrix_desktop.core.access import Access
+
+    viewer = Access("val", frozenset({"viewer"}))
+    monkeypatch.setattr(type(ctx), "access", property(lambda self: viewer))
+    view.tabs.setCurrentWidget(view.help)
+    view.help.reload(None)
+    assert not view.help.record.isEnabled() and not view.help.set_status.isEnabled()
+    assert "Only the programme office records pairings; you are viewer." in (
+        view.help.record.toolTip()
+    )

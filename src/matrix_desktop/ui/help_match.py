@@ -190,7 +190,22 @@ class HelpMatchPanel(QWidget):
             self._load()
         super().showEvent(event)
 
+    def _allow_changes(self) -> None:
+        """Only the programme office and the administrator record pairings (the server
+        refuses others); a read-only database records nothing. Say why in the tooltip."""
+        why = ""
+        if self._ctx is not None:
+            access = self._ctx.access
+            if self._ctx.read_only:
+                why = "This database is open read-only."
+            elif access is not None and not access.writes_everything:
+                why = f"Only the programme office records pairings; you are {access.label}."
+        for button in (self.record, self.set_status):
+            button.setEnabled(not why)
+            button.setToolTip(why)
+
     def _load(self) -> None:
+        self._allow_changes()
         round_id = self.round_id
         matches = self.services.help_match.matches(self.system_id, round_id)
         self.matches = matches
