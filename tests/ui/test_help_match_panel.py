@@ -46,7 +46,7 @@ def test_open_the_panel_by_keyboard_and_record_a_pairing(qtbot, view, ctx, servi
     panel = view.help
     assert panel.requests_model.rowCount() == 0  # read only once the tab is shown
     view.tabs.tabBar().setFocus()
-    qtbot.keyClick(view.tabs.tabBar(), Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(view.tabs.tabBar(), Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     assert view.tabs.currentWidget() is panel
     assert panel.requests_model.rowCount() > 0
     assert "Only final self-assessments count" in panel.note.text()
@@ -64,7 +64,7 @@ def test_open_the_panel_by_keyboard_and_record_a_pairing(qtbot, view, ctx, servi
     assert panel.current_request().entity_name.startswith("Barnsley")
     helper = panel.current_request().helpers[0]
 
-    qtbot.keyClick(panel, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # &Record pairing…
+    qtbot.keyClick(panel, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Re&cord pairing…
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible())
     dialog = panel.dialog
     # Filled from the request: who asked, the domain, the round; the helpers first.

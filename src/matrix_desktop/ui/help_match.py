@@ -147,7 +147,7 @@ class HelpMatchPanel(QWidget):
         self.note.setWordWrap(True)
         self.requests, self.requests_model = text_table("Requests for support and who could help")
         self.pairings, self.pairings_model = text_table("Pairings recorded")
-        self.record = QPushButton("&Record pairing…", accessibleName="Record pairing")
+        self.record = QPushButton("Re&cord pairing…", accessibleName="Record pairing")
         self.status = QComboBox(accessibleName="New status of the pairing")
         for s in PairingStatus:
             self.status.addItem(s.label, s.value)

@@ -113,7 +113,7 @@ class SingleViewWidget(QWidget):
         from matrix_desktop.ui.help_match import HelpMatchPanel
 
         self.help = HelpMatchPanel(self.services, self.system_id, ctx=self._ctx)
-        self.tabs.addTab(self.help, "Hel&p matched to need")
+        self.tabs.addTab(self.help, "Help m&atched to need")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.message)
