@@ -135,3 +135,23 @@ def test_a_role_that_may_not_record_pairings_sees_why(qtbot, view, ctx, monkeypa
     assert "Only the programme office records pairings; you are viewer." in (
         view.help.record.toolTip()
     )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
+def test_panel_and_dialog_fit_the_screen_with_nothing_clipped(
+    qtbot, view, monkeypatch, width, height
+):
+    from layout_checks import clipped, fits_screen, pretend_screen, settle
+
+    screen = pretend_screen(monkeypatch, width, height)
+    view.resize(width - 260, height - 120)  # the window's menus and navigator take the rest
+    view.tabs.setCurrentWidget(view.help)
+    settle(qtbot, view)
+    assert clipped(view.help) == []
+    qtbot.mouseClick(view.help.record, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.help.dialog is not None and view.help.dialog.isVisible())
+    dialog = view.help.dialog
+    settle(qtbot, dialog)
+    assert fits_screen(dialog, screen) == []
+    assert clipped(dialog) == []
+    dialog.reject()
