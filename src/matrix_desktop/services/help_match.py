@@ -24,12 +24,13 @@ from matrix_desktop.core.help_match import (
     pairing_edit,
     pairing_status,
 )
-from matrix_desktop.core.model import Assessment, AssessmentKind, Entity, new_id, utcnow
+from matrix_desktop.core.model import Entity, new_id, utcnow
 from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.storage import pairings as pairing_repo
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.database import Database
+from matrix_desktop.storage.pairings import FinalSelf
 
 
 @dataclass(frozen=True)
@@ -87,24 +88,25 @@ class HelpMatchService:
         with self.db.reader() as s:
             entities = {e.id: e for e in repo.list_entities(s, system_id)}
             rounds = repo.list_rounds(s)
-            chosen = _latest_final_self(
-                [a for a in repo.list_assessments(s, None, round_id) if a.entity_id in entities]
-            )
-            records = repo.get_records(s, [a.id for a in chosen])
+            chosen = _latest_final_self(pairing_repo.final_self_assessments(s, system_id, round_id))
+            rated_rows = pairing_repo.rated_domains(s, [a.id for a in chosen])
         rated: list[RatedDomain] = []
         strong: dict[str, tuple[str, ...]] = {}
         titles: dict[str, str] = {}
         stage_names: dict[tuple[str, str], str] = {}
         order = {r.id: r.sequence for r in rounds}
+        by_assessment: dict[str, list[pairing_repo.RatedRow]] = {}
+        for row in rated_rows:
+            by_assessment.setdefault(row.assessment_id, []).append(row)
         for a in sorted(chosen, key=lambda a: (-order.get(a.round_id, 0), a.created_at)):
-            fw = self.assessments.framework_of(a)
+            fw = self.catalog.framework(a.framework_key, a.framework_version)
             strong.setdefault(fw.key, helping_stages(fw))
             for st in fw.stages:
                 stage_names[(fw.key, st.key)] = st.name
             for d in fw.domains:
                 titles.setdefault(d.key, d.title)
             e = entities[a.entity_id]
-            by_domain = {r.domain_key: r for r in records[a.id].ratings}
+            by_domain = {r.domain_key: r for r in by_assessment.get(a.id, ())}
             for d in fw.domains_for(e.kind):
                 r = by_domain.get(d.key)
                 if r is None:
@@ -118,7 +120,7 @@ class HelpMatchService:
                         fw.key,
                         d.key,
                         r.stage,
-                        a.is_final,
+                        True,  # final self-assessments only (DRAFTS_NOTE)
                         r.enablers,
                         r.support_requests,
                     )
@@ -237,12 +239,10 @@ class HelpMatchService:
         return pairing_edit(seen, seen.id, text="Change pairing note", note=note.strip())
 
 
-def _latest_final_self(assessments: list[Assessment]) -> list[Assessment]:
+def _latest_final_self(found: list[FinalSelf]) -> list[FinalSelf]:
     """Return each entity's latest final self-assessment per round and framework."""
-    chosen: dict[tuple[str, str, str], Assessment] = {}
-    for a in assessments:
-        if a.kind is not AssessmentKind.SELF_ASSESSMENT or not a.is_final:
-            continue
+    chosen: dict[tuple[str, str, str], FinalSelf] = {}
+    for a in found:
         key = (a.entity_id, a.round_id, a.framework_key)
         held = chosen.get(key)
         if held is None or a.created_at >= held.created_at:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from matrix_desktop.core.help_match import Pairing, PairingStatus
-from matrix_desktop.storage.tables import EntityRow, PairingRow, table_of
+from matrix_desktop.core.model import Pairing, PairingStatus, ThemeItem
+from matrix_desktop.storage.tables import (
+    AssessmentRow,
+    EntityRow,
+    PairingRow,
+    RatingRow,
+    table_of,
+)
 
 _P = table_of(PairingRow)
 _E = table_of(EntityRow)
+_R = table_of(RatingRow)
+_A = table_of(AssessmentRow)
 
 
 def pairing_from_row(row: Any) -> Pairing:
@@ -92,3 +101,75 @@ def pairings_of(session: Session, entity_ids: list[str]) -> list[Pairing]:
         .order_by(_P.c.created_at, _P.c.id)
     ).all()
     return [pairing_from_row(r) for r in rows]
+
+
+class RatedRow(NamedTuple):
+    """What matching reads of one domain's rating: its stage, enablers and requests."""
+
+    assessment_id: str
+    domain_key: str
+    stage: str | None
+    enablers: tuple[ThemeItem, ...]
+    support_requests: tuple[ThemeItem, ...]
+
+
+def rated_domains(session: Session, assessment_ids: list[str]) -> list[RatedRow]:
+    """Return the stage, enablers and requests for support of each rating of the assessments.
+
+    Only the columns matching needs (no votes, evidence or actions): a system's every round
+    is read at once.
+    """
+    out: list[RatedRow] = []
+    for start in range(0, len(assessment_ids), 500):  # well under SQLite's variable limit
+        chunk = assessment_ids[start : start + 500]
+        rows = session.execute(
+            select(
+                _R.c.assessment_id,
+                _R.c.domain_key,
+                _R.c.stage,
+                _R.c.enablers_json,
+                _R.c.support_json,
+            ).where(_R.c.assessment_id.in_(chunk))
+        ).all()
+        for aid, key, stage, enablers, support in rows:
+            themes = _themes(enablers) if stage else ()  # a helper's enablers need a stage
+            out.append(RatedRow(aid, key, stage, themes, _themes(support)))
+    return out
+
+
+def _themes(raw: str | None) -> tuple[ThemeItem, ...]:
+    if not raw or raw == "[]":
+        return ()
+    return tuple(ThemeItem(d["text"], tuple(d.get("tags", ()))) for d in json.loads(raw))
+
+
+class FinalSelf(NamedTuple):
+    """A final self-assessment as matching needs it."""
+
+    id: str
+    entity_id: str
+    round_id: str
+    framework_key: str
+    framework_version: str
+    created_at: str
+
+
+def final_self_assessments(
+    session: Session, system_id: str, round_id: str | None = None
+) -> list[FinalSelf]:
+    """Return the final self-assessments of a system's entities (of one round, or all)."""
+    query = select(
+        _A.c.id,
+        _A.c.entity_id,
+        _A.c.round_id,
+        _A.c.framework_key,
+        _A.c.framework_version,
+        _A.c.created_at,
+    ).where(
+        _A.c.entity_id.in_(select(_E.c.id).where(_E.c.system_id == system_id)),
+        _A.c.kind == "self_assessment",
+        _A.c.status == "final",
+    )
+    if round_id is not None:
+        query = query.where(_A.c.round_id == round_id)
+    return [FinalSelf(*row) for row in session.execute(query).all()]
