@@ -37,11 +37,13 @@ class DocumentOptions:
 
 @dataclass(frozen=True)
 class ActionLine:
-    """An agreed action as printed: what, who, by when."""
+    """An agreed action as printed: what, who, by when, where it stands."""
 
     what: str
     owner: str = ""
     due: str = ""
+    status: str = ""  # its label: "Open", "In progress", "Done", "Dropped"
+    overdue: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def _section(
     own: AssessmentRecord,
     peer: AssessmentRecord | None,
     prev: AssessmentRecord | None,
+    today: str,
 ) -> DomainSection:
     r = own.rating(d.key)
     met = set(r.statements_met)
@@ -102,7 +103,10 @@ def _section(
         votes=tuple((fw.stage(k).name, n) for k, n in counts.counts.items()) if votes else (),
         enablers=tuple(t.text for t in r.enablers),
         support_requests=tuple(t.text for t in r.support_requests),
-        actions=tuple(ActionLine(a.what, a.owner, a.due or "") for a in r.actions),
+        actions=tuple(
+            ActionLine(a.what, a.owner, a.due or "", a.status.label, a.is_overdue(today))
+            for a in r.actions
+        ),
     )
 
 
@@ -251,7 +255,7 @@ def peer_review(
     if prev and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):
         prev_rec = None  # a different framework version's stages do not line up
     domains = fw.domains_for(entity.kind)
-    sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec) for d in domains)
+    sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec, today) for d in domains)
     titles = tuple(d.title for d in domains)
     stage_names = tuple(s.name for s in fw.stages)
 
@@ -568,14 +572,28 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
                         )
                     )
                 for act in r.actions:
-                    actions.append(key + (act.what, act.owner, act.due or ""))
+                    actions.append(
+                        key
+                        + (
+                            act.what,
+                            act.owner,
+                            act.due or "",
+                            act.status.value,
+                            act.completed_on or "",
+                            act.note,
+                        )
+                    )
                 for bucket, themes in ((enablers, r.enablers), (requests, r.support_requests)):
                     for t in themes:
                         bucket.append(key + (t.text, ", ".join(t.tags)))
     return [
         DataTable("ratings", RATING_COLUMNS, tuple(ratings)),
         DataTable("votes", KEY_COLUMNS + ("participant", "organisation", "stage"), tuple(votes)),
-        DataTable("actions", KEY_COLUMNS + ("action", "owner", "due"), tuple(actions)),
+        DataTable(
+            "actions",
+            KEY_COLUMNS + ("action", "owner", "due", "status", "completed", "note"),
+            tuple(actions),
+        ),
         DataTable("enablers", KEY_COLUMNS + ("enabler", "tags"), tuple(enablers)),
         DataTable(
             "support_requests", KEY_COLUMNS + ("request for support", "tags"), tuple(requests)
