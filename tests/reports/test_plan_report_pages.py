@@ -200,3 +200,44 @@ def test_data_export_actions_carry_status_completion_and_note(services, place, s
     by_what = {r[table.columns.index("action")]: r for r in table.rows}
     assert by_what["Joint estates plan"][-3:] == ("done", "2030-12-01", "")
     assert by_what["Shared care record"][-3:-1] == ("open", "")
+
+
+def test_system_summary_has_the_action_plan_across_the_system(services, place, syb, tmp_path):
+    _two_rounds(services, place, syb)
+    svc = services.assessments
+    second = ReportService(services).self_assessment(place, services.catalog.find_round(SECOND))
+    svc.execute(svc.finalise(second.id))
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_system_summary("Test ICS", SECOND, tmp_path / "s.pdf"))
+    headings, docx = _docx(reports.write_system_summary("Test ICS", SECOND, tmp_path / "s.docx"))
+    assert "Action plan across the system" in headings
+    for text in (pdf, docx):
+        assert "1 action open or in progress across 1 entity" in text
+        assert "1 overdue" in text
+    rows = [
+        [c.text for c in row.cells]
+        for t in Document(str(tmp_path / "s.docx")).tables
+        for row in t.rows
+    ]
+    assert [
+        ENTITY,
+        "Leadership",
+        "Shared care record",
+        "Bob Baker",
+        "2020-01-01",
+        "Open, overdue",
+    ] in rows
+    # done actions are not in it, and as at the first round the plan is that round's
+    assert not any("Joint estates plan" in r for r in rows)
+    early = reports.system_summary("Test ICS", FIRST)
+    assert sorted(x.what for x in early.plan) == ["Joint estates plan", "Shared care record"]
+
+
+def test_system_summary_without_actions_says_so(services, place, syb, tmp_path):
+    svc = services.assessments
+    first = svc.create(place.id, syb, FIRST, facilitator="Fay")
+    svc.execute(svc.edit_rating(first.id, "leadership", stage="developing"))
+    svc.execute(svc.finalise(first.id))
+    reports = ReportService(services)
+    _, docx = _docx(reports.write_system_summary("Test ICS", FIRST, tmp_path / "n.docx"))
+    assert f"No action is open or in progress in the final self-assessments up to {FIRST}." in docx

@@ -112,6 +112,7 @@ class PlanLine:
     status: str
     overdue: bool = False
     completed_on: str = ""
+    entity: str = ""  # set in the system summary, where the plan spans entities
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,8 @@ class SystemSummaryReport:
     missing: tuple[str, ...] = ()  # entities with no final self-assessment up to the round
     stage_colours: tuple[str, ...] = ()  # a background per stage for the single view's cells
     stage_inks: tuple[str, ...] = ()  # the text colour that reads on each background
+    plan: tuple[PlanLine, ...] = ()  # open and in-progress actions across the system
+    today: str = ""  # ISO date overdue actions are measured from
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from matrix_desktop.core.chart_models import (
     Heatmap,
@@ -423,6 +424,14 @@ def system_summary(
     heatmap = Heatmap(
         f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains), tuple(rows), stage_names
     )
+    today = today_iso()
+    plan = tuple(
+        replace(plan_line(row.domain_title, row.action, today), entity=row.entity_name)
+        for row in svc.plan.plan(
+            system_id=system.id, up_to_sequence=rnd.sequence, final_only=True, today=today
+        )
+        if row.action.status.is_live
+    )
     return SystemSummaryReport(
         system=system.name,
         round=rnd.name,
@@ -437,6 +446,8 @@ def system_summary(
         missing=tuple(missing),
         stage_colours=colours,
         stage_inks=tuple(text_colour_for(c) for c in colours),
+        plan=plan,
+        today=today,
     )
 
 
