@@ -239,7 +239,7 @@ def system_plan(report: SystemSummaryReport) -> list[c.Block]:
                 )
                 for x in report.plan
             ),
-            (38, 30, None, 28, 20, 24),
+            (34, 30, None, 28, 23, 22),
         )
     )
     return out
