@@ -174,3 +174,70 @@ def test_changes_count_only_new_done_and_skip_stages_of_another_version(syb):
     assert not ch.compared and ch.up == () and ch.targets == ()
     assert [x.what for x in ch.done] == ["Done now"]
     assert round_changes(syb, domains, own, None, "", "2030-01-01").previous_round == ""
+
+
+def test_domain_pages_show_each_actions_status_and_overdue(services, place, syb, tmp_path):
+    _two_rounds(services, place, syb)
+    reports = ReportService(services)
+    path = reports.write_peer_review(ENTITY, SECOND, tmp_path / "d.docx")
+    rows = [[c.text for c in row.cells] for t in Document(str(path)).tables for row in t.rows]
+    assert ["Action", "Who", "By when", "Status"] in rows
+    # the domain page's own table: carried-over actions keep their status
+    assert ["Shared care record", "Bob Baker", "2020-01-01", "Open, overdue"] in rows
+    assert ["Joint estates plan", "Ann Able", "2031-03-31", "Done"] in rows
+    pdf = _pdf_text(reports.write_peer_review(ENTITY, SECOND, tmp_path / "d.pdf"))
+    assert "By when Status" in pdf and "Done" in pdf
+
+
+def test_data_export_actions_carry_status_completion_and_note(services, place, syb):
+    _two_rounds(services, place, syb)
+    (table,) = [
+        t
+        for t in ReportService(services).data_tables([ENTITY], None, SECOND)
+        if t.name == "actions"
+    ]
+    assert table.columns[-6:] == ("action", "owner", "due", "status", "completed", "note")
+    by_what = {r[table.columns.index("action")]: r for r in table.rows}
+    assert by_what["Joint estates plan"][-3:] == ("done", "2030-12-01", "")
+    assert by_what["Shared care record"][-3:-1] == ("open", "")
+
+
+def test_system_summary_has_the_action_plan_across_the_system(services, place, syb, tmp_path):
+    _two_rounds(services, place, syb)
+    svc = services.assessments
+    second = ReportService(services).self_assessment(place, services.catalog.find_round(SECOND))
+    svc.execute(svc.finalise(second.id))
+    reports = ReportService(services)
+    pdf = _pdf_text(reports.write_system_summary("Test ICS", SECOND, tmp_path / "s.pdf"))
+    headings, docx = _docx(reports.write_system_summary("Test ICS", SECOND, tmp_path / "s.docx"))
+    assert "Action plan across the system" in headings
+    for text in (pdf, docx):
+        assert "1 action open or in progress across 1 entity" in text
+        assert "1 overdue" in text
+    rows = [
+        [c.text for c in row.cells]
+        for t in Document(str(tmp_path / "s.docx")).tables
+        for row in t.rows
+    ]
+    assert [
+        ENTITY,
+        "Leadership",
+        "Shared care record",
+        "Bob Baker",
+        "2020-01-01",
+        "Open, overdue",
+    ] in rows
+    # done actions are not in it, and as at the first round the plan is that round's
+    assert not any("Joint estates plan" in r for r in rows)
+    early = reports.system_summary("Test ICS", FIRST)
+    assert sorted(x.what for x in early.plan) == ["Joint estates plan", "Shared care record"]
+
+
+def test_system_summary_without_actions_says_so(services, place, syb, tmp_path):
+    svc = services.assessments
+    first = svc.create(place.id, syb, FIRST, facilitator="Fay")
+    svc.execute(svc.edit_rating(first.id, "leadership", stage="developing"))
+    svc.execute(svc.finalise(first.id))
+    reports = ReportService(services)
+    _, docx = _docx(reports.write_system_summary("Test ICS", FIRST, tmp_path / "n.docx"))
+    assert f"No action is open or in progress in the final self-assessments up to {FIRST}." in docx

@@ -37,11 +37,13 @@ class DocumentOptions:
 
 @dataclass(frozen=True)
 class ActionLine:
-    """An agreed action as printed: what, who, by when."""
+    """An agreed action as printed: what, who, by when, where it stands."""
 
     what: str
     owner: str = ""
     due: str = ""
+    status: str = ""  # its label: "Open", "In progress", "Done", "Dropped"
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class PlanLine:
     status: str
     overdue: bool = False
     completed_on: str = ""
+    entity: str = ""  # set in the system summary, where the plan spans entities
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,8 @@ class SystemSummaryReport:
     stage_inks: tuple[str, ...] = ()  # the text colour that reads on each background
     help: tuple[HelpLine, ...] = ()  # the round's requests for support, who could help
     pairings: tuple[PairingEntry, ...] = ()  # the round's recorded pairings
+    plan: tuple[PlanLine, ...] = ()  # open and in-progress actions across the system
+    today: str = ""  # ISO date overdue actions are measured from
 
 
 @dataclass(frozen=True)

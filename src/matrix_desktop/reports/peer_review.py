@@ -483,9 +483,17 @@ def _domain(s: DomainSection, report: PeerReviewReport) -> list[c.Block]:
     if s.actions:
         out.append(
             c.Table(
-                ("Action", "Who", "By when"),
-                tuple((a.what, a.owner or "—", a.due or "—") for a in s.actions),
-                (None, 50, 25),
+                ("Action", "Who", "By when", "Status"),
+                tuple(
+                    (
+                        a.what,
+                        a.owner or "—",
+                        a.due or "—",
+                        (a.status or "—") + (", overdue" if a.overdue else ""),
+                    )
+                    for a in s.actions
+                ),
+                (None, 45, 22, 28),
             )
         )
     else:

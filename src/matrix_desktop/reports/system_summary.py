@@ -104,6 +104,7 @@ def system_summary_document(report: SystemSummaryReport) -> c.Document:
     from matrix_desktop.reports.help_section import help_matched_section
 
     blocks += [c.PageBreak(), *help_matched_section(report)]
+    blocks += [c.PageBreak(), *system_plan(report)]
     blocks.append(c.Step(0.35, "Drawing the small-multiple radars"))
     radars = tuple(e.radar for e in report.entities if e.radar is not None)
     domains = report.heatmap.domains if report.heatmap else ()
@@ -202,6 +203,48 @@ def single_view(report: SystemSummaryReport) -> list[c.Block]:
                 "muted",
             )
         )
+    return out
+
+
+def system_plan(report: SystemSummaryReport) -> list[c.Block]:
+    """Return the action plan across the system: every open or in-progress action."""
+    out: list[c.Block] = [c.Heading("Action plan across the system", 0)]
+    if not report.plan:
+        out.append(
+            c.Para(
+                "No action is open or in progress in the final self-assessments up to "
+                f"{report.round}.",
+                "muted",
+            )
+        )
+        return out
+    late = sum(1 for x in report.plan if x.overdue)
+    places = len({x.entity for x in report.plan})
+    out.append(
+        c.Para(
+            f"{len(report.plan)} action{'s' if len(report.plan) != 1 else ''} open or in "
+            f"progress across {places} entit{'ies' if places != 1 else 'y'}, as each entity's "
+            f"latest final self-assessment up to {report.round} holds it"
+            + (f"; {late} overdue (due before {report.today})." if late else ".")
+        )
+    )
+    out.append(
+        c.Table(
+            ("Entity", "Domain", "Action", "Owner", "Due", "Status"),
+            tuple(
+                (
+                    x.entity,
+                    x.domain,
+                    x.what,
+                    x.owner or "\u2014",
+                    x.due or "\u2014",
+                    x.status + (", overdue" if x.overdue else ""),
+                )
+                for x in report.plan
+            ),
+            (34, 30, None, 28, 23, 22),
+        )
+    )
     return out
 
 

@@ -78,16 +78,27 @@ class PlanService:
         plan_filter: PlanFilter | None = None,
         today: str | None = None,
         domain_titles: dict[str, str] | None = None,
+        up_to_sequence: int | None = None,
+        final_only: bool = False,
     ) -> list[PlanAction]:
         """Return the action plan: each action once, as its latest round holds it.
 
         entity_ids or system_id narrow it to those entities (neither: every entity).
+        up_to_sequence reads it "as at" a round (rounds after it are left out); final_only
+        reads only final self-assessments, as the system summary does.
         """
         if system_id is not None:
             ids = [e.id for e in self.catalog.entities(system_id)]
             entity_ids = ids if entity_ids is None else [i for i in entity_ids if i in set(ids)]
         with self.db.reader() as s:
             sources = plan_queries.action_sources(s, entity_ids)
+        if up_to_sequence is not None or final_only:
+            sources = [
+                src
+                for src in sources
+                if (up_to_sequence is None or src.round_sequence <= up_to_sequence)
+                and (src.assessment_final or not final_only)
+            ]
         return action_plan(
             sources,
             domain_titles if domain_titles is not None else self.domain_titles(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from matrix_desktop.core.chart_models import (
     Heatmap,
@@ -71,6 +72,7 @@ def _section(
     own: AssessmentRecord,
     peer: AssessmentRecord | None,
     prev: AssessmentRecord | None,
+    today: str,
 ) -> DomainSection:
     r = own.rating(d.key)
     met = set(r.statements_met)
@@ -103,7 +105,10 @@ def _section(
         votes=tuple((fw.stage(k).name, n) for k, n in counts.counts.items()) if votes else (),
         enablers=tuple(t.text for t in r.enablers),
         support_requests=tuple(t.text for t in r.support_requests),
-        actions=tuple(ActionLine(a.what, a.owner, a.due or "") for a in r.actions),
+        actions=tuple(
+            ActionLine(a.what, a.owner, a.due or "", a.status.label, a.is_overdue(today))
+            for a in r.actions
+        ),
     )
 
 
@@ -252,7 +257,7 @@ def peer_review(
     if prev and (prev.framework_key, prev.framework_version) != (fw.key, fw.version):
         prev_rec = None  # a different framework version's stages do not line up
     domains = fw.domains_for(entity.kind)
-    sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec) for d in domains)
+    sections = tuple(_section(fw, d, own_rec, peer_rec, prev_rec, today) for d in domains)
     titles = tuple(d.title for d in domains)
     stage_names = tuple(s.name for s in fw.stages)
 
@@ -421,6 +426,14 @@ def system_summary(
     heatmap = Heatmap(
         f"{system.name}: {rnd.name}", tuple(d.title for d in fw.domains), tuple(rows), stage_names
     )
+    today = today_iso()
+    plan = tuple(
+        replace(plan_line(row.domain_title, row.action, today), entity=row.entity_name)
+        for row in svc.plan.plan(
+            system_id=system.id, up_to_sequence=rnd.sequence, final_only=True, today=today
+        )
+        if row.action.status.is_live
+    )
     return SystemSummaryReport(
         system=system.name,
         round=rnd.name,
@@ -437,6 +450,8 @@ def system_summary(
         stage_inks=tuple(text_colour_for(c) for c in colours),
         help=help_report.system_help(svc, system, rnd),
         pairings=help_report.system_pairings(svc, system, rnd),
+        plan=plan,
+        today=today,
     )
 
 
@@ -572,14 +587,28 @@ def data_tables(svc: Services, entities: Sequence[Entity], rnd: Round | None) ->
                         )
                     )
                 for act in r.actions:
-                    actions.append(key + (act.what, act.owner, act.due or ""))
+                    actions.append(
+                        key
+                        + (
+                            act.what,
+                            act.owner,
+                            act.due or "",
+                            act.status.value,
+                            act.completed_on or "",
+                            act.note,
+                        )
+                    )
                 for bucket, themes in ((enablers, r.enablers), (requests, r.support_requests)):
                     for t in themes:
                         bucket.append(key + (t.text, ", ".join(t.tags)))
     return [
         DataTable("ratings", RATING_COLUMNS, tuple(ratings)),
         DataTable("votes", KEY_COLUMNS + ("participant", "organisation", "stage"), tuple(votes)),
-        DataTable("actions", KEY_COLUMNS + ("action", "owner", "due"), tuple(actions)),
+        DataTable(
+            "actions",
+            KEY_COLUMNS + ("action", "owner", "due", "status", "completed", "note"),
+            tuple(actions),
+        ),
         DataTable("enablers", KEY_COLUMNS + ("enabler", "tags"), tuple(enablers)),
         DataTable(
             "support_requests", KEY_COLUMNS + ("request for support", "tags"), tuple(requests)
