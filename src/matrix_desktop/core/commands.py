@@ -15,7 +15,7 @@ from typing import Literal
 from matrix_desktop.core.merge import FieldConflict, field_label
 from matrix_desktop.core.model import Assessment, Rating, Status, Vote
 
-TargetKind = Literal["rating", "assessment", "vote"]
+TargetKind = Literal["rating", "assessment", "vote", "feedback"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Change:
     vote: Vote | None = None
     revision: int | None = None
     external: bool = False
+    feedback: object | None = None  # core.feedback.Feedback after a 'feedback' change
 
 
 def short(value: object, limit: int = 80) -> str:
@@ -79,12 +80,14 @@ class Command:
 
 @dataclass(frozen=True)
 class Target:
-    """The row an edit changes: a domain's rating, the assessment itself, or one view."""
+    """The row an edit changes: a domain's rating, the assessment itself, one view, or one
+    piece of feedback on the matrix (item_id: its id)."""
 
     kind: TargetKind
     assessment_id: str
     domain_key: str | None = None
     participant_id: str | None = None
+    item_id: str | None = None
 
 
 @dataclass

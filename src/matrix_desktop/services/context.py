@@ -10,6 +10,7 @@ from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
+from matrix_desktop.services.feedback import FeedbackService
 from matrix_desktop.services.framework_sheets import FrameworkSheetService
 from matrix_desktop.services.peer_review import PeerReviewService
 from matrix_desktop.services.plan import PlanService
@@ -34,6 +35,7 @@ class Services:
     trash: TrashService
     framework_sheets: FrameworkSheetService
     plan: PlanService
+    feedback: FeedbackService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -59,6 +61,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         trash=TrashService(db, assessments),
         framework_sheets=FrameworkSheetService(catalog),
         plan=PlanService(db, catalog, assessments),
+        feedback=FeedbackService(db, catalog, assessments),
     )
 
 
