@@ -84,11 +84,13 @@ def test_a_changed_text_is_a_conflict_not_an_overwrite(services, aid):
     [fb] = services.feedback.for_assessment(aid)
     from matrix_desktop.core.commands import Edit, Target
 
-    theirs = Edit(Target("feedback", aid, "leadership", item_id=fb.id), {"text": "First"},
-                  {"text": "Theirs"})
+    theirs = Edit(
+        Target("feedback", aid, "leadership", item_id=fb.id), {"text": "First"}, {"text": "Theirs"}
+    )
     services.assessments.execute(theirs)
-    mine = Edit(Target("feedback", aid, "leadership", item_id=fb.id), {"text": "First"},
-                {"text": "Mine"})
+    mine = Edit(
+        Target("feedback", aid, "leadership", item_id=fb.id), {"text": "First"}, {"text": "Mine"}
+    )
     with pytest.raises(EditConflict):
         services.assessments.execute(mine)
     assert services.feedback.for_assessment(aid)[0].text == "Theirs"
@@ -111,7 +113,9 @@ def test_programme_office_reads_per_version_with_counts_and_exports(
     services.assessments.execute(
         services.feedback.add(aid, "governance", "rewording", "Long", wording="Short")
     )
-    versions = {(v.framework_key, v.framework_version): v.count for v in services.feedback.versions()}
+    versions = {
+        (v.framework_key, v.framework_version): v.count for v in services.feedback.versions()
+    }
     assert versions[(syb.key, syb.version)] == 3
     items = services.feedback.items(syb.key, syb.version)
     assert [i.feedback.text for i in items] == ["One", "Two", "Long"]

@@ -254,9 +254,13 @@ def cmd_frameworks_diff(args: argparse.Namespace) -> int:
     svc = _services(args, read_only=True)
     try:
         diff = svc.framework_sheets.diff(args.key, args.old, args.new)
+        # The old version's feedback on the matrix, beside what became of each statement.
+        feedback = svc.feedback.diff_lines(args.key, args.old, args.new)
     finally:
         svc.close()
     print(diff.text())
+    if feedback:
+        print("\n" + "\n".join(feedback))
     return 0
 
 

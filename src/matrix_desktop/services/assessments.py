@@ -43,9 +43,9 @@ from matrix_desktop.storage.views import AssessmentView
 
 if TYPE_CHECKING:
     from sqlalchemy import Executable
+    from sqlalchemy.orm import Session
 
     from matrix_desktop.core.feedback import Feedback
-    from sqlalchemy.orm import Session
 
 _Row = TypeVar("_Row", Assessment, Rating, Vote, "Feedback")  # the stored values an edit changes
 

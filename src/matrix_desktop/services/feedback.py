@@ -161,9 +161,7 @@ class FeedbackService:
                 if fb.statement_id:
                     found = [x for x in domain.statements if x.id == fb.statement_id]
                     statement = found[0].text if found else fb.statement_id
-            out.append(
-                FeedbackItem(fb, *ref, r.entity_name, r.round_name, title, statement)
-            )
+            out.append(FeedbackItem(fb, *ref, r.entity_name, r.round_name, title, statement))
         return out
 
     # -- beside the version diff ----------------------------------------------------------
@@ -189,7 +187,7 @@ class FeedbackService:
 def feedback_table(items: list[FeedbackItem]) -> list[tuple[str, ...]]:
     """Return feedback as rows in FEEDBACK_HEADERS' order (what views and exports show)."""
     per_place = counts_by_place(i.feedback for i in items)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for i in items:
         fb = i.feedback
         on_place = sum(per_place.get((fb.domain_key, fb.statement_id), Counter()).values())

@@ -95,9 +95,7 @@ def feedback_write(
     )
 
 
-def insert_feedback(
-    session: Session, rows: Sequence[tuple[Feedback, str, str]], now: str
-) -> None:
+def insert_feedback(session: Session, rows: Sequence[tuple[Feedback, str, str]], now: str) -> None:
     """Insert new feedback (feedback, framework key, framework version), e.g. from a file."""
     for fb, key, version in rows:
         session.execute(feedback_write(fb, False, key, version, now))
@@ -125,7 +123,11 @@ def list_feedback(
         query = query.where(_F.c.assessment_id.in_(list(assessment_ids)))
     return [
         StoredFeedback(
-            _from_row(row), row.framework_key, row.framework_version, row.entity_name, row.round_name
+            _from_row(row),
+            row.framework_key,
+            row.framework_version,
+            row.entity_name,
+            row.round_name,
         )
         for row in session.execute(query)
     ]
