@@ -53,8 +53,8 @@ from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.exchange_import import KEEP_BASES, Planner, Writer, plan_signature
 from matrix_desktop.services.files import write_atomically
+from matrix_desktop.storage import feedback_repo, sync_base
 from matrix_desktop.storage import repository as repo
-from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
 from matrix_desktop.storage.database import Database, WriteFailed
 
@@ -201,6 +201,9 @@ class ExchangeService:
                 r.assessment.round_id: repo.get_round(s, r.assessment.round_id)
                 for r in records.values()
             }
+            feedback = tuple(
+                f.feedback for f in feedback_repo.list_feedback(s, assessment_ids=list(records))
+            )
             known = repo.sync_hashes(s, list(records))
             bases = sync_base.base_hashes(s, list(records)) if record_sharing else {}
             now = utcnow()
@@ -240,6 +243,7 @@ class ExchangeService:
             records=tuple(records.values()),
             note=note,
             ancestry=ancestry,
+            feedback=feedback,
         )
 
     def export(
