@@ -136,3 +136,11 @@ def test_programme_office_reads_per_version_with_counts_and_exports(
     assert lines[0] == list(FEEDBACK_HEADERS) and len(lines) == 4
     with pytest.raises(ValidationFailed, match="must end in .xlsx or .csv"):
         export_feedback(items, tmp_path / "feedback.pdf")
+
+
+def test_the_trash_keeps_feedback_with_its_assessment(services, aid):
+    services.assessments.execute(services.feedback.add(aid, "leadership", "clarity", "Kept"))
+    edit = services.trash.delete(aid, "made by mistake")
+    assert services.feedback.items() == []
+    services.trash.undo(edit)
+    assert [f.text for f in services.feedback.for_assessment(aid)] == ["Kept"]
