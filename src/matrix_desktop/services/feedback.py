@@ -177,6 +177,16 @@ class FeedbackService:
         """Return the feedback beside the diff as lines ([] when the old version has none)."""
         return diff_feedback_lines(self.beside_diff(key, old_version, new_version), old_version)
 
+    def lines_for(self, old: Framework, new: Framework) -> list[str]:
+        """Return the old version's feedback beside its diff to a version not yet stored
+        (a framework file being imported as the next version)."""
+        with self.db.reader() as s:
+            rows = feedback_repo.list_feedback(s, old.key, old.version)
+        if not rows:
+            return []
+        items = feedback_beside_diff(diff_frameworks(old, new), old, [r.feedback for r in rows])
+        return diff_feedback_lines(items, old.version)
+
     def catalog_diff(self, key: str, old_version: str, new_version: str) -> FrameworkDiff:
         """Return the difference between two stored versions of a framework."""
         return diff_frameworks(
