@@ -118,3 +118,37 @@ def test_a_file_without_feedback_has_no_feedback_key(tmp_path: Path) -> None:
         assert "feedback" not in json.loads((tmp_path / "one.mdx.json").read_text("utf-8"))
     finally:
         a.close()
+
+
+def test_feedback_kept_while_the_server_was_out_of_reach_goes_to_the_file(tmp_path: Path) -> None:
+    from matrix_desktop.services.unsaved import LastSeen, write_kept_edits
+
+    a = open_db(tmp_path / "a.sqlite3", "ann")
+    b = open_db(tmp_path / "b.sqlite3", "bob")
+    try:
+        fw = small_framework()
+        aid = new_assessment(a, fw).id
+        a.exchange.export([aid], tmp_path / "start.mdx.json")
+        b.exchange.import_paths([tmp_path / "start.mdx.json"])
+        record = a.assessments.record(aid)
+        entity = a.catalog.entity(record.assessment.entity_id)
+        seen = LastSeen(
+            record,
+            fw,
+            entity,
+            a.catalog.system(entity.system_id),
+            a.catalog.round(record.assessment.round_id),
+        )
+        kept = a.feedback.add(aid, "d1", "rewording", "Wordy", wording="Plainer")
+        path = write_kept_edits([kept], {aid: seen}, tmp_path / "kept.mdx.json")
+        b.exchange.import_paths([path])
+        [got] = b.feedback.for_assessment(aid)
+        assert (got.id, got.kind, got.wording) == (
+            kept.target.item_id,
+            FeedbackKind.REWORDING,
+            "Plainer",
+        )
+        assert b.assessments.record(aid).assessment.kind.value == "self_assessment"
+    finally:
+        a.close()
+        b.close()
