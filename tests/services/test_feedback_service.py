@@ -10,7 +10,11 @@ from openpyxl import load_workbook
 
 from matrix_desktop.core.errors import EditConflict, FinalisedError, ValidationFailed
 from matrix_desktop.core.feedback import FeedbackKind
-from matrix_desktop.services.feedback import FEEDBACK_HEADERS, export_feedback
+from matrix_desktop.services.feedback import (
+    FEEDBACK_HEADERS,
+    PER_STATEMENT_HEADERS,
+    export_feedback,
+)
 
 
 @pytest.fixture
@@ -134,6 +138,12 @@ def test_programme_office_reads_per_version_with_counts_and_exports(
     with open(written, encoding="utf-8-sig", newline="") as f:
         lines = list(csv.reader(f))
     assert lines[0] == list(FEEDBACK_HEADERS) and len(lines) == 4
+    grouped = export_feedback(items, tmp_path / "per-statement.csv", per_statement_rows=True)
+    with open(grouped, encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f))
+    assert lines[0] == list(PER_STATEMENT_HEADERS)
+    assert [line[4:7] for line in lines[1:]] == [["2", "0", "2"], ["0", "1", "1"]]
+    assert lines[1][3] == st.text and lines[2][3] == "(the domain as a whole)"
     with pytest.raises(ValidationFailed, match="must end in .xlsx or .csv"):
         export_feedback(items, tmp_path / "feedback.pdf")
 

@@ -175,6 +175,48 @@ def describe_counts(counts: Counter[FeedbackKind] | None) -> str:
     return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class StatementCount:
+    """How much feedback one statement (or domain) of one framework version has, and from where."""
+
+    framework_key: str
+    framework_version: str
+    domain_title: str
+    statement_text: str  # "" for the domain as a whole
+    clarity: int
+    rewording: int
+    entities: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return self.clarity + self.rewording
+
+
+def per_statement(items: Iterable[FeedbackItem]) -> list[StatementCount]:
+    """Return one count per statement (or domain) with feedback, the most first."""
+    groups: dict[tuple[str, str, str, str | None], list[FeedbackItem]] = {}
+    for i in items:
+        if i.feedback.kind is None:
+            continue
+        key = (i.framework_key, i.framework_version, i.feedback.domain_key, i.feedback.statement_id)
+        groups.setdefault(key, []).append(i)
+    out = []
+    for (fw_key, version, _domain, _statement), group in groups.items():
+        kinds = Counter(i.feedback.kind for i in group)
+        out.append(
+            StatementCount(
+                fw_key,
+                version,
+                group[0].domain_title,
+                group[0].statement_text,
+                kinds.get(FeedbackKind.CLARITY, 0),
+                kinds.get(FeedbackKind.REWORDING, 0),
+                tuple(sorted({i.entity_name for i in group})),
+            )
+        )
+    return sorted(out, key=lambda c: -c.total)
+
+
 # -- beside the version diff ----------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from matrix_desktop.core.feedback import (
     feedback_beside_diff,
     feedback_kind,
     new_feedback_edit,
+    per_statement,
     withdraw_feedback_edit,
 )
 from matrix_desktop.core.framework import Framework
@@ -44,6 +45,18 @@ FEEDBACK_HEADERS = (
     "Round",
     "Recorded at",
     "Feedback id",
+)
+
+
+PER_STATEMENT_HEADERS = (
+    "Framework",
+    "Version",
+    "Domain",
+    "Statement",
+    "Requests for clarity",
+    "Suggested rewordings",
+    "Total",
+    "Entities",
 )
 
 
@@ -221,8 +234,30 @@ def feedback_table(items: list[FeedbackItem]) -> list[tuple[str, ...]]:
     return rows
 
 
-def export_feedback(items: list[FeedbackItem], path: str | Path) -> Path:
-    """Write feedback to an XLSX or CSV file (chosen by its suffix); returns the path."""
+def statement_table(items: list[FeedbackItem]) -> list[tuple[str, ...]]:
+    """Return one row per statement (or domain) in PER_STATEMENT_HEADERS' order."""
+    return [
+        (
+            c.framework_key,
+            c.framework_version,
+            c.domain_title,
+            c.statement_text or "(the domain as a whole)",
+            str(c.clarity),
+            str(c.rewording),
+            str(c.total),
+            ", ".join(c.entities),
+        )
+        for c in per_statement(items)
+    ]
+
+
+def export_feedback(
+    items: list[FeedbackItem], path: str | Path, *, per_statement_rows: bool = False
+) -> Path:
+    """Write feedback to an XLSX or CSV file (chosen by its suffix); returns the path.
+
+    per_statement_rows: one row per statement with its counts instead of one per feedback.
+    """
     from matrix_desktop.reports.data_export import to_csv, to_xlsx
     from matrix_desktop.reports.models import DataTable
 
@@ -232,11 +267,18 @@ def export_feedback(items: list[FeedbackItem], path: str | Path) -> Path:
         raise ValidationFailed(
             f"Export file: {target.name} must end in .xlsx or .csv (the format to write)."
         )
-    table = DataTable(
-        "feedback on the matrix",
-        FEEDBACK_HEADERS,
-        tuple(tuple(r) for r in feedback_table(items)),
-    )
+    if per_statement_rows:
+        table = DataTable(
+            "feedback per statement",
+            PER_STATEMENT_HEADERS,
+            tuple(tuple(r) for r in statement_table(items)),
+        )
+    else:
+        table = DataTable(
+            "feedback on the matrix",
+            FEEDBACK_HEADERS,
+            tuple(tuple(r) for r in feedback_table(items)),
+        )
     data = to_xlsx([table]) if suffix == ".xlsx" else to_csv(table)
     write_atomically(target, data)
     return target

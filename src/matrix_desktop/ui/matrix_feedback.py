@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +22,13 @@ from matrix_desktop.core.commands import Change
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.feedback import FeedbackItem, FeedbackKind
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.feedback import FEEDBACK_HEADERS, export_feedback, feedback_table
+from matrix_desktop.services.feedback import (
+    FEEDBACK_HEADERS,
+    PER_STATEMENT_HEADERS,
+    export_feedback,
+    feedback_table,
+    statement_table,
+)
 from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.combos import add_items, combo_value
 from matrix_desktop.ui.flow_layout import FlowLayout, captioned
@@ -70,6 +77,8 @@ class MatrixFeedbackWidget(QWidget):
         self.domain = QComboBox()
         self.entity = QLineEdit()
         self.entity.setPlaceholderText("any")
+        self.grouped = QCheckBox("One row per &statement")
+        self.grouped.setAccessibleName("One row per statement, with how many of each kind")
         self.export = QPushButton("E&xport…")
         self.export.setAccessibleName("Export the feedback shown to XLSX or CSV")
         self.table, self.model = text_table("Feedback on the matrix")
@@ -92,6 +101,7 @@ class MatrixFeedbackWidget(QWidget):
             ("Ent&ity", self.entity),
         ):
             filters.addWidget(captioned(text, box))
+        filters.addWidget(self.grouped)
         filters.addWidget(self.export)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -107,6 +117,7 @@ class MatrixFeedbackWidget(QWidget):
         self.kind.currentIndexChanged.connect(self._on_filter_changed)
         self.domain.currentIndexChanged.connect(self._on_filter_changed)
         self.entity.textChanged.connect(self._on_filter_changed)
+        self.grouped.toggled.connect(self._on_filter_changed)
         self.export.clicked.connect(self._on_export_clicked)
 
     def _fill_versions(self) -> None:
@@ -163,9 +174,12 @@ class MatrixFeedbackWidget(QWidget):
                 *(ref or (None, None)), kind=kind, domain_key=domain, entity_text=entity
             ),
         )
-        self.model.set_rows(FEEDBACK_HEADERS, feedback_table(self.items))
+        if self.grouped.isChecked():
+            self.model.set_rows(PER_STATEMENT_HEADERS, statement_table(self.items))
+        else:
+            self.model.set_rows(FEEDBACK_HEADERS, feedback_table(self.items))
         self.table.resizeColumnsToContents()
-        for column in (3, 5):  # the statement and the feedback: wide, wrapped in a tooltip
+        for column in (3, 5):  # the statement and the feedback: long, whole in a tooltip
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 320))
         places = {(i.feedback.domain_key, i.feedback.statement_id) for i in self.items}
         entities = {i.entity_name for i in self.items}
@@ -176,6 +190,8 @@ class MatrixFeedbackWidget(QWidget):
 
     def shown_items(self) -> list[FeedbackItem]:
         """Return the feedback in the order the table shows it (its sort)."""
+        if self.grouped.isChecked():
+            return list(self.items)
         ids = [
             self.proxy.index(row, FEEDBACK_HEADERS.index("Feedback id")).data()
             for row in range(self.proxy.rowCount())
@@ -199,7 +215,7 @@ class MatrixFeedbackWidget(QWidget):
     def export_to(self, path: Path) -> Path | None:
         items = self.shown_items()
         try:
-            written = export_feedback(items, path)
+            written = export_feedback(items, path, per_statement_rows=self.grouped.isChecked())
         except (MatrixError, OSError) as exc:
             self.message.setText(f"Could not export to {path}: {exc}")
             return None

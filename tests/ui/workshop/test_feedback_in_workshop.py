@@ -143,6 +143,12 @@ def test_record_feedback_on_a_statement_and_see_it_in_the_programme_office_view(
     assert page.model.rows == ()
     page.entity.clear()
     assert len(page.model.rows) == 2
+    # One row per statement, with its counts (Space on the check box).
+    page.grouped.setFocus()
+    qtbot.keyClick(page.grouped, Qt.Key.Key_Space)
+    assert page.model.headers[4:7] == ("Requests for clarity", "Suggested rewordings", "Total")
+    assert sorted(r[4] for r in page.model.rows) == ["1", "1"]
+    qtbot.keyClick(page.grouped, Qt.Key.Key_Space)
     # Exported as the user names the file.
     target = tmp_path / "feedback.xlsx"
     monkeypatch.setattr(page, "ask_save_path", lambda: target)

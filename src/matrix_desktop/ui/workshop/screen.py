@@ -325,6 +325,8 @@ class AssessmentScreen(QWidget):
 
     def _show_feedback(self) -> None:
         self.feedback_note.setText(feedback_summary(self.current_domain, self.state.feedback))
+        final = self.state.record.assessment.is_final
+        self.feedback_button.setEnabled(not final and not self.locked)
 
     # -- edits ---------------------------------------------------------------------------
     def set_stage_position(self, position: int) -> None:
