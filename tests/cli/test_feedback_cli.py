@@ -103,6 +103,25 @@ def test_add_list_export_and_beside_the_diff(services, place, syb, db_path, caps
     assert "the domain as a whole: 1 suggested rewording" in out  # domain 2 is leadership
 
 
+def test_importing_the_next_version_previews_the_feedback_beside_it(
+    services, place, syb, db_path, capsys, tmp_path
+):
+    from matrix_desktop.services.catalog import write_framework_file
+
+    aid = services.assessments.create(place.id, syb, "2030/31 Q1").id
+    first = syb.domain("leadership").statements[0]
+    services.assessments.execute(
+        services.feedback.add(aid, "leadership", "clarity", "Which?", statement_id=first.id)
+    )
+    path = write_framework_file(_next_version(syb), tmp_path / "next.yaml")
+    services.close()
+    code, out, err = cli(capsys, db_path, "frameworks", "import", "--dry-run", str(path))
+    assert code == 0, err
+    assert "A new version of SYB Place Development Matrix (v1-4)" in out
+    assert "Feedback on version v1-4 (1 in all)" in out
+    assert "1 request for clarity; reworded in the new version" in out
+
+
 def test_bad_input_exits_2_naming_the_field_and_changes_nothing(
     services, place, syb, db_path, capsys, tmp_path
 ):
