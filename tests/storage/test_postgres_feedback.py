@@ -78,3 +78,23 @@ def test_roles_add_feedback_where_they_edit_and_the_office_reads_all(pg_url):
         assert {i.feedback.author for i in items} == {"alice-laptop", "bob-laptop"}
     finally:
         olive.close()
+
+
+def test_the_pipelined_workshop_view_carries_the_feedback_as_the_plain_queries(pg_url):
+    from matrix_desktop.storage.views import queried_view, read_assessment_view
+
+    svc = open_services(pg_url, user="tester")
+    try:
+        fw = svc.catalog.framework(SYB)
+        system = svc.catalog.create_system("View ICS")
+        place = svc.catalog.create_entity(system.id, "View Place", EntityKind.PLACE_PARTNERSHIP)
+        aid = svc.assessments.create(place.id, fw, "2030 Q1").id
+        for text in ("First", "Second"):
+            svc.assessments.execute(svc.feedback.add(aid, "leadership", "clarity", text))
+        with svc.db.reader() as s:
+            piped = read_assessment_view(s, aid)
+            plain = queried_view(s, aid)
+    finally:
+        svc.close()
+    assert [f.text for f in piped.feedback] == ["First", "Second"]
+    assert piped == plain

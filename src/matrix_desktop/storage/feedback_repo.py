@@ -35,7 +35,8 @@ class StoredFeedback:
     round_name: str
 
 
-def _from_row(row: Any) -> Feedback:
+def feedback_from_row(row: Any) -> Feedback:
+    """Return the feedback in a matrix_feedback row (any row with its columns by name)."""
     return Feedback(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -52,7 +53,7 @@ def _from_row(row: Any) -> Feedback:
 def get_feedback(session: Session, feedback_id: str) -> Feedback | None:
     """Return the stored feedback with this id, or None."""
     row = session.execute(select(_F).where(_F.c.id == feedback_id)).first()
-    return _from_row(row) if row is not None else None
+    return feedback_from_row(row) if row is not None else None
 
 
 def feedback_ids(session: Session, ids: Sequence[str]) -> set[str]:
@@ -123,7 +124,7 @@ def list_feedback(
         query = query.where(_F.c.assessment_id.in_(list(assessment_ids)))
     return [
         StoredFeedback(
-            _from_row(row),
+            feedback_from_row(row),
             row.framework_key,
             row.framework_version,
             row.entity_name,

@@ -73,7 +73,7 @@ class WorkshopState:
             else {}
         )
         # Feedback on the matrix recorded in this assessment (the domain page lists it).
-        self.feedback: list[Feedback] = self.services.feedback.for_assessment(assessment_id)
+        self.feedback: list[Feedback] = list(view.feedback)
 
     def last_seen(self) -> LastSeen:
         """Return what was last read of the assessment (memory only: works offline)."""
