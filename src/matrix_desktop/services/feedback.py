@@ -129,8 +129,7 @@ class FeedbackService:
     def versions(self) -> list[VersionFeedback]:
         """Return every framework version here with how much feedback it has (newest first)."""
         with self.db.reader() as s:
-            rows = feedback_repo.list_feedback(s)
-        counts = Counter((r.framework_key, r.framework_version) for r in rows)
+            counts = feedback_repo.count_by_version(s)
         out = [
             VersionFeedback(fw.key, fw.version, fw.title, counts.get((fw.key, fw.version), 0))
             for fw in self.catalog.frameworks()

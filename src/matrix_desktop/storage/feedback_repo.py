@@ -132,3 +132,13 @@ def list_feedback(
         )
         for row in session.execute(query)
     ]
+
+
+def count_by_version(session: Session) -> dict[tuple[str, str], int]:
+    """Return how much feedback each framework version has (one grouped query)."""
+    from sqlalchemy import func
+
+    query = select(_F.c.framework_key, _F.c.framework_version, func.count()).group_by(
+        _F.c.framework_key, _F.c.framework_version
+    )
+    return {(key, version): int(n) for key, version, n in session.execute(query)}

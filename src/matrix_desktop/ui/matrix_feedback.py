@@ -125,7 +125,9 @@ class MatrixFeedbackWidget(QWidget):
         self.version.blockSignals(True)
         self.version.clear()
         self.version.addItem("All framework versions", ALL_VERSIONS)
-        for v in self.services.feedback.versions():
+        feedback = self.services.feedback
+        versions = run_blocking(self, "Reading the feedback…", feedback.versions)
+        for v in versions:
             # "key\nversion": a string survives the combo's QVariant as it went in
             self.version.addItem(
                 f"{v.title}: {v.count}", f"{v.framework_key}\n{v.framework_version}"

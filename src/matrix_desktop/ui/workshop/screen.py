@@ -300,15 +300,20 @@ class AssessmentScreen(QWidget):
 
         def record(statement: str | None, kind: FeedbackKind, text: str, wording: str):  # type: ignore[no-untyped-def]
             from matrix_desktop.core.errors import MatrixError
+            from matrix_desktop.core.feedback import Feedback, check_feedback, new_feedback_edit
 
-            try:
-                edit = self.state.services.feedback.add(
-                    self.state.assessment_id,
-                    domain.key,
-                    kind,
-                    text,
-                    statement_id=statement,
-                    wording=wording,
+            edit = new_feedback_edit(
+                self.state.assessment_id,
+                domain.key,
+                kind,
+                text,
+                statement_id=statement,
+                wording=wording,
+            )
+            try:  # checked against the framework in memory: no database call here
+                check_feedback(
+                    self.state.framework,
+                    Feedback("-", self.state.assessment_id, domain.key, **edit.new),  # type: ignore[arg-type]
                 )
             except MatrixError as exc:
                 return str(exc)
