@@ -104,3 +104,20 @@ def test_the_next_versions_import_preview_shows_the_feedback(qtbot, ctx, service
     assert "3 requests for clarity; reworded in the new version" in text
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.added
+
+
+def test_the_feedback_dialog_names_every_control_and_fits_an_xga_projector(qtbot, services):
+    from test_accessible_names import unnamed_controls
+
+    from matrix_desktop.ui.workshop.feedback import FeedbackDialog
+
+    syb = services.catalog.framework(SYB)
+    domain = syb.domain("leadership")
+    dialog = FeedbackDialog(syb, domain, domain.statements[1].id, lambda *_args: None)
+    qtbot.addWidget(dialog)
+    _activate(qtbot, dialog)
+    assert unnamed_controls(dialog) == []
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 768
+    assert dialog.about.currentData() == domain.statements[1].id
+    assert dialog.about.count() == len(domain.statements) + 1  # and the domain as a whole
