@@ -158,3 +158,18 @@ def test_bad_input_exits_2_naming_the_field_and_changes_nothing(
     assert code == 2 and "must end in .xlsx or .csv" in err
     code, out, err = cli(capsys, db_path, "feedback", "list", "--framework", "nope")
     assert code == 2 and "--framework: 'nope' is not a framework here" in err
+
+
+def test_withdraw_by_id_prefix_audited(services, place, syb, db_path, capsys):
+    aid = services.assessments.create(place.id, syb, "2030/31 Q1").id
+    edit = services.feedback.add(aid, "leadership", "clarity", "By mistake")
+    services.assessments.execute(edit)
+    fid = edit.target.item_id
+    services.close()
+    code, out, err = cli(capsys, db_path, "feedback", "withdraw", "zzzz")
+    assert code == 2 and "no such feedback" in err
+    code, out, err = cli(capsys, db_path, "feedback", "withdraw", fid[:8])
+    assert code == 0, err
+    assert "kind: clarity -> —" in out
+    code, out, err = cli(capsys, db_path, "feedback", "list")
+    assert out.strip() == "no feedback"

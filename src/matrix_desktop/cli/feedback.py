@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--wording", metavar="W", default="", help="the suggested wording")
     p.set_defaults(run=cmd_feedback_add)
 
+    p = f_sub.add_parser(
+        "withdraw",
+        help="withdraw feedback recorded by mistake (audited; the assessment must be a draft)",
+    )
+    p.add_argument("feedback", metavar="ID", help="a feedback id (or a unique prefix)")
+    p.set_defaults(run=cmd_feedback_withdraw)
+
     p = f_sub.add_parser("export", help="write feedback to a spreadsheet (.xlsx) or .csv file")
     p.add_argument("file", metavar="FILE.xlsx|FILE.csv")
     _filters(p)
@@ -134,6 +141,27 @@ def cmd_feedback_add(args: argparse.Namespace) -> int:
             raise UsageError(f"{exc} Nothing was changed.") from None
         where = f"feedback {edit.target.item_id} on domain {domain.number} {domain.key}"
         return _execute_edit(svc, edit, False, where)
+    finally:
+        svc.close()
+
+
+def cmd_feedback_withdraw(args: argparse.Namespace) -> int:
+    svc = _open(args)
+    try:
+        text = args.feedback.strip()
+        found = [i.feedback for i in svc.feedback.items() if i.feedback.id.startswith(text)]
+        if len(text) < 4 or len(found) != 1:
+            many = len(found) > 1 and len(text) >= 4
+            raise UsageError(
+                f"feedback {text!r}: "
+                + ("starts several feedback ids; give more of it" if many else "no such feedback")
+                + " (`feedback list` shows the ids). Nothing was changed."
+            )
+        try:
+            edit = svc.feedback.withdraw(found[0].id)
+        except ValidationFailed as exc:
+            raise UsageError(f"{exc} Nothing was changed.") from None
+        return _execute_edit(svc, edit, False, f"feedback {found[0].id}")
     finally:
         svc.close()
 
