@@ -236,7 +236,7 @@ class StatementFeedback:
 def _changes_by_text(diff: FrameworkDiff, domain_title: str) -> dict[str, StatementChange]:
     out: dict[str, StatementChange] = {}
     for section in diff.sections:
-        if section.supporting or domain_title not in (section.old_title, section.new_title):
+        if section.supporting or section.old_title != domain_title:
             continue
         for change in section.statements:
             if change.old_text is not None:
