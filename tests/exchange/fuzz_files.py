@@ -244,7 +244,28 @@ def valid_exchange(data: st.DataObject, tag: str) -> dict[str, Any]:
         "rounds": rounds,
         "assessments": assessments,
     }
+    feedback = [_feedback(data, spec, a) for a in assessments if data.draw(st.booleans())]
+    if feedback:  # optional: files without feedback leave the key out
+        doc["feedback"] = feedback
     return sign(doc)
+
+
+def _feedback(data: st.DataObject, spec: dict[str, Any], a: dict[str, Any]) -> dict[str, Any]:
+    """Feedback on the matrix recorded in assessment a: on a statement or a whole domain."""
+    domain = data.draw(st.sampled_from(spec["domains"]))
+    statement = data.draw(st.none() | st.sampled_from(_statement_ids(spec, domain) or [None]))
+    kind = data.draw(st.sampled_from(["clarity", "rewording"]))
+    return {
+        "id": _id(),
+        "assessment_id": a["id"],
+        "domain": domain["key"],
+        "statement": statement,
+        "kind": kind,
+        "text": data.draw(NAME),
+        "wording": data.draw(NAME) if kind == "rewording" else data.draw(TEXT),
+        "author": data.draw(TEXT),
+        "created_at": STAMP,
+    }
 
 
 # -- mutations that keep a file valid ---------------------------------------------------
@@ -393,6 +414,10 @@ def exchange_round_trip_problem(svc: Any, raw: bytes, out: Any) -> str | None:
         return {
             "hashes": dict(b.hashes),
             "frameworks": sorted(json.dumps(spec_from_framework(f)) for f in b.frameworks),
+            "feedback": sorted(
+                (f.id, f.assessment_id, f.domain_key, f.statement_id, f.kind, f.text, f.wording)
+                for f in b.feedback
+            ),
             "places": {
                 r.assessment.id: (
                     systems[entities[r.assessment.entity_id].system_id],

@@ -119,6 +119,7 @@ def _pages(window: MainWindow) -> dict:
     pages["compare"] = window.show_compare
     pages["single view"] = window.show_single_view
     pages["action plan"] = window.show_action_plan
+    pages["matrix feedback"] = window.show_matrix_feedback
 
     def peer_review() -> None:
         started = svc.peer_review.start_review(aid, "Pat Reviewer", "Doncaster")

@@ -226,6 +226,7 @@ def test_no_window_binds_an_alt_letter_twice(window, qtbot):
         "compare": window.show_compare,
         "single view": window.show_single_view,
         "action plan": window.show_action_plan,
+        "matrix feedback": window.show_matrix_feedback,
         "peer review": peer_review,
     }
     problems = {}
@@ -250,6 +251,7 @@ def test_no_dialog_binds_an_alt_letter_twice(window, qtbot):
     from matrix_desktop.ui.date_dialog import DateDialog
     from matrix_desktop.ui.import_dialog import ImportDialog
     from matrix_desktop.ui.peer_review import StartReviewForm
+    from matrix_desktop.ui.workshop.feedback import FeedbackDialog
     from matrix_desktop.ui.workshop.new_assessment import NewAssessmentDialog
 
     svc = window.services
@@ -257,12 +259,14 @@ def test_no_dialog_binds_an_alt_letter_twice(window, qtbot):
     QVBoxLayout(start).addWidget(StartReviewForm(svc, start))
     newest = max(svc.assessments.assessments(), key=lambda a: a.round_id)
     new = NewAssessmentDialog(window.ctx, newest.entity_id, window)
+    fw = svc.catalog.frameworks()[0]
     dialogs = [
         new,
         ImportDialog(svc.exchange.preview([str(examples_dir())]), window),
         start,
         AboutDialog("db", window),
         DateDialog("Pick due date", "Due date for action 1", None, window),
+        FeedbackDialog(fw, fw.domains[0], None, lambda *_args: None, window),
     ]
     problems = {}
     for dialog in dialogs:

@@ -98,6 +98,7 @@ PAGES = {
     "compare": _show_compare,
     "single view": lambda window, _services: window.show_single_view(),
     "action plan": lambda window, _services: window.show_action_plan(),
+    "matrix feedback": lambda window, _services: window.show_matrix_feedback(),
 }
 
 

@@ -210,7 +210,12 @@ def cmd_frameworks_import(args: argparse.Namespace) -> int:
         previews = [svc.framework_sheets.preview(f, given) for f in args.files]
         for preview in previews:
             print(f"{preview.path}:")
-            for line in preview.lines():
+            lines = preview.lines()
+            if preview.status == "new version" and preview.previous is not None:
+                # The stored version's feedback on the matrix, beside its statements.
+                beside = svc.feedback.lines_for(preview.previous, preview.framework)
+                lines += [""] + beside if beside else []
+            for line in lines:
                 print(f"  {line}" if line else "")
         refused = [p for p in previews if not p.can_apply]
         if refused:
@@ -254,9 +259,13 @@ def cmd_frameworks_diff(args: argparse.Namespace) -> int:
     svc = _services(args, read_only=True)
     try:
         diff = svc.framework_sheets.diff(args.key, args.old, args.new)
+        # The old version's feedback on the matrix, beside what became of each statement.
+        feedback = svc.feedback.diff_lines(args.key, args.old, args.new)
     finally:
         svc.close()
     print(diff.text())
+    if feedback:
+        print("\n" + "\n".join(feedback))
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from matrix_desktop.core.merge import FieldConflict, field_label
 from matrix_desktop.core.model import Assessment, Pairing, Rating, Status, Vote
 
-TargetKind = Literal["rating", "assessment", "vote", "pairing"]
+TargetKind = Literal["rating", "assessment", "vote", "pairing", "feedback"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Change:
     pairing: Pairing | None = None  # a pairing's edit: the pairing after it (None: removed)
     revision: int | None = None
     external: bool = False
+    feedback: object | None = None  # core.feedback.Feedback after a 'feedback' change
 
 
 def short(value: object, limit: int = 80) -> str:
@@ -80,14 +81,16 @@ class Command:
 
 @dataclass(frozen=True)
 class Target:
-    """The row an edit changes: a domain's rating, the assessment itself, one view, or a
-    pairing (which belongs to no assessment: assessment_id is empty, pairing_id names it)."""
+    """The row an edit changes: a domain's rating, the assessment itself, one view, one
+    piece of feedback on the matrix (item_id: its id), or a pairing (which belongs to no
+    assessment: assessment_id is empty, pairing_id names it)."""
 
     kind: TargetKind
     assessment_id: str
     domain_key: str | None = None
     participant_id: str | None = None
     pairing_id: str | None = None
+    item_id: str | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matrix_desktop.core.errors import DataFileError
+from matrix_desktop.core.feedback import Feedback, FeedbackKind
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import (
     spec_from_framework,
@@ -63,6 +64,8 @@ class Bundle:
     bodies: Mapping[str, bytes] = field(default_factory=dict)
     # Pairings between the file's entities (core.help_match), each under its own id.
     pairings: tuple[Pairing, ...] = ()
+    # Feedback on the matrix recorded in these assessments (not part of their content hash).
+    feedback: tuple[Feedback, ...] = ()
 
 
 def canonical_json(data: Any) -> bytes:
@@ -196,6 +199,10 @@ def build_document(bundle: Bundle, exported_at: str | None = None) -> dict[str, 
     }
     if bundle.pairings:  # only when there are some: files without them read as before
         doc["pairings"] = [pairing_doc(p) for p in sorted(bundle.pairings, key=lambda p: p.id)]
+    if bundle.feedback:  # only when there is some: older versions read the file as before
+        doc["feedback"] = [
+            feedback_doc(f) for f in sorted(bundle.feedback, key=lambda f: (f.created_at, f.id))
+        ]
     doc["checksum"] = content_checksum(doc)
     return doc
 
@@ -229,6 +236,37 @@ def pairing_from_doc(d: Any) -> Pairing:
         d.created_by,
         d.created_at,
         d.modified_at,
+    )
+
+
+def feedback_doc(fb: Feedback) -> dict[str, Any]:
+    """Return feedback on the matrix as it is written in an exchange file."""
+    assert fb.kind is not None, "only recorded feedback is exported"
+    return {
+        "id": fb.id,
+        "assessment_id": fb.assessment_id,
+        "domain": fb.domain_key,
+        "statement": fb.statement_id,
+        "kind": fb.kind.value,
+        "text": fb.text,
+        "wording": fb.wording,
+        "author": fb.author,
+        "created_at": fb.created_at,
+    }
+
+
+def feedback_from_doc(d: Any) -> Feedback:
+    """Return the feedback in a checked FeedbackDoc."""
+    return Feedback(
+        id=d.id,
+        assessment_id=d.assessment_id,
+        domain_key=d.domain,
+        kind=FeedbackKind(d.kind),
+        statement_id=d.statement,
+        text=d.text,
+        wording=d.wording,
+        author=d.author,
+        created_at=d.created_at,
     )
 
 

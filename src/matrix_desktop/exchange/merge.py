@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from matrix_desktop.core.commands import short
+from matrix_desktop.core.feedback import Feedback
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.help_match import Pairing
 from matrix_desktop.core.model import (
@@ -227,6 +228,9 @@ class ImportPlan:
     new_rounds: tuple[Round, ...] = ()
     skipped: tuple[str, ...] = ()  # notes on repeats across files, shown with the preview
     pairings: tuple[PlannedPairing, ...] = ()
+    # Feedback on the matrix this database has never seen, with its framework key and
+    # version; feedback it already holds is kept as it is (never overwritten).
+    new_feedback: tuple[tuple[Feedback, str, str], ...] = ()
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for i in self.items if i.outcome is outcome)
@@ -249,6 +253,7 @@ class ImportPlan:
             or self.new_entities
             or self.new_rounds
             or any(p.outcome in (PairingOutcome.NEW, PairingOutcome.UPDATED) for p in self.pairings)
+            or self.new_feedback
             or any(
                 i.outcome is not Outcome.UNCHANGED or i.new_sync_hashes or i.takes_file_as_base
                 for i in self.items
@@ -259,6 +264,8 @@ class ImportPlan:
         text = ", ".join(f"{self.count(o)} {o.value}" for o in Outcome)
         if self.new_frameworks:
             text += f"; {len(self.new_frameworks)} new framework version(s)"
+        if self.new_feedback:
+            text += f"; {len(self.new_feedback)} new feedback on the matrix"
         return text
 
     def lines(self) -> list[str]:

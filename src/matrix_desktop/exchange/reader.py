@@ -28,6 +28,7 @@ from matrix_desktop.exchange.codec import (
     content_body,
     content_checksum,
     digest_of,
+    feedback_from_doc,
     pairing_from_doc,
 )
 from matrix_desktop.exchange.schema import (
@@ -318,6 +319,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
             raise fail(str(exc).replace("\n", "\n  ")) from None
     _check_ids(doc, frameworks, fail)
     _check_pairings(doc, fail)
+    _check_feedback(doc, frameworks, fail)
     records = tuple(_record_from_doc(a) for a in doc.assessments)
     hashes = {}
     bodies = {}
@@ -342,6 +344,7 @@ def _parse_document(raw: bytes, source: str) -> Bundle:
         ),
         hashes=MappingProxyType(hashes),
         bodies=MappingProxyType(bodies),
+        feedback=tuple(feedback_from_doc(f) for f in doc.feedback),
     )
 
 
@@ -435,6 +438,37 @@ def _check_ids(doc: ExchangeDoc, frameworks: list[Framework], fail: Any) -> None
         at = _first_repeat(values)
         if at is not None:
             raise fail(f"{template.format(at)}: {problem}")
+
+
+def _check_feedback(doc: ExchangeDoc, frameworks: list[Framework], fail: Any) -> None:
+    """Refuse feedback on the matrix that does not fit the assessment it was recorded in."""
+    by_ref = {(f.key, f.version): f for f in frameworks}
+    assessments = {a.id: a for a in doc.assessments}
+    seen: set[str] = set()
+    for i, f in enumerate(doc.feedback):
+        where = f"feedback[{i}]"
+        if f.id in seen:
+            raise fail(f"{where}.id: duplicate id")
+        seen.add(f.id)
+        a = assessments.get(f.assessment_id)
+        if a is None:
+            raise fail(f"{where}.assessment_id: not an assessment in this file")
+        fw = by_ref.get((a.framework.key, a.framework.version))
+        if fw is None:
+            continue  # the assessment's own check names the missing framework
+        if not fw.has_domain(f.domain):
+            raise fail(f"{where}.domain: {f.domain!r} is not a domain of {fw.title}")
+        if f.statement is not None and f.statement not in {
+            s.id for s in fw.domain(f.domain).statements
+        }:
+            raise fail(
+                f"{where}.statement: {f.statement!r} is not a statement of domain {f.domain} "
+                f"in {fw.title}"
+            )
+        if not f.text.strip():
+            raise fail(f"{where}.text: is blank; feedback says what needs clarity or why")
+        if f.kind == "rewording" and not f.wording.strip():
+            raise fail(f"{where}.wording: a suggested rewording needs the suggested wording")
 
 
 def read_file(path: Path) -> Bundle:

@@ -131,6 +131,21 @@ class AssessmentDoc(_Strict):
     shared_hashes: list[Digest] = Field(default_factory=list, max_length=MAX_SHARED_HASHES)
 
 
+class FeedbackDoc(_Strict):
+    # Feedback on the matrix (a request for clarity or a suggested rewording) recorded in one
+    # of the file's assessments, on a statement or (statement None) a domain of its framework.
+    # id: its own; one this database has never seen arrives as new, a known one is kept.
+    id: Id
+    assessment_id: Id
+    domain: Key
+    statement: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    kind: Literal["clarity", "rewording"]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    wording: ShortText = ""
+    author: Name = ""
+    created_at: Timestamp
+
+
 class SystemDoc(_Strict):
     id: Id
     name: Name
@@ -181,6 +196,8 @@ class ExchangeDoc(_Strict):
     rounds: list[RoundDoc] = Field(default_factory=list, max_length=10_000)
     assessments: list[AssessmentDoc] = Field(default_factory=list, max_length=100_000)
     pairings: list[PairingDoc] = Field(default_factory=list, max_length=100_000)
+    # Absent in files without feedback (and in files of versions before it existed).
+    feedback: list[FeedbackDoc] = Field(default_factory=list, max_length=100_000)
 
 
 def json_schema() -> dict[str, Any]:

@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Executable
     from sqlalchemy.orm import Session
 
-_Row = TypeVar("_Row", Assessment, Rating, Vote)  # the stored values an edit changes
+    from matrix_desktop.core.feedback import Feedback
+
+_Row = TypeVar("_Row", Assessment, Rating, Vote, "Feedback")  # the stored values an edit changes
 
 ChangeListener = Callable[[Change], None]
 
@@ -403,6 +405,8 @@ class AssessmentService:
                     vote=vote,
                     revision=revision,
                 )
+            elif target.kind == "feedback":
+                change, before, after = self._feedback_edit(s, command, claimed, now, writes)
             else:
                 a = claimed.assessment
                 assert a is not None
@@ -428,6 +432,52 @@ class AssessmentService:
             )
             self.own_audit_ids.add(edits.write_and_audit(s, writes, event))
         return change
+
+    def _feedback_edit(
+        self,
+        s: Session,
+        command: Edit,
+        claimed: edits.Claimed,
+        now: str,
+        writes: list[Executable],
+    ) -> tuple[Change, dict[str, object], dict[str, object]]:
+        """Merge an edit of feedback on the matrix into the stored one (core.feedback)."""
+        from matrix_desktop.core.feedback import Feedback, check_feedback, feedback_kind
+        from matrix_desktop.storage import feedback_repo
+
+        target = command.target
+        assert target.domain_key is not None and target.item_id is not None
+        stored = feedback_repo.get_feedback(s, target.item_id)
+        if stored is not None and stored.assessment_id != target.assessment_id:
+            raise ValidationFailed(
+                f"Feedback {target.item_id} belongs to another assessment; nothing was changed."
+            )
+        current = stored or Feedback(
+            target.item_id, target.assessment_id, target.domain_key, author=self.user
+        )
+        merged, before, after = self._merge(command, current, "this feedback")
+        if merged.kind is not None:
+            merged = merged.evolve(kind=feedback_kind(merged.kind))
+        fw = self.catalog.framework(claimed.framework_key, claimed.framework_version)
+        check_feedback(fw, merged)
+        if after and (stored is not None or merged.kind is not None):
+            writes.append(
+                feedback_repo.feedback_write(
+                    merged.evolve(created_at=merged.created_at or now),
+                    stored is not None,
+                    claimed.framework_key,
+                    claimed.framework_version,
+                    now,
+                )
+            )
+        change = Change(
+            target.assessment_id,
+            frozenset({target.domain_key}),
+            frozenset({"feedback"}),
+            revision=claimed.revision,
+            feedback=merged,
+        )
+        return change, before, after
 
     def _merge(
         self, command: Edit, current: _Row, where: str

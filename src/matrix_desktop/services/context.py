@@ -10,6 +10,7 @@ from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
 from matrix_desktop.services.exchange import ExchangeService
+from matrix_desktop.services.feedback import FeedbackService
 from matrix_desktop.services.framework_sheets import FrameworkSheetService
 from matrix_desktop.services.help_match import HelpMatchService
 from matrix_desktop.services.peer_review import PeerReviewService
@@ -36,6 +37,7 @@ class Services:
     framework_sheets: FrameworkSheetService
     plan: PlanService
     help_match: HelpMatchService
+    feedback: FeedbackService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -62,6 +64,7 @@ def build_services(db: Database, user: str | None = None) -> Services:
         framework_sheets=FrameworkSheetService(catalog),
         plan=PlanService(db, catalog, assessments),
         help_match=HelpMatchService(db, catalog, assessments),
+        feedback=FeedbackService(db, catalog, assessments),
     )
 
 

@@ -53,9 +53,9 @@ from matrix_desktop.services import local_user
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.exchange_import import KEEP_BASES, Planner, Writer, plan_signature
 from matrix_desktop.services.files import write_atomically
+from matrix_desktop.storage import feedback_repo, sync_base
 from matrix_desktop.storage import pairings as pairing_repo
 from matrix_desktop.storage import repository as repo
-from matrix_desktop.storage import sync_base
 from matrix_desktop.storage.backup import prune_backups
 from matrix_desktop.storage.database import Database, WriteFailed
 
@@ -213,6 +213,9 @@ class ExchangeService:
                         systems.setdefault(sid, repo.get_system(s, sid))
                 if p.round_id not in rounds:
                     rounds[p.round_id] = repo.get_round(s, p.round_id)
+            feedback = tuple(
+                f.feedback for f in feedback_repo.list_feedback(s, assessment_ids=list(records))
+            )
             known = repo.sync_hashes(s, list(records))
             bases = sync_base.base_hashes(s, list(records)) if record_sharing else {}
             now = utcnow()
@@ -253,6 +256,7 @@ class ExchangeService:
             note=note,
             ancestry=ancestry,
             pairings=tuple(pairings),
+            feedback=feedback,
         )
 
     def export(

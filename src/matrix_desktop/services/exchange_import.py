@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from matrix_desktop.core.feedback import Feedback
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.framework_file import spec_from_framework
 from matrix_desktop.core.model import (
@@ -45,9 +46,9 @@ from matrix_desktop.exchange.merge import (
     copy_for_keep_both,
 )
 from matrix_desktop.services import pairing_import
+from matrix_desktop.storage import feedback_repo, sync_base
 from matrix_desktop.storage import frameworks_repo as fw_repo
 from matrix_desktop.storage import repository as repo
-from matrix_desktop.storage import sync_base
 
 KEEP_BASES = 12  # merge bases kept per assessment, the newest (older ones merge no better)
 _BASES_PER_INSERT = 200
@@ -66,6 +67,7 @@ def plan_signature(plan: ImportPlan) -> tuple[object, ...]:
         tuple(x.id for x in plan.new_entities),
         tuple(x.id for x in plan.new_rounds),
         tuple((p.pairing.id, p.outcome) for p in plan.pairings),
+        tuple(f.id for f, _key, _version in plan.new_feedback),
     )
 
 
@@ -160,6 +162,7 @@ class Planner:
                 )
             )
         items = self._merge_fields(items, local)
+        new_feedback = self._new_feedback(incoming, skipped)
         return ImportPlan(
             files=self.files,
             items=tuple(items),
@@ -169,7 +172,37 @@ class Planner:
             new_rounds=tuple(self.new_rounds),
             skipped=tuple(skipped),
             pairings=pairing_import.plan_pairings(self.s, pairings, self.entities, self.rounds),
+            new_feedback=new_feedback,
         )
+
+    def _new_feedback(
+        self, incoming: list[Incoming], skipped: list[str]
+    ) -> tuple[tuple[Feedback, str, str], ...]:
+        """Return the files' feedback on the matrix this database has never seen.
+
+        Feedback keeps its id: one already here (or earlier in this import) is kept as it
+        is, never overwritten; one never seen arrives as new, with its assessment.
+        """
+        refs = {
+            rec.assessment.id: (rec.assessment.framework_key, rec.assessment.framework_version)
+            for _source, _i, rec, _digest, _ancestry in incoming
+        }
+        carried = [(source, fb) for source, bundle in self.files for fb in bundle.feedback]
+        if not carried:
+            return ()
+        known = feedback_repo.feedback_ids(self.s, [fb.id for _source, fb in carried])
+        out: list[tuple[Feedback, str, str]] = []
+        for _source, fb in carried:
+            if fb.id in known:
+                continue
+            ref = refs.get(fb.assessment_id)
+            if ref is None:  # its assessment was skipped as a repeat of another file's
+                continue
+            known.add(fb.id)
+            out.append((fb, *ref))
+        if out:
+            skipped.append(f"feedback    {len(out)} new on the matrix")
+        return tuple(out)
 
     def _merge_fields(
         self, items: list[PlannedAssessment], local: dict[str, AssessmentRecord]
@@ -475,6 +508,13 @@ class Writer:
                 held = item.outcome is not Outcome.CONFLICT or choice is Resolution.TAKE_THEIRS
                 self._base(item, item.record, item.content_hash, self.now if held else None)
             sync_rows += [(aid, h) for h in sorted(item.new_sync_hashes | extra)]
+        if plan.new_feedback:
+            feedback_repo.insert_feedback(s, plan.new_feedback, self.now)
+            per_assessment: dict[str, int] = {}
+            for fb, _key, _version in plan.new_feedback:
+                per_assessment[fb.assessment_id] = per_assessment.get(fb.assessment_id, 0) + 1
+            for aid, n in per_assessment.items():
+                self._audit(aid, f"{n} new feedback on the matrix from the file")
         repo.insert_sync_hashes(s, _not_known(sync_rows, plan), self.now)
         self._write_bases(plan)
         names = ", ".join(sorted({_file_name(src) for src, _ in plan.files}))

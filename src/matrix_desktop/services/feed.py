@@ -30,6 +30,7 @@ CATALOG = ""  # the assessment id of a Change to systems, entities, rounds or fr
 _ACTION_PARTS = {
     "rating": {"rating"},
     "vote": {"vote"},
+    "feedback": {"feedback"},  # feedback on the matrix (core.feedback)
     "assessment": {"assessment"},
     "finalise": {"assessment", "status"},
     "reopen": {"assessment", "status"},

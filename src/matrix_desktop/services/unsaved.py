@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matrix_desktop.core.commands import Command, Edit
+from matrix_desktop.core.feedback import Feedback, feedback_kind
 from matrix_desktop.core.framework import Framework
-from matrix_desktop.core.model import AssessmentRecord, Entity, Round, System, Vote
+from matrix_desktop.core.model import AssessmentRecord, Entity, Round, System, Vote, utcnow
 from matrix_desktop.exchange.codec import (
     Bundle,
     ExchangeError,
@@ -23,6 +24,7 @@ from matrix_desktop.exchange.codec import (
     digest_of,
     dumps_document,
 )
+from matrix_desktop.services import local_user
 from matrix_desktop.services.files import write_atomically
 
 NOTE = "Changes that could not reach the database server; import this file to save them."
@@ -45,6 +47,8 @@ def apply_kept(record: AssessmentRecord, command: Command) -> AssessmentRecord:
         return record  # finalise/reopen are not carried over: they need the server's check
     a = record.assessment
     kind = command.target.kind
+    if kind == "feedback":
+        return record  # feedback on the matrix is not the assessment's content (kept_feedback)
     if kind == "rating":
         key = command.target.domain_key or ""
         rating = record.rating(key).evolve(**command.new)
@@ -72,6 +76,7 @@ def write_kept_edits(
     Raises ExchangeError naming an assessment whose values were never read here.
     """
     records: dict[str, AssessmentRecord] = {}
+    feedback: dict[str, Feedback] = {}
     for command in kept:
         aid = command.assessment_id
         if aid not in last_seen:
@@ -79,6 +84,7 @@ def write_kept_edits(
                 f"nothing was written: the assessment {aid} was not read in this session"
             )
         records[aid] = apply_kept(records.get(aid, last_seen[aid].record), command)
+        _keep_feedback(feedback, command)
     if not records:
         raise ExchangeError("nothing to write: there are no unsaved changes")
     seen = [last_seen[aid] for aid in records]
@@ -92,6 +98,7 @@ def write_kept_edits(
         note=NOTE,
         # The server's version these edits were made from: an import merges from it.
         ancestry={aid: (digest_of(content_body(last_seen[aid].record)),) for aid in records},
+        feedback=tuple(f for f in feedback.values() if f.kind is not None),
     )
     target = Path(path)
     try:
@@ -99,3 +106,19 @@ def write_kept_edits(
     except OSError as exc:
         raise ExchangeError(f"{target}: cannot be written ({exc.strerror})") from None
     return target
+
+
+def _keep_feedback(feedback: dict[str, Feedback], command: Command) -> None:
+    """Carry a kept edit of feedback on the matrix into the file (new feedback, as typed)."""
+    if not isinstance(command, Edit) or command.target.kind != "feedback":
+        return
+    t = command.target
+    if t.item_id is None or t.domain_key is None:
+        return
+    base = feedback.get(t.item_id) or Feedback(
+        t.item_id, t.assessment_id, t.domain_key, author=local_user(), created_at=utcnow()
+    )
+    changes = dict(command.new)
+    if changes.get("kind") is not None:
+        changes["kind"] = feedback_kind(str(getattr(changes["kind"], "value", changes["kind"])))
+    feedback[t.item_id] = replace(base, **changes)  # type: ignore[arg-type]

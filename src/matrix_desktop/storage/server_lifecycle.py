@@ -47,7 +47,9 @@ _ROLE_SPELLINGS = {
 _LOCK_KEY = 727_100_13  # pg_advisory_lock key: one init/upgrade at a time per database
 
 # Tables an assessment owns: row-level security decides row by row who may see and change.
-_ASSESSMENT_CHILDREN = ("rating", "vote", "sync_hash", "sync_base")
+# Feedback on the matrix (0008): facilitators and peer reviewers add it to the assessments
+# they may edit; the programme office and the administrator read and manage all of it.
+_ASSESSMENT_CHILDREN = ("rating", "vote", "sync_hash", "sync_base", "matrix_feedback")
 # The trash (0005) is kept with them: on a server only the administrator and the programme
 # office move assessments to it and back.
 _CATALOG_TABLES = ("framework", "system", "entity", "round", "app_meta", "assessment_trash")
@@ -518,6 +520,7 @@ def _security_statements(conn: Connection) -> list[str]:
         "vote": {"assessment_id", "participant_id", "domain_key"},
         "sync_hash": {"assessment_id", "content_hash"},
         "sync_base": {"assessment_id", "content_hash"},
+        "matrix_feedback": {"id", "assessment_id", "framework_key", "framework_version"},
     }
     for table in _ASSESSMENT_CHILDREN:
         out += [

@@ -18,6 +18,7 @@ from matrix_desktop.core.errors import AlreadyExists, ValidationFailed
 from matrix_desktop.storage.tables import (
     AssessmentRow,
     EntityRow,
+    FeedbackRow,
     RatingRow,
     RoundRow,
     SyncBaseRow,
@@ -111,7 +112,14 @@ def write_fields(
 
 # -- the trash -----------------------------------------------------------------------------
 
-_CHILDREN = (table_of(RatingRow), table_of(VoteRow), table_of(SyncHashRow), table_of(SyncBaseRow))
+# Feedback on the matrix (0008) goes with them; trash from before it has none to put back.
+_CHILDREN = (
+    table_of(RatingRow),
+    table_of(VoteRow),
+    table_of(SyncHashRow),
+    table_of(SyncBaseRow),
+    table_of(FeedbackRow),
+)
 
 
 def _dicts(session: Session, table: Table, column: str, value: str) -> list[dict[str, Any]]:

@@ -254,3 +254,33 @@ class PairingRow(SQLModel, table=True):
     created_by: str = ""
     created_at: str
     modified_at: str
+
+
+class FeedbackRow(SQLModel, table=True):
+    """Feedback on the matrix (0008): a request for clarity or a suggested rewording of a
+    statement (statement_id) or a domain, recorded in an assessment's workshop.
+
+    The framework key and version are the assessment's, kept here so the programme office
+    reads all feedback on a version without joining every assessment.
+    """
+
+    __tablename__ = "matrix_feedback"
+    __table_args__ = (
+        Index("ix_matrix_feedback_framework", "framework_key", "framework_version"),
+        Index("ix_matrix_feedback_assessment", "assessment_id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    assessment_id: str = Field(
+        sa_column=Column(Text, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False)
+    )
+    framework_key: str
+    framework_version: str
+    domain_key: str
+    statement_id: str | None = None
+    kind: str = Field(max_length=20)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    wording: str = Field(default="", sa_column=Column(Text, nullable=False))
+    author: str = ""
+    created_at: str
+    modified_at: str

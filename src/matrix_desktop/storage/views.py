@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from matrix_desktop.core.errors import NotFound
+from matrix_desktop.core.feedback import Feedback
 from matrix_desktop.core.model import Assessment, AssessmentRecord, Entity, Round, System
+from matrix_desktop.storage import feedback_repo
 from matrix_desktop.storage import repository as repo
 from matrix_desktop.storage.convert import (
     assessment_from_row,
@@ -24,6 +26,7 @@ from matrix_desktop.storage.convert import (
 from matrix_desktop.storage.tables import (
     AssessmentRow,
     EntityRow,
+    FeedbackRow,
     RatingRow,
     RoundRow,
     SystemRow,
@@ -43,12 +46,13 @@ class AssessmentView:
     round: Round
     previous: AssessmentRecord | None
     previous_round: Round | None
+    feedback: tuple[Feedback, ...] = ()  # feedback on the matrix recorded in it, oldest first
 
 
 def read_assessment_view(session: Session, assessment_id: str) -> AssessmentView:
     """Return the view of one assessment, all in the caller's transaction.
 
-    On PostgreSQL its six queries go in one pipeline (one round trip); on SQLite they are
+    On PostgreSQL its seven queries go in one pipeline (one round trip); on SQLite they are
     ordinary queries. Raises NotFound when there is no such assessment.
     """
     if session.get_bind().dialect.name == "postgresql":
@@ -80,6 +84,9 @@ def queried_view(session: Session, assessment_id: str) -> AssessmentView:
         round=rounds[mine.round_id],
         previous=records.get(prev.id) if prev else None,
         previous_round=rounds.get(prev.round_id) if prev else None,
+        feedback=tuple(
+            f.feedback for f in feedback_repo.list_feedback(session, assessment_ids=[mine.id])
+        ),
     )
 
 
@@ -124,6 +131,7 @@ def _pipelined_view(session: Session, assessment_id: str) -> AssessmentView:
         (VoteRow, f"assessment_id IN {_SIBLINGS}"),
         (EntityRow, f"id = {_OWNER}"),
         (SystemRow, f"id = (SELECT system_id FROM entity WHERE id = {_OWNER})"),
+        (FeedbackRow, "assessment_id = %s ORDER BY created_at, id"),
     ):
         columns, row_type = _columns(model)
         table = table_of(model).name
@@ -139,7 +147,7 @@ def _pipelined_view(session: Session, assessment_id: str) -> AssessmentView:
     for cursor, (_sql, row_type) in zip(cursors, queries, strict=True):
         rows.append([row_type._make(r) for r in cursor.fetchall()])
         cursor.close()
-    siblings_rows, round_rows, rating_rows, vote_rows, entity_rows, system_rows = rows
+    siblings_rows, round_rows, rating_rows, vote_rows, entity_rows, system_rows, fb_rows = rows
     siblings = {r.id: assessment_from_row(r) for r in siblings_rows}
     mine = siblings.get(assessment_id)
     if mine is None or not entity_rows or not system_rows:
@@ -162,4 +170,5 @@ def _pipelined_view(session: Session, assessment_id: str) -> AssessmentView:
         round=rounds[mine.round_id],
         previous=record(prev) if prev else None,
         previous_round=rounds.get(prev.round_id) if prev else None,
+        feedback=tuple(feedback_repo.feedback_from_row(r) for r in fb_rows),
     )

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.feedback import diff_feedback_lines
 from matrix_desktop.ui.background import run_blocking
 
 if TYPE_CHECKING:
     from matrix_desktop.core.framework import Framework
+    from matrix_desktop.services.feedback import FeedbackService
     from matrix_desktop.services.framework_sheets import FrameworkPreview, FrameworkSheetService
 
 # The details a sheet may lack, as (field, label, placeholder).
@@ -61,9 +63,11 @@ class FrameworkImportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         spreadsheet: bool = True,
+        feedback: FeedbackService | None = None,
     ):
         super().__init__(parent)
         self.service = service
+        self.feedback = feedback  # the stored version's feedback, shown beside the diff
         self.path = path
         self.preview: FrameworkPreview | None = None
         self.added: bool | None = None
@@ -125,7 +129,12 @@ class FrameworkImportDialog(QDialog):
             self.view.setPlainText(str(exc))
             self.import_button.setEnabled(False)
             return
-        self.view.setPlainText("\n".join(preview.lines()))
+        lines = preview.lines()
+        if self.feedback is not None and preview.previous is not None:
+            if preview.status == "new version":
+                beside = self.feedback.lines_for(preview.previous, preview.framework)
+                lines += [""] + beside if beside else []
+        self.view.setPlainText("\n".join(lines))
         if preview.status == "conflict":
             self.status.setText("Not imported: this version is already stored with other content.")
         elif preview.status == "already present":
@@ -161,9 +170,12 @@ class FrameworkDiffDialog(QDialog):
         frameworks: list[Framework],
         service: FrameworkSheetService,
         parent: QWidget | None = None,
+        *,
+        feedback: FeedbackService | None = None,
     ):
         super().__init__(parent)
         self.service = service
+        self.feedback = feedback  # the old version's feedback, shown beside each statement
         self.versions: dict[str, list[Framework]] = {}
         for fw in sorted(frameworks, key=lambda f: (f.name, f.published, f.version)):
             self.versions.setdefault(fw.key, []).append(fw)
@@ -237,8 +249,14 @@ class FrameworkDiffDialog(QDialog):
             self.summary.setText("Cannot compare these versions.")
             self.view.setPlainText(str(exc))
             return
+        items = []
+        if self.feedback is not None and old != new:
+            items = self.feedback.beside_diff(key, old, new)
+        beside = diff_feedback_lines(items, old)
         if old == new:
             self.summary.setText("The same version is chosen twice: choose another to compare.")
         else:
-            self.summary.setText(diff.summary())
-        self.view.setPlainText(diff.text())
+            total = sum(sum(i.counts.values()) for i in items)
+            feedback = f" Feedback on {old}: {total} (shown below the changes)." if total else ""
+            self.summary.setText(diff.summary() + feedback)
+        self.view.setPlainText(diff.text() + ("\n\n" + "\n".join(beside) if beside else ""))

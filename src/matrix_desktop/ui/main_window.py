@@ -235,6 +235,9 @@ class MainWindow(QMainWindow):
         self.action_plan_action = self._action(
             review, "&Action plan", self.show_action_plan, "Ctrl+Shift+A"
         )
+        self.matrix_feedback_action = self._action(
+            review, "Matrix f&eedback", self.show_matrix_feedback, "Ctrl+Shift+E"
+        )
         from matrix_desktop.ui.report_actions import ReportActions
 
         self.reports = ReportActions(
@@ -711,6 +714,14 @@ class MainWindow(QMainWindow):
             return
         page = ActionPlanWidget(self.services, system_id, self.current_entity_id, ctx=self.ctx)
         self.show_page(page)
+
+    def show_matrix_feedback(self) -> None:
+        """Show all feedback on the matrix, per framework version (the programme office's)."""
+        from matrix_desktop.ui.matrix_feedback import MatrixFeedbackWidget
+
+        if self.services is None:
+            return
+        self.show_page(MatrixFeedbackWidget(self.services, ctx=self.ctx))
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog

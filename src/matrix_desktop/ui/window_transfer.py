@@ -124,7 +124,9 @@ class TransferActions:
         svc = self.services
         if svc is None:
             return False
-        dialog = FrameworkImportDialog(svc.framework_sheets, path, self.parent)
+        dialog = FrameworkImportDialog(
+            svc.framework_sheets, path, self.parent, feedback=svc.feedback
+        )
         try:
             if not dialog.exec() or dialog.preview is None:
                 return False
@@ -181,7 +183,9 @@ class TransferActions:
         svc = self.services
         if svc is None:
             return
-        dialog = FrameworkDiffDialog(svc.catalog.frameworks(), svc.framework_sheets, self.parent)
+        dialog = FrameworkDiffDialog(
+            svc.catalog.frameworks(), svc.framework_sheets, self.parent, feedback=svc.feedback
+        )
         try:
             dialog.exec()
         finally:

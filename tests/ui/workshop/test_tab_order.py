@@ -50,6 +50,7 @@ def reading_order(screen) -> list[QWidget]:
     for card in screen.cards.cards:
         stops.append(card.header)
         stops += [row.box for row in card.rows]
+    stops.append(screen.feedback_button)  # feedback on the statements just read
     d = screen.details
     stops += [d.confidence, d.direction, d.target]
     stops += [d.target_date] if d.target_date.isEnabled() else []  # a date needs a target

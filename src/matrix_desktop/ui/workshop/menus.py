@@ -8,6 +8,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 from shiboken6 import isValid
 
+from matrix_desktop.ui.workshop.feedback import SHORTCUT as FEEDBACK_KEY
+
 if TYPE_CHECKING:
     from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
@@ -36,12 +38,17 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
     menu.addSeparator()
     finalise = action("&Finalise…", screen.finalise, "Ctrl+Shift+F", "finalise")
     reopen = action("&Reopen…", screen.reopen, None, "reopen")
+    menu.addSeparator()
+    feedback = action(
+        "F&eedback on the matrix…", screen.record_feedback, FEEDBACK_KEY, "matrix_feedback"
+    )
 
     def _on_menu_aboutToShow() -> None:
         final = screen.state.record.assessment.is_final
         writable = not screen.locked
         finalise.setEnabled(not final and writable)
         reopen.setEnabled(final and writable)
+        feedback.setEnabled(not final and writable)
 
     menu.aboutToShow.connect(_on_menu_aboutToShow)
     window.menuBar().insertMenu(view_menu.menuAction(), menu)
@@ -58,7 +65,12 @@ def attach_menus(window: QMainWindow, screen: AssessmentScreen, view_menu: QMenu
             detach_menus(window, view_menu)
 
     window.stack.currentChanged.connect(_on_stack_currentChanged)  # type: ignore[attr-defined]
-    screen.menu_actions = {"presentation": present, "finalise": finalise, "reopen": reopen}
+    screen.menu_actions = {
+        "presentation": present,
+        "finalise": finalise,
+        "reopen": reopen,
+        "feedback": feedback,
+    }
     return menu
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from matrix_desktop.core.commands import Change
+from matrix_desktop.core.feedback import FeedbackKind
 from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import Vote
 from matrix_desktop.core.rules import suggested_stage
@@ -30,6 +31,8 @@ from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.finalise import finalise_question
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.workshop.details import RatingDetails
+from matrix_desktop.ui.workshop.feedback import SHORTCUT as FEEDBACK_KEY
+from matrix_desktop.ui.workshop.feedback import FeedbackDialog, feedback_summary
 from matrix_desktop.ui.workshop.radar_panel import RadarPanel
 from matrix_desktop.ui.workshop.room import RoomViews
 from matrix_desktop.ui.workshop.stage_cards import StageCards
@@ -136,6 +139,15 @@ class AssessmentScreen(QWidget):
         self.domain_title.setWordWrap(True)
         self.suggestion = WrappingLabel("", self)
         self.suggestion.setAccessibleName("Suggested stage")
+        # Feedback on the matrix: recorded on the selected statement or the domain.
+        self.feedback_note = WrappingLabel("", self)
+        self.feedback_note.setAccessibleName("Feedback on the matrix recorded in this domain")
+        self.feedback_button = QPushButton(f"Feedback on the matrix… ({FEEDBACK_KEY})", self)
+        self.feedback_button.setAccessibleName(
+            "Feedback on the matrix: a request for clarity or a suggested rewording of the "
+            "selected statement or the domain"
+        )
+        self._statement_in_focus: str | None = None
         self.cards = StageCards(self)
         self.details = RatingDetails(self)
         self.details.set_framework(self.state.framework)
@@ -153,6 +165,10 @@ class AssessmentScreen(QWidget):
         top_layout.addWidget(self.domain_title)
         top_layout.addWidget(self.suggestion)
         top_layout.addWidget(self.cards, 1)
+        feedback_row = QHBoxLayout()
+        feedback_row.addWidget(self.feedback_note, 1)
+        feedback_row.addWidget(self.feedback_button, 0, Qt.AlignmentFlag.AlignTop)
+        top_layout.addLayout(feedback_row)
         matrix_split.addWidget(top)
         matrix_split.addWidget(details_scroll)
         matrix_split.setStretchFactor(0, 3)
@@ -213,6 +229,10 @@ class AssessmentScreen(QWidget):
         self.present_button.clicked.connect(self.toggle_presentation)
         self.finalise_button.clicked.connect(self.finalise)
         self.reopen_button.clicked.connect(self.reopen)
+        self.feedback_button.clicked.connect(self.record_feedback)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focusChanged)
 
     def _keys(self) -> None:
         for key in NEXT_KEYS:
@@ -226,6 +246,7 @@ class AssessmentScreen(QWidget):
             for key in ("Ctrl+Shift+Z", "Ctrl+Y"):
                 _shortcut(key, self, self.redo)
         self.window_keys.append(_shortcut("Ctrl+Shift+F", self, self.finalise))
+        self.window_keys.append(_shortcut(FEEDBACK_KEY, self, self.record_feedback))
 
     # -- navigation --------------------------------------------------------------------
     @property
@@ -248,6 +269,69 @@ class AssessmentScreen(QWidget):
         self._show_current(rebuild=True)
         if self.presentation is not None:
             self.presentation.refresh()
+
+    # -- feedback on the matrix ------------------------------------------------------------
+    def selected_statement(self) -> str | None:
+        """Return the statement whose tick box has (or last had) the focus on this domain."""
+        ids = {row.statement_id for card in self.cards.cards for row in card.rows}
+        return self._statement_in_focus if self._statement_in_focus in ids else None
+
+    def _on_app_focusChanged(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.isVisible():
+            return
+        for card in self.cards.cards:
+            for row in card.rows:
+                if row.box is new:
+                    self._statement_in_focus = row.statement_id
+                    return
+
+    def record_feedback(self) -> FeedbackDialog | None:
+        """Open the dialog asking for feedback on the selected statement (or the domain).
+
+        It is window-modal and open until the feedback is saved or the user cancels; a
+        problem is said in it with everything typed kept. Returns the dialog (None when the
+        assessment takes no edits, which the screen's message then says).
+        """
+        domain = self.current_domain
+        problem = self.state.refusal(domain, staging=False)
+        if problem:
+            self.show_message(problem)
+            return None
+
+        def record(statement: str | None, kind: FeedbackKind, text: str, wording: str):  # type: ignore[no-untyped-def]
+            from matrix_desktop.core.errors import MatrixError
+            from matrix_desktop.core.feedback import Feedback, check_feedback, new_feedback_edit
+
+            edit = new_feedback_edit(
+                self.state.assessment_id,
+                domain.key,
+                kind,
+                text,
+                statement_id=statement,
+                wording=wording,
+            )
+            try:  # checked against the framework in memory: no database call here
+                check_feedback(
+                    self.state.framework,
+                    Feedback("-", self.state.assessment_id, domain.key, **edit.new),  # type: ignore[arg-type]
+                )
+            except MatrixError as exc:
+                return str(exc)
+            if self.ctx.push(edit):
+                return None
+            return "Not saved: see the message shown."
+
+        dialog = FeedbackDialog(
+            self.state.framework, domain, self.selected_statement(), record, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _show_feedback(self) -> None:
+        self.feedback_note.setText(feedback_summary(self.current_domain, self.state.feedback))
+        final = self.state.record.assessment.is_final
+        self.feedback_button.setEnabled(not final and not self.locked)
 
     # -- edits ---------------------------------------------------------------------------
     def set_stage_position(self, position: int) -> None:
@@ -502,6 +586,7 @@ class AssessmentScreen(QWidget):
         self.cards.set_state(rating.stage, suggested, set(rating.statements_met))
         self.suggestion.setText(self.state.suggestion_text(d, suggested))
         self.details.show_rating(rating)
+        self._show_feedback()
         col = [c.key for c in self.room.votes.columns].index(d.key)
         self.room.show_domain(
             col, f"{d.number}. {d.title}", self.state.views_text(d), rating.stage, rating.rationale
@@ -517,6 +602,7 @@ class AssessmentScreen(QWidget):
         for card in self.cards.cards:
             chain.append(card.header)
             chain.extend(row.box for row in card.rows)
+        chain.append(self.feedback_button)
         d = self.details
         chain += [d.confidence, d.direction, d.target, d.target_date]
         chain += [d.evidence, d.rationale, d.enablers, d.support]

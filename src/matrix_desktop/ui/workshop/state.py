@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from matrix_desktop.core.chart_models import RadarChart
 from matrix_desktop.core.commands import Change
 from matrix_desktop.core.errors import NotFound
+from matrix_desktop.core.feedback import Feedback
 from matrix_desktop.core.framework import Domain
 from matrix_desktop.core.model import AssessmentRecord
 from matrix_desktop.core.workshop import (
@@ -71,6 +72,8 @@ class WorkshopState:
             if _holds_carried_actions(self.record, view.previous)
             else {}
         )
+        # Feedback on the matrix recorded in this assessment (the domain page lists it).
+        self.feedback: list[Feedback] = list(view.feedback)
 
     def last_seen(self) -> LastSeen:
         """Return what was last read of the assessment (memory only: works offline)."""
@@ -92,6 +95,7 @@ class WorkshopState:
 
     def reload(self) -> None:
         self.record = self.services.assessments.record(self.assessment_id)
+        self.feedback = self.services.feedback.for_assessment(self.assessment_id)
 
     def apply(self, change: Change) -> bool:
         """Update the record from a committed change's values; False when it must be reloaded.
@@ -118,6 +122,10 @@ class WorkshopState:
             ) + ((v,) if v.stage is not None else ())
         a = change.assessment or a
         self.record = AssessmentRecord(a.evolve(revision=change.revision), ratings, votes)
+        fb = change.feedback
+        if isinstance(fb, Feedback):
+            kept = [f for f in self.feedback if f.id != fb.id]
+            self.feedback = kept + [fb] if fb.kind is not None else kept
         return True
 
     def exists(self) -> bool:
