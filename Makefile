@@ -65,7 +65,7 @@ ARCHIVE_MAX_MB ?= 55
 VERSION    := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' src/matrix_desktop/__init__.py)
 ARCHIVE    := build/dist/matrix-desktop-$(VERSION)-linux-$(shell uname -m).tar.xz
 BUNDLE_INPUTS := $(shell find src resources assessments -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
-	build/pyinstaller.spec build/entry.py build/lean_icu.py pyproject.toml
+	build/pyinstaller.spec build/entry.py build/lean_icu.py build/bundle_files.py pyproject.toml
 
 dist: venv
 	$(PY) -m pip install -q -e '.[test,dist]'
