@@ -56,7 +56,8 @@ check: venv
 
 # The one-folder bundle (build/pyinstaller.spec). `make dist` always rebuilds from scratch;
 # `make dist-check` rebuilds only when a source, resource or build file is newer than the
-# bundle, then runs the frozen app's --self-check offscreen and checks the size budgets:
+# bundle, then runs the frozen app's --self-check offscreen, runs it against a throwaway
+# PostgreSQL server (tests/storage/test_bundle_server_client.py) and checks the size budgets:
 # the installed folder (MiB, as du counts) and the release archive (.tar.xz, MB).
 BUNDLE     := build/dist/matrix-desktop
 BUNDLE_EXE := $(BUNDLE)/matrix-desktop
@@ -86,6 +87,10 @@ dist-archive: $(ARCHIVE)
 
 dist-check: $(BUNDLE_EXE)
 	QT_QPA_PLATFORM=offscreen $(BUNDLE_EXE) --self-check
+	@# The bundle as a server client: `server init`, import, entities and check against a
+	@# throwaway PostgreSQL on 127.0.0.1 (started and stopped by the test).
+	MATRIX_DESKTOP_REQUIRE_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider \
+		tests/storage/test_bundle_server_client.py
 	@size=$$(du -sm $(BUNDLE) | cut -f1); echo "bundle size: $$size MB (budget $(BUNDLE_MAX_MB) MB)"; \
 	if [ "$$size" -gt "$(BUNDLE_MAX_MB)" ]; then \
 		echo "matrix-desktop: the bundle is $$size MB, over the $(BUNDLE_MAX_MB) MB budget;" \

@@ -69,7 +69,7 @@ def link_duplicates(entries: Iterable[Entry], min_size: int = 16 * 1024) -> tupl
     """
     entries = list(entries)
     groups: dict[tuple[int, str], list[int]] = {}
-    for index, (dest, src, kind) in enumerate(entries):
+    for index, (_dest, src, kind) in enumerate(entries):
         source = Path(src)
         if kind != "DATA" or not source.is_file():
             continue

@@ -16,7 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = Path(
-    os.environ.get("MATRIX_DESKTOP_BUNDLE", ROOT / "build" / "dist" / "matrix-desktop" / "matrix-desktop")
+    os.environ.get(
+        "MATRIX_DESKTOP_BUNDLE", ROOT / "build" / "dist" / "matrix-desktop" / "matrix-desktop"
+    )
 )
 
 if not BUNDLE.is_file():

@@ -216,9 +216,7 @@ def _step_server_client(check: SelfCheck) -> str:
             )
         libpq = pq.version()
         capabilities = getattr(psycopg, "capabilities", None)  # psycopg 3.2 and newer
-        if not (
-            capabilities.has_pipeline() if capabilities else psycopg.Pipeline.is_supported()
-        ):
+        if not (capabilities.has_pipeline() if capabilities else psycopg.Pipeline.is_supported()):
             raise SelfCheckFailed(
                 f"libpq {_libpq_version(libpq)} has no pipeline mode (needs 14 or newer); "
                 "storage/pipeline.py sends each edit's statements in one round trip with it"
@@ -229,9 +227,11 @@ def _step_server_client(check: SelfCheck) -> str:
         engine = create_engine("postgresql+psycopg://self-check@127.0.0.1:9/self-check")
         dialect = f"{engine.dialect.name}+{engine.dialect.driver}"
         engine.dispose()
+        import ssl  # psycopg has loaded it: the OpenSSL libpq's TLS shares (in the bundle)
+
         driver = (
             f"psycopg {psycopg.__version__} ({pq.__impl__}), libpq {_libpq_version(libpq)}, "
-            f"pipeline mode, {dialect}"
+            f"pipeline mode, {dialect}, {' '.join(ssl.OPENSSL_VERSION.split()[:2])}"
         )
     try:
         import keyring
