@@ -34,7 +34,9 @@ def _run(home: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProc
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("MATRIX_DESKTOP_", "PYTHON", "PG")) and k != "DBUS_SESSION_BUS_ADDRESS"
+        if not k.startswith(("MATRIX_DESKTOP_", "PYTHON", "PG"))
+        # No session bus (jeepney also looks in $XDG_RUNTIME_DIR/bus): no keychain is found.
+        and k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
     }
     env.update(
         HOME=str(home),

@@ -240,12 +240,7 @@ def _step_server_client(check: SelfCheck) -> str:
             raise SelfCheckFailed(f"the bundle has no keyring package: {exc}") from exc
         return f"{driver}; keychain skipped (keyring not installed)"
     if sys.platform.startswith("linux"):
-        try:  # keyring's Secret Service backend (GNOME Keyring, KWallet): D-Bus via jeepney
-            import secretstorage  # noqa: F401
-        except ImportError as exc:
-            raise SelfCheckFailed(
-                f"keyring's Secret Service backend cannot load (secretstorage: {exc})"
-            ) from exc
+        _secret_service_crypto()
     from matrix_desktop.services.server_login import keychain_available
 
     backend = keyring.get_keyring()
@@ -254,6 +249,27 @@ def _step_server_client(check: SelfCheck) -> str:
     else:
         keychain = "no keychain on this system (a server password is asked for each time)"
     return f"{driver}; keyring {_dist_version('keyring')}, {keychain}"
+
+
+def _secret_service_crypto() -> None:
+    """Load keyring's Linux backend and run the cipher of its Secret Service session once.
+
+    SecretStorage (D-Bus through jeepney) encrypts the session with AES-128-CBC from
+    cryptography; without a session bus it is never used, so it is exercised here.
+    """
+    try:
+        import secretstorage  # noqa: F401
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError as exc:
+        raise SelfCheckFailed(
+            f"keyring's Secret Service backend cannot load (secretstorage: {exc})"
+        ) from exc
+    key, iv, block = bytes(range(16)), bytes(16), b"matrix-desktop!!"
+    cipher = Cipher(algorithms.AES(key), modes.CBC(iv))
+    encryptor, decryptor = cipher.encryptor(), cipher.decryptor()
+    sealed = encryptor.update(block) + encryptor.finalize()
+    if sealed == block or decryptor.update(sealed) + decryptor.finalize() != block:
+        raise SelfCheckFailed("cryptography's AES does not round-trip (Secret Service session)")
 
 
 def _dist_version(name: str) -> str:
