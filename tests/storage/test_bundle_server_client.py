@@ -90,6 +90,20 @@ def test_bundle_names_an_unreachable_server_in_one_sentence(tmp_path, pg_server)
         port = s.getsockname()[1]
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/nowhere"
     done = _run(tmp_path, "--database", url, "entities")
-    assert done.returncode != 0
+    assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip(), "no message for an unreachable server"
+    assert "cannot reach the database server" in done.stderr
+
+
+def test_bundle_libpq_starts_tls_with_the_shared_openssl(tmp_path, pg_url):
+    """sslmode=require makes libpq start TLS through the OpenSSL Python's ssl also loaded.
+
+    The throwaway server has no certificate, so the server refuses TLS: the bundle must say
+    so and exit 1 (a clash of two OpenSSL copies would crash it instead), and the same URL
+    with sslmode=disable must work.
+    """
+    refused = _run(tmp_path, "--database", pg_url + "?sslmode=require", "entities")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr and refused.stderr.strip()
+    plain = _run(tmp_path, "--database", pg_url + "?sslmode=disable", "entities")
+    assert plain.returncode == 0, plain.stdout + plain.stderr
