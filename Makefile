@@ -56,7 +56,8 @@ check: venv
 
 # The one-folder bundle (build/pyinstaller.spec). `make dist` always rebuilds from scratch;
 # `make dist-check` rebuilds only when a source, resource or build file is newer than the
-# bundle, then runs the frozen app's --self-check offscreen and checks the size budgets:
+# bundle, then runs the frozen app's --self-check offscreen, runs it against a throwaway
+# PostgreSQL server (tests/storage/test_bundle_server_client.py) and checks the size budgets:
 # the installed folder (MiB, as du counts) and the release archive (.tar.xz, MB).
 BUNDLE     := build/dist/matrix-desktop
 BUNDLE_EXE := $(BUNDLE)/matrix-desktop
@@ -65,7 +66,7 @@ ARCHIVE_MAX_MB ?= 55
 VERSION    := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' src/matrix_desktop/__init__.py)
 ARCHIVE    := build/dist/matrix-desktop-$(VERSION)-linux-$(shell uname -m).tar.xz
 BUNDLE_INPUTS := $(shell find src resources assessments -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
-	build/pyinstaller.spec build/entry.py build/lean_icu.py pyproject.toml
+	build/pyinstaller.spec build/entry.py build/lean_icu.py build/bundle_files.py pyproject.toml
 
 dist: venv
 	$(PY) -m pip install -q -e '.[test,dist]'
@@ -86,6 +87,10 @@ dist-archive: $(ARCHIVE)
 
 dist-check: $(BUNDLE_EXE)
 	QT_QPA_PLATFORM=offscreen $(BUNDLE_EXE) --self-check
+	@# The bundle as a server client: `server init`, import, entities and check against a
+	@# throwaway PostgreSQL on 127.0.0.1 (started and stopped by the test).
+	MATRIX_DESKTOP_REQUIRE_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider \
+		tests/storage/test_bundle_server_client.py
 	@size=$$(du -sm $(BUNDLE) | cut -f1); echo "bundle size: $$size MB (budget $(BUNDLE_MAX_MB) MB)"; \
 	if [ "$$size" -gt "$(BUNDLE_MAX_MB)" ]; then \
 		echo "matrix-desktop: the bundle is $$size MB, over the $(BUNDLE_MAX_MB) MB budget;" \

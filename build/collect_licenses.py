@@ -42,7 +42,6 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "cssselect2": ("cssselect2", "BSD-3-Clause"),
     "tinycss2": ("tinycss2", "BSD-3-Clause"),
     "webencodings": ("webencodings", "BSD-3-Clause"),
-    "charset-normalizer": ("charset-normalizer", "MIT"),
     "SQLAlchemy": ("SQLAlchemy", "MIT"),
     "sqlmodel": ("SQLModel", "MIT"),
     "alembic": ("Alembic", "MIT"),
@@ -56,7 +55,38 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "PyYAML": ("PyYAML", "MIT"),
     "openpyxl": ("openpyxl", "MIT"),
     "et-xmlfile": ("et-xmlfile", "MIT"),
+    # The server client: the PostgreSQL driver (with libpq and its libraries, see
+    # PSYCOPG_BINARY_LIBS) and the keychain (keyring; on Linux SecretStorage over jeepney,
+    # with cryptography's ciphers).
+    "psycopg": ("psycopg", "LGPL-3.0-only"),
+    "psycopg-binary": ("psycopg-binary (with libpq and the libraries it links)", "LGPL-3.0-only"),
+    "keyring": ("keyring", "MIT"),
+    "jaraco.classes": ("jaraco.classes", "MIT"),
+    "jaraco.context": ("jaraco.context", "MIT"),
+    "jaraco.functools": ("jaraco.functools", "MIT"),
+    "more-itertools": ("more-itertools", "MIT"),
+    "importlib-metadata": ("importlib_metadata", "Apache-2.0"),
+    "zipp": ("zipp", "MIT"),
+    "backports.tarfile": ("backports.tarfile", "MIT"),
+    "SecretStorage": ("SecretStorage", "BSD-3-Clause"),
+    "jeepney": ("jeepney", "MIT"),
+    "cryptography": ("cryptography (with OpenSSL)", "Apache-2.0 OR BSD-3-Clause"),
+    "cffi": ("cffi (its C backend)", "MIT-0"),
 }
+# psycopg-binary's wheel carries libpq and the libraries libpq links (psycopg_binary.libs),
+# without their licence texts. Their upstream licences, and the Debian package whose
+# copyright file (on the build machine) holds the same upstream texts.
+PSYCOPG_BINARY_LIBS: tuple[tuple[str, str, str], ...] = (
+    ("libpq (PostgreSQL client library)", "PostgreSQL", "libpq5"),
+    ("OpenSSL (libssl, libcrypto)", "Apache-2.0", "libssl3"),
+    ("MIT Kerberos (libgssapi_krb5, libkrb5, libk5crypto, libkrb5support)", "MIT", "libkrb5-3"),
+    ("OpenLDAP (libldap, liblber)", "OLDAP-2.8", "libldap-2.5-0"),
+    ("Cyrus SASL (libsasl2)", "BSD-Attribution-HPND-disclaimer", "libsasl2-2"),
+    ("libxcrypt (libcrypt)", "LGPL-2.1-or-later", "libcrypt1"),
+    ("keyutils (libkeyutils)", "LGPL-2.1-or-later", "libkeyutils1"),
+    ("com_err (libcom_err)", "MIT", "libcom-err2"),
+)
+DEBIAN_DOCS = Path("/usr/share/doc")
 LICENCE_FILE = re.compile(r"(licen[cs]e|copying|notice)", re.IGNORECASE)
 QT_NOTE = """\
 Qt for Python (PySide6, Shiboken6) and the Qt 6 libraries are used under the GNU Lesser
@@ -83,6 +113,22 @@ def _dist_texts(dist: md.Distribution) -> list[tuple[str, str]]:
                 (str(f), Path(dist.locate_file(f)).read_text(encoding="utf-8", errors="replace"))
             )
     return texts
+
+
+def _psycopg_binary_libs_text() -> str:
+    """The licences of the libraries in psycopg_binary.libs, from Debian's copyright files."""
+    parts = ["\n\nLibraries shipped in psycopg_binary.libs and their licences:\n"]
+    parts += [f"- {name}: {licence}\n" for name, licence, _ in PSYCOPG_BINARY_LIBS]
+    for name, _, package in PSYCOPG_BINARY_LIBS:
+        path = DEBIAN_DOCS / package / "copyright"
+        if not path.is_file():
+            raise SystemExit(
+                f"{path} is missing: install the Debian package {package} (its copyright file "
+                f"holds the licence of {name})"
+            )
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parts.append(f"\n{'=' * 72}\n{name}\n{'=' * 72}\n\n{text}")
+    return "".join(parts)
 
 
 def _qt_text() -> str:
@@ -128,6 +174,8 @@ def main() -> int:
             if not texts:
                 raise SystemExit(f"{dist_name}: no licence file in its .dist-info")
             body = "\n\n".join(f"--- {src} ---\n\n{text}" for src, text in texts)
+            if dist_name == "psycopg-binary":
+                body += _psycopg_binary_libs_text()
         (OUT / file_name).write_text(header + body, encoding="utf-8")
         index.append(
             {"name": shown, "version": dist.version, "licence": licence, "file": file_name}

@@ -21,6 +21,7 @@ STEPS = (
     "radar PNG/SVG",
     "PDF",
     "Word document",
+    "server client",
     "window",
 )
 

@@ -185,6 +185,102 @@ def _step_docx(check: SelfCheck) -> str:
     return f"{target.name}: {len(data) // 1024} KB, Word headings, a table, an image"
 
 
+def _libpq_version(number: int) -> str:
+    """Return libpq's version number (e.g. 170004) as PostgreSQL writes it (17.4)."""
+    return f"{number // 10000}.{number % 100}" if number >= 100000 else str(number)
+
+
+def _step_server_client(check: SelfCheck) -> str:
+    """The PostgreSQL driver (psycopg with its own libpq, pipeline mode) and the keychain.
+
+    Nothing is connected to: this proves the frozen bundle carries what `--database
+    postgresql+psycopg://...` needs. A source install without the `server` extra skips the
+    driver part; a bundle without it fails. No keychain on this system is not a failure
+    (the password is then asked for each time), but keyring missing from a bundle is.
+    """
+    from matrix_desktop import paths
+
+    frozen = paths.is_frozen()
+    try:
+        import psycopg
+        from psycopg import pq
+    except ImportError as exc:
+        if frozen:
+            raise SelfCheckFailed(f"the bundle has no PostgreSQL driver (psycopg): {exc}") from exc
+        driver = "driver skipped (psycopg not installed: pip install 'matrix-desktop[server]')"
+    else:
+        if frozen and pq.__impl__ not in ("binary", "c"):
+            raise SelfCheckFailed(
+                f"psycopg uses its {pq.__impl__!r} libpq wrapper, not the bundled libpq "
+                "(psycopg_binary is missing from the bundle)"
+            )
+        libpq = pq.version()
+        capabilities = getattr(psycopg, "capabilities", None)  # psycopg 3.2 and newer
+        if not (capabilities.has_pipeline() if capabilities else psycopg.Pipeline.is_supported()):
+            raise SelfCheckFailed(
+                f"libpq {_libpq_version(libpq)} has no pipeline mode (needs 14 or newer); "
+                "storage/pipeline.py sends each edit's statements in one round trip with it"
+            )
+        from sqlalchemy import create_engine
+
+        # The dialect SQLAlchemy loads by the URL's name, with the driver; nothing connects.
+        engine = create_engine("postgresql+psycopg://self-check@127.0.0.1:9/self-check")
+        dialect = f"{engine.dialect.name}+{engine.dialect.driver}"
+        engine.dispose()
+        import ssl  # psycopg has loaded it: the OpenSSL libpq's TLS shares (in the bundle)
+
+        driver = (
+            f"psycopg {psycopg.__version__} ({pq.__impl__}), libpq {_libpq_version(libpq)}, "
+            f"pipeline mode, {dialect}, {' '.join(ssl.OPENSSL_VERSION.split()[:2])}"
+        )
+    try:
+        import keyring
+    except ImportError as exc:
+        if frozen:
+            raise SelfCheckFailed(f"the bundle has no keyring package: {exc}") from exc
+        return f"{driver}; keychain skipped (keyring not installed)"
+    if sys.platform.startswith("linux"):
+        _secret_service_crypto()
+    from matrix_desktop.services.server_login import keychain_available
+
+    backend = keyring.get_keyring()
+    if keychain_available():
+        keychain = f"keychain {type(backend).__module__}.{type(backend).__name__}"
+    else:
+        keychain = "no keychain on this system (a server password is asked for each time)"
+    return f"{driver}; keyring {_dist_version('keyring')}, {keychain}"
+
+
+def _secret_service_crypto() -> None:
+    """Load keyring's Linux backend and run the cipher of its Secret Service session once.
+
+    SecretStorage (D-Bus through jeepney) encrypts the session with AES-128-CBC from
+    cryptography; without a session bus it is never used, so it is exercised here.
+    """
+    try:
+        import secretstorage  # noqa: F401
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    except ImportError as exc:
+        raise SelfCheckFailed(
+            f"keyring's Secret Service backend cannot load (secretstorage: {exc})"
+        ) from exc
+    key, iv, block = bytes(range(16)), bytes(16), b"matrix-desktop!!"
+    cipher = Cipher(algorithms.AES(key), modes.CBC(iv))
+    encryptor, decryptor = cipher.encryptor(), cipher.decryptor()
+    sealed = encryptor.update(block) + encryptor.finalize()
+    if sealed == block or decryptor.update(sealed) + decryptor.finalize() != block:
+        raise SelfCheckFailed("cryptography's AES does not round-trip (Secret Service session)")
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "(version unknown)"
+
+
 def _step_gui(check: SelfCheck) -> str:
     if not check.gui:
         return "skipped (--self-check with MATRIX_DESKTOP_SELF_CHECK_GUI=0)"
@@ -201,6 +297,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("radar PNG/SVG", _step_radar),
     ("PDF", _step_pdf),
     ("Word document", _step_docx),
+    ("server client", _step_server_client),
     ("window", _step_gui),
 )
 
