@@ -121,10 +121,11 @@ def test_down_three_times_reads_off_the_gui_thread_and_shows_only_the_last(
     for _ in range(3):
         qtbot.keyClick(window.nav, Qt.Key.Key_Down)
     # The page asked for is being read: the window says so, and still shows the first place.
-    assert window.navigation.notice.isVisible()
-    assert window.navigation.notice.text.text().startswith("Opening ")
+    opening = window.navigation.notice.opening  # on the status bar: the page does not move
+    assert opening.isVisible() and opening.text().startswith("Opening ")
+    assert window.entity_page.title.text() == f"<h2>{PLACES[0]}</h2>"
     qtbot.waitUntil(lambda: window.entity_page.title.text() == f"<h2>{PLACES[3]}</h2>")
-    qtbot.waitUntil(lambda: not window.navigation.notice.isVisible())
+    qtbot.waitUntil(lambda: opening.text() == "")
     assert shown == [PLACES[3]]  # no flicker of the places passed on the way
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert window.current_entity_id == _entity_id(region, PLACES[3])
@@ -141,7 +142,7 @@ def test_opening_an_assessment_is_read_off_the_gui_thread_and_typed_text_is_kept
     qtbot.keyClick(table, Qt.Key.Key_Down)
     qtbot.keyClick(table, Qt.Key.Key_Return)  # open the place's assessment
     assert window.assessment_screen is None  # being read; the entity page stays meanwhile
-    assert window.navigation.notice.text.text() == "Opening the assessment…"
+    assert window.navigation.notice.opening.text() == "Opening the assessment…"
     qtbot.waitUntil(lambda: window.assessment_screen is not None)
     screen = window.assessment_screen
     assert screen.state.assessment_id == ids[PLACES[0]]

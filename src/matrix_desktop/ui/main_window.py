@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel("")
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.navigation.notice.opening)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.database_actions = DatabaseActions(
             ctx,

@@ -22,7 +22,6 @@ from matrix_desktop.ui.page_reads import PageReads, Request
 if TYPE_CHECKING:
     from matrix_desktop.core.model import Assessment, Entity
     from matrix_desktop.services.context import Services
-    from matrix_desktop.ui.main_window import MainWindow
     from matrix_desktop.ui.workshop.state import WorkshopState
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,11 @@ NAVIGATOR, PAGE = "navigator", "page"
 
 
 class LoadNotice(QWidget):
-    """Above the page: what is being opened, or why it could not be read, with Retry."""
+    """Above the page: why what was asked for could not be read, with Retry.
+
+    What is being opened is said on the status bar instead (`opening`): a line appearing
+    above the page at each step would move the page and redraw its charts.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -47,11 +50,14 @@ class LoadNotice(QWidget):
         row.addWidget(self.text, 1)
         row.addWidget(self.retry_button)
         self.hide()
+        self.opening = QLabel()
+        self.opening.setAccessibleName("Opening")
 
     def show_opening(self, label: str) -> None:
-        self.text.setText(f"Opening {label}…")
-        self.retry_button.hide()
-        self.show()
+        self.opening.setText(f"Opening {label}…")
+
+    def hide_opening(self) -> None:
+        self.opening.setText("")
 
     def show_failure(self, message: str, retry: bool) -> None:
         self.text.setText(message)
@@ -110,16 +116,17 @@ def read_assessment(ctx: Any, assessment_id: str) -> OpenedAssessment:
     from matrix_desktop.ui.workshop.state import WorkshopState
 
     svc = ctx.services
-    assessment = svc.assessments.get(assessment_id)
+    view = svc.assessments.open_view(assessment_id)  # one read, one snapshot
+    assessment = view.record.assessment
     if assessment.is_peer_review:
         return OpenedAssessment(assessment, review_view=svc.peer_review.self_vs_peer(assessment_id))
-    return OpenedAssessment(assessment, state=WorkshopState(ctx, assessment_id))
+    return OpenedAssessment(assessment, state=WorkshopState(ctx, assessment_id, view))
 
 
 class PageNavigation:
     """Reads and shows the main window's navigator, entity pages and assessments."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: Any):  # the MainWindow (not imported: it imports this module)
         self.window = window
         self.ctx = window.ctx
         self.reads = PageReads(self._on_server, lambda: self.ctx.services)
@@ -202,7 +209,7 @@ class PageNavigation:
         if self._failed is not None and self._failed.slot == PAGE:
             self._clear_failure()
         if not self.reads.busy():
-            self.notice.hide()
+            self.notice.hide_opening()
 
     def retry_now(self) -> None:
         failed, self._failed = self._failed, None
@@ -232,18 +239,18 @@ class PageNavigation:
 
     # -- outcomes ----------------------------------------------------------------------
     def _on_reads_started(self, request: Request) -> None:
-        if self._failed is None or self._failed.slot == request.slot:
-            self.notice.show_opening(request.label)
+        self.notice.show_opening(request.label)
 
     def _on_reads_settled(self, _slot: str) -> None:
-        if self._failed is None and not self.reads.busy():
-            self.notice.hide()
+        if not self.reads.busy():
+            self.notice.hide_opening()
 
     def _succeeded(self) -> None:
+        if not self.reads.busy():
+            self.notice.hide_opening()
         if self._failed is None:
             self._retry_ms = self.ctx.RETRY_MS
-            if not self.reads.busy():
-                self.notice.hide()
+            self.notice.hide()
 
     def _show_navigator(self, navigation: Any, in_place: bool) -> None:
         w = self.window
@@ -346,3 +353,4 @@ class PageNavigation:
         self._clear_failure()
         self.reads.wait()
         self.notice.hide()
+        self.notice.hide_opening()
