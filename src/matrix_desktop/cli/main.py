@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "matrix_desktop.cli.server",
     "matrix_desktop.cli.plan",
     "matrix_desktop.cli.setup",
+    "matrix_desktop.cli.history",
 )
 
 

@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
         self.action_plan_action = self._action(
             review, "&Action plan", self.show_action_plan, "Ctrl+Shift+A"
         )
+        self.history_action = self._action(
+            review, "&History…", self.show_history, "Ctrl+Shift+H", name="history"
+        )
         from matrix_desktop.ui.report_actions import ReportActions
 
         self.reports = ReportActions(
@@ -679,6 +682,20 @@ class MainWindow(QMainWindow):
             return
         page = ActionPlanWidget(self.services, system_id, self.current_entity_id, ctx=self.ctx)
         self.show_page(page)
+
+    def show_history(self) -> None:
+        """Review > History: the open (or chosen) assessment's audit trail, else the database's."""
+        from matrix_desktop.ui.history import show_history
+
+        page = self.stack.currentWidget()
+        if self.assessment_screen is not None and page is self.assessment_screen:
+            assessment_id: str | None = self.assessment_screen.state.assessment_id
+        elif page is self.entity_page:
+            chosen = self.entity_page.selected_ids()
+            assessment_id = chosen[0] if chosen else None
+        else:
+            assessment_id = getattr(page, "review_id", None)
+        self._history = show_history(self.ctx, self, assessment_id)
 
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog
