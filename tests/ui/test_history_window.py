@@ -68,6 +68,7 @@ def test_history_window_shows_the_database_login_beside_the_user(qtbot, tmp_path
         window.open_assessment(aid)
         qtbot.waitUntil(lambda: window.assessment_screen is not None)
         window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
         qtbot.keyClick(
             window.assessment_screen.domains,
             Qt.Key.Key_H,
@@ -102,6 +103,7 @@ def test_history_of_a_local_file_has_no_database_login_column(qtbot, ctx, servic
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.nav.setFocus()
     qtbot.waitUntil(window.nav.hasFocus)
     qtbot.keyClick(

@@ -90,6 +90,8 @@ def _entity_id(region, name: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _choose_first_place(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()  # key presses go to the window the user is in
+    qtbot.waitUntil(window.isActiveWindow)
     window.nav.setFocus()
     qtbot.waitUntil(window.nav.hasFocus)
     qtbot.keyClick(window.nav, Qt.Key.Key_Home)  # the system

@@ -134,7 +134,8 @@ class PageNavigation:
         self.notice.retry_button.clicked.connect(self.retry_now)
         self.reads.started.connect(self._on_reads_started)
         self.reads.settled.connect(self._on_reads_settled)
-        self._failed: Request | None = None  # the newest request, failed: tried again
+        # Per slot, the newest request when its read failed for want of the server: retried.
+        self._failed: dict[str, Request] = {}
         self._retry = QTimer(window)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.retry_now)
@@ -206,23 +207,21 @@ class PageNavigation:
     def cancel_page(self) -> None:
         """Another page was shown directly: a page still being read must not replace it."""
         self.reads.cancel(PAGE)
-        if self._failed is not None and self._failed.slot == PAGE:
-            self._clear_failure()
+        self._clear_failure(PAGE)
         if not self.reads.busy():
             self.notice.hide_opening()
 
     def retry_now(self) -> None:
-        failed, self._failed = self._failed, None
+        """Read again what could not be read (Retry now, or the retry timer)."""
+        failed, self._failed = list(self._failed.values()), {}
         self._retry.stop()
-        if failed is None or not self.reads.is_latest(failed):
-            return
-        if failed.services is not self.ctx.services:
-            return
-        self._load(failed, retrying=True)
+        for request in failed:
+            if self.reads.is_latest(request) and request.services is self.ctx.services:
+                self._load(request, retrying=True)
 
     def _load(self, request: Request, *, retrying: bool = False) -> None:
-        if self._failed is not None and self._failed.slot == request.slot and not retrying:
-            self._clear_failure()  # the user moved on: that read is no longer wanted
+        if not retrying:
+            self._clear_failure(request.slot)  # the user moved on: that read is not wanted
         if request.slot == PAGE:
             self._flush_page()
         self.reads.load(request)
@@ -248,7 +247,7 @@ class PageNavigation:
     def _succeeded(self) -> None:
         if not self.reads.busy():
             self.notice.hide_opening()
-        if self._failed is None:
+        if not self._failed:
             self._retry_ms = self.ctx.RETRY_MS
             self.notice.hide()
 
@@ -327,7 +326,7 @@ class PageNavigation:
         if explained is None:
             raise exc  # a fault in the app, not the database's: not hidden
         if getattr(explained, "retryable", False):
-            self._failed = request
+            self._failed[request.slot] = request
             seconds = max(1, round(self._retry_ms / 1000))
             self.notice.show_failure(
                 f"The database server cannot be reached, so {request.label} could not be "
@@ -343,10 +342,16 @@ class PageNavigation:
                 retry=False,
             )
 
-    def _clear_failure(self) -> None:
-        self._failed = None
-        self._retry.stop()
-        self._retry_ms = self.ctx.RETRY_MS
+    def _clear_failure(self, slot: str | None = None) -> None:
+        """Forget a failed read (of the slot, or all): it is no longer wanted."""
+        if slot is None:
+            self._failed.clear()
+        elif self._failed.pop(slot, None) is None:
+            return
+        if not self._failed:
+            self._retry.stop()
+            self._retry_ms = self.ctx.RETRY_MS
+            self.notice.hide()
 
     def close(self) -> None:
         """The database is closing: let reads finish, drop their results and any retry."""
