@@ -205,3 +205,48 @@ def test_retry_comes_by_itself_when_the_link_returns(qtbot, window, region):
         lambda: window.entity_page.title.text() == f"<h2>{PLACES[1]}</h2>", timeout=15000
     )
     qtbot.waitUntil(lambda: not notice.isVisible())
+
+
+def test_a_peer_review_is_read_off_the_gui_thread_and_opened_from_the_entity_page(
+    qtbot, window, region, monkeypatch
+):
+    from matrix_desktop.ui.peer_review import PeerReviewWidget
+
+    _url, _proxy, direct, ids = region
+    aid = ids[PLACES[0]]
+    fw = direct.catalog.framework("syb-place-development-matrix")
+    kind = direct.catalog.entity(_entity_id(region, PLACES[0])).kind
+    for d in fw.domains_for(kind):
+        direct.assessments.execute(
+            direct.assessments.edit_rating(aid, d.key, stage=fw.stages[0].key)
+        )
+    direct.assessments.execute(
+        direct.assessments.finalise(aid, direct.assessments.get(aid).revision)
+    )
+    review = direct.peer_review.start_review(aid, "Rita Reviewer").review
+    threads: list[threading.Thread] = []
+    services = window.ctx.services
+    self_vs_peer = services.peer_review.self_vs_peer
+    monkeypatch.setattr(
+        services.peer_review,
+        "self_vs_peer",
+        lambda rid: (threads.append(threading.current_thread()), self_vs_peer(rid))[1],
+    )
+    _choose_first_place(qtbot, window)
+    qtbot.waitUntil(lambda: window.entity_page.model.rowCount() == 2)
+    table = window.entity_page.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    row = next(
+        r
+        for r in range(window.entity_page.model.rowCount())
+        if window.entity_page.model.row_at(r).assessment_id == review.id
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(row):
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), PeerReviewWidget))
+    page = window.stack.currentWidget()
+    assert page.review_id == review.id
+    assert threads and all(t is not threading.main_thread() for t in threads)

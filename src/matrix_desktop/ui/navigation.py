@@ -354,8 +354,8 @@ class PageNavigation:
             self.notice.hide()
 
     def close(self) -> None:
-        """The database is closing: let reads finish, drop their results and any retry."""
+        """The database is closing: drop reads in flight (their results) and any retry."""
         self._clear_failure()
-        self.reads.wait()
+        self.reads.forget()
         self.notice.hide()
         self.notice.hide_opening()

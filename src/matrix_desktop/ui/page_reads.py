@@ -81,12 +81,12 @@ class PageReads(QObject):
     def is_latest(self, request: Request) -> bool:
         return self._latest.get(request.slot) == request.token
 
-    def wait(self) -> None:
-        """Let reads in flight finish (closing the database): their results are dropped."""
-        for request in list(self._running.values()):
-            thread = getattr(request, "_thread", None)
-            if thread is not None:
-                thread.join()
+    def forget(self) -> None:
+        """Drop every read in flight or waiting (the database is closing). A read in flight
+        is not waited for (on a dead link that could take the connect timeout): its result,
+        or its failure, is dropped when it comes."""
+        for slot in list(self._running) + list(self._waiting):
+            self.cancel(slot)
         self._running.clear()
         self._waiting.clear()
 
@@ -101,9 +101,7 @@ class PageReads(QObject):
                 outcome = (request, None, exc)
             self._finished.emit(outcome)  # queued: delivered on the GUI thread
 
-        thread = threading.Thread(target=work, name=f"read-{request.slot}", daemon=True)
-        request._thread = thread  # type: ignore[attr-defined]
-        thread.start()
+        threading.Thread(target=work, name=f"read-{request.slot}", daemon=True).start()
 
     def _on_finished(self, outcome: tuple[Request, Any, BaseException | None]) -> None:
         request, result, error = outcome
