@@ -250,3 +250,28 @@ def test_a_peer_review_is_read_off_the_gui_thread_and_opened_from_the_entity_pag
     page = window.stack.currentWidget()
     assert page.review_id == review.id
     assert threads and all(t is not threading.main_thread() for t in threads)
+
+
+def test_an_assessment_opened_just_after_a_refresh_is_not_replaced_by_the_entity_page(
+    qtbot, window, region
+):
+    # As after starting a peer review: the lists are reloaded and the new one opened at once.
+    _url, _proxy, _direct, ids = region
+    _choose_first_place(qtbot, window)
+    window.refresh()
+    window.open_assessment(ids[PLACES[2]])
+    qtbot.waitUntil(lambda: not window.navigation.reads.busy(), timeout=10000)
+    qtbot.wait(100)
+    screen = window.assessment_screen
+    assert screen is not None and window.stack.currentWidget() is screen
+    assert screen.state.assessment_id == ids[PLACES[2]]
+
+
+def test_the_first_place_is_chosen_once_the_refreshed_navigator_is_shown(qtbot, window, region):
+    # As after an import into an empty window: reload the lists, then choose the first place.
+    window.current_entity_id = None
+    window.refresh()
+    window._show_first_entity()
+    qtbot.waitUntil(
+        lambda: window.entity_page.title.text() == f"<h2>{PLACES[0]}</h2>", timeout=10000
+    )

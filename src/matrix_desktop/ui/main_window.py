@@ -344,7 +344,11 @@ class MainWindow(QMainWindow):
         self.banner_box.setVisible(bool(messages))
 
     def _show_first_entity(self) -> None:
-        """After an import with no entity chosen: choose the first one listed."""
+        """After an import with no entity chosen: choose the first one listed (once the
+        navigator being read is shown)."""
+        self.navigation.after_navigator(self._choose_first_entity)
+
+    def _choose_first_entity(self) -> None:
         if self.current_entity_id is None:
             first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
             if first.isValid():

@@ -10,6 +10,7 @@ itself, waiting longer after each failure, until the link returns.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,8 @@ class PageNavigation:
         self._retry.timeout.connect(self.retry_now)
         self._retry_ms = self.ctx.RETRY_MS
         self._resume_after_navigator: str | None = None
+        self._after_navigator: list[Callable[[], None]] = []
+        self._page_asks = 0  # pages asked for: one asked after a navigator read wins over it
 
     def _on_server(self) -> bool:
         services = self.ctx.services
@@ -153,15 +156,29 @@ class PageNavigation:
         svc = self.ctx.services
         if svc is None:
             return
+        asked = self._page_asks
+
+        def show(navigation: Any) -> None:
+            # A page asked for since (an assessment opened just after an import) wins: the
+            # navigator is filled in place, without showing the entity's page over it.
+            self._show_navigator(navigation, in_place, page_asked=self._page_asks != asked)
+
         self._load(
             Request(
                 NAVIGATOR,
                 "the list of partnerships",
                 svc.catalog.navigation,
-                lambda navigation: self._show_navigator(navigation, in_place),
+                show,
                 self._on_read_failed,
             )
         )
+
+    def after_navigator(self, callback: Callable[[], None]) -> None:
+        """Call back once the navigator being read is shown (now, if none is being read)."""
+        if self.reads.busy(NAVIGATOR):
+            self._after_navigator.append(callback)
+        else:
+            callback()
 
     def show_entity(self, entity_id: str) -> None:
         """Read and show an entity's page (the previous page stays until it is read)."""
@@ -223,6 +240,7 @@ class PageNavigation:
         if not retrying:
             self._clear_failure(request.slot)  # the user moved on: that read is not wanted
         if request.slot == PAGE:
+            self._page_asks += 1
             self._flush_page()
         self.reads.load(request)
 
@@ -251,17 +269,18 @@ class PageNavigation:
             self._retry_ms = self.ctx.RETRY_MS
             self.notice.hide()
 
-    def _show_navigator(self, navigation: Any, in_place: bool) -> None:
+    def _show_navigator(self, navigation: Any, in_place: bool, page_asked: bool = False) -> None:
         w = self.window
         self._succeeded()
-        if in_place:
+        if in_place or page_asked:
             selection = w.nav.selectionModel()
             selection.blockSignals(True)  # re-selecting the entity must not change the page
             try:
                 w.populate_navigator(navigation)
             finally:
                 selection.blockSignals(False)
-            if w.stack.currentWidget() is w.entity_page and w.current_entity_id:
+            on_entity_page = w.stack.currentWidget() is w.entity_page
+            if not page_asked and on_entity_page and w.current_entity_id:
                 self.show_entity(w.current_entity_id)
         else:
             w.populate_navigator(navigation)
@@ -270,6 +289,9 @@ class PageNavigation:
         resume, self._resume_after_navigator = self._resume_after_navigator, None
         if resume is not None:
             self.open_assessment(resume, resume=True)
+        callbacks, self._after_navigator = self._after_navigator, []
+        for callback in callbacks:
+            callback()
 
     def _show_entity_page(self, data: EntityPageData) -> None:
         w = self.window
@@ -357,5 +379,7 @@ class PageNavigation:
         """The database is closing: drop reads in flight (their results) and any retry."""
         self._clear_failure()
         self.reads.forget()
+        self._after_navigator.clear()
+        self._resume_after_navigator = None
         self.notice.hide()
         self.notice.hide_opening()
