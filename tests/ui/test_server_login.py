@@ -174,3 +174,108 @@ def test_password_dialog_without_a_keychain_cannot_remember(qtbot):
     qtbot.mouseClick(dialog.remember, Qt.MouseButton.LeftButton)
     assert dialog.answer() == ("abc", False)
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
+
+
+@pytest.fixture
+def real_keychain(tmp_path):  # type: ignore[no-untyped-def]
+    """A real keyring backend (keyrings.alt's file keyring) in a temporary folder, made the
+    keyring package's backend for the test: the app's own calls reach it unchanged."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+class DialogAnswers:
+    """Answers every password dialog that shows while the window opens: types the password
+    and sets "remember" with a mouse click (None: cancels with Escape); records each."""
+
+    def __init__(self, qtbot, password: str | None, remember: bool = False):  # type: ignore[no-untyped-def]
+        self.qtbot = qtbot
+        self.password = password
+        self.remember = remember
+        self.shown: list[tuple[str, bool]] = []  # (message, "remember" ticked when shown)
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._answer)
+        self.timer.start()
+
+    def _answer(self) -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, PasswordDialog)]
+        shown = [d for d in dialogs if d.isVisible()]
+        if not shown:
+            return
+        dialog = shown[0]
+        self.shown.append((dialog.message.text(), dialog.remember.isChecked()))
+        if self.password is None or len(self.shown) > 3:  # never answer a loop forever
+            self.qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+            return
+        self.qtbot.keyClicks(dialog.password, self.password)
+        if dialog.remember.isChecked() != self.remember:
+            self.qtbot.mouseClick(dialog.remember, Qt.MouseButton.LeftButton)
+        self.qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def _open(qtbot, ctx, url: str, password: str | None, remember: bool = False):  # type: ignore[no-untyped-def]
+    """Open url in a new window, answering password dialogs; returns (opened, dialogs shown)."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    answers = DialogAnswers(qtbot, password, remember)
+    try:
+        opened = window.open_database(url)
+    finally:
+        answers.stop()
+    ctx.close_database()
+    return opened, answers.shown
+
+
+def test_real_keychain_opt_in_reuse_wrong_stored_and_opt_out(
+    qtbot, ctx, server_url, real_keychain, answers
+):
+    from matrix_desktop.services.server_login import KEYCHAIN_SERVICE, keychain_account
+
+    account = keychain_account(server_url)
+    stored = lambda: real_keychain.get_password(KEYCHAIN_SERVICE, account)  # noqa: E731
+    # Opt in: the password typed with "remember" ticked lands in the keychain, and only there.
+    opened, shown = _open(qtbot, ctx, server_url, SECRET, remember=True)
+    assert opened and len(shown) == 1 and not shown[0][1]
+    assert stored() == SECRET
+    assert Path(real_keychain.file_path).is_file()
+    ctx.settings.sync()
+    settings = Path(ctx.settings.fileName())
+    assert not settings.exists() or SECRET not in settings.read_text(encoding="utf-8")
+
+    # The next open needs no dialog.
+    opened, shown = _open(qtbot, ctx, server_url, None)
+    assert opened and shown == []
+
+    # A wrong stored password (changed on the server meanwhile) brings the dialog back once,
+    # "remember" already ticked; the right one typed replaces it. No loop.
+    real_keychain.set_password(KEYCHAIN_SERVICE, account, "stale-" + SECRET)
+    opened, shown = _open(qtbot, ctx, server_url, SECRET, remember=True)
+    assert opened and len(shown) == 1
+    assert "refused the password" in shown[0][0] and SECRET not in shown[0][0]
+    assert shown[0][1]  # ticked: a password is remembered for this login
+    assert stored() == SECRET
+
+    # A wrong stored password and the dialog cancelled: one dialog, then a message; no loop.
+    real_keychain.set_password(KEYCHAIN_SERVICE, account, "stale-" + SECRET)
+    opened, shown = _open(qtbot, ctx, server_url, None)
+    assert not opened and len(shown) == 1
+    assert answers and answers[-1][0] == "Cannot open the database"
+
+    # Opting out: "remember" unticked when the dialog asks removes it from the keychain.
+    opened, shown = _open(qtbot, ctx, server_url, SECRET, remember=False)
+    assert opened and len(shown) == 1 and shown[0][1]
+    assert stored() is None
+    opened, shown = _open(qtbot, ctx, server_url, SECRET, remember=False)
+    assert opened and len(shown) == 1 and not shown[0][1]  # asked again: nothing stored
+    assert not answers or answers[-1][0] == "Cannot open the database"

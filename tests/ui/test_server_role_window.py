@@ -71,7 +71,13 @@ def _window(qtbot, tmp_path, url: str) -> MainWindow:  # type: ignore[no-untyped
 
 
 def _stage_key(qtbot, window: MainWindow, aid: str) -> AssessmentScreen:  # type: ignore[no-untyped-def]
-    window.open_assessment(aid)
+    window.open_assessment(aid)  # read on a worker (a server): shown when read
+    qtbot.waitUntil(
+        lambda: (
+            window.assessment_screen is not None
+            and window.assessment_screen.state.assessment_id == aid
+        )
+    )
     screen = window.assessment_screen
     assert isinstance(screen, AssessmentScreen)
     screen.domains.setFocus()

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "matrix_desktop.cli.pairings",
     "matrix_desktop.cli.feedback",
     "matrix_desktop.cli.setup",
+    "matrix_desktop.cli.history",
 )
 
 

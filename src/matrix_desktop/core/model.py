@@ -298,6 +298,15 @@ class AuditEvent:
     detail: str = ""
     db_role: str | None = None  # the database login on a server (None on SQLite)
 
+    @property
+    def who(self) -> str:
+        """Who made the change, in words: the laptop's user name, and beside it the database
+        login the server recorded when that differs (the name anyone can set; the login the
+        server vouches for)."""
+        if self.db_role and self.db_role != self.user:
+            return f"{self.user} (database login {self.db_role})"
+        return self.user
+
 
 @dataclass(frozen=True)
 class AssessmentRecord:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import CompareService
@@ -40,6 +41,20 @@ class Services:
     feedback: FeedbackService
     # Run before the database closes (e.g. releasing the CLI's lock; see services.safety).
     on_close: list[Callable[[], None]] = field(default_factory=list)
+
+    def explain_failure(self, exc: BaseException) -> MatrixError | None:
+        """Return a read's failure as one clear sentence (the server out of reach, a
+        timeout, a missing right), or None when it is not a database failure.
+
+        A failure that waiting can cure (the link down) has `retryable` True.
+        """
+        if isinstance(exc, MatrixError):
+            return exc
+        if self.db.location.is_sqlite:
+            return None
+        from matrix_desktop.storage.server import explain_server_error
+
+        return explain_server_error(self.db.location, exc)
 
     def close(self) -> None:
         while self.on_close:

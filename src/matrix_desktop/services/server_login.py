@@ -21,6 +21,8 @@ KEYCHAIN_SERVICE = "matrix-desktop"
 __all__ = [
     "KEYCHAIN_SERVICE",
     "ServerError",
+    "forget_password",
+    "has_stored_password",
     "keychain_available",
     "needs_password",
     "redact_url",
@@ -85,6 +87,31 @@ def with_stored_password(url: str) -> str:
         log.info("keychain not read: %s", exc)
         return url
     return with_password(url, stored) if stored else url
+
+
+def has_stored_password(url: str) -> bool:
+    """Return True when the keychain holds a password for this server login."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    try:
+        return keyring.get_password(KEYCHAIN_SERVICE, keychain_account(url)) is not None
+    except Exception as exc:  # noqa: BLE001 - a locked or broken keychain: as without one
+        log.info("keychain not read: %s", exc)
+        return False
+
+
+def forget_password(url: str) -> bool:
+    """Remove this server login's password from the keychain; returns True if one was removed."""
+    keyring = _keyring()
+    if keyring is None or not has_stored_password(url):
+        return False
+    try:
+        keyring.delete_password(KEYCHAIN_SERVICE, keychain_account(url))
+    except Exception as exc:  # noqa: BLE001 - kept: said in the log, asked again next time
+        log.warning("the password could not be removed from the keychain: %s", exc)
+        return False
+    return True
 
 
 def remember_password(url: str, password: str) -> bool:

@@ -68,12 +68,15 @@ class Interaction:
 
     @staticmethod
     def ask_password(
-        parent: QWidget | None, message: str, can_remember: bool
+        parent: QWidget | None, message: str, can_remember: bool, remembered: bool = False
     ) -> tuple[str, bool] | None:
-        """Return (password, remember in the keychain), or None when cancelled."""
+        """Return (password, remember in the keychain), or None when cancelled.
+
+        remembered: the keychain holds one for this login already (the box starts ticked).
+        """
         from matrix_desktop.ui.password_dialog import PasswordDialog
 
-        dialog = PasswordDialog(message, can_remember, parent)
+        dialog = PasswordDialog(message, can_remember, parent, remembered=remembered)
         if dialog.exec() != PasswordDialog.DialogCode.Accepted:
             return None
         return dialog.answer()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from matrix_desktop import APP_DISPLAY_NAME
 from matrix_desktop.ui.context import AppContext
 from matrix_desktop.ui.interaction import interaction
-from matrix_desktop.ui.models import AssessmentRow, NavigatorModel, NavNode
+from matrix_desktop.ui.models import NavigatorModel, NavNode
 from matrix_desktop.ui.pages import EntityPage, WelcomePage
 from matrix_desktop.ui.window_database import READ_ONLY_NOTE, DatabaseActions
 from matrix_desktop.ui.window_layout import WindowLayout
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from matrix_desktop.core.commands import Change
     from matrix_desktop.core.model import Entity, System
     from matrix_desktop.services.context import Services
+    from matrix_desktop.ui.navigation import OpenedAssessment
     from matrix_desktop.ui.workshop.screen import AssessmentScreen
+    from matrix_desktop.ui.workshop.state import WorkshopState
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,11 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.banner_box)
+        from matrix_desktop.ui.navigation import PageNavigation
+
+        # Reads the navigator, entity pages and assessments (on a server, off the GUI thread).
+        self.navigation = PageNavigation(self)
+        column.addWidget(self.navigation.notice)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel("")
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.navigation.notice.opening)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.database_actions = DatabaseActions(
             ctx,
@@ -238,6 +246,9 @@ class MainWindow(QMainWindow):
         self.matrix_feedback_action = self._action(
             review, "Matrix f&eedback", self.show_matrix_feedback, "Ctrl+Shift+E"
         )
+        self.history_action = self._action(
+            review, "&History…", self.show_history, "Ctrl+Shift+H", name="history"
+        )
         from matrix_desktop.ui.report_actions import ReportActions
 
         self.reports = ReportActions(
@@ -336,7 +347,11 @@ class MainWindow(QMainWindow):
         self.banner_box.setVisible(bool(messages))
 
     def _show_first_entity(self) -> None:
-        """After an import with no entity chosen: choose the first one listed."""
+        """After an import with no entity chosen: choose the first one listed (once the
+        navigator being read is shown)."""
+        self.navigation.after_navigator(self._choose_first_entity)
+
+    def _choose_first_entity(self) -> None:
         if self.current_entity_id is None:
             first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
             if first.isValid():
@@ -372,6 +387,7 @@ class MainWindow(QMainWindow):
         self.commit_data()
         self.database_actions.backup_timer.stop()
         self.offer_kept_edits()
+        self.navigation.close()
         self.ctx.close_database()
 
     def offer_kept_edits(self) -> None:
@@ -436,53 +452,11 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Reload the navigator and the current page from the database."""
-        svc = self.services
-        if svc is None:
-            return
-        self.populate_navigator(svc.catalog.navigation())
-        if self.current_entity_id:
-            self.show_entity(self.current_entity_id)
+        self.navigation.load_navigator()
 
     def show_entity(self, entity_id: str) -> None:
-        svc = self.services
-        self.current_entity_id = entity_id
-        if svc is None:  # still loading: shown when the services arrive (refresh)
-            self.status_label.setText("Loading…")
-            return
-        from matrix_desktop.core.errors import NotFound
-
-        try:
-            entity = svc.catalog.entity(entity_id)
-        except NotFound:
-            self.current_entity_id = None
-            self.stack.setCurrentWidget(self.welcome)
-            return
-        self.current_entity_id = entity_id
-        rounds = {r.id: r.name for r in svc.catalog.rounds()}
-        rows = []
-        rated = svc.assessments.rated_counts(entity_id)  # one query, not a record each
-        for a in svc.assessments.assessments(entity_id):
-            scored = rated.get(a.id, 0)
-            fw = svc.catalog.framework(a.framework_key, a.framework_version)
-            rows.append(
-                AssessmentRow(
-                    a.id,
-                    rounds.get(a.round_id, "?"),
-                    a.kind.label,
-                    a.status.value.capitalize(),
-                    fw.title,
-                    f"{scored} of {len(fw.domains_for(entity.kind))}",
-                    a.modified_at[:16].replace("T", " "),
-                )
-            )
-        self.entity_page.title.setText(f"<h2>{entity.name}</h2>")
-        members = ", ".join(entity.members) or "no member organisations recorded"
-        self.entity_page.detail.setText(f"{entity.kind.label}. Members: {members}.")
-        self.entity_page.model.set_rows(rows)
-        self.stack.setCurrentWidget(self.entity_page)
-        self.ctx.settings.setValue("main_window/entity", entity_id)
-        if self.entity_page.progress.show_entity(svc, entity_id):
-            self.radar_shown.emit()
+        """Show an entity's page (read first; on a server off the GUI thread)."""
+        self.navigation.show_entity(entity_id)
 
     def _on_nav_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = self.nav_model.node(current)
@@ -548,6 +522,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, widget: QWidget) -> None:
         """Show a page built for one task in the centre, closing the one it replaces."""
+        self.navigation.cancel_page()  # a page still being read must not replace this one
         old = getattr(self, "_task_page", None)
         if old is not None and hasattr(old, "flush"):
             old.flush()  # commit text still being typed before the page goes
@@ -569,17 +544,28 @@ class MainWindow(QMainWindow):
         return systems[0].id if systems else None
 
     def open_assessment(self, assessment_id: str) -> None:
-        """Open an assessment: a peer review in the review screen, a self-assessment to score."""
+        """Open an assessment: a peer review in the review screen, a self-assessment to score.
+
+        It is read first (on a server off the GUI thread; the page shown stays meanwhile).
+        """
+        self.navigation.open_assessment(assessment_id)
+
+    def show_read_assessment(self, opened: OpenedAssessment) -> None:
+        """Show an assessment read by open_assessment."""
         svc = self.services
         if svc is None:
             return
-        assessment = svc.assessments.get(assessment_id)
-        if assessment.is_peer_review:
+        assessment_id = opened.assessment.id
+        if opened.assessment.is_peer_review:
             from matrix_desktop.ui.peer_review import PeerReviewWidget
 
-            self.show_page(PeerReviewWidget(svc, assessment_id, apply=self.ctx.push, ctx=self.ctx))
+            self.show_page(
+                PeerReviewWidget(
+                    svc, assessment_id, apply=self.ctx.push, ctx=self.ctx, view=opened.review_view
+                )
+            )
         else:
-            self.open_self_assessment(assessment_id)
+            self.open_self_assessment(assessment_id, opened.state)
         self._assessment_page = self.stack.currentWidget()
         self.ctx.settings.setValue(OPEN_ASSESSMENT_KEY, assessment_id)
 
@@ -591,21 +577,10 @@ class MainWindow(QMainWindow):
 
     def _resume_assessment(self) -> None:
         """Reopen the assessment that was open when the app last closed (once, at start)."""
-        from matrix_desktop.core.errors import MatrixError
-
         assessment_id, self._resume_assessment_id = self._resume_assessment_id, None
-        svc = self.services
-        if assessment_id is None or svc is None:
+        if assessment_id is None or self.services is None:
             return
-        try:
-            assessment = svc.assessments.get(assessment_id)
-        except MatrixError:  # deleted, or another database: stay on the page shown
-            return
-        index = self.nav_model.index_of_entity(assessment.entity_id)
-        if index.isValid():
-            self.nav.setCurrentIndex(index)
-        self.current_entity_id = assessment.entity_id
-        self.open_assessment(assessment_id)
+        self.navigation.resume(assessment_id)
 
     def _on_ctx_reloaded_writable(self) -> None:
         """A read-only database (another copy has it): every way to change data is off.
@@ -656,12 +631,12 @@ class MainWindow(QMainWindow):
         page = getattr(self, "_task_page", None)
         return page if isinstance(page, AssessmentScreen) else None
 
-    def open_self_assessment(self, assessment_id: str) -> None:
-        """Show the workshop screen for a self-assessment."""
+    def open_self_assessment(self, assessment_id: str, state: WorkshopState | None = None) -> None:
+        """Show the workshop screen for a self-assessment (state: read already)."""
         from matrix_desktop.ui.workshop.menus import attach_menus
         from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
-        screen = AssessmentScreen(self.ctx, assessment_id, self)
+        screen = AssessmentScreen(self.ctx, assessment_id, self, state=state)
         self.show_page(screen)
         attach_menus(self, screen, self.view_menu)
         screen.domains.setFocus()
@@ -723,6 +698,20 @@ class MainWindow(QMainWindow):
             return
         self.show_page(MatrixFeedbackWidget(self.services, ctx=self.ctx))
 
+    def show_history(self) -> None:
+        """Review > History: the open (or chosen) assessment's audit trail, else the database's."""
+        from matrix_desktop.ui.history import show_history
+
+        page = self.stack.currentWidget()
+        if self.assessment_screen is not None and page is self.assessment_screen:
+            assessment_id: str | None = self.assessment_screen.state.assessment_id
+        elif page is self.entity_page:
+            chosen = self.entity_page.selected_ids()
+            assessment_id = chosen[0] if chosen else None
+        else:
+            assessment_id = getattr(page, "review_id", None)
+        self._history = show_history(self.ctx, self, assessment_id)
+
     def show_about(self) -> None:
         from matrix_desktop.ui.about import AboutDialog
 
@@ -759,15 +748,4 @@ class MainWindow(QMainWindow):
 
     def _refresh_in_place(self) -> None:
         """Reload the navigator, and the entity page only while it is the page shown."""
-        svc = self.services
-        if svc is None:
-            return
-        navigation = svc.catalog.navigation()
-        selection = self.nav.selectionModel()
-        selection.blockSignals(True)  # re-selecting the entity must not change the page
-        try:
-            self.populate_navigator(navigation)
-        finally:
-            selection.blockSignals(False)
-        if self.stack.currentWidget() is self.entity_page and self.current_entity_id:
-            self.show_entity(self.current_entity_id)
+        self.navigation.load_navigator(in_place=True)

@@ -15,12 +15,22 @@ from PySide6.QtWidgets import (
 from matrix_desktop.ui.keyboard import literal
 
 NO_KEYCHAIN = "No system keychain is available here, so the password cannot be remembered."
+REMEMBERED = "A password for this login is in the system keychain; untick to remove it from there."
 
 
 class PasswordDialog(QDialog):
     """Ask for a server password; it is kept only if "remember" is ticked (system keychain)."""
 
-    def __init__(self, message: str, can_remember: bool, parent: QWidget | None = None):
+    def __init__(
+        self,
+        message: str,
+        can_remember: bool,
+        parent: QWidget | None = None,
+        *,
+        remembered: bool = False,
+    ):
+        """remembered: the keychain holds a password for this login (ticked; untick to
+        forget it)."""
         super().__init__(parent)
         self.setWindowTitle("Database password")
         self.setAccessibleName("Database password")
@@ -36,6 +46,10 @@ class PasswordDialog(QDialog):
         self.remember.setEnabled(can_remember)
         if not can_remember:
             self.remember.setToolTip(NO_KEYCHAIN)
+        elif remembered:
+            self.remember.setChecked(True)
+            self.remember.setToolTip(REMEMBERED)
+            self.remember.setAccessibleDescription(REMEMBERED)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

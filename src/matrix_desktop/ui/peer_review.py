@@ -162,12 +162,14 @@ class PeerReviewWidget(QWidget):
         parent: QWidget | None = None,
         *,
         ctx: AppContext | None = None,
+        view: SelfVsPeer | None = None,
     ) -> None:
+        """view: the review read already (off the GUI thread), else read here."""
         super().__init__(parent)
         self.services = services
         self.review_id = review_id
         self.apply: Apply = apply or services.assessments.execute
-        self.view: SelfVsPeer = services.peer_review.self_vs_peer(review_id)
+        self.view: SelfVsPeer = view or services.peer_review.self_vs_peer(review_id)
         self._loading = False
         self.setAccessibleName("Peer review")
         self._build()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
 
@@ -56,15 +56,22 @@ class ProgressPanel(QWidget):
 
     def show_entity(self, services: Services, entity_id: str) -> bool:
         """Show an entity's progress; returns False (with a message) if it has none yet."""
-        from matrix_desktop.charts.trend import build_trend
-        from matrix_desktop.core.chart_models import RadarSeries, radar_for
-        from matrix_desktop.core.chart_text import describe_trend
         from matrix_desktop.core.errors import NotFound
 
         try:
             progress = services.single_view.progress(entity_id)
         except NotFound as exc:
-            self.message.setText(str(exc))
+            return self.show_progress(None, str(exc))
+        return self.show_progress(progress)
+
+    def show_progress(self, progress: Any, missing: str = "") -> bool:
+        """Show progress read already (None: none yet, `missing` saying why); False if none."""
+        from matrix_desktop.charts.trend import build_trend
+        from matrix_desktop.core.chart_models import RadarSeries, radar_for
+        from matrix_desktop.core.chart_text import describe_trend
+
+        if progress is None:
+            self.message.setText(missing)
             self.tabs.hide()
             self.table_model.set_rows([], [])
             return False

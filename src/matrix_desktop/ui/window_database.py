@@ -67,9 +67,12 @@ class DatabaseActions:
             self.show_status("No database open")
             interaction.error(self.parent, "Cannot open the database", str(exc))
             return False
+        stored = False  # the keychain holds a password for this login
         if server is not None:
+            stored = server_login.has_stored_password(server)
             database = server_login.with_stored_password(server)
         remember: str | None = None  # a password typed with "remember" ticked
+        forget = False  # a password typed with "remember" unticked: the user opted out
 
         def _open() -> OpenResult:
             return open_for_gui(database, read_only=read_only)
@@ -108,18 +111,21 @@ class DatabaseActions:
             except MatrixError as exc:
                 if server is not None and server_login.needs_password(exc):
                     answer = interaction.ask_password(
-                        self.parent, str(exc), server_login.keychain_available()
+                        self.parent, str(exc), server_login.keychain_available(), stored
                     )
                     if answer is not None:
                         password, keep = answer
                         database = server_login.with_password(server, password)
                         remember = password if keep else None
+                        forget = stored and not keep
                         continue
                 self.show_status("No database open")
                 interaction.error(self.parent, "Cannot open the database", str(exc))
                 return False
         if server is not None and remember is not None:
             server_login.remember_password(server, remember)  # only once it proved right
+        elif server is not None and forget:
+            server_login.forget_password(server)
         self.ctx.set_opened(opened)
         self.show_warnings([w.message for w in opened.warnings])
         access = opened.services.db.access  # on a server: say what the role may not do

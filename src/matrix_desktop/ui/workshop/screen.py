@@ -80,12 +80,14 @@ class AssessmentScreen(QWidget):
         parent: QWidget | None = None,
         *,
         undo_keys: bool = False,
+        state: WorkshopState | None = None,
     ):
-        """undo_keys: bind Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y here (when no main window does)."""
+        """undo_keys: bind Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y here (when no main window does);
+        state: the assessment read already (off the GUI thread), else read here."""
         super().__init__(parent)
         self._undo_keys = undo_keys
         self.ctx = ctx
-        self.state = WorkshopState(ctx, assessment_id)
+        self.state = state if state is not None else WorkshopState(ctx, assessment_id)
         # If an edit here cannot reach the server, quitting can still write it to a file.
         ctx.seen_sources[assessment_id] = self.state.last_seen
         fw = self.state.framework

@@ -23,6 +23,7 @@ from matrix_desktop.core.workshop import (
 )
 
 if TYPE_CHECKING:
+    from matrix_desktop.services.assessments import AssessmentView
     from matrix_desktop.services.context import Services
     from matrix_desktop.services.unsaved import LastSeen
 
@@ -39,12 +40,14 @@ class ServicesHolder(Protocol):
 class WorkshopState:
     """The open assessment, its framework and entity, last round's record, radar options."""
 
-    def __init__(self, ctx: ServicesHolder, assessment_id: str):
+    def __init__(self, ctx: ServicesHolder, assessment_id: str, view: AssessmentView | None = None):
+        """view: the assessment's open_view, read already (else read here)."""
         assert ctx.services is not None, "no database is open"
         self.ctx = ctx
         self.assessment_id = assessment_id
         self.options = RadarOptions()
-        view = self.services.assessments.open_view(assessment_id)  # one read, one snapshot
+        if view is None:
+            view = self.services.assessments.open_view(assessment_id)  # one read, one snapshot
         self.record: AssessmentRecord = view.record
         self.framework = self.services.assessments.framework_of(view.record.assessment)
         self.entity = view.entity
