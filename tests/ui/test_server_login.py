@@ -69,7 +69,13 @@ class MemoryKeychain:
 def keychain(monkeypatch):  # type: ignore[no-untyped-def]
     import keyring
 
+    from matrix_desktop.services import server_login
+
     memory = MemoryKeychain()
+    # Stands in for the OS keychain: trusted as one (see server_login.is_os_keychain).
+    monkeypatch.setattr(
+        server_login, "OS_KEYCHAIN_MODULES", (*server_login.OS_KEYCHAIN_MODULES, __name__)
+    )
     monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
     monkeypatch.setattr(keyring, "get_password", memory.get_password)
     monkeypatch.setattr(keyring, "set_password", memory.set_password)
@@ -177,18 +183,56 @@ def test_password_dialog_without_a_keychain_cannot_remember(qtbot):
 
 
 @pytest.fixture
-def real_keychain(tmp_path):  # type: ignore[no-untyped-def]
+def real_keychain(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """A real keyring backend (keyrings.alt's file keyring) in a temporary folder, made the
-    keyring package's backend for the test: the app's own calls reach it unchanged."""
+    keyring package's backend for the test: the app's own calls reach it unchanged. The app
+    trusts only the operating system's keychains, so the test adds this one to that list."""
     import keyring
     from keyrings.alt.file import PlaintextKeyring
+
+    from matrix_desktop.services import server_login
 
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
     before = keyring.get_keyring()
     keyring.set_keyring(backend)
+    monkeypatch.setattr(
+        server_login, "OS_KEYCHAIN_MODULES", (*server_login.OS_KEYCHAIN_MODULES, "keyrings.alt.")
+    )
     yield backend
     keyring.set_keyring(before)
+
+
+def test_a_plain_text_file_keyring_is_never_taken_for_the_keychain(tmp_path):
+    """keyrings.alt's files (plain text, or its own cipher) are not the OS keychain: with one
+    as keyring's backend the app offers no "remember" and writes no password to it."""
+    import keyring
+    from keyring.backends.chainer import ChainerBackend
+    from keyrings.alt.file import PlaintextKeyring
+
+    from matrix_desktop.services import server_login
+
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "plain.cfg")
+    before = keyring.get_keyring()
+    try:
+        keyring.set_keyring(plain)
+        assert not server_login.keychain_available()
+        url = "postgresql+psycopg://ann@127.0.0.1:1/matrix"
+        server_login.remember_password(url, "s3cret")
+        assert (
+            not (tmp_path / "plain.cfg").exists()
+            or "s3cret" not in (tmp_path / "plain.cfg").read_text()
+        )
+    finally:
+        keyring.set_keyring(before)
+    assert not server_login.is_os_keychain(plain)
+
+    class OneFileChain(ChainerBackend):  # keyring's chainer over one plain-text file
+        backends = [plain]
+
+    OneFileChain.__module__ = ChainerBackend.__module__
+    assert not server_login.is_os_keychain(OneFileChain())
 
 
 class DialogAnswers:

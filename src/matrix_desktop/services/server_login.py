@@ -44,6 +44,34 @@ def needs_password(exc: BaseException) -> bool:
     return isinstance(exc, ServerError) and exc.kind == "password"
 
 
+# Where the operating system's keychains live in the keyring package (Secret Service,
+# KWallet, libsecret, Windows Credential Manager, macOS Keychain). Backends from elsewhere,
+# such as keyrings.alt's files (plain text or a home-made cipher), are not a keychain: a
+# password is never written to them, even when such a package happens to be installed.
+OS_KEYCHAIN_MODULES: tuple[str, ...] = ("keyring.backends.",)
+_NOT_A_KEYCHAIN = ("keyring.backends.fail", "keyring.backends.null")
+
+
+def is_os_keychain(backend: Any) -> bool:
+    """Return True when a keyring backend is the operating system's keychain.
+
+    keyring's chainer (several backends at once) counts only when every backend in it is.
+    """
+    module = type(backend).__module__
+    if module == "keyring.backends.chainer":
+        inner = list(getattr(backend, "backends", ()))
+        return bool(inner) and all(is_os_keychain(b) for b in inner)
+    try:
+        priority = float(getattr(backend, "priority", 0))
+    except Exception:  # noqa: BLE001 - a backend whose priority check fails is not usable
+        return False
+    return (
+        module.startswith(OS_KEYCHAIN_MODULES)
+        and not module.startswith(_NOT_A_KEYCHAIN)
+        and priority > 0
+    )
+
+
 def _keyring() -> Any:
     try:
         import keyring
@@ -54,7 +82,7 @@ def _keyring() -> Any:
     except Exception:  # noqa: BLE001 - a broken keychain set-up: behave as without one
         return None
     # keyring's "fail" backend (priority 0) means there is no usable keychain here.
-    return keyring if getattr(backend, "priority", 0) > 0 else None
+    return keyring if is_os_keychain(backend) else None
 
 
 def keychain_available() -> bool:
