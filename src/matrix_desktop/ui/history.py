@@ -29,15 +29,22 @@ LIMIT = 500
 HEADERS = ("When", "User on the computer", "Database login", "What", "Domain", "Detail")
 
 
-def history_rows(events: list[AuditEvent], on_server: bool) -> tuple[list[str], list[list[str]]]:
-    """Return the table's headers and rows (the database login column only on a server)."""
+def history_rows(
+    events: list[AuditEvent], on_server: bool, domain_titles: dict[str, str] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Return the table's headers and rows (the database login column only on a server).
+
+    Domains are shown by their titles (domain_titles: key -> title) where known.
+    """
+    titles = domain_titles or {}
     headers = list(HEADERS if on_server else HEADERS[:2] + HEADERS[3:])
     rows = []
     for e in events:
         row = [e.at[:19].replace("T", " "), e.user]
         if on_server:
             row.append(e.db_role or "")
-        row += [e.action, e.domain_key or "", e.detail]
+        domain = e.domain_key or ""
+        row += [e.action, titles.get(domain, domain), e.detail]
         rows.append(row)
     return headers, rows
 
@@ -46,7 +53,12 @@ class HistoryDialog(QDialog):
     """The audit trail, read already (see show_history)."""
 
     def __init__(
-        self, title: str, events: list[AuditEvent], on_server: bool, parent: QWidget | None = None
+        self,
+        title: str,
+        events: list[AuditEvent],
+        on_server: bool,
+        parent: QWidget | None = None,
+        domain_titles: dict[str, str] | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(f"History — {title}")
@@ -58,7 +70,7 @@ class HistoryDialog(QDialog):
         )
         self.note = QLabel(note)
         self.note.setWordWrap(True)
-        self.model = TextTableModel(*history_rows(events, on_server), parent=self)
+        self.model = TextTableModel(*history_rows(events, on_server, domain_titles), parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Changes, newest first")
@@ -69,6 +81,10 @@ class HistoryDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # A long domain title must not squeeze the detail: the domain column starts narrow.
+        domain_column = self.model.columnCount() - 2
+        header.setSectionResizeMode(domain_column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(domain_column, 170)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,18 +104,19 @@ def show_history(ctx, parent: QWidget, assessment_id: str | None) -> HistoryDial
     if svc is None:
         return None
 
-    def read() -> tuple[str, list[AuditEvent]]:
+    def read() -> tuple[str, list[AuditEvent], dict[str, str]]:
         events = svc.assessments.audit(assessment_id, LIMIT)
+        titles = svc.plan.domain_titles()
         if assessment_id is None:
-            return "this database", events
-        return svc.assessments.get(assessment_id).title or "the assessment", events
+            return "this database", events, titles
+        return svc.assessments.get(assessment_id).title or "the assessment", events, titles
 
     try:
-        title, events = run_blocking(parent, "Reading the history…", read)
+        title, events, titles = run_blocking(parent, "Reading the history…", read)
     except MatrixError as exc:
         interaction.error(parent, "History", str(exc))
         return None
-    dialog = HistoryDialog(title, events, not svc.db.location.is_sqlite, parent)
+    dialog = HistoryDialog(title, events, not svc.db.location.is_sqlite, parent, titles)
     dialog.show()
     dialog.table.setFocus()
     return dialog
