@@ -185,10 +185,23 @@ class MatrixFeedbackWidget(QWidget):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 320))
         places = {(i.feedback.domain_key, i.feedback.statement_id) for i in self.items}
         entities = {i.entity_name for i in self.items}
+        n, p, e = len(self.items), len(places), len(entities)
         self.summary.setText(
-            f"{len(self.items)} pieces of feedback on {len(places)} statements or domains, "
-            f"from {len(entities)} entities"
+            f"{n} piece{'s' if n != 1 else ''} of feedback on {p} statement"
+            f"{'s' if p != 1 else ''} or domain{'s' if p != 1 else ''}, "
+            f"from {e} entit{'ies' if e != 1 else 'y'}"
         )
+        if not self.items:
+            filtered = kind is not None or domain is not None or entity.strip()
+            self.message.setText(
+                "No feedback matches these filters."
+                if filtered
+                else "No feedback on this version of the matrix has been recorded yet. A "
+                "workshop records it on a domain of a draft assessment: Ctrl+Shift+K "
+                "(Assessment ▸ Feedback on the matrix…)."
+            )
+        elif self.message.text().startswith("No feedback"):
+            self.message.setText("")
 
     def shown_items(self) -> list[FeedbackItem]:
         """Return the feedback in the order the table shows it (its sort)."""

@@ -160,3 +160,15 @@ def test_record_feedback_on_a_statement_and_see_it_in_the_programme_office_view(
 def test_model_passes_the_model_tester(qtbot, window, qtmodeltester):
     window.show_matrix_feedback()
     qtmodeltester.check(window.stack.currentWidget().model)
+
+
+def test_matrix_feedback_page_says_how_to_record_feedback_when_there_is_none(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), MatrixFeedbackWidget))
+    page = window.stack.currentWidget()
+    assert not page.model.rows
+    assert page.summary.text() == "0 pieces of feedback on 0 statements or domains, from 0 entities"
+    assert "has been recorded yet" in page.message.text() and "Ctrl+Shift+K" in page.message.text()
+    page.entity.setFocus()
+    qtbot.keyClicks(page.entity, "Nowhere")
+    qtbot.waitUntil(lambda: page.message.text() == "No feedback matches these filters.")
