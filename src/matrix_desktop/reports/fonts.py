@@ -33,6 +33,12 @@ def coverage(name: str) -> frozenset[int]:
 
 
 @cache
+def printable(name: str) -> frozenset[str]:
+    """Return the characters a registered TrueType font has glyphs for."""
+    return frozenset(map(chr, coverage(name)))
+
+
+@cache
 def _system_font(codepoint: int) -> str | None:
     """Return a registered fallback font holding the character, or None (asked once each)."""
     fc_match = shutil.which("fc-match")
@@ -79,9 +85,9 @@ def with_fallbacks(escaped: str, base: str) -> str:
     ``escaped`` is markup from reports.text.markup: its own tags and entities are ASCII, which
     the base font has, so only user characters are looked at.
     """
-    covered = coverage(base)
-    if all(ord(c) in covered for c in set(escaped)):
+    if printable(base).issuperset(escaped):  # the usual case, checked at C speed
         return escaped
+    covered = coverage(base)
     out: list[str] = []
     run_font, run = base, []
     for char in escaped:
