@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
+from matplotlib.transforms import IdentityTransform
 from reportlab.graphics.shapes import Drawing, Group, Path, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
@@ -130,12 +131,15 @@ class ReportlabRenderer(RendererBase):
         # colour, as the SVG route prints it once the hatching is dropped.
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # noqa: N803, E501
+        # The marker's outline in points once, then moved to each position (composing a new
+        # transform per marker cost more than drawing it).
+        marker = marker_trans.transform_path(marker_path)
         for vertices, _code in path.iter_segments(trans, simplify=False):
             if len(vertices) < 2 or not np.all(np.isfinite(vertices[-2:])):
                 continue
             x, y = vertices[-2:]
-            offset = marker_trans + _translate(x, y)
-            self.draw_path(gc, marker_path, offset, rgbFace)
+            placed = MplPath(marker.vertices + (x, y), marker.codes)
+            self.draw_path(gc, placed, _IDENTITY, rgbFace)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # noqa: E501
         if not s.strip():
@@ -165,10 +169,7 @@ class ReportlabRenderer(RendererBase):
         raise UnsupportedFigure("images")
 
 
-def _translate(x: float, y: float):
-    from matplotlib.transforms import Affine2D
-
-    return Affine2D().translate(x, y)
+_IDENTITY = IdentityTransform()
 
 
 def figure_to_drawing(fig: Figure, width: float | None = None) -> Drawing:
