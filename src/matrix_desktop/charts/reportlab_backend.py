@@ -10,6 +10,7 @@ route.  Clip paths are not applied: the house charts keep their data inside the 
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -79,7 +80,7 @@ class ReportlabRenderer(RendererBase):
     def draw_path(self, gc, path, transform, rgbFace=None):  # noqa: N803
         # "svg" fills an open path as matplotlib does (reportlab's default leaves it empty);
         # non-zero winding is matplotlib's fill rule too.
-        shape = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
+        shape = _new_path()
         for points, code in path.iter_segments(
             transform, remove_nans=True, simplify=False, curves=True
         ):
@@ -108,25 +109,28 @@ class ReportlabRenderer(RendererBase):
         self.drawing.add(shape)
 
     def _paint(self, shape: Path, gc, rgbFace) -> None:  # noqa: N803
+        # Set straight into the shape's attributes: reportlab checks each attribute set through
+        # it even with shape checking off, which cost more than the drawing itself.
+        look = shape.__dict__
         forced = gc.get_forced_alpha()
         alpha = gc.get_alpha()
         if rgbFace is not None and len(rgbFace) >= 3:
             a = alpha if forced or len(rgbFace) < 4 else rgbFace[3]
-            shape.fillColor = Color(*rgbFace[:3], alpha=a)
+            look["fillColor"] = Color(*rgbFace[:3], alpha=a)
         else:
-            shape.fillColor = None
+            look["fillColor"] = None
         width = gc.get_linewidth()
         r, g, b, a = gc.get_rgb()
         if width > 0 and not (rgbFace is not None and gc.get_rgb()[3] == 0):
-            shape.strokeColor = Color(r, g, b, alpha=alpha if forced else a)
-            shape.strokeWidth = width
-            shape.strokeLineCap = _CAP.get(gc.get_capstyle(), 0)
-            shape.strokeLineJoin = _JOIN.get(gc.get_joinstyle(), 0)
+            look["strokeColor"] = Color(r, g, b, alpha=alpha if forced else a)
+            look["strokeWidth"] = width
+            look["strokeLineCap"] = _CAP.get(gc.get_capstyle(), 0)
+            look["strokeLineJoin"] = _JOIN.get(gc.get_joinstyle(), 0)
             offset, dashes = gc.get_dashes()
             if dashes is not None and len(dashes):
-                shape.strokeDashArray = (offset or 0, [float(d) for d in dashes])
+                look["strokeDashArray"] = (offset or 0, [float(d) for d in dashes])
         else:
-            shape.strokeColor = None
+            look["strokeColor"] = None
         # A hatch (the screen's second cue for greyscale) is not drawn: the patch prints in its
         # colour, as the SVG route prints it once the hatching is dropped.
 
@@ -170,6 +174,15 @@ class ReportlabRenderer(RendererBase):
 
 
 _IDENTITY = IdentityTransform()
+# Every path starts as this one: copied, not made (making one sets each attribute through
+# reportlab's checks); each copy gets its own point and operator lists.
+_BLANK_PATH = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
+
+
+def _new_path() -> Path:
+    shape = copy.copy(_BLANK_PATH)
+    shape.__dict__.update(points=[], operators=[])
+    return shape
 
 
 def figure_to_drawing(fig: Figure, width: float | None = None) -> Drawing:
