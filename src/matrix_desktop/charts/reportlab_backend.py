@@ -152,10 +152,11 @@ class ReportlabRenderer(RendererBase):
         r, g, b, a = gc.get_rgb()
         alpha = gc.get_alpha() if gc.get_forced_alpha() else a
         level = angle % 360 == 0  # most labels: placed directly, no rotated group
-        string = String(
-            x if level else 0,
-            y if level else 0,
-            text,
+        string = copy.copy(_BLANK_STRING)  # as for paths: not each attribute checked
+        string.__dict__.update(
+            x=x if level else 0,
+            y=y if level else 0,
+            text=text,
             fontName=_font(prop),
             fontSize=prop.get_size_in_points(),
             fillColor=Color(r, g, b, alpha=alpha),
@@ -177,6 +178,7 @@ _IDENTITY = IdentityTransform()
 # Every path starts as this one: copied, not made (making one sets each attribute through
 # reportlab's checks); each copy gets its own point and operator lists.
 _BLANK_PATH = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
+_BLANK_STRING = String(0, 0, "")
 
 
 def _new_path() -> Path:
