@@ -15,7 +15,8 @@ How it measures: one process opens the example database and writes one PDF and o
 report first, untimed (imports, fonts, matplotlib's font cache); every timed report after that
 is made in full from the database: nothing about a report's content (data, charts, text
 layout) is kept from one report to the next, so each timed run costs what a user's first
-report after start-up costs, less the imports. The figures are wall-clock medians. As the
+report after start-up costs, less the imports; garbage left by the runs before is collected,
+untimed, before each run (see timed()). The figures are wall-clock medians. As the
 machine may be shared, each figure also carries the CPU time it took (this thread's for the
 reports, LibreOffice's own processes' for the baseline) and the ratio also as CPU times:
 information for reading a run on a loaded machine, not the figures' targets.
@@ -24,6 +25,7 @@ information for reading a run on a loaded machine, not the figures' targets.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import shutil
@@ -59,6 +61,7 @@ SYSTEM = "South Yorkshire and Bassetlaw Integrated Care System"
 def median_time(func: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
+        gc.collect()  # see timed()
         started = time.perf_counter()
         func()
         times.append(time.perf_counter() - started)
@@ -66,7 +69,15 @@ def median_time(func: Callable[[], object], runs: int) -> float:
 
 
 def timed(func: Callable[[], object], cpu: Callable[[], float]) -> tuple[float, float]:
-    """Return the wall-clock and CPU seconds (as the cpu clock counts them) of one call."""
+    """Return the wall-clock and CPU seconds (as the cpu clock counts them) of one call.
+
+    The garbage of earlier runs is collected first, untimed: a full collection of this
+    process's objects takes about 0.15 s here and falls, every few reports, on whichever run
+    happens to cross Python's threshold, so the figures swung by a third from run to run.
+    Collected first, each run starts as a user's first report does, paying only for the
+    collections its own garbage causes.
+    """
+    gc.collect()
     started, started_cpu = time.perf_counter(), cpu()
     func()
     return time.perf_counter() - started, cpu() - started_cpu
