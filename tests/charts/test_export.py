@@ -102,3 +102,17 @@ def test_png_of_a_figure_is_the_drawn_chart_pixel_for_pixel(radar_fig):
 def test_png_encoder_refuses_what_is_not_an_rgba_image():
     with pytest.raises(ValueError, match="height x width x 4"):
         export.encode_png(np.zeros((4, 4, 3), dtype=np.uint8), 72)
+
+
+def test_png_falls_back_to_matplotlibs_writer_when_it_hands_over_no_pixel_buffer(
+    radar_fig, monkeypatch
+):
+    real = export._Pixels.write
+
+    def as_bytes(self, data):  # type: ignore[no-untyped-def]
+        return real(self, bytes(data))  # flat bytes, as another matplotlib might write
+
+    ours = np.asarray(Image.open(io.BytesIO(export.figure_to_png(radar_fig, 60))))
+    monkeypatch.setattr(export._Pixels, "write", as_bytes)
+    fallback = Image.open(io.BytesIO(export.figure_to_png(radar_fig, 60)))
+    assert np.array_equal(np.asarray(fallback), ours)

@@ -31,10 +31,25 @@ def figure_to_png(fig: Figure, dpi: int = DEFAULT_DPI, compress_level: int = 6) 
     """
     pixels = _Pixels()
     with style.chart_context():
-        # matplotlib's "raw" writer hands over the drawn RGBA pixels without encoding them;
-        # encode_png then writes them far faster than Pillow's PNG encoder (see there).
-        fig.savefig(pixels, format="raw", dpi=dpi, facecolor="white")
+        try:
+            # matplotlib's "raw" writer hands over the drawn RGBA pixels without encoding
+            # them; encode_png then writes them far faster than Pillow's encoder (see there).
+            fig.savefig(pixels, format="raw", dpi=dpi, facecolor="white")
+        except _NotPixels:  # a matplotlib that writes raw images otherwise: its own PNG
+            buffer = io.BytesIO()
+            fig.savefig(
+                buffer,
+                format="png",
+                dpi=dpi,
+                facecolor="white",
+                pil_kwargs={"compress_level": compress_level},
+            )
+            return buffer.getvalue()
     return encode_png(pixels.rgba, dpi, compress_level)
+
+
+class _NotPixels(ValueError):
+    """matplotlib's raw writer wrote something other than its renderer's pixel buffer."""
 
 
 class _Pixels(io.RawIOBase):
@@ -47,8 +62,8 @@ class _Pixels(io.RawIOBase):
 
     def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
         view = memoryview(data)
-        if view.ndim != 3:  # not the renderer's (height, width, 4) buffer
-            raise ValueError("matplotlib wrote no RGBA image")
+        if view.ndim != 3 or view.shape[2] != 4:  # not the renderer's (height, width, 4)
+            raise _NotPixels("matplotlib wrote no RGBA image")
         self.rgba = np.asarray(view)
         return view.nbytes
 
