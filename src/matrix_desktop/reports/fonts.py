@@ -107,6 +107,8 @@ def with_fallbacks(escaped: str, base: str) -> str:
 
 def runs(text: str, base: str) -> list[tuple[str, str]]:
     """Return (font, text) runs for drawing plain text: fallbacks where base lacks a glyph."""
+    if printable(base).issuperset(text):  # the usual case: one run in the base font
+        return [(base, text)] if text else []
     covered = coverage(base)
     out: list[tuple[str, str]] = []
     for char in text:
