@@ -75,3 +75,44 @@ def test_drawing_makes_a_pdf_with_searchable_text(radar_fig, tmp_path):
     for word in ("Leadership", "Governance", "Values and Behaviours", "Maturing", "Thriving"):
         assert word in words
     assert renderPDF.drawToString(drawing)[:4] == b"%PDF"
+
+
+def test_png_encoder_keeps_every_pixel_and_the_resolution():
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)  # odd sizes, see-through
+    image = Image.open(io.BytesIO(export.encode_png(rgba, 300, compress_level=1)))
+    image.load()
+    assert image.mode == "RGBA" and image.size == (53, 37)
+    assert np.array_equal(np.asarray(image), rgba)
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+
+
+def test_png_of_a_figure_is_the_drawn_chart_pixel_for_pixel(radar_fig):
+    """The PNG holds exactly what matplotlib draws (as its own PNG writer would write it)."""
+    from matrix_desktop.charts import style
+
+    ours = np.asarray(Image.open(io.BytesIO(export.figure_to_png(radar_fig, 80))))
+    buffer = io.BytesIO()
+    with style.chart_context():
+        radar_fig.savefig(buffer, format="png", dpi=80, facecolor="white")
+    theirs = np.asarray(Image.open(buffer))
+    assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
+
+
+def test_png_encoder_refuses_what_is_not_an_rgba_image():
+    with pytest.raises(ValueError, match="height x width x 4"):
+        export.encode_png(np.zeros((4, 4, 3), dtype=np.uint8), 72)
+
+
+def test_png_falls_back_to_matplotlibs_writer_when_it_hands_over_no_pixel_buffer(
+    radar_fig, monkeypatch
+):
+    real = export._Pixels.write
+
+    def as_bytes(self, data):  # type: ignore[no-untyped-def]
+        return real(self, bytes(data))  # flat bytes, as another matplotlib might write
+
+    ours = np.asarray(Image.open(io.BytesIO(export.figure_to_png(radar_fig, 60))))
+    monkeypatch.setattr(export._Pixels, "write", as_bytes)
+    fallback = Image.open(io.BytesIO(export.figure_to_png(radar_fig, 60)))
+    assert np.array_equal(np.asarray(fallback), ours)

@@ -20,6 +20,9 @@ def test_bars_counts_and_agreed_marker():
     assert outline.get_x() == 2 and outline.get_width() == 5
     legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend_texts == [*STAGES, "agreed stage"]
+    # The bars are added unmeasured (limits_set_by_caller): the chart's own limits hold.
+    assert ax.get_xlim() == (0, 8) and ax.get_ylim() == (1.5, -0.5)
+    assert "_update_patch_limits" not in vars(ax)  # the override ends with the block
 
 
 def test_bad_input_says_why():

@@ -46,3 +46,36 @@ def test_a_split_paragraph_is_laid_out_afresh():
     p.__dict__.pop("blPara", None)  # what reportlab does when a split leaves no room
     assert p.wrap(300, 800) == (width, height)
     assert calls == [1]
+
+
+def _frags(p) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    return [dict(f.__dict__) for f in p.frags]
+
+
+def test_plain_markup_makes_the_fragments_reportlabs_parser_makes():
+    """User text (escaped, line breaks) skips the HTML parser but ends in the same fragments."""
+    st = styles()
+    texts = [
+        "plain",
+        "",
+        "a &amp; b &lt;tag&gt; c",
+        "line<br/>break<br/><br/>twice",
+        "<br/>leading and trailing<br/>",
+        "  spaces   and\ttabs  ",
+        "&amp;&amp;",
+        "Ünïcödé — “quotes” ☑",
+    ]
+    for style in (st.body, st.muted, st.cell_bold, st.h1):
+        for text in texts:
+            ours = Paragraph(text, style)
+            theirs = ReportlabParagraph(text, style)
+            assert ours.text == theirs.text
+            assert _frags(ours) == _frags(theirs), (text, style.name)
+            assert ours.wrap(200, 800) == theirs.wrap(200, 800)
+
+
+def test_other_markup_still_goes_through_the_parser():
+    st = styles()
+    for text in ("<b>bold</b> text", '<font name="DejaVuSans">x</font>', "a & b", "a > b"):
+        theirs = ReportlabParagraph(text, st.body)
+        assert _frags(Paragraph(text, st.body)) == _frags(theirs)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from matplotlib.figure import Figure
 from reportlab.graphics.shapes import Drawing
 
@@ -26,16 +29,75 @@ def figure_to_png(fig: Figure, dpi: int = DEFAULT_DPI, compress_level: int = 6) 
     compress_level (0-9) trades file size for time: 1 writes a large print-resolution chart
     several times faster than the default 6, for a somewhat larger file.
     """
-    buffer = io.BytesIO()
+    pixels = _Pixels()
     with style.chart_context():
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=dpi,
-            facecolor="white",
-            pil_kwargs={"compress_level": compress_level},
+        try:
+            # matplotlib's "raw" writer hands over the drawn RGBA pixels without encoding
+            # them; encode_png then writes them far faster than Pillow's encoder (see there).
+            fig.savefig(pixels, format="raw", dpi=dpi, facecolor="white")
+        except _NotPixels:  # a matplotlib that writes raw images otherwise: its own PNG
+            buffer = io.BytesIO()
+            fig.savefig(
+                buffer,
+                format="png",
+                dpi=dpi,
+                facecolor="white",
+                pil_kwargs={"compress_level": compress_level},
+            )
+            return buffer.getvalue()
+    return encode_png(pixels.rgba, dpi, compress_level)
+
+
+class _NotPixels(ValueError):
+    """matplotlib's raw writer wrote something other than its renderer's pixel buffer."""
+
+
+class _Pixels(io.RawIOBase):
+    """A file for matplotlib's raw writer that keeps the pixels written to it, uncopied."""
+
+    rgba: np.ndarray
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+        view = memoryview(data)
+        if view.ndim != 3 or view.shape[2] != 4:  # not the renderer's (height, width, 4)
+            raise _NotPixels("matplotlib wrote no RGBA image")
+        self.rgba = np.asarray(view)
+        return view.nbytes
+
+
+def encode_png(rgba: np.ndarray, dpi: float, compress_level: int = 6) -> bytes:
+    """Return an RGBA image (height x width x 4 bytes) as a PNG recording its resolution.
+
+    Charts are flat colours with sharp edges, which deflate compresses well as they are:
+    rows left unfiltered (filter "None") write a print-resolution chart in a fraction of the
+    time of Pillow's encoder (which tries every row filter on every row), in a file of about
+    the same size. The pixels stay RGBA, as matplotlib writes them.
+    """
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError("encode_png takes a height x width x 4 array of bytes")
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + width * 4), dtype=np.uint8)
+    rows[:, 0] = 0  # each row's filter type: None
+    rows[:, 1:] = rgba.reshape(height, width * 4)
+    per_metre = max(round(dpi / 0.0254), 1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows, min(max(compress_level, 0), 9))),
+            _chunk(b"IEND", b""),
         )
-    return buffer.getvalue()
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(data, zlib.crc32(kind))
+    return b"".join((struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)))
 
 
 def save_png(fig: Figure, path: str | Path, dpi: int = DEFAULT_DPI) -> Path:

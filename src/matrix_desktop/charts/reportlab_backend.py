@@ -10,12 +10,14 @@ route.  Clip paths are not applied: the house charts keep their data inside the 
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
+from matplotlib.transforms import IdentityTransform
 from reportlab.graphics.shapes import Drawing, Group, Path, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
@@ -78,7 +80,7 @@ class ReportlabRenderer(RendererBase):
     def draw_path(self, gc, path, transform, rgbFace=None):  # noqa: N803
         # "svg" fills an open path as matplotlib does (reportlab's default leaves it empty);
         # non-zero winding is matplotlib's fill rule too.
-        shape = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
+        shape = _new_path()
         for points, code in path.iter_segments(
             transform, remove_nans=True, simplify=False, curves=True
         ):
@@ -107,35 +109,41 @@ class ReportlabRenderer(RendererBase):
         self.drawing.add(shape)
 
     def _paint(self, shape: Path, gc, rgbFace) -> None:  # noqa: N803
+        # Set straight into the shape's attributes: reportlab checks each attribute set through
+        # it even with shape checking off, which cost more than the drawing itself.
+        look = shape.__dict__
         forced = gc.get_forced_alpha()
         alpha = gc.get_alpha()
         if rgbFace is not None and len(rgbFace) >= 3:
             a = alpha if forced or len(rgbFace) < 4 else rgbFace[3]
-            shape.fillColor = Color(*rgbFace[:3], alpha=a)
+            look["fillColor"] = Color(*rgbFace[:3], alpha=a)
         else:
-            shape.fillColor = None
+            look["fillColor"] = None
         width = gc.get_linewidth()
         r, g, b, a = gc.get_rgb()
         if width > 0 and not (rgbFace is not None and gc.get_rgb()[3] == 0):
-            shape.strokeColor = Color(r, g, b, alpha=alpha if forced else a)
-            shape.strokeWidth = width
-            shape.strokeLineCap = _CAP.get(gc.get_capstyle(), 0)
-            shape.strokeLineJoin = _JOIN.get(gc.get_joinstyle(), 0)
+            look["strokeColor"] = Color(r, g, b, alpha=alpha if forced else a)
+            look["strokeWidth"] = width
+            look["strokeLineCap"] = _CAP.get(gc.get_capstyle(), 0)
+            look["strokeLineJoin"] = _JOIN.get(gc.get_joinstyle(), 0)
             offset, dashes = gc.get_dashes()
             if dashes is not None and len(dashes):
-                shape.strokeDashArray = (offset or 0, [float(d) for d in dashes])
+                look["strokeDashArray"] = (offset or 0, [float(d) for d in dashes])
         else:
-            shape.strokeColor = None
+            look["strokeColor"] = None
         # A hatch (the screen's second cue for greyscale) is not drawn: the patch prints in its
         # colour, as the SVG route prints it once the hatching is dropped.
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):  # noqa: N803, E501
+        # The marker's outline in points once, then moved to each position (composing a new
+        # transform per marker cost more than drawing it).
+        marker = marker_trans.transform_path(marker_path)
         for vertices, _code in path.iter_segments(trans, simplify=False):
             if len(vertices) < 2 or not np.all(np.isfinite(vertices[-2:])):
                 continue
             x, y = vertices[-2:]
-            offset = marker_trans + _translate(x, y)
-            self.draw_path(gc, marker_path, offset, rgbFace)
+            placed = MplPath(marker.vertices + (x, y), marker.codes)
+            self.draw_path(gc, placed, _IDENTITY, rgbFace)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # noqa: E501
         if not s.strip():
@@ -144,10 +152,11 @@ class ReportlabRenderer(RendererBase):
         r, g, b, a = gc.get_rgb()
         alpha = gc.get_alpha() if gc.get_forced_alpha() else a
         level = angle % 360 == 0  # most labels: placed directly, no rotated group
-        string = String(
-            x if level else 0,
-            y if level else 0,
-            text,
+        string = copy.copy(_BLANK_STRING)  # as for paths: not each attribute checked
+        string.__dict__.update(
+            x=x if level else 0,
+            y=y if level else 0,
+            text=text,
             fontName=_font(prop),
             fontSize=prop.get_size_in_points(),
             fillColor=Color(r, g, b, alpha=alpha),
@@ -165,10 +174,17 @@ class ReportlabRenderer(RendererBase):
         raise UnsupportedFigure("images")
 
 
-def _translate(x: float, y: float):
-    from matplotlib.transforms import Affine2D
+_IDENTITY = IdentityTransform()
+# Every path starts as this one: copied, not made (making one sets each attribute through
+# reportlab's checks); each copy gets its own point and operator lists.
+_BLANK_PATH = Path(autoclose="svg", fillMode=FILL_NON_ZERO)
+_BLANK_STRING = String(0, 0, "")
 
-    return Affine2D().translate(x, y)
+
+def _new_path() -> Path:
+    shape = copy.copy(_BLANK_PATH)
+    shape.__dict__.update(points=[], operators=[])
+    return shape
 
 
 def figure_to_drawing(fig: Figure, width: float | None = None) -> Drawing:

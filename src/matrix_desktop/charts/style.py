@@ -11,6 +11,7 @@ from functools import cache
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from matrix_desktop.charts.cached_text import adopt
@@ -164,6 +165,26 @@ def nothing_to_show(fig: Figure, why: str, title: str = "") -> Figure:
     )
     adopt(message)
     return fig
+
+
+@contextmanager
+def limits_set_by_caller(ax: Axes) -> Iterator[None]:
+    """Add patches to an axes without measuring them, for a chart that sets both limits itself.
+
+    matplotlib measures each patch added (its outline through the axes' transforms) to grow
+    the data limits that autoscaling reads: a quarter of the time of building the vote
+    chart. A chart that sets its x and y limits explicitly never autoscales, so within this
+    block patches are added unmeasured; nothing else changes.
+    """
+    setattr(ax, "_update_patch_limits", _unmeasured)  # noqa: B010 (an instance's override)
+    try:
+        yield
+    finally:
+        del ax._update_patch_limits
+
+
+def _unmeasured(_patch: object) -> None:
+    return None
 
 
 def new_figure(width: float, height: float) -> Figure:

@@ -54,67 +54,69 @@ def build_votes(spread: VoteSpread) -> Figure:
                 (height - top_in - 0.85) / height,
             )
         )
-        colours = style.sample(style.SEQUENTIAL, n)
-        totals = counts.sum(axis=1)
-        y = np.arange(k)
-        left = np.zeros(k)
-        for s in range(n):
-            bars = ax.barh(
-                y,
-                counts[:, s],
-                left=left,
-                height=0.68,
-                color=colours[s],
-                edgecolor="white",
-                linewidth=0.8,
-                hatch=HATCHES[s % len(HATCHES)],
-                label=spread.stages[s],
-                gid=f"stage-{s}",
-            )
-            for bar, count in zip(bars, counts[:, s], strict=True):
-                if count:
-                    ax.text(
-                        bar.get_x() + bar.get_width() / 2,
-                        bar.get_y() + bar.get_height() / 2,
-                        str(count),
-                        ha="center",
-                        va="center",
-                        fontsize=7.5,
-                        color=style.text_colour_for(colours[s]),
-                        bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2},
-                    )
-            left += counts[:, s]
-        xmax = max(int(totals.max()), 1)
-        for d in range(k):
-            agreed = spread.agreed[d] if d < len(spread.agreed) else None
-            if agreed is not None and 1 <= agreed <= n:
-                start = counts[d, : agreed - 1].sum()
-                if counts[d, agreed - 1]:
-                    ax.add_patch(
-                        Rectangle(
-                            (start, d - 0.4),
-                            counts[d, agreed - 1],
-                            0.8,
-                            fill=False,
-                            edgecolor=style.INK,
-                            linewidth=2.2,
-                            zorder=4,
-                            gid=f"agreed-{d}",
+        # Both limits are set below: bars and outlines need not be measured as they are added.
+        with style.limits_set_by_caller(ax):
+            colours = style.sample(style.SEQUENTIAL, n)
+            totals = counts.sum(axis=1)
+            y = np.arange(k)
+            left = np.zeros(k)
+            for s in range(n):
+                bars = ax.barh(
+                    y,
+                    counts[:, s],
+                    left=left,
+                    height=0.68,
+                    color=colours[s],
+                    edgecolor="white",
+                    linewidth=0.8,
+                    hatch=HATCHES[s % len(HATCHES)],
+                    label=spread.stages[s],
+                    gid=f"stage-{s}",
+                )
+                for bar, count in zip(bars, counts[:, s], strict=True):
+                    if count:
+                        ax.text(
+                            bar.get_x() + bar.get_width() / 2,
+                            bar.get_y() + bar.get_height() / 2,
+                            str(count),
+                            ha="center",
+                            va="center",
+                            fontsize=7.5,
+                            color=style.text_colour_for(colours[s]),
+                            bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2},
                         )
-                    )
-                note = f"\u25c6 agreed: {spread.stages[agreed - 1]}"
-            else:
-                note = "no agreed stage yet"
-            ax.text(
-                xmax * 1.02,
-                d,
-                note,
-                ha="left",
-                va="center",
-                fontsize=7.5,
-                clip_on=False,
-                fontweight="bold" if agreed else "normal",
-            )
+                left += counts[:, s]
+            xmax = max(int(totals.max()), 1)
+            for d in range(k):
+                agreed = spread.agreed[d] if d < len(spread.agreed) else None
+                if agreed is not None and 1 <= agreed <= n:
+                    start = counts[d, : agreed - 1].sum()
+                    if counts[d, agreed - 1]:
+                        ax.add_patch(
+                            Rectangle(
+                                (start, d - 0.4),
+                                counts[d, agreed - 1],
+                                0.8,
+                                fill=False,
+                                edgecolor=style.INK,
+                                linewidth=2.2,
+                                zorder=4,
+                                gid=f"agreed-{d}",
+                            )
+                        )
+                    note = f"\u25c6 agreed: {spread.stages[agreed - 1]}"
+                else:
+                    note = "no agreed stage yet"
+                ax.text(
+                    xmax * 1.02,
+                    d,
+                    note,
+                    ha="left",
+                    va="center",
+                    fontsize=7.5,
+                    clip_on=False,
+                    fontweight="bold" if agreed else "normal",
+                )
         # The tick look first, so each new tick is made with it (not restyled afterwards).
         ax.tick_params(axis="y", labelsize=7.5 if k <= 20 else 6, length=0)
         ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])

@@ -33,6 +33,12 @@ def coverage(name: str) -> frozenset[int]:
 
 
 @cache
+def printable(name: str) -> frozenset[str]:
+    """Return the characters a registered TrueType font has glyphs for."""
+    return frozenset(map(chr, coverage(name)))
+
+
+@cache
 def _system_font(codepoint: int) -> str | None:
     """Return a registered fallback font holding the character, or None (asked once each)."""
     fc_match = shutil.which("fc-match")
@@ -79,9 +85,9 @@ def with_fallbacks(escaped: str, base: str) -> str:
     ``escaped`` is markup from reports.text.markup: its own tags and entities are ASCII, which
     the base font has, so only user characters are looked at.
     """
-    covered = coverage(base)
-    if all(ord(c) in covered for c in set(escaped)):
+    if printable(base).issuperset(escaped):  # the usual case, checked at C speed
         return escaped
+    covered = coverage(base)
     out: list[str] = []
     run_font, run = base, []
     for char in escaped:
@@ -101,6 +107,8 @@ def with_fallbacks(escaped: str, base: str) -> str:
 
 def runs(text: str, base: str) -> list[tuple[str, str]]:
     """Return (font, text) runs for drawing plain text: fallbacks where base lacks a glyph."""
+    if printable(base).issuperset(text):  # the usual case: one run in the base font
+        return [(base, text)] if text else []
     covered = coverage(base)
     out: list[tuple[str, str]] = []
     for char in text:
