@@ -29,11 +29,18 @@ class CatalogService:
 
     # frameworks
     def frameworks(self) -> list[Framework]:
-        """Return every framework version in the database."""
-        if self._frameworks is None:
+        """Return every framework version in the database.
+
+        Read once and kept. Pages are read on worker threads while the GUI thread may drop
+        the cache (forget_frameworks, an import), so the cache is read into a local once and
+        never checked and then used as two separate reads of the attribute.
+        """
+        cached = self._frameworks
+        if cached is None:
             with self.db.reader() as s:
-                self._frameworks = {(f.key, f.version): f for f in fw_repo.list_frameworks(s)}
-        return list(self._frameworks.values())
+                cached = {(f.key, f.version): f for f in fw_repo.list_frameworks(s)}
+            self._frameworks = cached
+        return list(cached.values())
 
     def framework(self, key: str, version: str | None = None) -> Framework:
         """Return a framework version (the newest if version is None); NotFound if absent."""
