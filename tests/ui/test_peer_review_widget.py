@@ -160,3 +160,51 @@ def test_the_widget_stops_listening_when_closed_or_destroyed(qtbot, services, cl
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         del widget
         assert len(services.assessments._listeners) == before
+
+
+def test_reviewer_records_feedback_on_the_matrix_with_keys_and_undo_takes_it_back(
+    qtbot, services, review_widget
+):
+    from matrix_desktop.ui.workshop.feedback import FeedbackDialog
+
+    widget, review, applied = review_widget
+    widget.domains.setFocus()
+    qtbot.keyClick(widget.domains, Qt.Key.Key_Down)
+    domain = widget.view.domains[1]
+    qtbot.keyClick(
+        widget.domains,
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: widget.findChild(FeedbackDialog) is not None)
+    dialog = widget.findChild(FeedbackDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    # About: the domain as a whole first, then its statements; Down picks the first statement.
+    statement = widget.view.framework.domain(domain.domain_key).statements[0]
+    dialog.about.setFocus()
+    qtbot.keyClick(dialog.about, Qt.Key.Key_Down)
+    assert dialog.about.currentData() == statement.id
+    dialog.text.setFocus()
+    qtbot.keyClicks(dialog.text, "What counts as shared?")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(services.feedback.for_assessment(review.id)) == 1)
+    (fb,) = services.feedback.for_assessment(review.id)
+    assert (fb.domain_key, fb.statement_id, fb.text) == (
+        domain.domain_key,
+        statement.id,
+        "What counts as shared?",
+    )
+    assert widget.message.text() == "Feedback on the matrix recorded."
+    services.assessments.revert(applied[-1])  # the window's Ctrl+Z
+    assert services.feedback.for_assessment(review.id) == []
+
+
+def test_a_final_review_takes_no_feedback_on_the_matrix(qtbot, services):
+    target = _target(services)
+    review = services.peer_review.start_review(target.id, "Ann").review
+    services.assessments.execute(services.assessments.finalise(review.id))
+    widget = PeerReviewWidget(services, review.id)
+    qtbot.addWidget(widget)
+    assert not widget.feedback_button.isEnabled()
+    assert widget.record_feedback() is None
+    assert "draft review" in widget.message.text()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from matrix_desktop.core.commands import Change, Command
 from matrix_desktop.core.errors import MatrixError
+from matrix_desktop.core.feedback import FeedbackKind
 from matrix_desktop.core.model import Rating, ReviewPosition
 from matrix_desktop.services.compare import CompareFilter
 from matrix_desktop.services.context import Services
@@ -39,6 +40,8 @@ from matrix_desktop.ui.flow_layout import FlowLayout
 from matrix_desktop.ui.interaction import interaction
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
+from matrix_desktop.ui.workshop.feedback import SHORTCUT as FEEDBACK_KEY
+from matrix_desktop.ui.workshop.feedback import FeedbackDialog
 
 if TYPE_CHECKING:
     from matrix_desktop.services.assessments import ChangeListener
@@ -226,6 +229,11 @@ class PeerReviewWidget(QWidget):
             "Reope&n review…", accessibleName="Reopen the final peer review, with a reason"
         )
         self.finalise_button.setToolTip("Ctrl+Shift+F")
+        self.feedback_button = QPushButton(
+            f"Feedback on the matrix… ({FEEDBACK_KEY})",
+            accessibleName="Record feedback on the matrix: a request for clarity or a "
+            "suggested rewording of this domain or one of its statements",
+        )
         self.message = QLabel(accessibleName="Peer review message")
         self.message.setWordWrap(True)
         self.domains = QListWidget(accessibleName="Domains")
@@ -317,6 +325,7 @@ class PeerReviewWidget(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
+        header.addWidget(self.feedback_button)
         header.addWidget(self.finalise_button)
         header.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
@@ -329,6 +338,10 @@ class PeerReviewWidget(QWidget):
         finalise_key = QShortcut(QKeySequence("Ctrl+Shift+F"), self)
         finalise_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         finalise_key.activated.connect(self.finalise)
+        self.feedback_button.clicked.connect(self.record_feedback)
+        feedback_key = QShortcut(QKeySequence(FEEDBACK_KEY), self)
+        feedback_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        feedback_key.activated.connect(self.record_feedback)
         self.domains.currentRowChanged.connect(self._on_domains_currentRowChanged)
         self.stage_group.idClicked.connect(self._on_stage_group_idClicked)
         self.position_group.idClicked.connect(self._on_position_group_idClicked)
@@ -373,6 +386,12 @@ class PeerReviewWidget(QWidget):
         role_refusal = None if access is None or access.may_edit(r) else access.refusal()
         read_only_db = self.services.db.read_only or role_refusal is not None
         editable = not r.is_final and not read_only_db
+        self.feedback_button.setEnabled(editable)
+        self.feedback_button.setToolTip(
+            ""
+            if editable
+            else "Feedback on the matrix is recorded on a draft review this login may change."
+        )
         self.finalise_button.setVisible(not r.is_final)
         self.reopen_button.setVisible(r.is_final)
         self.finalise_button.setEnabled(not read_only_db)
@@ -478,6 +497,40 @@ class PeerReviewWidget(QWidget):
         # The committed Change reaches refresh() through the subscription.
         self.message.setText(done)
         return True
+
+    def record_feedback(self) -> FeedbackDialog | None:
+        """Ask for feedback on the matrix about the current domain (or one of its statements).
+
+        Recorded on this review, through the window's undo stack like any other edit; a
+        refusal is said in the dialog, which keeps what was typed. Returns the dialog (None
+        when this review takes no edits, which the page's message then says).
+        """
+        if not self.feedback_button.isEnabled():
+            self.message.setText(
+                self.feedback_button.toolTip() or "This review cannot be changed here."
+            )
+            return None
+        fw = self.view.framework
+        domain = fw.domain(self.current.domain_key)
+
+        def record(statement: str | None, kind: FeedbackKind, text: str, wording: str):  # type: ignore[no-untyped-def]
+            from matrix_desktop.core.feedback import Feedback, check_feedback, new_feedback_edit
+
+            edit = new_feedback_edit(
+                self.review_id, domain.key, kind, text, statement_id=statement, wording=wording
+            )
+            try:  # checked against the framework in memory: no database call here
+                check_feedback(fw, Feedback("-", self.review_id, domain.key, **edit.new))  # type: ignore[arg-type]
+            except MatrixError as exc:
+                return str(exc)
+            if self._run(lambda: edit, done="Feedback on the matrix recorded."):
+                return None
+            return self.message.text() or "Not saved: see the message shown."
+
+        dialog = FeedbackDialog(fw, domain, None, record, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def flush(self) -> None:
         """Commit text typed but not yet committed (before finalising, or leaving the page)."""
