@@ -157,3 +157,29 @@ def test_progress_of_an_entity_never_assessed_is_refused(services):
     e = services.catalog.create_entity(system.id, "Quiet Place", EntityKind.PLACE_PARTNERSHIP)
     with pytest.raises(NotFound, match="Quiet Place has no self-assessments"):
         services.single_view.progress(e.id)
+
+
+def test_export_keeps_text_that_looks_like_a_formula_as_text(services, tmp_path):
+    """A request for support typed as '=HYPERLINK(...)' is exported as text, never a formula."""
+    from matrix_desktop.core.model import AssessmentKind, ThemeItem
+
+    svc = services.assessments
+    entity = services.catalog.find_entity("Barnsley")
+    latest = max(
+        (
+            a
+            for a in svc.assessments(entity.id)
+            if a.kind is AssessmentKind.SELF_ASSESSMENT and a.is_final
+        ),
+        key=lambda a: services.catalog.round(a.round_id).sequence,
+    )
+    svc.execute(svc.reopen(latest.id, "add a request"))
+    domain = svc.framework_of(latest).domains[0].key
+    hostile = '=HYPERLINK("http://example.invalid","Click")'
+    svc.execute(svc.edit_rating(latest.id, domain, support_requests=(ThemeItem(hostile, ("x",)),)))
+    svc.execute(svc.finalise(latest.id))
+    system = services.catalog.find_system("SYB ICS")
+    path = export_xlsx(services.single_view.single_view(system.id).main, tmp_path / "s.xlsx")
+    sheet = load_workbook(path)["Themes"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == hostile]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -340,18 +339,18 @@ class SingleViewService:
 
 
 def export_xlsx(section: SingleViewSection, path: str | Path, threshold: str | None = None) -> Path:
-    """Write every table of a single-view section to one spreadsheet; returns the path."""
-    from openpyxl import Workbook
+    """Write every table of a single-view section to one spreadsheet; returns the path.
 
-    book = Workbook()
-    book.remove(book.active)
-    for name, (headers, rows) in section.tables(threshold).items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
+    Written by the data export's writer: user text that looks like a formula ("=...",
+    "+...", "@...") stays text, never a formula the spreadsheet would run.
+    """
+    from matrix_desktop.reports.data_export import to_xlsx
+    from matrix_desktop.reports.models import DataTable
+
+    tables = [
+        DataTable(name, tuple(headers), tuple(tuple(row) for row in rows))
+        for name, (headers, rows) in section.tables(threshold).items()
+    ]
     target = Path(path)
-    write_atomically(target, buffer.getvalue())
+    write_atomically(target, to_xlsx(tables))
     return target
