@@ -158,3 +158,13 @@ def test_the_same_action_id_in_two_entities_stays_two_actions(services, place, s
     services.assessments.execute(edit)
     assert services.plan.find(same.id, place.id).action.status is ActionStatus.OPEN
     assert services.plan.find(same.id, other.id).action.status is ActionStatus.DONE
+
+
+def test_plan_xlsx_keeps_an_action_typed_as_a_formula_as_text(services, place, syb, tmp_path):
+    a = _round(services, place, syb, "2030/31 Q1")
+    hostile = Action("77777777-7777-4777-8777-777777777777", "=1+2", "@owner", "2031-01-01")
+    _act(services, a.id, "leadership", hostile)
+    path = export_plan_xlsx(services.plan.plan(entity_ids=[place.id]), tmp_path / "plan.xlsx")
+    row = list(load_workbook(path).active.iter_rows(min_row=2, max_row=2))[0]
+    assert (row[2].value, row[2].data_type) == ("=1+2", "s")
+    assert (row[3].value, row[3].data_type) == ("@owner", "s")

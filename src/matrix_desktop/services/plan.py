@@ -232,6 +232,7 @@ def plan_table(rows: list[PlanAction]) -> list[tuple[str, ...]]:
 def export_plan_xlsx(rows: list[PlanAction], path: str | Path, title: str = "Action plan") -> Path:
     """Write the action plan to a spreadsheet (one sheet, a header row); returns the path."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     book = Workbook()
@@ -241,8 +242,11 @@ def export_plan_xlsx(rows: list[PlanAction], path: str | Path, title: str = "Act
     sheet.append(list(PLAN_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for line in plan_table(rows):
-        sheet.append(list(line))
+    for r, line in enumerate(plan_table(rows), start=2):
+        for c, value in enumerate(line, start=1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.data_type = "s"  # text stays text, even "=..." (never a formula)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
