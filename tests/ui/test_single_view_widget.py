@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from matrix_desktop.ui.single_view import SingleViewWidget
 
@@ -47,9 +48,24 @@ def test_as_of_an_earlier_round(widget):
     assert {r[1] for r in widget.grid_model.rows} == {"2020/21 Q4"}
 
 
-def test_export_button_writes_the_spreadsheet(widget, tmp_path, monkeypatch):
+def test_export_button_writes_the_spreadsheet(qtbot, widget, tmp_path, monkeypatch):
     target = tmp_path / "out.xlsx"
     monkeypatch.setattr(widget, "ask_save_path", lambda: target)
-    widget.export.click()
-    assert "Exported to" in widget.message.text()
-    assert "Readiness" in load_workbook(target).sheetnames
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    qtbot.keyClick(widget.export, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # E&xport spreadsheet
+    qtbot.waitUntil(lambda: "Exported to" in widget.message.text())
+    book = load_workbook(target)
+    assert "Readiness" in book.sheetnames
+    # The help matched to need: each request for support with who could help; the pairings.
+    requests = list(book["Help matched to need"].iter_rows(values_only=True))
+    assert requests[0] == ("Round", "Domain", "Asked by", "Request", "Could help (stage): enablers")
+    assert len(requests) > 1 and all(r[3] for r in requests[1:])
+    assert next(book["Pairings"].iter_rows(values_only=True)) == (
+        "Round",
+        "Pairing",
+        "Status",
+        "Note",
+    )

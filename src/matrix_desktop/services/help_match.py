@@ -25,6 +25,7 @@ from matrix_desktop.core.help_match import (
     pairing_status,
 )
 from matrix_desktop.core.model import Entity, new_id, utcnow
+from matrix_desktop.reports.models import DataTable
 from matrix_desktop.services.assessments import AssessmentService
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.storage import pairings as pairing_repo
@@ -248,3 +249,38 @@ def _latest_final_self(found: list[FinalSelf]) -> list[FinalSelf]:
         if held is None or a.created_at >= held.created_at:
             chosen[key] = a
     return list(chosen.values())
+
+
+REQUEST_HEADERS = ("Round", "Domain", "Asked by", "Request", "Could help (stage): enablers")
+PAIRING_HEADERS = ("Round", "Pairing", "Status", "Note")
+NOBODY = "Nobody rated this domain Maturing or Thriving in this round."
+
+
+def request_rows(matches: HelpMatches) -> list[tuple[str, ...]]:
+    """Return each request for support with who could help, as the tab and export show it."""
+    rows: list[tuple[str, ...]] = []
+    for m in matches.requests:
+        helpers = tuple(matches.helper_text(m.framework_key, h) for h in m.helpers)
+        rows.append(
+            (
+                matches.round_names.get(m.round_id, m.round_id),
+                matches.domain_titles.get(m.domain_key, m.domain_key),
+                m.entity_name,
+                m.request,
+                "\n".join(helpers) or NOBODY,
+            )
+        )
+    return rows
+
+
+def pairing_rows(lines: list[PairingLine]) -> list[tuple[str, ...]]:
+    """Return the pairings recorded, as the tab and export show them."""
+    return [(x.round_name, x.sentence, x.pairing.status.label, x.pairing.note) for x in lines]
+
+
+def help_tables(matches: HelpMatches, lines: list[PairingLine]) -> list[DataTable]:
+    """Return the requests with who could help, and the pairings, as two export sheets."""
+    return [
+        DataTable("Help matched to need", REQUEST_HEADERS, tuple(request_rows(matches))),
+        DataTable("Pairings", PAIRING_HEADERS, tuple(pairing_rows(lines))),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.framework import Framework, FrameworkRef
 from matrix_desktop.core.model import AssessmentKind, Direction, Entity, Status, System
 from matrix_desktop.core.plan import target_cell
+from matrix_desktop.reports.models import DataTable
 from matrix_desktop.services.catalog import CatalogService
 from matrix_desktop.services.compare import ComparedItem, ComparisonGroup, Readiness
 from matrix_desktop.services.files import write_atomically
@@ -338,19 +339,24 @@ class SingleViewService:
         )
 
 
-def export_xlsx(section: SingleViewSection, path: str | Path, threshold: str | None = None) -> Path:
+def export_xlsx(
+    section: SingleViewSection,
+    path: str | Path,
+    threshold: str | None = None,
+    extra: Sequence[DataTable] = (),
+) -> Path:
     """Write every table of a single-view section to one spreadsheet; returns the path.
 
+    extra: more sheets after the section's (the help matched to need and the pairings).
     Written by the data export's writer: user text that looks like a formula ("=...",
     "+...", "@...") stays text, never a formula the spreadsheet would run.
     """
     from matrix_desktop.reports.data_export import to_xlsx
-    from matrix_desktop.reports.models import DataTable
 
     tables = [
         DataTable(name, tuple(headers), tuple(tuple(row) for row in rows))
         for name, (headers, rows) in section.tables(threshold).items()
-    ]
+    ] + list(extra)
     target = Path(path)
     write_atomically(target, to_xlsx(tables))
     return target

@@ -29,17 +29,20 @@ from matrix_desktop.core.commands import Change, Command
 from matrix_desktop.core.errors import MatrixError
 from matrix_desktop.core.help_match import MatchedRequest, PairingStatus
 from matrix_desktop.services.context import Services
-from matrix_desktop.services.help_match import HelpMatches, PairingLine
+from matrix_desktop.services.help_match import (
+    PAIRING_HEADERS,
+    REQUEST_HEADERS,
+    HelpMatches,
+    PairingLine,
+    pairing_rows,
+    request_rows,
+)
 from matrix_desktop.ui.combos import combo_value
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
 if TYPE_CHECKING:
     from matrix_desktop.ui.context import AppContext
-
-REQUEST_HEADERS = ("Round", "Domain", "Asked by", "Request", "Could help (stage): enablers")
-PAIRING_HEADERS = ("Round", "Pairing", "Status", "Note")
-NOBODY = "Nobody rated this domain Maturing or Thriving in this round."
 
 
 class RecordPairingDialog(QDialog):
@@ -209,27 +212,9 @@ class HelpMatchPanel(QWidget):
         round_id = self.round_id
         matches = self.services.help_match.matches(self.system_id, round_id)
         self.matches = matches
-        rows = []
-        for m in matches.requests:
-            helpers = tuple(matches.helper_text(m.framework_key, h) for h in m.helpers)
-            rows.append(
-                (
-                    matches.round_names.get(m.round_id, m.round_id),
-                    matches.domain_titles.get(m.domain_key, m.domain_key),
-                    m.entity_name,
-                    m.request,
-                    "\n".join(helpers) or NOBODY,
-                )
-            )
-        self.requests_model.set_rows(REQUEST_HEADERS, tuple(rows))
+        self.requests_model.set_rows(REQUEST_HEADERS, tuple(request_rows(matches)))
         self.lines = self.services.help_match.pairings(system_id=self.system_id, round_id=round_id)
-        self.pairings_model.set_rows(
-            PAIRING_HEADERS,
-            tuple(
-                (x.round_name, x.sentence, x.pairing.status.label, x.pairing.note)
-                for x in self.lines
-            ),
-        )
+        self.pairings_model.set_rows(PAIRING_HEADERS, tuple(pairing_rows(self.lines)))
         asked = len(matches.requests)
         self.note.setText(
             f"{asked} request{'s' if asked != 1 else ''} for support, each with the entities "

@@ -218,8 +218,21 @@ class SingleViewWidget(QWidget):
         if section is None:
             self.message.setText("Nothing to export: no final self-assessments yet.")
             return None
+        from matrix_desktop.services.help_match import help_tables
+        from matrix_desktop.ui.background import run_blocking
+
+        helping = self.services.help_match
+        system_id, round_id = self.system_id, combo_value(self.as_of, str)
         try:
-            written = export_xlsx(section, path, combo_value(self.threshold, str))
+            extra = run_blocking(
+                self,
+                "Reading the help matched to need…",
+                lambda: help_tables(
+                    helping.matches(system_id, round_id),
+                    helping.pairings(system_id=system_id, round_id=round_id),
+                ),
+            )
+            written = export_xlsx(section, path, combo_value(self.threshold, str), extra)
         except (MatrixError, OSError) as exc:
             self.message.setText(f"Could not export to {path}: {exc}")
             return None
