@@ -55,7 +55,8 @@ def test_export_button_writes_the_spreadsheet(qtbot, widget, tmp_path, monkeypat
     qtbot.waitExposed(widget)
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
-    qtbot.keyClick(widget.export, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # E&xport spreadsheet
+    # Alt+X: E&xport spreadsheet
+    qtbot.keyClick(widget.export, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: "Exported to" in widget.message.text())
     book = load_workbook(target)
     assert "Readiness" in book.sheetnames
