@@ -91,3 +91,23 @@ def place(services):
     return services.catalog.create_entity(
         system.id, "Testshire Place Partnership", EntityKind.PLACE_PARTNERSHIP, ("Council", "Trust")
     )
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL server on 127.0.0.1 for the session, stopped at the end.
+
+    One for every test that needs a server (storage, CLI and window tests alike): each
+    test makes its own database on it.
+    """
+    from bench_modules import load_benchmark
+
+    pgserver = load_benchmark("_pgserver")
+    try:
+        server = pgserver.start_server()
+    except pgserver.PostgresMissing as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -42,32 +41,6 @@ def crash_harness():  # type: ignore[no-untyped-def]
         yield crash
     finally:
         sys.path.remove(str(BENCHMARKS))
-
-
-def _pgserver_module():  # type: ignore[no-untyped-def]
-    """Load benchmarks/_pgserver.py (shared with benchmarks/concurrency.py) by its path."""
-    name = "_pgserver"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "_pgserver.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def pg_server():  # type: ignore[no-untyped-def]
-    """A throwaway PostgreSQL server on 127.0.0.1 for the session, stopped at the end."""
-    pgserver = _pgserver_module()
-    try:
-        server = pgserver.start_server()
-    except pgserver.PostgresMissing as exc:
-        pytest.fail(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

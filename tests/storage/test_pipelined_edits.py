@@ -9,14 +9,11 @@ one round trip and reads what the plain queries read.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import psycopg
 import pytest
 from sqlalchemy import event
-from storage_helpers import BENCHMARKS
 
+from bench_modules import load_benchmark
 from matrix_desktop.core.errors import EditConflict, FinalisedError, NotFound, ValidationFailed
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.core.model import Rating, Vote
@@ -32,14 +29,7 @@ DELAY_MS = 10.0
 
 
 def _proxy_class():  # type: ignore[no-untyped-def]
-    name = "_tcpproxy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "_tcpproxy.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].TcpProxy
+    return load_benchmark("_tcpproxy").TcpProxy
 
 
 @pytest.fixture

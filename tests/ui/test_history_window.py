@@ -3,10 +3,6 @@ the computer's user name, in Review ▸ History (Ctrl+Shift+H) and in `matrix-de
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -19,27 +15,12 @@ from matrix_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
-
-@pytest.fixture(scope="module")
-def server():  # type: ignore[no-untyped-def]
-    if "_pgserver" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("_pgserver", BENCHMARKS / "_pgserver.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["_pgserver"] = module
-        spec.loader.exec_module(module)
-    running = sys.modules["_pgserver"].start_server()
-    yield running
-    running.stop()
-
 
 @pytest.fixture
-def edited(server):  # type: ignore[no-untyped-def]
+def edited(pg_server):  # type: ignore[no-untyped-def]
     """A server database where the user 'ann' (logged in to the server as its owner,
     'postgres') edited one rating; returns (url, assessment id)."""
-    url = server.create_database("history")
+    url = pg_server.create_database("gui_history")
     server_admin.init(url)
     svc = open_services(url, user="ann")
     try:

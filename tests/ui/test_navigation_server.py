@@ -7,15 +7,13 @@ a 20 ms round trip), which the tests cut and restore as a dropped network would.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from bench_modules import load_benchmark
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.services import server_admin
 from matrix_desktop.services.context import open_services
@@ -25,34 +23,16 @@ from matrix_desktop.ui.navigation import PageNavigation
 
 pytestmark = pytest.mark.gui
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 PLACES = ["Alder Place", "Beech Place", "Cedar Place", "Damson Place", "Elm Place"]
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def server():  # type: ignore[no-untyped-def]
-    running = _load("_pgserver").start_server()
-    yield running
-    running.stop()
-
-
 @pytest.fixture
-def region(server, request):  # type: ignore[no-untyped-def]
+def region(pg_server, request):  # type: ignore[no-untyped-def]
     """A server database with five places, one draft each, behind a proxy 20 ms away.
 
     Yields (url via the proxy, the proxy, direct services, {place name: assessment id}).
     """
-    url = server.create_database("nav_" + request.node.name.lower()[-40:])
+    url = pg_server.create_database("nav_" + request.node.name.lower()[-40:])
     server_admin.init(url)
     direct = open_services(url, user="it-admin")
     fw = direct.catalog.framework("syb-place-development-matrix")
@@ -61,8 +41,8 @@ def region(server, request):  # type: ignore[no-untyped-def]
     for name in PLACES:
         entity = direct.catalog.create_entity(system.id, name, EntityKind.PLACE_PARTNERSHIP)
         ids[name] = direct.assessments.create(entity.id, fw, "2030 Q1").id
-    proxy = _load("_tcpproxy").TcpProxy("127.0.0.1", server.port, delay_ms=10).start()
-    yield url.replace(f":{server.port}/", f":{proxy.port}/"), proxy, direct, ids
+    proxy = load_benchmark("_tcpproxy").TcpProxy("127.0.0.1", pg_server.port, delay_ms=10).start()
+    yield url.replace(f":{pg_server.port}/", f":{proxy.port}/"), proxy, direct, ids
     proxy.restore()
     direct.close()
     proxy.stop()

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench_modules import load_benchmark
 from matrix_desktop.ui.main_window import MainWindow
 from matrix_desktop.ui.password_dialog import PasswordDialog
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SECRET = "Pa55-word!"
 
 
 def _pgserver():  # type: ignore[no-untyped-def]
-    if "_pgserver" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("_pgserver", BENCHMARKS / "_pgserver.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["_pgserver"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["_pgserver"]
+    return load_benchmark("_pgserver")
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,6 @@ is off, with the reason; a stage key pressed anyway says why and saves nothing."
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
@@ -21,28 +17,13 @@ from matrix_desktop.ui.workshop.screen import AssessmentScreen
 
 pytestmark = pytest.mark.gui
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 VIEWER = "Your role (viewer) can read but not change assessments."
 
 
-@pytest.fixture(scope="module")
-def server():  # type: ignore[no-untyped-def]
-    """A throwaway PostgreSQL server (benchmarks/_pgserver.py) for this module."""
-    if "_pgserver" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("_pgserver", BENCHMARKS / "_pgserver.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["_pgserver"] = module
-        spec.loader.exec_module(module)
-    running = sys.modules["_pgserver"].start_server()
-    yield running
-    running.stop()
-
-
 @pytest.fixture
-def region(server, request):  # type: ignore[no-untyped-def]
+def region(pg_server, request):  # type: ignore[no-untyped-def]
     """A set-up server database with two places' drafts; returns (url, alpha id, beta id)."""
-    url = server.create_database("gui_" + request.node.name.lower()[:40])
+    url = pg_server.create_database("gui_" + request.node.name.lower()[:40])
     server_admin.init(url)
     svc = open_services(url, user="it-admin")
     try:
@@ -154,8 +135,8 @@ def test_a_facilitator_scores_their_place_and_is_told_why_not_another(qtbot, tmp
     assert _stages(url, beta) == []
 
 
-def test_an_empty_server_database_gets_a_message_not_a_hang(qtbot, tmp_path, server, answers):
-    url = server.create_database("gui_empty")
+def test_an_empty_server_database_gets_a_message_not_a_hang(qtbot, tmp_path, pg_server, answers):
+    url = pg_server.create_database("gui_empty")
     ctx = AppContext(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     window = MainWindow(ctx)
     qtbot.addWidget(window)

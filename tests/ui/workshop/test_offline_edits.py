@@ -6,46 +6,25 @@ cuts (connections reset, new ones refused) and restores, as a dropped network wo
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from bench_modules import load_benchmark
 from matrix_desktop.core.framework import EntityKind
 from matrix_desktop.services import server_admin
 from matrix_desktop.services.context import open_services
 from matrix_desktop.ui.workshop.screen import NOT_SAVED_RETRYING, AssessmentScreen
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-
-
-def _load(name: str):  # type: ignore[no-untyped-def]
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def pg():  # type: ignore[no-untyped-def]
-    server = _load("_pgserver").start_server()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
-def linked(pg, request):  # type: ignore[no-untyped-def]
+def linked(pg_server, request):  # type: ignore[no-untyped-def]
     """Services over the proxy (the link the test cuts), and direct services to check with."""
-    url = pg.create_database("off_" + request.node.name[-30:].lower())
+    url = pg_server.create_database("off_" + request.node.name[-30:].lower())
     server_admin.init(url)
-    proxy = _load("_tcpproxy").TcpProxy("127.0.0.1", pg.port).start()
-    via = url.replace(f":{pg.port}/", f":{proxy.port}/")
+    proxy = load_benchmark("_tcpproxy").TcpProxy("127.0.0.1", pg_server.port).start()
+    via = url.replace(f":{pg_server.port}/", f":{proxy.port}/")
     svc = open_services(via, user="facilitator")
     direct = open_services(url, user="checker")
     yield svc, direct, proxy
