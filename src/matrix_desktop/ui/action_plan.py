@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +22,7 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.plan import PLAN_HEADERS, export_plan_xlsx, plan_table
 from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.combos import add_items, combo_value
-from matrix_desktop.ui.flow_layout import FlowLayout, captioned
+from matrix_desktop.ui.flow_layout import lay_out_filtered_page
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
@@ -93,24 +91,20 @@ class ActionPlanWidget(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Action plan message")
 
-        filters = FlowLayout()
-        for text, box in (
-            ("&Show", self.scope),
-            ("&Domain", self.domain),
-            ("O&wner", self.owner),
-            ("S&tatus", self.status),
-        ):
-            filters.addWidget(captioned(text, box))
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.export)
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.summary)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        lay_out_filtered_page(
+            self,
+            self.heading,
+            self.summary,
+            [
+                ("&Show", self.scope),
+                ("&Domain", self.domain),
+                ("O&wner", self.owner),
+                ("S&tatus", self.status),
+            ],
+            [self.overdue, self.export],
+            self.table,
+            self.message,
+        )
 
         self.scope.currentIndexChanged.connect(self._on_filter_changed)
         self.domain.currentIndexChanged.connect(self._on_filter_changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QVBoxLayout, QWidget
 
 
 class FlowLayout(QLayout):
@@ -106,3 +106,32 @@ def captioned(caption: str, control: QWidget) -> QWidget:
     row.addWidget(label)
     row.addWidget(control, 1)
     return pair
+
+
+def lay_out_filtered_page(
+    page: QWidget,
+    heading: QWidget,
+    summary: QWidget,
+    filters: list[tuple[str, QWidget]],
+    extras: list[QWidget],
+    table: QWidget,
+    message: QWidget,
+) -> None:
+    """Lay out a page that lists rows under filters (the action plan, the matrix feedback).
+
+    The heading with a summary beside it; the captioned filters and any extra controls,
+    wrapping on a narrow window; the table taking the room left; a message under it.
+    """
+    bar = FlowLayout()
+    for caption, control in filters:
+        bar.addWidget(captioned(caption, control))
+    for control in extras:
+        bar.addWidget(control)
+    top = QHBoxLayout()
+    top.addWidget(heading, 1)
+    top.addWidget(summary)
+    layout = QVBoxLayout(page)
+    layout.addLayout(top)
+    layout.addLayout(bar)
+    layout.addWidget(table, 1)
+    layout.addWidget(message)

@@ -10,11 +10,9 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,7 +29,7 @@ from matrix_desktop.services.feedback import (
 )
 from matrix_desktop.ui.background import run_blocking
 from matrix_desktop.ui.combos import add_items, combo_value
-from matrix_desktop.ui.flow_layout import FlowLayout, captioned
+from matrix_desktop.ui.flow_layout import lay_out_filtered_page
 from matrix_desktop.ui.keyboard import name_by_labels
 from matrix_desktop.ui.table_model import text_table
 
@@ -93,24 +91,20 @@ class MatrixFeedbackWidget(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Feedback message")
 
-        filters = FlowLayout()
-        for text, box in (
-            ("Fra&mework version", self.version),
-            ("&Kind", self.kind),
-            ("&Domain", self.domain),
-            ("Ent&ity", self.entity),
-        ):
-            filters.addWidget(captioned(text, box))
-        filters.addWidget(self.grouped)
-        filters.addWidget(self.export)
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.summary)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        lay_out_filtered_page(
+            self,
+            self.heading,
+            self.summary,
+            [
+                ("Fra&mework version", self.version),
+                ("&Kind", self.kind),
+                ("&Domain", self.domain),
+                ("Ent&ity", self.entity),
+            ],
+            [self.grouped, self.export],
+            self.table,
+            self.message,
+        )
         self._fill_domains()
 
         self.version.currentIndexChanged.connect(self._on_version_changed)
