@@ -20,6 +20,9 @@ from matrix_desktop.core.errors import ValidationFailed
 from matrix_desktop.core.framework import Framework
 from matrix_desktop.core.model import Pairing, PairingStatus, ThemeItem
 
+# Said where a request for support has nobody to match (the single view, its export, reports).
+NOBODY = "Nobody rated this domain Maturing or Thriving in this round."
+
 __all__ = ["Pairing", "PairingStatus"]  # defined with the other records in core.model
 
 # The stages from which an entity is counted as strong enough to help (by key or name).

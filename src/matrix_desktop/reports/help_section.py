@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from matrix_desktop.core.help_match import DRAFTS_NOTE
+from matrix_desktop.core.help_match import DRAFTS_NOTE, NOBODY
 from matrix_desktop.reports import content as c
 from matrix_desktop.reports.models import PairingEntry, PeerReviewReport, SystemSummaryReport
-
-NOBODY = "Nobody rated this domain Maturing or Thriving in this round."
 
 
 def help_matched_section(report: SystemSummaryReport) -> list[c.Block]:

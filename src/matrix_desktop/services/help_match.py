@@ -14,6 +14,7 @@ from matrix_desktop.core.commands import Edit
 from matrix_desktop.core.errors import NotFound, ValidationFailed
 from matrix_desktop.core.help_match import (
     DRAFTS_NOTE,
+    NOBODY,
     Helper,
     MatchedRequest,
     Pairing,
@@ -253,7 +254,6 @@ def _latest_final_self(found: list[FinalSelf]) -> list[FinalSelf]:
 
 REQUEST_HEADERS = ("Round", "Domain", "Asked by", "Request", "Could help (stage): enablers")
 PAIRING_HEADERS = ("Round", "Pairing", "Status", "Note")
-NOBODY = "Nobody rated this domain Maturing or Thriving in this round."
 
 
 def request_rows(matches: HelpMatches) -> list[tuple[str, ...]]:
