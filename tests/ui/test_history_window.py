@@ -62,7 +62,7 @@ def test_history_window_shows_the_database_login_beside_the_user(qtbot, tmp_path
         assert model.headers[:4] == ("When", "User on the computer", "Database login", "What")
         rating = next(r for r in model.rows if r[3] == "rating")
         assert rating[1:3] == ("ann", "postgres")
-        assert rating[4] in window.services.plan.domain_titles().values()  # a title, not a key
+        assert rating[4] in window.services.catalog.domain_titles().values()  # a title, not a key
         assert all(r[2] == "postgres" for r in model.rows)
         qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
         assert not dialog.isVisible()

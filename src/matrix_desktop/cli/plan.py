@@ -86,7 +86,7 @@ def cmd_actions_list(args: argparse.Namespace) -> int:
                 system_id = svc.catalog.find_system(args.system).id
         except NotFound as exc:
             raise UsageError(str(exc)) from None
-        titles = svc.plan.domain_titles()
+        titles = svc.catalog.domain_titles()
         domain = None
         if args.domain:
             wanted = args.domain.strip().casefold()

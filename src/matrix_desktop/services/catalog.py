@@ -42,6 +42,15 @@ class CatalogService:
             self._frameworks = cached
         return list(cached.values())
 
+    def domain_titles(self, frameworks: list[Framework] | None = None) -> dict[str, str]:
+        """Return domain titles by key, in the frameworks' domain order: of these frameworks,
+        or of every framework in the database (None)."""
+        titles: dict[str, str] = {}
+        for fw in self.frameworks() if frameworks is None else frameworks:
+            for d in fw.domains:
+                titles.setdefault(d.key, d.title)
+        return titles
+
     def framework(self, key: str, version: str | None = None) -> Framework:
         """Return a framework version (the newest if version is None); NotFound if absent."""
         matches = [f for f in self.frameworks() if f.key == key and version in (None, f.version)]

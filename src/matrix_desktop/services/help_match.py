@@ -150,7 +150,7 @@ class HelpMatchService:
             )
             names = {e.id: e.name for e in repo.list_entities(s)}
             rounds = {r.id: r.name for r in repo.list_rounds(s)}
-        titles = self.domain_titles()
+        titles = self.catalog.domain_titles()
         return [
             PairingLine(
                 p,
@@ -173,13 +173,6 @@ class HelpMatchService:
         if found is None:
             raise NotFound(f"Pairing {pairing_id!r} is not in this database.")
         return found
-
-    def domain_titles(self) -> dict[str, str]:
-        titles: dict[str, str] = {}
-        for fw in self.catalog.frameworks():
-            for d in fw.domains:
-                titles.setdefault(d.key, d.title)
-        return titles
 
     def find_domain(self, typed: str, entities: list[Entity], round_id: str) -> str:
         """Return the domain key a user typed (key or title, any case) among the domains of

@@ -135,11 +135,7 @@ def domains_of(
         for a in repo.list_assessments(s, eid, round_id)
     }
     frameworks = [f for f in catalog.frameworks() if (f.key, f.version) in refs]
-    titles: dict[str, str] = {}
-    for fw in frameworks or catalog.frameworks():
-        for d in fw.domains:
-            titles.setdefault(d.key, d.title)
-    return titles
+    return catalog.domain_titles(frameworks or None)
 
 
 def pairing_sentence(catalog: CatalogService, s: Session, p: Pairing | None) -> str:

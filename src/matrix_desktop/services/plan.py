@@ -62,13 +62,6 @@ class PlanService:
         self.assessments = assessments
 
     # -- reading -----------------------------------------------------------------------
-    def domain_titles(self) -> dict[str, str]:
-        """Return every framework's domain titles by key, in the frameworks' domain order."""
-        titles: dict[str, str] = {}
-        for fw in self.catalog.frameworks():
-            for d in fw.domains:
-                titles.setdefault(d.key, d.title)
-        return titles
 
     def plan(
         self,
@@ -101,7 +94,7 @@ class PlanService:
             ]
         return action_plan(
             sources,
-            domain_titles if domain_titles is not None else self.domain_titles(),
+            domain_titles if domain_titles is not None else self.catalog.domain_titles(),
             today or today_iso(),
             plan_filter,
         )

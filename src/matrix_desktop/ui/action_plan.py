@@ -74,7 +74,7 @@ class ActionPlanWidget(QWidget):
         if entity_id is not None:
             self.scope.setCurrentIndex(max(self.scope.findData(entity_id), 0))
         self.domain = QComboBox()
-        self._titles = self.services.plan.domain_titles()
+        self._titles = self.services.catalog.domain_titles()
         add_items(self.domain, [("Any domain", None)] + [(t, k) for k, t in self._titles.items()])
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("any")

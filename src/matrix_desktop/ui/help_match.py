@@ -247,7 +247,7 @@ class HelpMatchPanel(QWidget):
     def _on_record_clicked(self) -> None:
         titles = dict(self.matches.domain_titles) if self.matches else {}
         if not titles:
-            titles = self.services.help_match.domain_titles()
+            titles = self.services.catalog.domain_titles()
         dialog = RecordPairingDialog(
             self, self.services, self.system_id, self.current_request(), titles
         )

@@ -106,7 +106,7 @@ def show_history(ctx, parent: QWidget, assessment_id: str | None) -> HistoryDial
 
     def read() -> tuple[str, list[AuditEvent], dict[str, str]]:
         events = svc.assessments.audit(assessment_id, LIMIT)
-        titles = svc.plan.domain_titles()
+        titles = svc.catalog.domain_titles()
         if assessment_id is None:
             return "this database", events, titles
         return svc.assessments.get(assessment_id).title or "the assessment", events, titles
