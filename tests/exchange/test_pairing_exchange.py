@@ -42,7 +42,7 @@ def _record(svc, offering="Sheffield", receiving="Barnsley", note="Governance co
         note,
     )
     svc.assessments.execute(edit)
-    return svc.help_match.get(edit.target.pairing_id)
+    return svc.help_match.get(edit.target.item_id)
 
 
 def _export_entity(svc, name, path):

@@ -112,7 +112,7 @@ def cmd_pairings_add(args: argparse.Namespace) -> int:
             svc.assessments.execute(edit)
         except ValidationFailed as exc:
             raise UsageError(f"{exc} Nothing was changed.") from None
-        pid = edit.target.pairing_id or ""
+        pid = edit.target.item_id or ""
         line = next(x for x in svc.help_match.pairings() if x.pairing.id == pid)
         print(f"{pid}  {line.sentence} ({line.round_name}): {line.pairing.status.value}")
         return 0

@@ -81,15 +81,14 @@ class Command:
 
 @dataclass(frozen=True)
 class Target:
-    """The row an edit changes: a domain's rating, the assessment itself, one view, one
-    piece of feedback on the matrix (item_id: its id), or a pairing (which belongs to no
-    assessment: assessment_id is empty, pairing_id names it)."""
+    """The row an edit changes: a domain's rating, the assessment itself, one view, or a row
+    of its own kind named by item_id: a piece of feedback on the matrix, or a pairing (which
+    belongs to no assessment: assessment_id is empty)."""
 
     kind: TargetKind
     assessment_id: str
     domain_key: str | None = None
     participant_id: str | None = None
-    pairing_id: str | None = None
     item_id: str | None = None
 
 

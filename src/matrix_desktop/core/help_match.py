@@ -211,7 +211,7 @@ def pairing_edit(seen: Pairing | None, pairing_id: str, text: str = "", **change
     values = pairing_values(seen)
     domain = str(changes.get("domain_key") or (seen.domain_key if seen else "")) or None
     return Edit(
-        Target("pairing", "", domain, pairing_id=pairing_id),
+        Target("pairing", "", domain, item_id=pairing_id),
         {name: values[name] for name in changes},
         dict(changes),
         text=text,

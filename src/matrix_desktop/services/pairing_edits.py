@@ -39,7 +39,7 @@ def apply_pairing_edit(
     Raises EditConflict (nothing written) when a field it touches changed since the user saw
     it, ValidationFailed when the result is not a pairing that can be.
     """
-    pid = command.target.pairing_id
+    pid = command.target.item_id
     if not pid:
         raise ValidationFailed("A pairing's edit must name the pairing.")
     now = utcnow()
