@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from chart_samples import STAGES, SYB_DOMAINS, all_text, rendered
 
+from matrix_desktop.charts import style
+from matrix_desktop.charts.cached_text import LabelBatch
+from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.charts.votes import build_votes
 from matrix_desktop.core.chart_models import VoteSpread
 
@@ -14,6 +17,16 @@ def test_bars_counts_and_agreed_marker():
     (ax,) = fig.axes
     widths = {c.patches[0].get_gid(): [p.get_width() for p in c.patches] for c in ax.containers}
     assert widths["stage-0"] == [2, 0] and widths["stage-3"] == [0, 4]
+    (numbers,) = fig.findobj(CellLabels)  # each count centred on its bar, on the bar's colour
+    c = style.sample(style.SEQUENTIAL, 4)
+    drawn = list(zip(numbers.labels, numbers.xs, numbers.ys, numbers.backgrounds, strict=True))
+    assert drawn == [
+        ("2", 1, 0, c[0]),
+        ("5", 4.5, 0, c[1]),
+        ("1", 7.5, 0, c[2]),
+        ("3", 1.5, 1, c[2]),
+        ("4", 5, 1, c[3]),
+    ]
     texts = all_text(fig)
     assert "\u25c6 agreed: Developing" in texts and "no agreed stage yet" in texts
     (outline,) = [p for p in ax.patches if p.get_gid() == "agreed-0"]
@@ -37,4 +50,5 @@ def test_bad_input_says_why():
 def test_ragged_counts_and_out_of_range_agreed_render():
     spread = VoteSpread("t", SYB_DOMAINS, STAGES, ((1,), (1, 2, 3, 4, 5, 6)), (9, 0, 1))
     fig = rendered(build_votes(spread))
-    assert len(fig.axes[0].get_yticklabels()) == 13
+    (names,) = [b for b in fig.findobj(LabelBatch) if b.get_gid() == "domain-labels"]
+    assert names.get_texts() == [style.wrap(d, 34, 2) for d in SYB_DOMAINS]

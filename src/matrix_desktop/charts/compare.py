@@ -7,9 +7,12 @@ along a line than around a circle, and one axes draws far faster than a grid of 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.radar import closed_values
 from matrix_desktop.core.chart_models import RadarChart
 
@@ -62,16 +65,41 @@ def build_comparison(chart: RadarChart) -> Figure:
             )
         # Tick looks first: set before the ticks exist, each new tick is made with them
         # (set after, matplotlib restyles every tick already made, which costs).
-        ax.tick_params(axis="y", labelsize=7.5, length=0)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(True, axis="x", color=style.GRID, linewidth=0.6)
-        ax.set_yticks(y, labels=[style.wrap(name, 40, 2) for name in chart.domains])
+        # The domain names as one batch of labels left of the axes (not a tick each).
+        ax.set_yticks([])
+        ax.add_artist(
+            LabelBatch(
+                np.zeros(k),
+                y,
+                [style.wrap(name, 40, 2) for name in chart.domains],
+                fontsize=7.5,
+                ha="right",
+                va="center_baseline",  # as matplotlib places a y tick label
+                ma="right",
+                transform=offset_copy(ax.get_yaxis_transform(), fig=fig, x=-3.5, units="points"),
+                gid="domain-labels",
+            )
+        )
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
         ax.set_xlim(0.6, n + 0.4)
-        for i in range(k):
-            if i % 2 == 0:
-                ax.axhspan(i - 0.5, i + 0.5, color="#f3f3f3", zorder=0, linewidth=0)
+        # Every other row shaded, as one collection across the axes' width.
+        stripes = [
+            [(0, i - 0.5), (1, i - 0.5), (1, i + 0.5), (0, i + 0.5)] for i in range(0, k, 2)
+        ]
+        ax.add_collection(
+            PolyCollection(
+                stripes,
+                facecolors="#f3f3f3",
+                linewidths=0,
+                zorder=0,
+                transform=ax.get_yaxis_transform(),
+                gid="row-stripes",
+            ),
+            autolim=False,
+        )
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         fig.legend(

@@ -43,8 +43,12 @@ def floor_text(fig: Figure, smallest: float) -> None:
     from matplotlib.text import Text
 
     from matrix_desktop.charts.cached_text import LabelBatch
+    from matrix_desktop.charts.cell_labels import CellLabels
 
     for artist in _printed(fig):
+        if isinstance(artist, CellLabels):
+            artist.fontsize = max(artist.fontsize, smallest)
+            continue
         text = artist._text if isinstance(artist, LabelBatch) else artist
         if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.cached_text import LabelBatch
+from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.core.chart_models import VoteSpread
 
 ROW_H_IN = 0.42
@@ -60,8 +63,13 @@ def build_votes(spread: VoteSpread) -> Figure:
             totals = counts.sum(axis=1)
             y = np.arange(k)
             left = np.zeros(k)
+            at_x: list[float] = []
+            at_y: list[int] = []
+            numbers: list[str] = []
+            inks: list[str] = []
+            boxes: list[str] = []
             for s in range(n):
-                bars = ax.barh(
+                ax.barh(
                     y,
                     counts[:, s],
                     left=left,
@@ -73,20 +81,21 @@ def build_votes(spread: VoteSpread) -> Figure:
                     label=spread.stages[s],
                     gid=f"stage-{s}",
                 )
-                for bar, count in zip(bars, counts[:, s], strict=True):
-                    if count:
-                        ax.text(
-                            bar.get_x() + bar.get_width() / 2,
-                            bar.get_y() + bar.get_height() / 2,
-                            str(count),
-                            ha="center",
-                            va="center",
-                            fontsize=7.5,
-                            color=style.text_colour_for(colours[s]),
-                            bbox={"facecolor": colours[s], "edgecolor": "none", "pad": 1.2},
-                        )
+                for d in np.flatnonzero(counts[:, s]):
+                    at_x.append(left[d] + counts[d, s] / 2)
+                    at_y.append(int(d))
+                    numbers.append(str(counts[d, s]))
+                    inks.append(style.text_colour_for(colours[s]))
+                    boxes.append(colours[s])  # keeps the bar's hatching out of the number
                 left += counts[:, s]
+            # One artist for every count (not a Text and a box patch each).
+            counts_drawn = CellLabels(at_x, at_y, numbers, inks, 7.5, backgrounds=boxes)
+            counts_drawn.set_gid("counts")
+            ax.add_artist(counts_drawn)
             xmax = max(int(totals.max()), 1)
+            agreed_rows: list[int] = []
+            agreed_notes: list[str] = []
+            open_rows: list[int] = []
             for d in range(k):
                 agreed = spread.agreed[d] if d < len(spread.agreed) else None
                 if agreed is not None and 1 <= agreed <= n:
@@ -104,22 +113,43 @@ def build_votes(spread: VoteSpread) -> Figure:
                                 gid=f"agreed-{d}",
                             )
                         )
-                    note = f"\u25c6 agreed: {spread.stages[agreed - 1]}"
+                    agreed_rows.append(d)
+                    agreed_notes.append(f"\u25c6 agreed: {spread.stages[agreed - 1]}")
                 else:
-                    note = "no agreed stage yet"
-                ax.text(
-                    xmax * 1.02,
-                    d,
-                    note,
-                    ha="left",
-                    va="center",
-                    fontsize=7.5,
-                    clip_on=False,
-                    fontweight="bold" if agreed else "normal",
-                )
-        # The tick look first, so each new tick is made with it (not restyled afterwards).
-        ax.tick_params(axis="y", labelsize=7.5 if k <= 20 else 6, length=0)
-        ax.set_yticks(y, labels=[style.wrap(name, 34, 2) for name in spread.domains])
+                    open_rows.append(d)
+            for rows, notes, weight, gid in (
+                (agreed_rows, agreed_notes, "bold", "agreed-notes"),
+                (open_rows, ["no agreed stage yet"] * len(open_rows), "normal", "open-notes"),
+            ):
+                if rows:
+                    ax.add_artist(
+                        LabelBatch(
+                            np.full(len(rows), xmax * 1.02),
+                            rows,
+                            notes,
+                            fontsize=7.5,
+                            fontweight=weight,
+                            ha="left",
+                            va="center",
+                            transform=ax.transData,
+                            gid=gid,
+                        )
+                    )
+        # The domain names as one batch of labels left of the axes (not a tick each).
+        ax.set_yticks([])
+        ax.add_artist(
+            LabelBatch(
+                np.zeros(k),
+                y,
+                [style.wrap(name, 34, 2) for name in spread.domains],
+                fontsize=7.5 if k <= 20 else 6,
+                ha="right",
+                va="center_baseline",  # as matplotlib places a y tick label
+                ma="right",
+                transform=offset_copy(ax.get_yaxis_transform(), fig=fig, x=-3.5, units="points"),
+                gid="domain-labels",
+            )
+        )
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, xmax)
         ax.set_xlabel("participants", fontsize=8)
