@@ -86,9 +86,7 @@ def build_comparison(chart: RadarChart) -> Figure:
         ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
         ax.set_xlim(0.6, n + 0.4)
         # Every other row shaded, as one collection across the axes' width.
-        stripes = [
-            [(0, i - 0.5), (1, i - 0.5), (1, i + 0.5), (0, i + 0.5)] for i in range(0, k, 2)
-        ]
+        stripes = [[(0, i - 0.5), (1, i - 0.5), (1, i + 0.5), (0, i + 0.5)] for i in range(0, k, 2)]
         ax.add_collection(
             PolyCollection(
                 stripes,
