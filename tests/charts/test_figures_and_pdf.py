@@ -29,15 +29,6 @@ def test_a_drawing_fits_the_width_and_the_height_allowed():
     assert short.height == pytest.approx(100) and short.width < 300
 
 
-def _filled_colours(node: object) -> list[tuple[float, float, float]]:
-    from reportlab.graphics.shapes import Group, Path
-
-    if isinstance(node, Group):
-        return [c for child in node.contents for c in _filled_colours(child)]
-    colour = getattr(node, "fillColor", None) if isinstance(node, Path) else None
-    return [] if colour is None else [(colour.red, colour.green, colour.blue)]
-
-
 def test_an_image_becomes_vector_cells_and_a_hatched_bar_prints_in_its_colour():
     import numpy as np
     from matplotlib.collections import QuadMesh
@@ -53,5 +44,5 @@ def test_an_image_becomes_vector_cells_and_a_hatched_bar_prints_in_its_colour():
     assert any(isinstance(a, QuadMesh) for a in ax.get_children())
     assert any(  # the bar is filled in its colour (its hatching is not printed)
         abs(r - 0xE6 / 255) < 1e-3 and abs(g - 0x9F / 255) < 1e-3 and b < 1e-3
-        for r, g, b in _filled_colours(drawing)
+        for r, g, b, _a in drawing.fill_colours()
     )

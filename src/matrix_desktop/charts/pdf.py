@@ -1,4 +1,4 @@
-"""Charts for print: a chart view-model as a vector reportlab Drawing (text stays text)."""
+"""Charts for print: a chart view-model as a vector flowable (text stays text)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
-from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable
 
 from matrix_desktop.charts.figures import build_figure
 
 MIN_PRINT_PT = 7.0  # no chart text smaller than this on the printed page
 
 
-def chart_drawing(model: object, width: float, max_height: float) -> Drawing:
-    """Return a chart view-model as a vector Drawing fitting width x max_height points."""
+def chart_drawing(model: object, width: float, max_height: float) -> Flowable:
+    """Return a chart view-model as a vector flowable fitting width x max_height points."""
     return figure_drawing(print_figure(model, width, max_height), width, max_height)
 
 
@@ -69,37 +69,41 @@ def _printed(artist: Artist) -> Iterator[Artist]:
         yield from _printed(child)
 
 
-def figure_drawing(fig: Figure, width: float, max_height: float) -> Drawing:
-    """Return a figure as a vector Drawing fitting width x max_height points.
+def figure_drawing(fig: Figure, width: float, max_height: float) -> Flowable:
+    """Return a figure as a vector flowable fitting width x max_height points.
 
     Images are redrawn as vector cells first (changing fig), so the fast direct renderer can
-    draw it; it draws hatched patches in their colour without the hatching. The SVG route
-    remains for anything it cannot (its hatching is dropped first, changing fig).
+    draw it (a VectorChart); it draws hatched patches in their colour without the hatching.
+    The SVG route (a reportlab Drawing) remains for anything it cannot (its hatching is
+    dropped first, changing fig).
     """
     from reportlab import rl_config
 
     from matrix_desktop.charts.export import figure_to_drawing, register_pdf_fonts
-    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure
-    from matrix_desktop.charts.reportlab_backend import figure_to_drawing as direct_drawing
+    from matrix_desktop.charts.reportlab_backend import UnsupportedFigure, figure_to_vector
 
     register_pdf_fonts()
     _vectorise_images(fig)
-    # Building a Drawing sets thousands of shape attributes; reportlab validating each one
-    # costs much and guards nothing here (the values come from matplotlib or svglib).
-    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
-        drawing = direct_drawing(fig, width)
+        chart = figure_to_vector(fig, width)
     except UnsupportedFigure:  # e.g. an RGB image: take the slower SVG route
         _unhatch(fig)
-        drawing = figure_to_drawing(fig, width)
-    finally:
-        rl_config.shapeChecking = checking
-    if drawing.height > max_height:
-        factor = max_height / drawing.height
-        drawing.width *= factor
-        drawing.height *= factor
-        drawing.scale(factor, factor)
-    return drawing
+        # Building a Drawing sets thousands of shape attributes; reportlab validating each
+        # one costs much and guards nothing here (the values come from svglib).
+        checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+        try:
+            drawing = figure_to_drawing(fig, width)
+        finally:
+            rl_config.shapeChecking = checking
+        if drawing.height > max_height:
+            factor = max_height / drawing.height
+            drawing.width *= factor
+            drawing.height *= factor
+            drawing.scale(factor, factor)
+        return drawing
+    if chart.height > max_height:
+        chart.scale_to(max_height / chart.height)
+    return chart
 
 
 def _vectorise_images(fig: Figure) -> None:

@@ -26,7 +26,7 @@ from matrix_desktop.services.context import Services
 from matrix_desktop.services.files import write_atomically
 
 if TYPE_CHECKING:
-    from reportlab.graphics.shapes import Drawing
+    from reportlab.platypus import Flowable
 
 Progress = Callable[[float, str], None]
 
@@ -281,8 +281,8 @@ class ReportService:
 
 
 # -- charts as PDF drawings ----------------------------------------------------------------------
-def pdf_chart(model: object, width: float, max_height: float) -> Drawing:
-    """Return a chart as a vector reportlab Drawing (text stays text) fitting width x max_height."""
+def pdf_chart(model: object, width: float, max_height: float) -> Flowable:
+    """Return a chart as a vector flowable (text stays text) fitting width x max_height points."""
     from matrix_desktop.charts.pdf import chart_drawing
 
     return chart_drawing(model, width, max_height)
