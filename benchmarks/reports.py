@@ -7,8 +7,9 @@ Figures:
 - the same as a ratio of LibreOffice converting a one-sheet XLSX with one radar chart to PDF,
   measured in this run (each round times the report, LibreOffice, then the report again; the
   figure is the median over rounds of the round's mean report time over its LibreOffice
-  time, so a change in the machine's speed during the run falls on both sides): <= 0.3 (skipped, with a note, when LibreOffice is not installed:
-  `apt-get install libreoffice-calc-nogui` on Debian/Ubuntu);
+  time, so a change in the machine's speed during the run falls on both sides): <= 0.3
+  (skipped, with a note, when LibreOffice is not installed: `apt-get install
+  libreoffice-calc-nogui` on Debian/Ubuntu);
 - the same report as an editable Word document (DOCX, charts at 300 ppi): median <= 1.0 s;
 - system summary for 9 entities: median <= 3 s;
 - peak memory (resident set of this process) <= 300 MB.
