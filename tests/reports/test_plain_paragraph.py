@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 
@@ -17,6 +18,7 @@ from reportlab.platypus import Paragraph as ReportlabParagraph
 from matrix_desktop.reports import layout
 from matrix_desktop.reports.layout import FONT, Paragraph, para, register_fonts, styles
 from matrix_desktop.reports.models import DocumentOptions
+from matrix_desktop.reports.plain_paragraph import laying_out
 from matrix_desktop.reports.text import markup
 
 WORDS = (
@@ -79,8 +81,12 @@ def _reportlab_drawn(canvas: Canvas, p: ReportlabParagraph, x: float, y: float) 
     return canvas._code[start:]
 
 
-def test_plain_paragraphs_break_and_draw_as_reportlab_does():
-    """Lines, sizes and every PDF operator match reportlab's over many texts, styles and widths."""
+@pytest.mark.parametrize("in_document", [True, False], ids=["laying-out", "alone"])
+def test_plain_paragraphs_break_and_draw_as_reportlab_does(in_document):
+    """Lines, sizes and every PDF operator match reportlab's over many texts, styles and widths.
+
+    Both while a document is being laid out (widths and font codes remembered) and outside one.
+    """
     ours_canvas, theirs_canvas = _canvas(), _canvas()
     seen = {"squeezed": 0, "several lines": 0, "second subset": 0, "bullet": 0, "long word": 0}
     drawn_fast = 0
@@ -93,7 +99,9 @@ def test_plain_paragraphs_break_and_draw_as_reportlab_does():
         return code
 
     layout.draw_code = counting
+    memo = laying_out() if in_document else contextlib.nullcontext()
     try:
+        memo.__enter__()
         for text in _texts():
             for style, bullet in _styles():
                 for width in (18, 55, 90, 151.5, 300, 480):
@@ -123,6 +131,7 @@ def test_plain_paragraphs_break_and_draw_as_reportlab_does():
             ours_canvas.showPage()
             theirs_canvas.showPage()
     finally:
+        memo.__exit__(None, None, None)
         layout.draw_code = real_draw
     assert all(seen.values()), seen  # every branch was compared
     assert drawn_fast > 5000
@@ -216,3 +225,29 @@ def test_reports_are_byte_identical_with_and_without_the_plain_path(
     calls[0] = 0
     assert write() == fast
     assert calls[0] == 0
+
+
+def test_text_is_encoded_with_the_codes_the_font_gives():
+    """While laying out, a line whose characters all have codes is encoded without splitString."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from matrix_desktop.reports import plain_paragraph
+
+    ours, theirs = _canvas()._doc, _canvas()._doc
+    font = getFont(FONT)
+    texts = [t for t in _texts() if t] + ["A\xa0B", "ΑΒΓ", "A\xa0B ΑΒΓ", MANY, MANY[::-1], "x"]
+    split_calls = [0]
+    real = font.splitString
+
+    def counting(text, doc, *args):  # type: ignore[no-untyped-def]
+        split_calls[0] += doc is ours
+        return real(text, doc, *args)
+
+    font.splitString = counting  # type: ignore[method-assign]
+    try:
+        with laying_out():
+            for text in texts + texts:
+                assert plain_paragraph._split(font, text, ours) == real(text, theirs), text
+    finally:
+        del font.splitString
+    assert 0 < split_calls[0] < len(texts)  # the second time round, every code is known
