@@ -87,3 +87,23 @@ def test_other_markup_still_goes_through_the_parser():
     for text in ("<b>bold</b> text", '<font name="DejaVuSans">x</font>', "a & b", "a > b"):
         theirs = ReportlabParagraph(text, st.body)
         assert _frags(Paragraph(text, st.body)) == _frags(theirs)
+
+
+def test_text_is_cleaned_as_reportlab_cleans_it():
+    """Text taken as clean (not passed through reportlab's cleaner) is text it would not change."""
+    import random
+
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    rng = random.Random(7)
+    alphabet = " ab\u200b\xa0\t\n\u3000\x85\u2028\x1c"
+    taken = 0
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        if layout._clean(text):
+            taken += 1
+            assert cleanBlockQuotedText(text) == text, repr(text)
+        assert Paragraph(text, styles().body).text == ReportlabParagraph(text, styles().body).text
+    assert taken > 1000
+    assert layout._clean("Medium") and layout._clean("2021/22 Q2 ☑\xa0\xa0done")
+    assert not layout._clean(" lead") and not layout._clean("two  spaces")

@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus.paragraph import _FUZZ, cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paragraph import _wsc as _WSC
 from reportlab.platypus.paraparser import ParaFrag
 
 from matrix_desktop.core.errors import MatrixError
@@ -165,7 +166,8 @@ class Paragraph(_RLParagraph):
         encoding: str = "utf8",
     ):
         if frags is None and style is not None:
-            text = cleanBlockQuotedText(text)
+            if not _clean(text):
+                text = cleanBlockQuotedText(text)
             frags = _plain_frags(text, style)
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         bullet = self.bulletText
@@ -226,6 +228,28 @@ class Paragraph(_RLParagraph):
             canvas._code.extend(code)
 
 
+# Characters reportlab's cleanBlockQuotedText may collapse or strip: white space but the space
+# (kept between words) and the no-break space (kept everywhere).
+_BLANKS = frozenset(_WSC + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())) - {
+    " ",
+    "\xa0",
+}
+
+
+def _clean(text: str) -> bool:
+    """Return True if cleanBlockQuotedText would return text unchanged (checked at C speed).
+
+    It joins the lines and collapses each run of white space to one space, stripped at the
+    ends; text with single inner spaces and no other white space is left as it is.
+    """
+    return (
+        _BLANKS.isdisjoint(text)
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
+
+
 _ENTITY = re.compile("(&amp;|&lt;|&gt;)")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _BR = "<br/>"
@@ -241,8 +265,11 @@ def _plain_frags(text: str, style: ParagraphStyle) -> list[ParaFrag] | None:
     escaped character, one per line break), so the paragraph lays out and prints the same.
     Any other tag (bold, a fallback font) goes to the parser.
     """
-    lines = text.split(_BR)
-    if any("<" in line or ">" in line or "&" in _ENTITY.sub("", line) for line in lines):
+    one_run = "&" not in text and "<" not in text and ">" not in text
+    lines = [text] if one_run else text.split(_BR)
+    if not one_run and any(
+        "<" in line or ">" in line or "&" in _ENTITY.sub("", line) for line in lines
+    ):
         return None
     font, bold, italic = ps2tt(style.fontName)
     base = ParaFrag()
@@ -257,6 +284,12 @@ def _plain_frags(text: str, style: ParagraphStyle) -> list[ParaFrag] | None:
     base.us_lines = []
     base.__tag__ = "para"
     frags: list[ParaFrag] = []
+    if one_run:  # the usual case: the fragment is the text itself
+        if text:
+            base.text = text
+            frags.append(base)
+        textTransformFrags(frags, style)
+        return frags
     for n, line in enumerate(lines):
         if n:
             frags.append(base.clone(__tag__="br", lineBreak=True, text=""))
