@@ -251,3 +251,18 @@ def test_text_is_encoded_with_the_codes_the_font_gives():
     finally:
         del font.splitString
     assert 0 < split_calls[0] < len(texts)  # the second time round, every code is known
+
+
+def test_what_a_document_remembers_is_forgotten_when_it_is_done():
+    from matrix_desktop.reports import plain_paragraph
+
+    assert getattr(plain_paragraph._memo, "metrics", None) is None
+    with laying_out():
+        outer = plain_paragraph._memo.metrics
+        para("some words", styles().body).wrap(100, 100)
+        assert outer
+        with laying_out():
+            assert plain_paragraph._memo.metrics == {}
+        assert plain_paragraph._memo.metrics is outer
+    assert plain_paragraph._memo.metrics is None
+    assert plain_paragraph._memo.codes is None and plain_paragraph._memo.numbers is None
