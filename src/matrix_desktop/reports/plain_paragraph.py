@@ -134,7 +134,7 @@ def plain_style(style: ParagraphStyle) -> bool:
         and not style.backColor
         and not (style.borderColor and style.borderWidth)
         and not style.endDots
-        and not style.shaping
+        and not style.shaping  # then reportlab shapes nothing, whatever the font
         and not style.hyphenationLang
         and not style.uriWasteReduce
         and not style.embeddedHyphenation
@@ -162,7 +162,6 @@ def plain_frag(frag: ParaFrag) -> bool:
         and _SHY not in text
         and _plain_colour(frag.textColor)
         and isinstance(getFont(frag.fontName), TTFont)
-        and not getFont(frag.fontName).shapable
     )
 
 
