@@ -163,6 +163,9 @@ def test_other_paragraphs_are_left_to_reportlab():
         Paragraph("on a background", shaded),
         Paragraph("x", st.body, bulletText=Paragraph("y", st.body).frags),
     ]
+    odd = ParagraphStyle("odd", parent=st.body, bulletFontName="Nonesuch")  # never registered
+    assert not Paragraph("x", odd, bulletText="*")._plain
+    assert Paragraph("x", odd)._plain  # the bullet font matters only with a bullet
     assert not any(p._plain for p in cases)
     ours_canvas, theirs_canvas = _canvas(), _canvas()
     for p in cases:
@@ -221,7 +224,7 @@ def test_reports_are_byte_identical_with_and_without_the_plain_path(
     monkeypatch.setattr(layout, "draw_code", counting)
     fast = write()
     assert calls[0] > 300  # most paragraphs took the plain path
-    monkeypatch.setattr(layout, "plain_style", lambda style: False)
+    monkeypatch.setattr(layout, "plain_style", lambda style, bullet: False)
     calls[0] = 0
     assert write() == fast
     assert calls[0] == 0

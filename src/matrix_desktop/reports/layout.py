@@ -170,12 +170,10 @@ class Paragraph(_RLParagraph):
                 text = cleanBlockQuotedText(text)
             frags = _plain_frags(text, style)
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        bullet = self.bulletText
         self._plain = (
             len(self.frags) == 1
-            and (bullet is None or isinstance(bullet, str))
             and plain_frag(self.frags[0])
-            and plain_style(self.style)
+            and plain_style(self.style, self.bulletText)
         )
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803

@@ -126,8 +126,16 @@ def _split(font: TTFont, text: str, doc: object) -> list[tuple[int, bytes]]:
     return font.splitString(text, doc)  # type: ignore[no-any-return]
 
 
-def plain_style(style: ParagraphStyle) -> bool:
-    """Return True if a style uses nothing but what this module draws."""
+def plain_style(style: ParagraphStyle, bullet: object = None) -> bool:
+    """Return True if a style (and the bullet, if any) uses nothing but what this module draws."""
+    if bullet is not None and not (
+        isinstance(bullet, str)
+        and style.bulletAnchor == "start"
+        and not getattr(style, "bulletOffsetY", 0)
+        and _plain_colour(getattr(style, "bulletColor", style.textColor))
+        and _truetype(style.bulletFontName)
+    ):
+        return False
     return bool(
         style.alignment == TA_LEFT
         and not style.wordWrap
@@ -140,10 +148,6 @@ def plain_style(style: ParagraphStyle) -> bool:
         and not style.embeddedHyphenation
         and getattr(style, "autoLeading", "") not in ("max", "min")
         and style.firstLineIndent == 0
-        and style.bulletAnchor == "start"
-        and not getattr(style, "bulletOffsetY", 0)
-        and _plain_colour(getattr(style, "bulletColor", style.textColor))
-        and isinstance(getFont(style.bulletFontName), TTFont)
     )
 
 
@@ -161,8 +165,16 @@ def plain_frag(frag: ParaFrag) -> bool:
         and not frag.rise
         and _SHY not in text
         and _plain_colour(frag.textColor)
-        and isinstance(getFont(frag.fontName), TTFont)
+        and _truetype(frag.fontName)
     )
+
+
+def _truetype(name: str) -> bool:
+    """Return True if a font is a registered TrueType font (False for others and unknowns)."""
+    try:
+        return isinstance(getFont(name), TTFont)
+    except (KeyError, ValueError):
+        return False
 
 
 def _plain_colour(colour: object) -> bool:
