@@ -13,6 +13,7 @@ from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
 from matrix_desktop.charts.cached_text import LabelBatch
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.charts.radar import closed_values
 from matrix_desktop.core.chart_models import RadarChart
 
@@ -36,7 +37,8 @@ def build_comparison(chart: RadarChart) -> Figure:
                 0.75 / height,
                 (width - label_in - 0.4) / width,
                 (height - 1.35) / height,
-            )
+            ),
+            axes_class=LeanAxes,  # no Tick objects for the y axis, which shows none
         )
         y = np.arange(k)
         offsets = np.linspace(-0.22, 0.22, len(chart.series)) if len(chart.series) > 1 else [0]
@@ -69,6 +71,7 @@ def build_comparison(chart: RadarChart) -> Figure:
         ax.grid(True, axis="x", color=style.GRID, linewidth=0.6)
         # The domain names as one batch of labels left of the axes (not a tick each).
         ax.set_yticks([])
+        ax.yaxis.set_visible(False)  # it shows nothing: spare its ticks when laying out
         ax.add_artist(
             LabelBatch(
                 np.zeros(k),

@@ -31,6 +31,7 @@ from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
 from matrix_desktop.charts.cached_text import CachedText, adopt, font_key, layout
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
 
 WIDTH_IN = 9.0
@@ -207,7 +208,8 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
         if n == 0:
             style.nothing_to_show(fig, "the framework has no stages to draw")
             return artists
-        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
+        # A LeanAxes makes no Tick objects: with the axis off none is ever asked for.
+        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6), axes_class=LeanAxes)
         ax.set_axis_off()  # no ticks, spines or axis labels: _draw_frame draws the grid
         ax.set_xlim(-n, n)
         ax.set_ylim(-n, n)

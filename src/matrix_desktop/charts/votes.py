@@ -10,6 +10,7 @@ from matplotlib.transforms import offset_copy
 from matrix_desktop.charts import style
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import VoteSpread
 
 ROW_H_IN = 0.42
@@ -55,7 +56,8 @@ def build_votes(spread: VoteSpread) -> Figure:
                 0.75 / height,
                 (width - label_in - 1.7) / width,
                 (height - top_in - 0.85) / height,
-            )
+            ),
+            axes_class=LeanAxes,  # no Tick objects for the y axis, which shows none
         )
         # Both limits are set below: bars and outlines need not be measured as they are added.
         with style.limits_set_by_caller(ax):
@@ -137,6 +139,7 @@ def build_votes(spread: VoteSpread) -> Figure:
                     )
         # The domain names as one batch of labels left of the axes (not a tick each).
         ax.set_yticks([])
+        ax.yaxis.set_visible(False)  # it shows nothing: spare its ticks when laying out
         ax.add_artist(
             LabelBatch(
                 np.zeros(k),
@@ -154,6 +157,7 @@ def build_votes(spread: VoteSpread) -> Figure:
         ax.set_xlim(0, xmax)
         ax.set_xlabel("participants", fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.get_major_ticks()  # made now, in the house style (a LeanAxes makes them lazily)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [

@@ -1,0 +1,97 @@
+"""An Axes that makes its Tick objects only when something asks for them.
+
+A new matplotlib Axes builds four Tick objects (a major and a minor one per axis, each two
+lines, a gridline and two texts) while clearing itself, only to restyle them (grid off, clip
+to the axes): about a fifth of building and printing a radar, which turns its axes off and
+never draws a tick. ``LeanAxes`` keeps the tick looks and the clip path where matplotlib
+keeps them for ticks made later (the axis' tick keywords) and applies them to the ticks that
+already exist, so a tick is made only when the axis is drawn or asked for its ticks, and then
+looks exactly as it would have. An axis with no tick positions makes no tick at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib import axis as maxis
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+
+_LISTS = ("majorTicks", "minorTicks")
+
+
+class _LeanAxis(maxis.Axis):
+    """Axis behaviour shared by the lean x and y axes (see the module docstring)."""
+
+    _tick_clip: tuple[Any, Any] | None = None  # what set_clip_path was last given
+
+    def _made(self, name: str) -> bool:
+        """Return True when the tick list has been made (it is made lazily on first access)."""
+        return name in self.__dict__
+
+    def set_clip_path(self, path, transform=None) -> None:  # type: ignore[no-untyped-def]
+        Artist.set_clip_path(self, path, transform)
+        self._tick_clip = (path, transform)
+        for name in _LISTS:
+            if self._made(name):
+                for tick in getattr(self, name):
+                    tick.set_clip_path(path, transform)
+        self.stale = True
+
+    def _get_tick(self, major: bool):  # type: ignore[no-untyped-def]
+        tick = super()._get_tick(major)
+        if self._tick_clip is not None:
+            tick.set_clip_path(*self._tick_clip)
+        return tick
+
+    def set_tick_params(self, which="major", reset=False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Ticks not made yet take the new looks from the tick keywords when they are made;
+        # an empty stand-in list keeps matplotlib from making one just to restyle it.
+        standing_in = [name for name in _LISTS if not self._made(name)]
+        for name in standing_in:
+            setattr(self, name, [])
+        try:
+            super().set_tick_params(which=which, reset=reset, **kwargs)
+        finally:
+            for name in standing_in:
+                if self.__dict__.get(name) == []:
+                    del self.__dict__[name]
+
+    def get_major_ticks(self, numticks=None):  # type: ignore[no-untyped-def]
+        if numticks is None:
+            numticks = len(self.get_majorticklocs())
+        if numticks == 0 and not self._made("majorTicks"):
+            return []
+        return super().get_major_ticks(numticks)
+
+    def get_minor_ticks(self, numticks=None):  # type: ignore[no-untyped-def]
+        if numticks is None:
+            numticks = len(self.get_minorticklocs())
+        if numticks == 0 and not self._made("minorTicks"):
+            return []
+        return super().get_minor_ticks(numticks)
+
+
+class _LeanXAxis(_LeanAxis, maxis.XAxis):
+    pass
+
+
+class _LeanYAxis(_LeanAxis, maxis.YAxis):
+    pass
+
+
+class LeanAxes(Axes):
+    """A rectilinear Axes whose ticks are made on demand: ``fig.add_axes(rect, axes_class=...)``.
+
+    Ticks are made lazily, so a chart whose axis shows ticks should ask for them
+    (``axis.get_major_ticks()``) while its house style is in force, as matplotlib would have
+    made the first one then.
+    """
+
+    def _init_axis(self) -> None:
+        self.xaxis = _LeanXAxis(self, clear=False)
+        self.spines.bottom.register_axis(self.xaxis)
+        self.spines.top.register_axis(self.xaxis)
+        self.yaxis = _LeanYAxis(self, clear=False)
+        self.spines.left.register_axis(self.yaxis)
+        self.spines.right.register_axis(self.yaxis)
