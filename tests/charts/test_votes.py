@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from chart_samples import STAGES, SYB_DOMAINS, all_text, rendered
+from matplotlib.colors import to_rgba
 
 from matrix_desktop.charts import style
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
-from matrix_desktop.charts.votes import build_votes
+from matrix_desktop.charts.key_row import KeyRow
+from matrix_desktop.charts.votes import HATCHES, build_votes
 from matrix_desktop.core.chart_models import VoteSpread
 
 
@@ -31,8 +33,13 @@ def test_bars_counts_and_agreed_marker():
     assert "\u25c6 agreed: Developing" in texts and "no agreed stage yet" in texts
     (outline,) = [p for p in ax.patches if p.get_gid() == "agreed-0"]
     assert outline.get_x() == 2 and outline.get_width() == 5
-    legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend_texts == [*STAGES, "agreed stage"]
+    (key,) = fig.findobj(KeyRow)  # one artist for the whole key, no Legend
+    assert not fig.legends
+    assert key.get_texts() == [*STAGES, "agreed stage"]
+    swatches = key.get_children()  # each stage's colour and hatching, then the outline
+    assert [s.get_facecolor() for s in swatches[:4]] == [to_rgba(colour) for colour in c]
+    assert [s.get_hatch() for s in swatches[:4]] == list(HATCHES[:4])
+    assert not swatches[4].get_fill() and swatches[4].get_linewidth() == 2.0
     # The bars are added unmeasured (limits_set_by_caller): the chart's own limits hold.
     assert ax.get_xlim() == (0, 8) and ax.get_ylim() == (1.5, -0.5)
     assert "_update_patch_limits" not in vars(ax)  # the override ends with the block

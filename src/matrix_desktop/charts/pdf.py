@@ -44,12 +44,13 @@ def floor_text(fig: Figure, smallest: float) -> None:
 
     from matrix_desktop.charts.cached_text import LabelBatch
     from matrix_desktop.charts.cell_labels import CellLabels
+    from matrix_desktop.charts.key_row import KeyRow
 
     for artist in _printed(fig):
         if isinstance(artist, CellLabels):
             artist.fontsize = max(artist.fontsize, smallest)
             continue
-        text = artist._text if isinstance(artist, LabelBatch) else artist
+        text = artist._text if isinstance(artist, LabelBatch | KeyRow) else artist
         if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
 

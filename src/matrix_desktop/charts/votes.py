@@ -10,6 +10,7 @@ from matplotlib.transforms import offset_copy
 from matrix_desktop.charts import style
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
+from matrix_desktop.charts.key_row import KeyRow
 from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import VoteSpread
 
@@ -170,12 +171,15 @@ def build_votes(spread: VoteSpread) -> Figure:
             for i, c in enumerate(colours)
         ]
         handles.append(Patch(fill=False, edgecolor=style.INK, linewidth=2.0, label="agreed stage"))
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            ncols=min(len(handles), 6),
-            fontsize=7.5,
-            bbox_to_anchor=(0.5, 0.0),
-            handlelength=2.0,
+        # The key as one artist laid out like a fig.legend (see key_row).
+        fig.add_artist(
+            KeyRow(
+                handles,
+                fontsize=7.5,
+                ncols=min(len(handles), 6),
+                anchor=(0.5, 0.0),
+                handlelength=2.0,
+                gid="key",
+            )
         )
     return fig
