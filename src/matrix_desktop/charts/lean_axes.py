@@ -40,7 +40,9 @@ class _LeanAxis(maxis.Axis):
 
     def _get_tick(self, major: bool):  # type: ignore[no-untyped-def]
         tick = super()._get_tick(major)
-        if self._tick_clip is not None:
+        # The first tick of a list (made while the list stands empty) takes the clip path;
+        # later ones copy it from the first (Axis.get_major_ticks), as matplotlib does.
+        if self._tick_clip is not None and not self.__dict__.get(_LISTS[0 if major else 1]):
             tick.set_clip_path(*self._tick_clip)
         return tick
 
