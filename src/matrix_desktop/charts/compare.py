@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.axis_ticks import XTicks
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.key_row import KeyRow
 from matrix_desktop.charts.lean_axes import LeanAxes
@@ -70,10 +71,6 @@ def build_comparison(chart: RadarChart) -> Figure:
                 label=chart.threshold_label or "threshold",
             )
             keyed.append(threshold)
-        # Tick looks first: set before the ticks exist, each new tick is made with them
-        # (set after, matplotlib restyles every tick already made, which costs).
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(True, axis="x", color=style.GRID, linewidth=0.6)
         # The domain names as one batch of labels left of the axes (not a tick each).
         ax.set_yticks([])
         ax.yaxis.set_visible(False)  # it shows nothing: spare its ticks when laying out
@@ -91,8 +88,20 @@ def build_comparison(chart: RadarChart) -> Figure:
             )
         )
         ax.set_ylim(k - 0.5, -0.5)
-        ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
         ax.set_xlim(0.6, n + 0.4)
+        # A tick and a gridline per stage, as one artist (see axis_ticks).
+        ax.add_artist(
+            XTicks(
+                ax,
+                np.arange(1, n + 1),
+                list(chart.stages),
+                labelsize=8,
+                grid=True,
+                grid_colour=style.GRID,
+                grid_linewidth=0.6,
+            )
+        )
+        ax.xaxis.set_visible(False)
         # Every other row shaded, as one collection across the axes' width.
         stripes = [[(0, i - 0.5), (1, i - 0.5), (1, i + 0.5), (0, i + 0.5)] for i in range(0, k, 2)]
         ax.add_collection(

@@ -97,3 +97,10 @@ class LeanAxes(Axes):
         self.yaxis = _LeanYAxis(self, clear=False)
         self.spines.left.register_axis(self.yaxis)
         self.spines.right.register_axis(self.yaxis)
+
+    def clear(self) -> None:
+        super().clear()
+        # A new Tick asks the spines for their transforms, which places each spine (outward
+        # by 0 points); with no tick made, place them here as the first ticks would have.
+        for spine in self.spines.values():
+            spine.get_position()

@@ -42,6 +42,7 @@ def floor_text(fig: Figure, smallest: float) -> None:
     """Raise every text in the figure smaller than `smallest` points to that size."""
     from matplotlib.text import Text
 
+    from matrix_desktop.charts.axis_ticks import XTicks
     from matrix_desktop.charts.cached_text import LabelBatch
     from matrix_desktop.charts.cell_labels import CellLabels
     from matrix_desktop.charts.key_row import KeyRow
@@ -50,7 +51,7 @@ def floor_text(fig: Figure, smallest: float) -> None:
         if isinstance(artist, CellLabels):
             artist.fontsize = max(artist.fontsize, smallest)
             continue
-        text = artist._text if isinstance(artist, LabelBatch | KeyRow) else artist
+        text = artist._text if isinstance(artist, LabelBatch | KeyRow | XTicks) else artist
         if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
 

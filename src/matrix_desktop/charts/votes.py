@@ -8,6 +8,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.axis_ticks import XTicks, shown_ticks
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
 from matrix_desktop.charts.key_row import KeyRow
@@ -156,9 +157,12 @@ def build_votes(spread: VoteSpread) -> Figure:
         )
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, xmax)
-        ax.set_xlabel("participants", fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.xaxis.get_major_ticks()  # made now, in the house style (a LeanAxes makes them lazily)
+        # The x ticks as one artist (see axis_ticks), where the axis' locator puts them.
+        ax.add_artist(
+            XTicks(ax, *shown_ticks(ax, 0, xmax), axis_label="participants", axis_label_size=8)
+        )
+        ax.xaxis.set_visible(False)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
