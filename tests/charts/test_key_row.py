@@ -78,3 +78,20 @@ def test_key_lists_its_labels_and_swatches():
 def test_key_refuses_a_handle_it_cannot_draw():
     with pytest.raises(TypeError, match="line or a patch"):
         KeyRow([object()], ["x"], fontsize=8)  # type: ignore[list-item]
+
+
+def test_printed_radar_keys_as_its_legend_draws():
+    from chart_samples import syb_radar
+
+    from matrix_desktop.charts.pdf import print_figure
+    from matrix_desktop.charts.radar import build_radar
+
+    chart = syb_radar()
+    shown = build_radar(chart, 6.0, 6.0)  # the screen's figure keeps its Legend
+    printed = print_figure(chart, 432.0, 432.0)
+    assert len(shown.legends) == 1 and not printed.legends
+    (key,) = printed.findobj(KeyRow)
+    assert key.get_texts() == [t.get_text() for t in shown.legends[0].get_texts()]
+    same = [np.frombuffer(figure_to_png(f, 100), dtype=np.uint8) for f in (shown, printed)]
+    assert np.array_equal(*same)
+    assert figure_to_vector(printed).ops == figure_to_vector(build_radar(chart, 6.0, 6.0)).ops

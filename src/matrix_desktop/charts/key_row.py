@@ -25,6 +25,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Bbox, BboxTransformTo, IdentityTransform
 
+from matrix_desktop.charts.cached_text import adopt
+
 # matplotlib's legend location code for "lower center" (offsetbox._get_anchored_bbox)
 _LOWER_CENTER = 8
 
@@ -51,6 +53,7 @@ class KeyRow(Artist):
     Takes what ``fig.legend`` takes for a frameless key anchored by its lower centre:
     handles with their labels, the font size, columns (filled top to bottom, left to right),
     the anchor as a fraction of the figure, and the legend's spacings in font sizes.
+    With ``cached_text`` the labels draw as CachedText (as texts a chart adopts).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class KeyRow(Artist):
         columnspacing: float = 2.0,
         borderpad: float = 0.4,
         borderaxespad: float = 0.5,
+        cached_text: bool = False,
         gid: str | None = None,
     ) -> None:
         super().__init__()
@@ -92,6 +96,8 @@ class KeyRow(Artist):
         # The labels' look (a print may raise its size: pdf.floor_text); drawn once per label.
         self._text = Text(0, 0, "", fontsize=fontsize, ha="left", va="baseline")
         self._text.set_transform(IdentityTransform())
+        if cached_text:  # drawn from the Agg bitmap cache, like a legend's adopted texts
+            adopt(self._text)
         self.set_gid(gid)
         self.set_zorder(5)  # as a legend
 

@@ -24,12 +24,14 @@ def print_figure(model: object, width: float, max_height: float) -> Figure:
     A radar is laid out at the size it will print, so its labels fit at their own sizes; any
     other chart is scaled to fit, so its text is first raised to what prints at MIN_PRINT_PT.
     """
-    from matrix_desktop.charts.radar import build_radar
+    from matrix_desktop.charts import style
+    from matrix_desktop.charts.radar import draw_radar, key_for_print
     from matrix_desktop.core.chart_models import RadarChart
 
     if isinstance(model, RadarChart):
         side = min(width, max_height) / 72
-        fig = build_radar(model, side, side)
+        fig = style.new_figure(side, side)
+        key_for_print(fig, draw_radar(fig, model))
     else:
         fig = build_figure(model)
     w, h = fig.get_size_inches()
