@@ -9,6 +9,7 @@ from matplotlib import axis as maxis
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from matrix_desktop.charts import radar, style
 from matrix_desktop.charts.export import figure_to_png
@@ -81,3 +82,20 @@ def test_ticks_made_late_take_the_looks_and_clip_set_before():
         # the gridline is clipped to the axes, as a plain Axes clips it
         assert tick.gridline.get_clip_box() is not None
     assert ax.yaxis.get_major_ticks() == []
+
+
+def test_background_transform_is_kept_and_follows_the_axes():
+    fig = Figure(figsize=(4, 3), dpi=100)
+    plain = fig.add_axes((0.1, 0.1, 0.5, 0.5))
+    lean = fig.add_axes((0.1, 0.1, 0.5, 0.5), axes_class=LeanAxes)
+    assert lean.patch.get_transform() is lean.patch.get_transform()  # made once
+    clipped = [ax.add_line(Line2D([0, 1], [0, 1])) for ax in (plain, lean)]
+    for ax in (plain, lean):
+        ax.set_position((0.3, 0.2, 0.6, 0.7))  # a clip box made earlier follows the axes
+    boxes = [line.get_clip_box().get_points() for line in clipped]
+    assert np.array_equal(boxes[0], boxes[1])
+    assert np.allclose(boxes[1], [[120, 60], [360, 270]])
+    before = lean.patch.get_transform()
+    lean.patch.set_width(0.5)  # a changed rectangle gets a new transform
+    assert lean.patch.get_transform() is not before
+    assert np.allclose(lean.patch.get_extents().get_points(), [[120, 60], [240, 270]])

@@ -7,6 +7,7 @@ never draws a tick. ``LeanAxes`` keeps the tick looks and the clip path where ma
 keeps them for ticks made later (the axis' tick keywords) and applies them to the ticks that
 already exist, so a tick is made only when the axis is drawn or asked for its ticks, and then
 looks exactly as it would have. An axis with no tick positions makes no tick at all.
+Its background patch keeps its transform, which every artist added is clipped with.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from matplotlib import axis as maxis
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Transform
 
 _LISTS = ("majorTicks", "minorTicks")
 
@@ -82,6 +85,34 @@ class _LeanYAxis(_LeanAxis, maxis.YAxis):
     pass
 
 
+class _AxesPatch(Rectangle):
+    """The axes' background rectangle, whose transform is made once rather than per artist.
+
+    Every artist added to an axes is clipped to this patch, and matplotlib builds the patch's
+    transform (five affine steps and a composite) afresh for each. The transform is kept and
+    made again only when the rectangle or its base transform changes; it stays a live
+    transform (it follows the axes' position and the figure's size as before).
+    """
+
+    _made: tuple[tuple[Any, ...], Transform, Transform] | None = None
+
+    def get_transform(self) -> Transform:
+        base = Artist.get_transform(self)
+        shape = (
+            self._x0,
+            self._y0,
+            self._width,
+            self._height,
+            self.angle,
+            self.rotation_point,
+            self._aspect_ratio_correction,
+        )
+        made = self._made
+        if made is None or made[1] is not base or made[0] != shape:
+            made = self._made = (shape, base, super().get_transform())
+        return made[2]
+
+
 class LeanAxes(Axes):
     """A rectilinear Axes whose ticks are made on demand: ``fig.add_axes(rect, axes_class=...)``.
 
@@ -97,6 +128,9 @@ class LeanAxes(Axes):
         self.yaxis = _LeanYAxis(self, clear=False)
         self.spines.left.register_axis(self.yaxis)
         self.spines.right.register_axis(self.yaxis)
+
+    def _gen_axes_patch(self) -> Rectangle:
+        return _AxesPatch((0.0, 0.0), 1.0, 1.0)
 
     def clear(self) -> None:
         super().clear()
