@@ -17,8 +17,14 @@ def test_bars_counts_and_agreed_marker():
     counts = ((2, 5, 1, 0), (0, 0, 3, 4))
     fig = rendered(build_votes(VoteSpread("Votes", SYB_DOMAINS[:2], STAGES, counts, (2, None))))
     (ax,) = fig.axes
-    widths = {c.patches[0].get_gid(): [p.get_width() for p in c.patches] for c in ax.containers}
+    bars = {c.get_gid(): c for c in ax.collections}  # a stage's bars: one collection
+    widths = {gid: [p.get_extents().width for p in c.get_paths()] for gid, c in bars.items()}
     assert widths["stage-0"] == [2, 0] and widths["stage-3"] == [0, 4]
+    assert [p.get_extents().x0 for p in bars["stage-1"].get_paths()] == [2, 0]
+    assert bars["stage-2"].get_hatch() == HATCHES[2]
+    assert to_rgba(bars["stage-2"].get_facecolor()[0]) == to_rgba(
+        style.sample(style.SEQUENTIAL, 4)[2]
+    )
     (numbers,) = fig.findobj(CellLabels)  # each count centred on its bar, on the bar's colour
     c = style.sample(style.SEQUENTIAL, 4)
     drawn = list(zip(numbers.labels, numbers.xs, numbers.ys, numbers.backgrounds, strict=True))
@@ -59,3 +65,14 @@ def test_ragged_counts_and_out_of_range_agreed_render():
     fig = rendered(build_votes(spread))
     (names,) = [b for b in fig.findobj(LabelBatch) if b.get_gid() == "domain-labels"]
     assert names.get_texts() == [style.wrap(d, 34, 2) for d in SYB_DOMAINS]
+
+
+def test_hatching_is_dropped_for_the_svg_route():
+    from matrix_desktop.charts.pdf import _unhatch
+
+    counts = ((2, 5, 1, 0), (0, 0, 3, 4))
+    fig = build_votes(VoteSpread("Votes", SYB_DOMAINS[:2], STAGES, counts, (2, None)))
+    _unhatch(fig)  # svglib cannot read matplotlib's hatch patterns: bars print in colour
+    assert not any(c.get_hatch() for c in fig.axes[0].collections)
+    (key,) = fig.findobj(KeyRow)
+    assert not any(s.get_hatch() for s in key.get_children())

@@ -154,9 +154,10 @@ def _unhatch(fig: Figure) -> None:
     matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
     the bar would print white; without the hatch it prints in its colour (and keeps its label).
     """
+    from matplotlib.collections import Collection
     from matplotlib.patches import Patch
 
-    for artist in fig.findobj(Patch):
+    for artist in fig.findobj(lambda a: isinstance(a, Patch | Collection)):
         if artist.get_hatch():
             artist.set_hatch(None)
     for legend in fig.legends:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
@@ -16,6 +17,7 @@ from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import VoteSpread
 
 ROW_H_IN = 0.42
+BAR_H = 0.68  # bar thickness, in rows
 HATCHES = ("", "..", "//", "xx", "\\\\", "oo", "++", "--")  # second cue for greyscale
 
 
@@ -73,17 +75,30 @@ def build_votes(spread: VoteSpread) -> Figure:
             inks: list[str] = []
             boxes: list[str] = []
             for s in range(n):
-                ax.barh(
-                    y,
-                    counts[:, s],
-                    left=left,
-                    height=0.68,
-                    color=colours[s],
-                    edgecolor="white",
-                    linewidth=0.8,
-                    hatch=HATCHES[s % len(HATCHES)],
-                    label=spread.stages[s],
-                    gid=f"stage-{s}",
+                # A stage's bars as one collection (one artist, not a Rectangle per bar),
+                # painted as the bars of ax.barh are: corners mitred, ends butt.
+                bottom = y - BAR_H / 2
+                ax.add_collection(
+                    PolyCollection(
+                        [
+                            (
+                                (x0, y0),
+                                (x0 + w, y0),
+                                (x0 + w, y0 + BAR_H),
+                                (x0, y0 + BAR_H),
+                            )
+                            for x0, y0, w in zip(left, bottom, counts[:, s], strict=True)
+                        ],
+                        facecolors=colours[s],
+                        edgecolors="white",
+                        linewidths=0.8,
+                        hatch=HATCHES[s % len(HATCHES)],
+                        joinstyle="miter",
+                        capstyle="butt",
+                        label=spread.stages[s],
+                        gid=f"stage-{s}",
+                    ),
+                    autolim=False,
                 )
                 for d in np.flatnonzero(counts[:, s]):
                     at_x.append(left[d] + counts[d, s] / 2)
