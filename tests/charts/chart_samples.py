@@ -39,13 +39,15 @@ def rendered(fig: Figure) -> Figure:
 
 
 def all_text(fig: Figure) -> list[str]:
-    """Return the text of every Text artist and every batched label in the figure."""
+    """Return the text of every Text artist, batched label, key entry and tick label in a figure."""
     from matplotlib.text import Text
 
+    from matrix_desktop.charts.axis_ticks import XTicks
     from matrix_desktop.charts.cached_text import LabelBatch
+    from matrix_desktop.charts.key_row import KeyRow
 
     texts = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
-    for batch in fig.findobj(LabelBatch):
+    for batch in fig.findobj(lambda a: isinstance(a, LabelBatch | KeyRow | XTicks)):
         texts.extend(t for t in batch.get_texts() if t)
     return texts
 

@@ -7,12 +7,16 @@ along a line than around a circle, and one axes draws far faster than a grid of 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.axis_ticks import XTicks
 from matrix_desktop.charts.cached_text import LabelBatch
+from matrix_desktop.charts.key_row import KeyRow
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.charts.radar import closed_values
 from matrix_desktop.core.chart_models import RadarChart
 
@@ -36,14 +40,16 @@ def build_comparison(chart: RadarChart) -> Figure:
                 0.75 / height,
                 (width - label_in - 0.4) / width,
                 (height - 1.35) / height,
-            )
+            ),
+            axes_class=LeanAxes,  # no Tick objects for the y axis, which shows none
         )
         y = np.arange(k)
         offsets = np.linspace(-0.22, 0.22, len(chart.series)) if len(chart.series) > 1 else [0]
+        keyed: list[Artist] = []
         for index, series in enumerate(chart.series):
             look = style.series_style(index)
             values = closed_values(series.values, k, n)[:-1]
-            ax.plot(
+            (line,) = ax.plot(
                 values,
                 y + offsets[index],
                 linestyle="none",
@@ -55,20 +61,19 @@ def build_comparison(chart: RadarChart) -> Figure:
                 label=style.wrap(series.label, 40, 2),
                 gid=f"series-{index}",
             )
+            keyed.append(line)
         if chart.threshold is not None and 1 <= chart.threshold <= n:
-            ax.axvline(
+            threshold = ax.axvline(
                 chart.threshold,
                 color=style.THRESHOLD_COLOUR,
                 linestyle=":",
                 linewidth=1.6,
                 label=chart.threshold_label or "threshold",
             )
-        # Tick looks first: set before the ticks exist, each new tick is made with them
-        # (set after, matplotlib restyles every tick already made, which costs).
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(True, axis="x", color=style.GRID, linewidth=0.6)
+            keyed.append(threshold)
         # The domain names as one batch of labels left of the axes (not a tick each).
         ax.set_yticks([])
+        ax.yaxis.set_visible(False)  # it shows nothing: spare its ticks when laying out
         ax.add_artist(
             LabelBatch(
                 np.zeros(k),
@@ -83,8 +88,20 @@ def build_comparison(chart: RadarChart) -> Figure:
             )
         )
         ax.set_ylim(k - 0.5, -0.5)
-        ax.set_xticks(np.arange(1, n + 1), labels=list(chart.stages))
         ax.set_xlim(0.6, n + 0.4)
+        # A tick and a gridline per stage, as one artist (see axis_ticks).
+        ax.add_artist(
+            XTicks(
+                ax,
+                np.arange(1, n + 1),
+                list(chart.stages),
+                labelsize=8,
+                grid=True,
+                grid_colour=style.GRID,
+                grid_linewidth=0.6,
+            )
+        )
+        ax.xaxis.set_visible(False)
         # Every other row shaded, as one collection across the axes' width.
         stripes = [[(0, i - 0.5), (1, i - 0.5), (1, i + 0.5), (0, i + 0.5)] for i in range(0, k, 2)]
         ax.add_collection(
@@ -100,10 +117,14 @@ def build_comparison(chart: RadarChart) -> Figure:
         )
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-        fig.legend(
-            loc="lower center",
-            ncols=min(len(chart.series) + 1, 4),
-            fontsize=7.5,
-            bbox_to_anchor=(0.5, 0.0),
+        # The key as one artist laid out like a fig.legend (see key_row).
+        fig.add_artist(
+            KeyRow(
+                keyed,
+                fontsize=7.5,
+                ncols=min(len(chart.series) + 1, 4),
+                anchor=(0.5, 0.0),
+                gid="key",
+            )
         )
     return fig

@@ -24,12 +24,14 @@ def print_figure(model: object, width: float, max_height: float) -> Figure:
     A radar is laid out at the size it will print, so its labels fit at their own sizes; any
     other chart is scaled to fit, so its text is first raised to what prints at MIN_PRINT_PT.
     """
-    from matrix_desktop.charts.radar import build_radar
+    from matrix_desktop.charts import style
+    from matrix_desktop.charts.radar import draw_radar, key_for_print
     from matrix_desktop.core.chart_models import RadarChart
 
     if isinstance(model, RadarChart):
         side = min(width, max_height) / 72
-        fig = build_radar(model, side, side)
+        fig = style.new_figure(side, side)
+        key_for_print(fig, draw_radar(fig, model))
     else:
         fig = build_figure(model)
     w, h = fig.get_size_inches()
@@ -42,14 +44,16 @@ def floor_text(fig: Figure, smallest: float) -> None:
     """Raise every text in the figure smaller than `smallest` points to that size."""
     from matplotlib.text import Text
 
+    from matrix_desktop.charts.axis_ticks import XTicks
     from matrix_desktop.charts.cached_text import LabelBatch
     from matrix_desktop.charts.cell_labels import CellLabels
+    from matrix_desktop.charts.key_row import KeyRow
 
     for artist in _printed(fig):
         if isinstance(artist, CellLabels):
             artist.fontsize = max(artist.fontsize, smallest)
             continue
-        text = artist._text if isinstance(artist, LabelBatch) else artist
+        text = artist._text if isinstance(artist, LabelBatch | KeyRow | XTicks) else artist
         if isinstance(text, Text) and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
 
@@ -150,9 +154,10 @@ def _unhatch(fig: Figure) -> None:
     matplotlib writes a hatched patch as an SVG <pattern> fill, which svglib cannot read, so
     the bar would print white; without the hatch it prints in its colour (and keeps its label).
     """
+    from matplotlib.collections import Collection
     from matplotlib.patches import Patch
 
-    for artist in fig.findobj(Patch):
+    for artist in fig.findobj(lambda a: isinstance(a, Patch | Collection)):
         if artist.get_hatch():
             artist.set_hatch(None)
     for legend in fig.legends:

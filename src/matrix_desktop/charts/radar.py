@@ -31,6 +31,8 @@ from matplotlib.transforms import Transform
 
 from matrix_desktop.charts import radar_labels, style
 from matrix_desktop.charts.cached_text import CachedText, adopt, font_key, layout
+from matrix_desktop.charts.key_row import KeyRow
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import Band, RadarChart, RadarSeries, StageValue
 
 WIDTH_IN = 9.0
@@ -207,7 +209,8 @@ def draw_radar(fig: Figure, chart: RadarChart) -> RadarArtists:
         if n == 0:
             style.nothing_to_show(fig, "the framework has no stages to draw")
             return artists
-        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6))
+        # A LeanAxes makes no Tick objects: with the axis off none is ever asked for.
+        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6), axes_class=LeanAxes)
         ax.set_axis_off()  # no ticks, spines or axis labels: _draw_frame draws the grid
         ax.set_xlim(-n, n)
         ax.set_ylim(-n, n)
@@ -295,18 +298,45 @@ def layout_radar(fig: Figure, artists: RadarArtists) -> None:
     )
 
 
+# The legend's look, shared by the screen's Legend and the printed KeyRow.
+LEGEND = {"fontsize": 8.5, "handlelength": 3.2, "columnspacing": 1.5}
+LEGEND_ANCHOR = (0.5, 0.01)  # its lower centre, as a fraction of the figure
+
+
 def _make_legend(fig: Figure, artists: RadarArtists, columns: int) -> None:
     artists.legend = fig.legend(
         handles=artists.legend_handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.01),
+        bbox_to_anchor=LEGEND_ANCHOR,
         ncols=columns,
-        fontsize=8.5,
-        handlelength=3.2,
-        columnspacing=1.5,
+        **LEGEND,  # type: ignore[arg-type]
     )
     for text in artists.legend.get_texts():
         adopt(text)
+
+
+def key_for_print(fig: Figure, artists: RadarArtists) -> None:
+    """Swap the fitted legend for a KeyRow that draws the same, for a figure only printed.
+
+    A Legend packs its boxes afresh at every draw; the screen keeps it (legend fitting and
+    resizing use it), a print draws once, and the KeyRow costs a fraction of it.
+    """
+    legend = artists.legend
+    if legend is None:
+        return
+    with style.chart_context():
+        key = KeyRow(
+            artists.legend_handles,
+            [text.get_text() for text in legend.get_texts()],
+            ncols=legend._ncols,
+            anchor=LEGEND_ANCHOR,
+            cached_text=True,  # as the legend's adopted texts
+            gid="legend",
+            **LEGEND,  # type: ignore[arg-type]
+        )
+    legend.remove()
+    artists.legend = None
+    fig.add_artist(key)
 
 
 def _fit_legend(artists: RadarArtists, width_in: float, height_in: float, dpi: float) -> float:

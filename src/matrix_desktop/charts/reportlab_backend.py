@@ -16,7 +16,6 @@ applied: the house charts keep their data inside the axes.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 
 from matrix_desktop.charts import style
+from matrix_desktop.charts.axis_ticks import XTicks, shown_ticks
 from matrix_desktop.charts.cached_text import LabelBatch
 from matrix_desktop.charts.cell_labels import CellLabels
+from matrix_desktop.charts.key_row import KeyRow
+from matrix_desktop.charts.lean_axes import LeanAxes
 from matrix_desktop.core.chart_models import VoteSpread
 
 ROW_H_IN = 0.42
+BAR_H = 0.68  # bar thickness, in rows
 HATCHES = ("", "..", "//", "xx", "\\\\", "oo", "++", "--")  # second cue for greyscale
 
 
@@ -55,7 +60,8 @@ def build_votes(spread: VoteSpread) -> Figure:
                 0.75 / height,
                 (width - label_in - 1.7) / width,
                 (height - top_in - 0.85) / height,
-            )
+            ),
+            axes_class=LeanAxes,  # no Tick objects for the y axis, which shows none
         )
         # Both limits are set below: bars and outlines need not be measured as they are added.
         with style.limits_set_by_caller(ax):
@@ -69,17 +75,30 @@ def build_votes(spread: VoteSpread) -> Figure:
             inks: list[str] = []
             boxes: list[str] = []
             for s in range(n):
-                ax.barh(
-                    y,
-                    counts[:, s],
-                    left=left,
-                    height=0.68,
-                    color=colours[s],
-                    edgecolor="white",
-                    linewidth=0.8,
-                    hatch=HATCHES[s % len(HATCHES)],
-                    label=spread.stages[s],
-                    gid=f"stage-{s}",
+                # A stage's bars as one collection (one artist, not a Rectangle per bar),
+                # painted as the bars of ax.barh are: corners mitred, ends butt.
+                bottom = y - BAR_H / 2
+                ax.add_collection(
+                    PolyCollection(
+                        [
+                            (
+                                (x0, y0),
+                                (x0 + w, y0),
+                                (x0 + w, y0 + BAR_H),
+                                (x0, y0 + BAR_H),
+                            )
+                            for x0, y0, w in zip(left, bottom, counts[:, s], strict=True)
+                        ],
+                        facecolors=colours[s],
+                        edgecolors="white",
+                        linewidths=0.8,
+                        hatch=HATCHES[s % len(HATCHES)],
+                        joinstyle="miter",
+                        capstyle="butt",
+                        label=spread.stages[s],
+                        gid=f"stage-{s}",
+                    ),
+                    autolim=False,
                 )
                 for d in np.flatnonzero(counts[:, s]):
                     at_x.append(left[d] + counts[d, s] / 2)
@@ -137,6 +156,7 @@ def build_votes(spread: VoteSpread) -> Figure:
                     )
         # The domain names as one batch of labels left of the axes (not a tick each).
         ax.set_yticks([])
+        ax.yaxis.set_visible(False)  # it shows nothing: spare its ticks when laying out
         ax.add_artist(
             LabelBatch(
                 np.zeros(k),
@@ -152,8 +172,12 @@ def build_votes(spread: VoteSpread) -> Figure:
         )
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, xmax)
-        ax.set_xlabel("participants", fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
+        # The x ticks as one artist (see axis_ticks), where the axis' locator puts them.
+        ax.add_artist(
+            XTicks(ax, *shown_ticks(ax, 0, xmax), axis_label="participants", axis_label_size=8)
+        )
+        ax.xaxis.set_visible(False)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
@@ -166,12 +190,15 @@ def build_votes(spread: VoteSpread) -> Figure:
             for i, c in enumerate(colours)
         ]
         handles.append(Patch(fill=False, edgecolor=style.INK, linewidth=2.0, label="agreed stage"))
-        fig.legend(
-            handles=handles,
-            loc="lower center",
-            ncols=min(len(handles), 6),
-            fontsize=7.5,
-            bbox_to_anchor=(0.5, 0.0),
-            handlelength=2.0,
+        # The key as one artist laid out like a fig.legend (see key_row).
+        fig.add_artist(
+            KeyRow(
+                handles,
+                fontsize=7.5,
+                ncols=min(len(handles), 6),
+                anchor=(0.5, 0.0),
+                handlelength=2.0,
+                gid="key",
+            )
         )
     return fig
