@@ -312,18 +312,11 @@ def draw_code(
 
 def _fill(colour: Color) -> str:
     """Return the operator setting an RGB fill colour (canvas.setFillColor's)."""
-    rgb = (colour.red, colour.green, colour.blue)
-    known: dict[object, str] | None = getattr(_memo, "numbers", None)
-    if known is None:
-        return f"{fp_str(rgb)} rg"
-    text = known.get(rgb)
-    if text is None:
-        text = known[rgb] = f"{fp_str(rgb)} rg"
-    return text
+    return _number((colour.red, colour.green, colour.blue)) + " rg"
 
 
-def _number(value: float) -> str:
-    """Return fp_str(value), remembered while a document is laid out (sizes and leadings)."""
+def _number(value: float | tuple[float, ...]) -> str:
+    """Return fp_str of a number or numbers, remembered while a document is laid out."""
     known: dict[object, str] | None = getattr(_memo, "numbers", None)
     if known is None:
         return fp_str(value)  # type: ignore[no-any-return]
